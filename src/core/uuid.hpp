@@ -1,0 +1,10 @@
+// Random (version 4) UUIDs in FreeSWITCH's lowercase 8-4-4-4-12 text form.
+#pragma once
+
+#include <string>
+
+namespace es::core {
+
+std::string make_uuid();
+
+}  // namespace es::core
