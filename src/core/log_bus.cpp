@@ -1,1 +1,104 @@
-// implementation pending
+#include "core/log_bus.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <ctime>
+
+#include "protocol/frames.hpp"
+
+namespace es::core {
+namespace {
+
+constexpr std::array<std::string_view, 8> kLevelNames = {
+    "CONSOLE", "ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG"};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view base_name(std::string_view path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+std::string_view log_level_name(int level) {
+  if (level < 0) return "CONSOLE";
+  return kLevelNames[static_cast<std::size_t>(std::min(level, 7))];
+}
+
+std::optional<int> parse_log_level(std::string_view word) {
+  if (word.empty()) return std::nullopt;
+  for (std::size_t i = 0; i < kLevelNames.size(); ++i) {
+    if (iequals(word, kLevelNames[i])) return static_cast<int>(i);
+  }
+  if (iequals(word, "DISABLE")) return -1;
+  // A number (FreeSWITCH uses atoi when the word starts with a digit or a minus sign).
+  int value = 0;
+  const char* first = word.data();
+  const char* last = word.data() + word.size();
+  auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || ptr == first) return std::nullopt;
+  if (value < 0) return 0;
+  if (value > 64) return 63;
+  return value;
+}
+
+void LogBus::add_sink(std::weak_ptr<LogSink> sink) {
+  std::lock_guard lock(mutex_);
+  sinks_.push_back(std::move(sink));
+}
+
+void LogBus::log(int level, std::string_view file, std::string_view function, int line,
+                 std::string_view message, std::string_view user_data) {
+  auto entry = std::make_shared<LogLine>();
+  entry->level = level;
+  entry->file = std::string(base_name(file));
+  entry->function = std::string(function);
+  entry->line = line;
+  entry->user_data = std::string(user_data);
+  entry->message = std::string(message);
+  if (!entry->message.empty() && entry->message.back() == '\n') entry->message.pop_back();
+  entry->epoch_us = clock_.now_epoch_us();
+
+  std::time_t seconds = static_cast<std::time_t>(entry->epoch_us / 1000000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &local);
+  entry->formatted = fmt::format("{}.{:06d} {:.2f}% [{}] {}:{} {}\n", date,
+                                 static_cast<int>(entry->epoch_us % 1000000), idle_cpu_.load(),
+                                 log_level_name(level), entry->file, line, entry->message);
+
+  std::vector<std::shared_ptr<LogSink>> live;
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(sinks_, [](const std::weak_ptr<LogSink>& s) { return s.expired(); });
+    live.reserve(sinks_.size());
+    for (auto& weak : sinks_) {
+      if (auto sink = weak.lock()) live.push_back(std::move(sink));
+    }
+  }
+  {
+    // Built once here; every socket listener streaming logs writes these same bytes.
+    entry->frame = protocol::log_frame(
+        protocol::LogFrameFields{.level = level,
+                                 .text_channel = 0,
+                                 .file = entry->file,
+                                 .function = entry->function,
+                                 .line = line,
+                                 .user_data = entry->user_data},
+        entry->formatted);
+  }
+  LogLinePtr shared = std::move(entry);
+  for (auto& sink : live) sink->on_log(shared);
+}
+
+}  // namespace es::core

@@ -1,6 +1,7 @@
 // The daemon's log: lines with FreeSWITCH's levels go to sinks (console, file, sockets).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,8 @@ struct LogLine {
   std::int64_t epoch_us = 0;
   // "<YYYY-MM-DD hh:mm:ss.uuuuuu> <idle %.2f>% [<LEVEL>] <file>:<line> <message>\n"
   std::string formatted;
+  // The complete log/data frame for socket listeners, built once for all of them.
+  std::string frame;
 };
 using LogLinePtr = std::shared_ptr<const LogLine>;
 
@@ -46,6 +49,8 @@ class LogBus {
   explicit LogBus(const Clock& clock) : clock_(clock) {}
 
   void add_sink(std::weak_ptr<LogSink> sink);
+  // Idle CPU shown in formatted lines; the daemon updates it.
+  void set_idle_cpu(double percent) { idle_cpu_ = percent; }
   void log(int level, std::string_view file, std::string_view function, int line,
            std::string_view message, std::string_view user_data = {});
   const Clock& clock() const { return clock_; }
@@ -54,6 +59,7 @@ class LogBus {
   const Clock& clock_;
   std::mutex mutex_;
   std::vector<std::weak_ptr<LogSink>> sinks_;
+  std::atomic<double> idle_cpu_{100.0};
 };
 
 }  // namespace es::core

@@ -1,0 +1,181 @@
+#include "apps/daemon.hpp"
+
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "apps/console_log.hpp"
+#include "core/commands/core_commands.hpp"
+#include "core/heartbeat.hpp"
+#include "core/runtime.hpp"
+#include "eventsocket/server.hpp"
+
+namespace es::apps {
+namespace {
+
+using namespace std::chrono_literals;
+
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// Idle CPU from /proc/stat deltas, as status and HEARTBEAT report it.
+class IdleCpuSampler {
+ public:
+  double sample() {
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    unsigned long long v[8] = {};
+    stat >> cpu;
+    for (auto& x : v) stat >> x;
+    unsigned long long idle = v[3] + v[4];
+    unsigned long long total = 0;
+    for (auto x : v) total += x;
+    double result = last_;
+    if (total > prev_total_) {
+      result = 100.0 * static_cast<double>(idle - prev_idle_) /
+               static_cast<double>(total - prev_total_);
+    }
+    prev_idle_ = idle;
+    prev_total_ = total;
+    last_ = result;
+    return result;
+  }
+
+ private:
+  unsigned long long prev_idle_ = 0, prev_total_ = 0;
+  double last_ = 100.0;
+};
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& options) {
+  std::signal(SIGPIPE, SIG_IGN);
+  raise_descriptor_limit();
+
+  core::Runtime runtime(std::make_unique<core::RealClock>());
+  runtime.console_log_level = options.log_level;
+  std::FILE* log_file = nullptr;
+  if (!options.log_file.empty()) {
+    log_file = std::fopen(options.log_file.c_str(), "a");
+    if (!log_file) {
+      fmt::print(stderr, "eventswitch: cannot open log file {}\n", options.log_file);
+      return 1;
+    }
+  }
+  auto console = std::make_shared<ConsoleLog>(runtime.console_log_level, options.colour, log_file);
+  runtime.log().add_sink(console);
+  core::register_core_commands(runtime);
+
+  eventsocket::ServerOptions server_options;
+  if (options.listen_ip) server_options.listen_ip = *options.listen_ip;
+  if (options.listen_port) server_options.listen_port = static_cast<unsigned short>(*options.listen_port);
+  if (options.password) server_options.listener.password = *options.password;
+  server_options.acl_allows = [](const asio::ip::address& address) {
+    return address.is_loopback();
+  };
+
+  int threads = options.threads > 0 ? options.threads
+                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  asio::io_context io(threads);
+  eventsocket::Server server(io, runtime, server_options);
+  std::string error;
+  if (server.listen(&error)) {
+    fmt::print(stderr, "eventswitch: {}\n", error);
+    return 1;
+  }
+  eventsocket::register_event_socket_api(runtime, server);
+  server.start_accepting();
+  auto endpoint = server.local_endpoint();
+  ES_LOG(runtime.log(), core::LogLevel::kNotice, "event socket listening on {}",
+         endpoint.address().is_v6() ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
+                                    : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port()));
+
+  // Graceful shutdown: every listener gets the notice, then the loop stops once they are gone
+  // (or after a grace period for peers that do not read).
+  asio::steady_timer shutdown_timer(io);
+  bool shutting_down = false;
+  auto shutdown = [&] {
+    if (shutting_down) return;
+    shutting_down = true;
+    ES_LOG(runtime.log(), core::LogLevel::kNotice, "shutting down");
+    runtime.bus().fire(runtime.events().create(core::EventType::kShutdown));
+    server.stop(std::string(protocol::kShutdownText));
+    auto deadline = std::chrono::steady_clock::now() + 3s;
+    std::function<void()> wait_drained;
+    wait_drained = [&, deadline] {
+      if (server.listener_count() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        io.stop();
+        return;
+      }
+      shutdown_timer.expires_after(20ms);
+      shutdown_timer.async_wait([&](std::error_code) { wait_drained(); });
+    };
+    wait_drained();
+  };
+  runtime.request_shutdown = [&] { asio::post(io, shutdown); };
+
+  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(std::error_code, int)> on_signal = [&](std::error_code ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      ES_LOG(runtime.log(), core::LogLevel::kNotice, "SIGHUP: reloading XML");
+      if (runtime.reload_xml) runtime.reload_xml();
+      signals.async_wait(on_signal);
+      return;
+    }
+    shutdown();
+  };
+  signals.async_wait(on_signal);
+
+  // HEARTBEAT every interval, each followed by its RE_SCHEDULE.
+  asio::steady_timer heartbeat_timer(io);
+  std::function<void()> schedule_heartbeat = [&] {
+    heartbeat_timer.expires_after(std::chrono::seconds(options.heartbeat_interval_s));
+    heartbeat_timer.async_wait([&](std::error_code ec) {
+      if (ec) return;
+      runtime.bus().fire(core::make_heartbeat_event(runtime));
+      std::int64_t next = runtime.clock().now_epoch_us() / 1000000 + options.heartbeat_interval_s;
+      runtime.bus().fire(core::make_heartbeat_reschedule_event(runtime, 1, next));
+      schedule_heartbeat();
+    });
+  };
+  schedule_heartbeat();
+
+  IdleCpuSampler sampler;
+  asio::steady_timer cpu_timer(io);
+  std::function<void()> sample_cpu = [&] {
+    double idle = sampler.sample();
+    runtime.idle_cpu = idle;
+    runtime.log().set_idle_cpu(idle);
+    cpu_timer.expires_after(1s);
+    cpu_timer.async_wait([&](std::error_code ec) {
+      if (!ec) sample_cpu();
+    });
+  };
+  sample_cpu();
+
+  core::Event startup = runtime.events().create(core::EventType::kStartup);
+  startup.add_header("Event-Info", "System Ready");
+  runtime.bus().fire(std::move(startup));
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  return 0;
+}
+
+}  // namespace es::apps

@@ -1,0 +1,46 @@
+// The eventswitch daemon: parses the command line, then runs the daemon.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "apps/daemon.hpp"
+#include "core/log_bus.hpp"
+
+int main(int argc, char** argv) {
+  es::apps::DaemonOptions options;
+  CLI::App app{"eventswitch: a FreeSWITCH-compatible event socket server and switch core"};
+  app.set_version_flag("-v,--version", "eventswitch 0.1.0 (FreeSWITCH event socket protocol)");
+  app.add_option("-c,--conf", options.conf_dir,
+                 "FreeSWITCH-style configuration directory (default: embedded defaults)")
+      ->check(CLI::ExistingDirectory);
+  std::string listen_ip;
+  int listen_port = -1;
+  std::string password;
+  app.add_option("--listen-ip", listen_ip, "override the event socket listen-ip");
+  app.add_option("--listen-port", listen_port, "override listen-port (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--password", password, "override the event socket password");
+  app.add_option("--log-file", options.log_file, "append log lines to this file");
+  std::string level = "INFO";
+  app.add_option("-l,--log-level", level, "console log level (CONSOLE..DEBUG or 0-7)");
+  bool no_colour = false;
+  app.add_flag("--no-color", no_colour, "plain console log lines");
+  app.add_option("--threads", options.threads, "event-loop threads (default: one per core)");
+  app.add_option("--heartbeat-interval", options.heartbeat_interval_s,
+                 "seconds between HEARTBEAT events")
+      ->check(CLI::Range(1, 86400));
+  CLI11_PARSE(app, argc, argv);
+
+  if (!listen_ip.empty()) options.listen_ip = listen_ip;
+  if (listen_port >= 0) options.listen_port = listen_port;
+  if (!password.empty()) options.password = password;
+  auto parsed = es::core::parse_log_level(level);
+  if (!parsed) {
+    std::fprintf(stderr, "eventswitch: invalid log level %s\n", level.c_str());
+    return 1;
+  }
+  options.log_level = *parsed;
+  options.colour = !no_colour && isatty(2);
+  return es::apps::run_daemon(options);
+}

@@ -1,0 +1,26 @@
+// What the event socket needs from the switch's sessions, declared here so the server can be
+// built, tested and benchmarked without the switch (which implements it).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/event.hpp"
+
+namespace es::core {
+
+enum class QueueResult { kQueued, kNoSession, kQueueFull };
+
+class SessionControl {
+ public:
+  virtual ~SessionControl() = default;
+
+  // A session with that uuid exists and is not hung up.
+  virtual bool is_live(std::string_view uuid) const = 0;
+  // sendmsg: hands a command packet (as an event) to the session's private command queue.
+  virtual QueueResult queue_message(std::string_view uuid, Event message) = 0;
+  // sendevent with a Unique-ID: hands the event to that session's event queue.
+  virtual QueueResult queue_event(std::string_view uuid, Event event) = 0;
+};
+
+}  // namespace es::core

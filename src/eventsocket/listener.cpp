@@ -1,0 +1,415 @@
+#include "eventsocket/listener.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/post.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+namespace es::eventsocket {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
+// Largest batch handed to one gathered write.
+constexpr std::size_t kWriteBatchItems = 256;
+constexpr std::size_t kWriteBatchBytes = 1u << 20;
+// Reads go into one buffer per thread, so an idle connection holds no read buffer.
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+std::string endpoint_text(const asio::ip::tcp::socket& socket, std::string* address) {
+  std::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  auto ip = remote.address();
+  if (ip.is_v6() && ip.to_v6().is_v4_mapped()) {
+    ip = asio::ip::make_address_v4(asio::ip::v4_mapped, ip.to_v6());
+  }
+  *address = ip.to_string();
+  return ip.is_v6() ? fmt::format("[{}]:{}", *address, remote.port())
+                    : fmt::format("{}:{}", *address, remote.port());
+}
+
+}  // namespace
+
+Listener::Listener(ServerContext& context, ListenerRegistry& registry,
+                   asio::ip::tcp::socket socket, std::uint64_t id)
+    : context_(context),
+      registry_(registry),
+      socket_(std::move(socket)),
+      strand_(asio::make_strand(socket_.get_executor())),
+      write_timer_(strand_),
+      watchdog_timer_(strand_),
+      wait_timer_(strand_),
+      id_(id),
+      parser_(protocol::ParserLimits{}),
+      queue_(context.settings.limits) {
+  peer_ = endpoint_text(socket_, &peer_address_);
+  connected_epoch_us_ = context_.runtime.clock().now_epoch_us();
+}
+
+Listener::~Listener() = default;
+
+void Listener::start(bool acl_allows) {
+  std::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);
+  auto self = shared_from_this();
+  asio::post(strand_, [self, acl_allows] {
+    if (!acl_allows) {
+      self->send(std::string(protocol::kRudeRejection));
+      self->finish(protocol::kGoodbyeText);
+    } else {
+      self->send(std::string(protocol::kAuthRequest));
+      self->auth_deadline_ =
+          std::chrono::steady_clock::now() + std::chrono::seconds(self->context_.settings.auth_timeout_s);
+      asio::co_spawn(self->strand_, self->read_loop(), asio::detached);
+    }
+    asio::co_spawn(self->strand_, self->write_loop(), asio::detached);
+    asio::co_spawn(self->strand_, self->watchdog_loop(), asio::detached);
+    self->rearm_watchdog();
+  });
+}
+
+asio::awaitable<void> Listener::read_loop() {
+  auto self = shared_from_this();
+  thread_local std::array<char, kReadChunk> chunk;
+  protocol::CommandPacket packet;
+  while (!closing_) {
+    // Backpressure: a peer that does not read its replies is not read from either.
+    while (!closing_ && (queue_bytes_over_limit() ||
+                         jobs_in_flight_.load() >= context_.settings.max_jobs_in_flight)) {
+      wait_timer_.expires_after(50ms);
+      co_await wait_timer_.async_wait(kAwait);
+    }
+    if (closing_) break;
+    auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kAwait);
+    if (wait_ec || closing_) break;
+    std::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(chunk), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
+    if (ec || n == 0) break;
+    parser_.feed(std::string_view(chunk.data(), n));
+    for (;;) {
+      auto status = parser_.next(packet);
+      if (status == protocol::ParseStatus::kNeedMore) break;
+      if (status == protocol::ParseStatus::kBodyTooLarge) {
+        finish(protocol::kGoodbyeText);
+        co_return;
+      }
+      co_await dispatch(packet);
+      if (closing_) co_return;
+    }
+    bool mid = parser_.mid_packet();
+    if (mid && !body_deadline_) {
+      body_deadline_ = std::chrono::steady_clock::now() +
+                       std::chrono::seconds(context_.settings.body_timeout_s);
+      rearm_watchdog();
+    } else if (!mid && body_deadline_) {
+      body_deadline_.reset();
+      rearm_watchdog();
+    }
+  }
+  // The peer went away or the socket failed: nothing more can be written either.
+  if (!closing_) finish(protocol::kGoodbyeText);
+}
+
+bool Listener::queue_bytes_over_limit() const {
+  std::lock_guard lock(mutex_);
+  return queue_.bytes() > queue_.limits().max_bytes;
+}
+
+asio::awaitable<void> Listener::write_loop() {
+  auto self = shared_from_this();
+  std::deque<OutboundQueue::Item> batch;
+  std::vector<asio::const_buffer> buffers;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.take(batch, kWriteBatchItems, kWriteBatchBytes);
+    }
+    if (batch.empty()) {
+      if (closed_) break;
+      if (close_after_flush_) {
+        close_now();
+        break;
+      }
+      write_timer_.expires_at(asio::steady_timer::time_point::max());
+      co_await write_timer_.async_wait(kAwait);
+      continue;
+    }
+    buffers.clear();
+    std::uint64_t events = 0;
+    for (auto& item : batch) {
+      buffers.push_back(asio::buffer(item.bytes()));
+      if (item.kind == OutboundQueue::Kind::kEvent) ++events;
+    }
+    auto [ec, written] = co_await asio::async_write(socket_, buffers, kAwait);
+    batch.clear();
+    if (ec) {
+      close_now();
+      break;
+    }
+    std::lock_guard lock(mutex_);
+    delivered_ += events;
+  }
+}
+
+asio::awaitable<void> Listener::watchdog_loop() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    co_await watchdog_timer_.async_wait(kAwait);
+    if (closed_) break;
+    auto now = std::chrono::steady_clock::now();
+    if (kill_deadline_ && now >= *kill_deadline_) {
+      // The peer would not take its notice: give up on it without waiting any longer.
+      close_now();
+      break;
+    }
+    if (!closing_ && !authenticated_ && auth_deadline_ && now >= *auth_deadline_) {
+      finish(protocol::kGoodbyeText);
+    } else if (!closing_ && body_deadline_ && now >= *body_deadline_) {
+      finish(protocol::kGoodbyeText);
+    }
+    rearm_watchdog();
+  }
+}
+
+void Listener::rearm_watchdog() {
+  auto earliest = asio::steady_timer::time_point::max();
+  auto consider = [&](const std::optional<std::chrono::steady_clock::time_point>& t) {
+    if (t && *t < earliest) earliest = *t;
+  };
+  if (!authenticated_) consider(auth_deadline_);
+  consider(body_deadline_);
+  consider(kill_deadline_);
+  if (watchdog_timer_.expiry() != earliest) watchdog_timer_.expires_at(earliest);
+}
+
+void Listener::send(std::string frame) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_text(std::move(frame));
+  }
+  wake_writer();
+}
+
+void Listener::reply(std::string_view reply_text) { send(protocol::command_reply(reply_text)); }
+
+void Listener::wake_writer() {
+  if (wake_pending_.exchange(true)) return;
+  asio::post(strand_, [self = shared_from_this()] {
+    self->wake_pending_ = false;
+    self->write_timer_.cancel();
+  });
+}
+
+void Listener::finish(std::string_view notice) {
+  if (closing_) return;
+  closing_ = true;
+  std::string controlled;
+  {
+    std::lock_guard lock(mutex_);
+    controlled = session_uuid_;
+    events_on_ = false;
+    events_enabled_fast_ = false;
+    logging_ = false;
+  }
+  send(protocol::disconnect_notice(notice, controlled));
+  close_after_flush_ = true;
+  kill_deadline_ = std::chrono::steady_clock::now() +
+                   std::chrono::milliseconds(context_.settings.kill_grace_ms);
+  rearm_watchdog();
+  // A reader parked in async_wait must notice the close.
+  std::error_code ec;
+  socket_.cancel(ec);
+  wait_timer_.cancel();
+}
+
+void Listener::close_now() {
+  if (closed_) return;
+  closed_ = true;
+  closing_ = true;
+  if (bus_subscription_) {
+    context_.runtime.bus().unsubscribe(bus_subscription_);
+    bus_subscription_ = 0;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    queue_.clear();
+    events_on_ = false;
+    events_enabled_fast_ = false;
+    logging_ = false;
+  }
+  std::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  write_timer_.cancel();
+  watchdog_timer_.cancel();
+  wait_timer_.cancel();
+  registry_.remove(id_);
+}
+
+void Listener::shutdown(std::string notice) {
+  asio::post(strand_, [self = shared_from_this(), notice = std::move(notice)] {
+    self->finish(notice);
+  });
+}
+
+void Listener::subscribe_events() {
+  if (bus_subscription_ == 0) {
+    bus_subscription_ = context_.runtime.bus().subscribe(weak_from_this());
+  }
+}
+
+bool Listener::accepts_locked(const core::Event& event) const {
+  if (!all_events_) {
+    auto type = event.type();
+    if (!event_types_.test(static_cast<std::size_t>(type))) return false;
+    if (type == core::EventType::kCustom && !event.subclass().empty() &&
+        std::find(subclasses_.begin(), subclasses_.end(), event.subclass()) ==
+            subclasses_.end()) {
+      return false;
+    }
+  }
+  if (!filters_.empty() && !filters_.passes(event)) return false;
+  if (my_events_) {
+    const std::string* uuid = event.header("Unique-ID");
+    if (!session_uuid_.empty()) {
+      const std::string* owner = event.header("Job-Owner-UUID");
+      bool mine = (uuid && *uuid == session_uuid_) || (owner && *owner == session_uuid_);
+      if (!mine) return false;
+    } else if (!uuid) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Listener::on_event(const core::FiredEventPtr& event) {
+  if (!events_enabled_fast_.load(std::memory_order_relaxed)) return;
+  bool kill = false;
+  bool was_empty = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (!events_on_ || killed_ || !accepts_locked(event->event())) return;
+    was_empty = queue_.empty();
+    if (queue_.try_push_event(event, format_)) {
+      consecutive_lost_events_ = 0;
+    } else {
+      ++lost_events_;
+      if (++consecutive_lost_events_ > context_.settings.max_lost_before_kill) {
+        killed_ = true;
+        kill = true;
+        events_on_ = false;
+        events_enabled_fast_ = false;
+        queue_.drop_events();
+        queue_.drop_logs();
+      }
+    }
+  }
+  if (kill) {
+    asio::post(strand_, [self = shared_from_this()] {
+      auto& log = self->context_.runtime.log();
+      log.log(static_cast<int>(core::LogLevel::kWarning), __FILE__, __func__, __LINE__,
+              fmt::format("killed event socket listener {} ({}) after {} lost events", self->id_,
+                          self->peer_, self->stats().lost_events));
+      self->finish(protocol::kLostEventsText);
+    });
+  } else if (was_empty) {
+    wake_writer();
+  }
+}
+
+void Listener::on_log(const core::LogLinePtr& line) {
+  bool kill = false;
+  bool was_empty = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (!logging_ || line->level > log_level_ || killed_) return;
+    was_empty = queue_.empty();
+    if (queue_.try_push_log(line)) {
+      consecutive_lost_logs_ = 0;
+    } else {
+      ++lost_logs_;
+      if (++consecutive_lost_logs_ > context_.settings.max_lost_before_kill) {
+        killed_ = true;
+        kill = true;
+        logging_ = false;
+        queue_.drop_logs();
+        queue_.drop_events();
+      }
+    }
+  }
+  if (kill) {
+    asio::post(strand_, [self = shared_from_this()] { self->finish(protocol::kLostLogsText); });
+  } else if (was_empty) {
+    wake_writer();
+  }
+}
+
+ListenerStats Listener::stats() const {
+  ListenerStats s;
+  s.id = id_;
+  s.peer = peer_;
+  s.connected_epoch_us = connected_epoch_us_;
+  std::lock_guard lock(mutex_);
+  s.user = user_;
+  s.authenticated = authenticated_;
+  s.format = std::string(protocol::format_name(format_));
+  if (all_events_) {
+    s.subscriptions = "ALL";
+  } else {
+    for (int i = 0; i < core::kEventTypeCount; ++i) {
+      if (!event_types_.test(static_cast<std::size_t>(i))) continue;
+      if (!s.subscriptions.empty()) s.subscriptions += ' ';
+      s.subscriptions += core::event_type_name(static_cast<core::EventType>(i));
+    }
+  }
+  for (const auto& subclass : subclasses_) {
+    s.subscriptions += s.subscriptions.empty() ? "" : " ";
+    s.subscriptions += subclass;
+  }
+  s.filters = filters_.size();
+  s.log_level = logging_ ? log_level_ : -1;
+  s.queued_events = queue_.events();
+  s.queued_logs = queue_.logs();
+  s.queued_bytes = queue_.bytes();
+  s.delivered_events = delivered_;
+  s.lost_events = lost_events_;
+  s.lost_logs = lost_logs_;
+  return s;
+}
+
+void ListenerRegistry::add(const std::shared_ptr<Listener>& listener) {
+  std::lock_guard lock(mutex_);
+  listeners_[listener->id()] = listener;
+}
+
+void ListenerRegistry::remove(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  listeners_.erase(id);
+}
+
+std::vector<std::shared_ptr<Listener>> ListenerRegistry::snapshot() const {
+  std::vector<std::shared_ptr<Listener>> out;
+  std::lock_guard lock(mutex_);
+  out.reserve(listeners_.size());
+  for (auto& [id, weak] : listeners_) {
+    if (auto l = weak.lock()) out.push_back(std::move(l));
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a->id() < b->id(); });
+  return out;
+}
+
+std::size_t ListenerRegistry::size() const {
+  std::lock_guard lock(mutex_);
+  return listeners_.size();
+}
+
+}  // namespace es::eventsocket

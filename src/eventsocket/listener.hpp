@@ -1,0 +1,170 @@
+// One event socket connection. Three coroutines share the listener's strand: the reader
+// (parses packets and runs commands strictly one after another), the writer (drains the
+// bounded outbound queue with gathered writes) and the watchdog (auth, body and kill
+// deadlines). Events and log lines arrive from any thread through on_event/on_log, which only
+// filter and enqueue under the listener's mutex. The listener frees itself when the last
+// coroutine ends (each holds a shared_ptr), so a closing connection is never freed in use.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
+#include <atomic>
+#include <bitset>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/event_bus.hpp"
+#include "core/log_bus.hpp"
+#include "eventsocket/event_filter.hpp"
+#include "eventsocket/listener_stats.hpp"
+#include "eventsocket/outbound_queue.hpp"
+#include "eventsocket/server_context.hpp"
+#include "protocol/command_parser.hpp"
+
+namespace es::eventsocket {
+
+class ListenerRegistry;
+
+class Listener : public std::enable_shared_from_this<Listener>,
+                 public core::EventSubscriber,
+                 public core::LogSink {
+ public:
+  using Strand = asio::strand<asio::any_io_executor>;
+
+  Listener(ServerContext& context, ListenerRegistry& registry, asio::ip::tcp::socket socket,
+           std::uint64_t id);
+  ~Listener() override;
+
+  // Starts the coroutines; a denied peer gets the rude rejection and the goodbye notice.
+  void start(bool acl_allows);
+
+  void on_event(const core::FiredEventPtr& event) override;
+  void on_log(const core::LogLinePtr& line) override;
+
+  // Thread-safe: queue a disconnect notice with that text and close once it is written.
+  void shutdown(std::string notice);
+  ListenerStats stats() const;
+  std::uint64_t id() const { return id_; }
+
+ private:
+  struct Restrictions {  // from userauth
+    bool events_limited = false;
+    std::bitset<core::kEventTypeCount> events;
+    std::vector<std::string> subclasses;
+    bool api_limited = false;
+    std::vector<std::string> api;
+  };
+
+  asio::awaitable<void> read_loop();
+  asio::awaitable<void> write_loop();
+  asio::awaitable<void> watchdog_loop();
+
+  // Commands (listener_commands.cpp). Each enqueues exactly one reply.
+  asio::awaitable<void> dispatch(protocol::CommandPacket& packet);
+  asio::awaitable<void> cmd_auth(std::string_view password);
+  asio::awaitable<void> cmd_userauth(std::string_view arg);
+  asio::awaitable<void> cmd_api(const protocol::CommandPacket& packet, std::string_view text);
+  void cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text);
+  void cmd_filter(std::string_view text);
+  void cmd_event(std::string_view text);
+  void cmd_nixevent(std::string_view text);
+  void cmd_noevents();
+  void cmd_myevents(const protocol::CommandPacket& packet, std::string_view text);
+  void cmd_divert_events(std::string_view text);
+  void cmd_sendmsg(const protocol::CommandPacket& packet, std::string_view text);
+  void cmd_sendevent(const protocol::CommandPacket& packet, std::string_view text);
+  void cmd_log(std::string_view text);
+  void cmd_nolog();
+  void cmd_linger(std::string_view text);
+  void cmd_nolinger();
+  bool api_allowed(std::string_view command, std::string_view arg) const;
+
+  void reply(std::string_view reply_text);
+  void send(std::string frame);
+  // Queues the notice and closes after it is written (or after the kill grace period).
+  void finish(std::string_view notice);
+  void close_now();
+  void wake_writer();
+  void rearm_watchdog();
+  bool accepts_locked(const core::Event& event) const;
+  bool queue_bytes_over_limit() const;
+  protocol::EventFormat current_format() const;
+  void subscribe_events();
+
+  ServerContext& context_;
+  ListenerRegistry& registry_;
+  asio::ip::tcp::socket socket_;
+  Strand strand_;
+  asio::steady_timer write_timer_;
+  asio::steady_timer watchdog_timer_;
+  asio::steady_timer wait_timer_;  // reader backpressure and throttle delays
+  const std::uint64_t id_;
+  std::string peer_address_;
+  std::string peer_;
+  std::int64_t connected_epoch_us_ = 0;
+  protocol::CommandParser parser_;
+
+  // Reader-side state (strand only).
+  std::atomic<bool> authenticated_{false};
+  Restrictions restrictions_;
+  bool closing_ = false;
+  bool closed_ = false;
+  bool close_after_flush_ = false;
+  std::optional<std::chrono::steady_clock::time_point> auth_deadline_;
+  std::optional<std::chrono::steady_clock::time_point> body_deadline_;
+  std::optional<std::chrono::steady_clock::time_point> kill_deadline_;
+  std::atomic<std::size_t> jobs_in_flight_{0};
+  std::uint64_t bus_subscription_ = 0;
+  bool logs_subscribed_ = false;
+  bool logs_allowed_ = true;
+  bool divert_events_ = false;
+  bool lingering_ = false;
+  int linger_seconds_ = -1;
+
+  // Shared with publishers (guarded by mutex_).
+  mutable std::mutex mutex_;
+  OutboundQueue queue_;
+  protocol::EventFormat format_ = protocol::EventFormat::kPlain;
+  bool events_on_ = false;
+  bool all_events_ = false;
+  std::bitset<core::kEventTypeCount> event_types_;
+  std::vector<std::string> subclasses_;
+  EventFilters filters_;
+  bool my_events_ = false;
+  std::string session_uuid_;  // controlled session, if any
+  bool logging_ = false;
+  int log_level_ = 7;
+  std::string user_;          // user@domain after userauth
+  std::uint64_t delivered_ = 0;
+  std::uint64_t lost_events_ = 0;
+  std::uint64_t lost_logs_ = 0;
+  int consecutive_lost_events_ = 0;
+  int consecutive_lost_logs_ = 0;
+  bool killed_ = false;
+  std::atomic<bool> wake_pending_{false};
+  std::atomic<bool> events_enabled_fast_{false};  // lets on_event skip the lock when off
+};
+
+// The server's set of live listeners (for stats and shutdown).
+class ListenerRegistry {
+ public:
+  void add(const std::shared_ptr<Listener>& listener);
+  void remove(std::uint64_t id);
+  std::vector<std::shared_ptr<Listener>> snapshot() const;
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Listener>> listeners_;
+};
+
+}  // namespace es::eventsocket

@@ -1,0 +1,70 @@
+// A listener's bounded queue of frames waiting to be written. Events and log lines are shared
+// with every other listener (no copy); replies and notices are owned strings.
+//
+// Policy: replies and notices are always accepted (the reader stops reading commands while
+// the queue is over its byte bound, so they stay bounded too); events and log lines are
+// refused once the queue holds max_events (or max_logs) of them or max_bytes in total, and
+// the caller counts the loss.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "core/fired_event.hpp"
+#include "core/log_bus.hpp"
+#include "protocol/frames.hpp"
+
+namespace es::eventsocket {
+
+struct OutboundLimits {
+  std::size_t max_events = 100000;
+  std::size_t max_logs = 100000;
+  std::size_t max_bytes = 64u << 20;
+};
+
+class OutboundQueue {
+ public:
+  enum class Kind : std::uint8_t { kText, kEvent, kLog };
+
+  struct Item {
+    Kind kind = Kind::kText;
+    protocol::EventFormat format = protocol::EventFormat::kPlain;
+    core::FiredEventPtr event;
+    core::LogLinePtr log;
+    std::string text;
+    std::string_view bytes() const;
+  };
+
+  explicit OutboundQueue(OutboundLimits limits) : limits_(limits) {}
+
+  void push_text(std::string text);
+  bool try_push_event(core::FiredEventPtr event, protocol::EventFormat format);
+  bool try_push_log(core::LogLinePtr line);
+
+  // Moves up to max_items / about max_bytes from the front into `out`.
+  void take(std::deque<Item>& out, std::size_t max_items, std::size_t max_bytes);
+  // Drops queued events and log lines (noevents, nolog, kill), keeping texts.
+  void drop_events();
+  void drop_logs();
+  void clear();
+
+  bool empty() const { return items_.empty(); }
+  std::size_t bytes() const { return bytes_; }
+  std::size_t events() const { return events_; }
+  std::size_t logs() const { return logs_; }
+  const OutboundLimits& limits() const { return limits_; }
+
+ private:
+  void account_out(const Item& item);
+
+  OutboundLimits limits_;
+  std::deque<Item> items_;
+  std::size_t bytes_ = 0;
+  std::size_t events_ = 0;
+  std::size_t logs_ = 0;
+};
+
+}  // namespace es::eventsocket

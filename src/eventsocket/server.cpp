@@ -1,0 +1,114 @@
+#include "eventsocket/server.hpp"
+
+#include <fmt/format.h>
+
+namespace es::eventsocket {
+
+Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions options)
+    : io_(io),
+      options_(std::move(options)),
+      workers_(options_.worker_threads),
+      context_{.runtime = runtime,
+               .settings = options_.listener,
+               .workers = workers_,
+               .sessions = options_.sessions,
+               .userauth = options_.userauth,
+               .throttle = AuthThrottle{}},
+      acceptor_(io) {
+  set_acl(options_.acl_allows);
+}
+
+Server::~Server() {
+  std::error_code ec;
+  acceptor_.close(ec);
+  workers_.join();
+}
+
+void Server::set_acl(std::function<bool(const asio::ip::address&)> acl) {
+  auto shared = std::make_shared<std::function<bool(const asio::ip::address&)>>(std::move(acl));
+  std::lock_guard lock(acl_mutex_);
+  acl_ = std::move(shared);
+}
+
+std::error_code Server::listen(std::string* error_text) {
+  std::error_code ec;
+  auto address = asio::ip::make_address(options_.listen_ip, ec);
+  auto describe = [&](std::string_view what) {
+    if (error_text) {
+      *error_text = fmt::format("cannot {} event socket on {}:{}: {}", what, options_.listen_ip,
+                                options_.listen_port, ec.message());
+    }
+    return ec;
+  };
+  if (ec) return describe("parse the listen address of the");
+  asio::ip::tcp::endpoint endpoint(address, options_.listen_port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return describe("open");
+  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (address.is_v6()) {
+    // "::" takes IPv4 too where the system allows it; failure to set this is harmless.
+    std::error_code ignored;
+    acceptor_.set_option(asio::ip::v6_only(false), ignored);
+  }
+  acceptor_.bind(endpoint, ec);
+  if (ec) {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    return describe("bind");
+  }
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+    return describe("listen");
+  }
+  return {};
+}
+
+asio::ip::tcp::endpoint Server::local_endpoint() const {
+  std::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+void Server::start_accepting() { accept_next(); }
+
+void Server::accept_next() {
+  acceptor_.async_accept(io_, [this](std::error_code ec, asio::ip::tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      std::error_code peer_ec;
+      auto peer = socket.remote_endpoint(peer_ec).address();
+      if (peer.is_v6() && peer.to_v6().is_v4_mapped()) {
+        peer = asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
+      }
+      std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl;
+      {
+        std::lock_guard lock(acl_mutex_);
+        acl = acl_;
+      }
+      bool allowed = !peer_ec && (!acl || !*acl || (*acl)(peer));
+      auto listener = std::make_shared<Listener>(context_, registry_, std::move(socket),
+                                                 next_id_.fetch_add(1));
+      registry_.add(listener);
+      listener->start(allowed);
+    }
+    // Transient errors (EMFILE, ECONNABORTED) must not stop the loop.
+    accept_next();
+  });
+}
+
+void Server::stop(std::string notice) {
+  asio::post(io_, [this] {
+    std::error_code ec;
+    acceptor_.close(ec);
+  });
+  for (auto& listener : registry_.snapshot()) listener->shutdown(notice);
+}
+
+std::vector<ListenerStats> Server::listener_stats() const {
+  std::vector<ListenerStats> out;
+  for (auto& listener : registry_.snapshot()) out.push_back(listener->stats());
+  return out;
+}
+
+}  // namespace es::eventsocket

@@ -1,0 +1,68 @@
+// The inbound event socket server: listening sockets, the accept loop, the ACL check and the
+// set of live listeners; shutdown sends every listener FreeSWITCH's notice.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/thread_pool.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "eventsocket/listener.hpp"
+#include "eventsocket/listener_stats.hpp"
+#include "eventsocket/server_context.hpp"
+
+namespace es::eventsocket {
+
+struct ServerOptions {
+  std::string listen_ip = "127.0.0.1";
+  unsigned short listen_port = 8021;  // 0: any free port (tests)
+  ListenerSettings listener;
+  // Decides whether a peer may connect (apply-inbound-acl); null allows everyone.
+  std::function<bool(const asio::ip::address&)> acl_allows;
+  std::function<UserAuthOutcome(std::string_view)> userauth;
+  core::SessionControl* sessions = nullptr;
+  std::size_t worker_threads = 8;  // for blocking API commands and bgapi jobs
+};
+
+class Server {
+ public:
+  Server(asio::io_context& io, core::Runtime& runtime, ServerOptions options);
+  ~Server();
+
+  // Binds and listens; on failure returns the error and a one-line description naming the
+  // address (no retry: a taken port is reported, not waited for).
+  std::error_code listen(std::string* error_text);
+  asio::ip::tcp::endpoint local_endpoint() const;
+  void start_accepting();
+
+  // Sends `notice` to every listener and stops accepting. Non-blocking.
+  void stop(std::string notice);
+  std::vector<ListenerStats> listener_stats() const;
+  std::size_t listener_count() const { return registry_.size(); }
+  void set_acl(std::function<bool(const asio::ip::address&)> acl);
+
+ private:
+  void accept_next();
+
+  asio::io_context& io_;
+  ServerOptions options_;
+  asio::thread_pool workers_;
+  ServerContext context_;
+  ListenerRegistry registry_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::atomic<std::uint64_t> next_id_{1};
+  std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl_;
+  mutable std::mutex acl_mutex_;
+  bool stopped_ = false;
+};
+
+// Registers the `event_socket` API command (listener statistics) for this server.
+void register_event_socket_api(core::Runtime& runtime, Server& server);
+
+}  // namespace es::eventsocket

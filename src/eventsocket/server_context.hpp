@@ -1,0 +1,48 @@
+// What every listener of a server shares: runtime, configuration, hooks into the
+// configuration (ACL, directory) and the executor that runs blocking API commands.
+#pragma once
+
+#include <asio/thread_pool.hpp>
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/runtime.hpp"
+#include "core/session_control.hpp"
+#include "eventsocket/auth_throttle.hpp"
+#include "eventsocket/outbound_queue.hpp"
+
+namespace es::eventsocket {
+
+// Result of a userauth lookup (protocol.md 3.3); lists are the raw parameter values.
+struct UserAuthOutcome {
+  bool accepted = false;
+  std::string user;                          // user@domain
+  std::optional<std::string> allowed_events;  // nullopt: all
+  std::optional<std::string> allowed_api;     // nullopt: all
+  bool allowed_log = true;
+};
+
+struct ListenerSettings {
+  std::string password = "ClueCon";
+  OutboundLimits limits;
+  int auth_timeout_s = 25;
+  int body_timeout_s = 25;   // a frame whose announced body never arrives
+  int kill_grace_ms = 2000;  // how long a killed listener may take to write its notice
+  int max_lost_before_kill = 500;
+  std::size_t max_jobs_in_flight = 1024;  // per connection; the reader waits beyond it
+};
+
+struct ServerContext {
+  core::Runtime& runtime;
+  ListenerSettings settings;
+  asio::thread_pool& workers;
+  core::SessionControl* sessions = nullptr;
+  std::function<UserAuthOutcome(std::string_view arg)> userauth;  // null: userauth refused
+  AuthThrottle throttle;
+};
+
+}  // namespace es::eventsocket
