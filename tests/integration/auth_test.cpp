@@ -1,0 +1,121 @@
+// Authentication phase of inbound connections (protocol.md 3.2, 5.1, 13).
+#include "daemon_fixture.hpp"
+
+namespace es::itest {
+namespace {
+
+class AuthTest : public DaemonSuite {
+ public:
+  static void SetUpTestSuite() { start_daemon(); }
+};
+
+TEST_F(AuthTest, GreetingThenCorrectPasswordIsAccepted) {
+  TestClient client;
+  ASSERT_TRUE(client.connect(port()));
+  auto greeting = client.read_frame();
+  ASSERT_TRUE(greeting);
+  EXPECT_EQ(greeting->raw, kAuthRequestFrame);
+  expect_reply(client, "auth ClueCon\n\n",
+               "Content-Type: command/reply\nReply-Text: +OK accepted\n\n");
+}
+
+// protocol.md 13, "Wrong password", byte for byte, then the connection closes.
+TEST_F(AuthTest, WrongPasswordExample) {
+  TestClient client;
+  ASSERT_TRUE(client.connect(port()));
+  EXPECT_EQ(client.read_raw_bytes(kAuthRequestFrame.size()), kAuthRequestFrame);
+  ASSERT_TRUE(client.send("auth nope\n\n"));
+  const std::string expected =
+      "Content-Type: command/reply\nReply-Text: -ERR invalid\n\n"
+      "Content-Type: text/disconnect-notice\nContent-Length: 67\n\n"
+      "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n";
+  EXPECT_EQ(client.read_raw_bytes(expected.size()), expected);
+  std::string extra;
+  EXPECT_TRUE(client.expect_closed(kReadTimeout, &extra)) << "extra bytes: " << extra;
+  // A success resets the per-address delay the server adds after failures.
+  TestClient good;
+  connect_and_auth(good, port());
+}
+
+// The password is everything after "auth " up to the line end: exact and case-sensitive.
+TEST_F(AuthTest, PasswordComparisonIsExact) {
+  for (std::string_view command : {"auth clueCon\n\n", "auth  ClueCon\n\n", "auth ClueCon \n\n"}) {
+    TestClient client;
+    ASSERT_TRUE(client.connect(port()));
+    ASSERT_TRUE(read_greeting(client));
+    expect_reply(client, command, reply_frame("-ERR invalid"));
+    auto notice = client.read_frame();
+    ASSERT_TRUE(notice);
+    EXPECT_EQ(notice->raw, disconnect_frame(kGoodbyeBody));
+    EXPECT_TRUE(client.expect_closed());
+  }
+  TestClient good;
+  connect_and_auth(good, port());
+}
+
+TEST_F(AuthTest, CommandWordIsCaseInsensitive) {
+  TestClient client;
+  ASSERT_TRUE(client.connect(port()));
+  ASSERT_TRUE(read_greeting(client));
+  expect_reply(client, "AUTH ClueCon\n\n", reply_frame("+OK accepted"));
+}
+
+// Quirk 8: a non-auth first packet is refused, and auth may still follow.
+TEST_F(AuthTest, OtherCommandsBeforeAuthAreNotFound) {
+  TestClient client;
+  ASSERT_TRUE(client.connect(port()));
+  ASSERT_TRUE(read_greeting(client));
+  expect_reply(client, "api uuid_exists 1\n\n", reply_frame("-ERR command not found"));
+  expect_reply(client, "event plain ALL\n\n", reply_frame("-ERR command not found"));
+  expect_reply(client, "authenticate\n\n", reply_frame("-ERR command not found"));
+  expect_reply(client, "auth ClueCon\n\n", reply_frame("+OK accepted"));
+  expect_reply(client, "api uuid_exists 1\n\n", api_frame("false"));
+}
+
+TEST_F(AuthTest, AuthAfterSuccessIsNotFound) {
+  TestClient client;
+  ASSERT_TRUE(connect_and_auth(client, port()));
+  expect_reply(client, "auth ClueCon\n\n", reply_frame("-ERR command not found"));
+  expect_reply(client, "userauth a@b:c\n\n", reply_frame("-ERR command not found"));
+}
+
+TEST_F(AuthTest, ExitBeforeAuthSaysByeAndCloses) {
+  for (std::string_view command : {"exit\n\n", "...\n\n"}) {
+    TestClient client;
+    ASSERT_TRUE(client.connect(port()));
+    ASSERT_TRUE(read_greeting(client));
+    expect_reply(client, command, reply_frame("+OK bye"));
+    auto notice = client.read_frame();
+    ASSERT_TRUE(notice);
+    EXPECT_EQ(notice->raw, disconnect_frame(kGoodbyeBody));
+    EXPECT_TRUE(client.expect_closed());
+  }
+}
+
+// Matching is by prefix: "exitnow" exits.
+TEST_F(AuthTest, ExitIsMatchedByPrefixAfterAuth) {
+  TestClient client;
+  ASSERT_TRUE(connect_and_auth(client, port()));
+  expect_reply(client, "exitnow\n\n", reply_frame("+OK bye"));
+  auto notice = client.read_frame();
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->raw, disconnect_frame(kGoodbyeBody));
+  EXPECT_TRUE(client.expect_closed());
+}
+
+// userauth with no directory behind it cannot succeed: -ERR invalid, then the goodbye.
+TEST_F(AuthTest, UnknownDirectoryUserIsInvalid) {
+  TestClient client;
+  ASSERT_TRUE(client.connect(port()));
+  ASSERT_TRUE(read_greeting(client));
+  expect_reply(client, "userauth nobody@example.invalid:secret\n\n", reply_frame("-ERR invalid"));
+  auto notice = client.read_frame();
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->raw, disconnect_frame(kGoodbyeBody));
+  EXPECT_TRUE(client.expect_closed());
+  TestClient good;
+  connect_and_auth(good, port());
+}
+
+}  // namespace
+}  // namespace es::itest
