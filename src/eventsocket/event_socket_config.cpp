@@ -1,0 +1,90 @@
+#include "eventsocket/event_socket_config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <string_view>
+
+#include "eventsocket/command_text.hpp"
+
+namespace es::eventsocket {
+namespace {
+
+// C's atoi, which FreeSWITCH uses for numbers: leading digits, 0 when there are none.
+int atoi_like(const char* text) {
+  long value = std::strtol(text, nullptr, 10);
+  if (value > std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();
+  if (value < std::numeric_limits<int>::min()) return std::numeric_limits<int>::min();
+  return static_cast<int>(value);
+}
+
+template <typename Number>
+bool parse_positive(std::string_view text, Number* out) {
+  Number value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return false;
+  *out = value;
+  return true;
+}
+
+}  // namespace
+
+EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
+  EventSocketConfigResult result;
+  EventSocketConfig& config = result.config;
+  if (!xml) return result;
+  pugi::xml_node settings = xml->configuration("event_socket.conf").child("settings");
+
+  std::string listen_ip, password;
+  std::vector<std::string> acls;
+  for (pugi::xml_node param : settings.children("param")) {
+    std::string_view name = param.attribute("name").value();
+    const char* value = param.attribute("value").value();
+    std::string_view value_view = value;
+
+    auto ours = [&](std::string_view ours_name, auto* field) {
+      if (!equals_nocase(name, ours_name)) return false;
+      if (!parse_positive(value_view, field)) {
+        result.warnings.push_back("ignoring " + std::string(name) + " '" + std::string(value_view) +
+                                  "': not a positive integer");
+      }
+      return true;
+    };
+
+    if (name == "listen-ip") {
+      listen_ip = value;
+    } else if (name == "debug") {
+      config.debug = atoi_like(value);
+    } else if (name == "nat-map") {
+      // FreeSWITCH reads it and then forces it off before use.
+    } else if (name == "listen-port") {
+      config.listen_port = static_cast<std::uint16_t>(atoi_like(value));
+    } else if (name == "password") {
+      password = value;
+    } else if (equals_nocase(name, "apply-inbound-acl") && !value_view.empty()) {
+      if (acls.size() < EventSocketConfig::kMaxAcls) {
+        acls.emplace_back(value);
+      } else {
+        result.warnings.push_back("Max acl records of 100 reached");
+      }
+    } else if (equals_nocase(name, "stop-on-bind-error")) {
+      config.stop_on_bind_error = is_true_value(value_view);
+    } else {
+      // Unknown names are ignored, as FreeSWITCH does.
+      (void)(ours("max-queue-events", &config.max_queue_events) ||
+             ours("max-queue-bytes", &config.max_queue_bytes) ||
+             ours("auth-timeout", &config.auth_timeout_s) ||
+             ours("body-timeout", &config.body_timeout_s) ||
+             ours("max-lost-before-kill", &config.max_lost_before_kill));
+    }
+  }
+
+  if (!listen_ip.empty()) config.listen_ip = listen_ip;
+  if (!password.empty()) config.password = password;
+  if (!acls.empty()) config.apply_inbound_acl = std::move(acls);
+  if (config.listen_port == 0) config.listen_port = 8021;
+  config.nat_map = false;
+  return result;
+}
+
+}  // namespace es::eventsocket

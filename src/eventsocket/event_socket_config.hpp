@@ -1,0 +1,51 @@
+// mod_event_socket's settings (protocol.md 10.1) plus eventswitch's own limits, read from the
+// <configuration name="event_socket.conf"><settings><param name value/> block.
+//
+// FreeSWITCH parameters, matched as FreeSWITCH matches them:
+//   listen-ip, listen-port, password, nat-map, debug      exact case
+//   apply-inbound-acl (repeatable, max 100), stop-on-bind-error   any case
+// eventswitch parameters (any case; a value that is not a positive integer is ignored with a
+// warning):
+//   max-queue-events      events (and, separately, log lines) queued per connection [100000]
+//   max-queue-bytes       bytes queued per connection [67108864]
+//   auth-timeout          seconds to authenticate after connecting [25]
+//   body-timeout          seconds for an announced body to arrive [25]
+//   max-lost-before-kill  consecutive lost events/logs that end a connection [500]
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/xml_config.hpp"
+
+namespace es::eventsocket {
+
+struct EventSocketConfig {
+  static constexpr std::size_t kMaxAcls = 100;
+
+  std::string listen_ip = "127.0.0.1";
+  std::uint16_t listen_port = 8021;
+  std::string password = "ClueCon";
+  std::vector<std::string> apply_inbound_acl{"loopback.auto"};
+  bool stop_on_bind_error = false;
+  int debug = 0;
+  bool nat_map = false;  // parsed by FreeSWITCH, then always switched off (Quirk kept)
+
+  std::size_t max_queue_events = 100000;
+  std::size_t max_queue_bytes = 64u * 1024 * 1024;
+  int auth_timeout_s = 25;
+  int body_timeout_s = 25;
+  int max_lost_before_kill = 500;
+};
+
+struct EventSocketConfigResult {
+  EventSocketConfig config;
+  std::vector<std::string> warnings;
+};
+
+// Reads event_socket.conf from `xml`; without one (or with a null `xml`) the defaults above.
+EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml);
+
+}  // namespace es::eventsocket
