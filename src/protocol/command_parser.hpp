@@ -1,11 +1,22 @@
 // Incremental parser for the packets a client sends to the event socket (protocol.md 2.1).
 // Fed byte fragments of any size; never throws on bad input; limits come from the caller.
+//
+// Deliberate differences from FreeSWITCH's read_packet (everything else is reproduced):
+// * Only the first Content-Length line of a packet is interpreted (range check and body);
+//   FreeSWITCH reads one body per Content-Length line, which lets one packet swallow the next.
+// * A line ends at the first CR or LF, and runs of CR/LF are skipped. FreeSWITCH looks for a CR
+//   anywhere in the rest of the block before it looks for an LF, which drops header lines when
+//   LF-only lines are followed by a CRLF line; for consistent line endings the result is the same.
+// * Content-Length values beyond the range of int saturate (and so are rejected as too large)
+//   instead of wrapping around as C's atoi does.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "protocol/header_block_scanner.hpp"
 
 namespace es::protocol {
 
@@ -51,24 +62,31 @@ class CommandParser {
   // Appends received bytes. Cheap: the bytes are only scanned by next().
   void feed(std::string_view bytes);
 
-  // Extracts the next complete packet into `out`. Call repeatedly until kNeedMore.
+  // Extracts the next complete packet into `out`. Call repeatedly until kNeedMore. `out` holds
+  // a packet only when kPacket is returned. After kBodyTooLarge the parser stays failed: every
+  // later call returns kBodyTooLarge and fed bytes are discarded.
   ParseStatus next(CommandPacket& out);
 
-  // True when part of a packet is buffered (a started header block or a pending body).
+  // True when part of a packet is buffered (a started header block or a pending body); blank
+  // lines waiting to be discarded do not count.
   bool mid_packet() const;
   std::size_t buffered_bytes() const { return buffer_.size() - consumed_; }
 
  private:
   void compact();
+  // Parses a finished header block into `out`; returns the Content-Length to read (0: none),
+  // or a negative number when the value is out of range.
+  long long parse_block(std::string_view block, CommandPacket& out) const;
 
   ParserLimits limits_;
   std::string buffer_;
-  std::size_t consumed_ = 0;   // bytes of buffer_ already handed out
-  std::size_t scan_pos_ = 0;   // where the search for the end of the header block resumes
-  int newline_count_ = 0;      // LFs seen with only CRs between them (state kept across feeds)
+  std::size_t consumed_ = 0;    // bytes of buffer_ already handed out
+  std::size_t scan_pos_ = 0;    // where the search for the end of the header block resumes
+  HeaderBlockScanner scanner_;  // terminator state kept across feeds
   bool in_body_ = false;
+  bool failed_ = false;
   std::size_t body_needed_ = 0;
-  CommandPacket pending_;      // header part of a packet whose body is still arriving
+  CommandPacket pending_;  // header part of a packet whose body is still arriving
 };
 
 }  // namespace es::protocol

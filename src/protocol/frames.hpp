@@ -19,6 +19,8 @@ inline constexpr std::string_view kGoodbyeText =
 inline constexpr std::string_view kShutdownText = "The system is being shut down.\n";
 inline constexpr std::string_view kLostEventsText = "killed listener because of lost events\n";
 inline constexpr std::string_view kLostLogsText = "killed listener because of lost log lines\n";
+// Sent when a disconnect notice is requested with an empty text.
+inline constexpr std::string_view kDefaultDisconnectText = "Disconnected.\n";
 inline constexpr std::string_view kAuthRequest = "Content-Type: auth/request\n\n";
 inline constexpr std::string_view kRudeRejection =
     "Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n";
@@ -46,7 +48,7 @@ struct LogFrameFields {
 std::string log_frame(const LogFrameFields& fields, std::string_view body);
 
 // Disconnect notice; with a controlled session uuid it carries Controlled-Session-UUID and
-// Content-Disposition: disconnect.
+// Content-Disposition: disconnect. An empty body becomes kDefaultDisconnectText.
 std::string disconnect_notice(std::string_view body, std::string_view controlled_uuid = {});
 // Linger notice sent when a controlled call hangs up while lingering (Content-Length: 0).
 std::string linger_notice(std::string_view uuid, std::string_view channel_name, int linger_seconds);
