@@ -145,6 +145,33 @@ TEST(XmlConfig, PreprocessorQuirksAreKept) {
   EXPECT_FALSE(result.config->configuration("q.conf").child("lost"));
 }
 
+TEST(XmlConfig, CrlfLinesAndHashIncludes) {
+  ConfTree tree;
+  tree.write("freeswitch.xml",
+             "<?xml version=\"1.0\"?>\r\n"
+             "<document type=\"freeswitch/xml\">\r\n"
+             "  <X-PRE-PROCESS cmd=\"set\" data=\"a=1\"/>\r\n"
+             "  <section name=\"configuration\"><!--#include \"part.xml\"--></section>\r\n"
+             "  <broken>\r\n"
+             "</document>\r\n");
+  tree.write("part.xml", "<configuration name=\"p\" a=\"$${a}\"/>\n");
+  GlobalVars globals;
+  XmlLoadResult result = XmlConfig::load_directory(tree.dir(), globals);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(globals.get("a"), "1");  // no stray CR in the value
+  EXPECT_NE(result.error.find("freeswitch.xml:6:"), std::string::npos) << result.error;
+
+  tree.write("freeswitch.xml",
+             "<document type=\"freeswitch/xml\">\r\n"
+             "  <section name=\"configuration\">\r\n"
+             "    <!--#include \"part.xml\"-->\r\n"
+             "  </section>\r\n"
+             "</document>\r\n");
+  result = XmlConfig::load_directory(tree.dir(), globals);
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_EQ(attr(result.config->configuration("p"), "a"), "1");
+}
+
 TEST(XmlConfig, EnvSetReadsTheEnvironment) {
   ConfTree tree;
   ::setenv("ES_XML_CONFIG_TEST_ENV", "from-env", 1);
