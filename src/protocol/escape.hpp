@@ -2,6 +2,7 @@
 // values, cJSON's string escaping and the XML printer's text escaping.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,9 @@ namespace es::protocol {
 // > 0x7E and the unsafe set (CR LF space # % & + : ; < = > ? @ [ \ ] ^ ` { | } ") become
 // uppercase %XX, except that a '%' followed by two uppercase hex digits is copied as is.
 void url_encode_append(std::string& out, std::string_view in);
+// Same, but writes at most `max_output` bytes, stopping before a %XX that would not fit whole
+// (FreeSWITCH encodes into a fixed buffer; the plain serializer reproduces its truncation).
+void url_encode_append_limited(std::string& out, std::string_view in, std::size_t max_output);
 std::string url_encode(std::string_view in);
 
 // Decodes %XX sequences (either hex case); a malformed sequence is copied unchanged.
@@ -20,7 +24,9 @@ std::string url_decode(std::string_view in);
 // Appends `in` escaped as the inside of a JSON string the way cJSON prints it.
 void json_escape_append(std::string& out, std::string_view in);
 
-// Appends `in` escaped as XML text the way FreeSWITCH's XML printer does (see events.md 5.3).
+// Appends `in` escaped as XML text the way FreeSWITCH's XML printer does (see events.md 5.3):
+// & < > CR become entities, each multi-byte UTF-8 character becomes &#x<HEX>; (malformed
+// sequences are dropped), and from a "<!" onward the rest is copied unescaped.
 void xml_escape_append(std::string& out, std::string_view in);
 
 }  // namespace es::protocol
