@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "apps/console_log.hpp"
+#include "apps/daemon_config.hpp"
 #include "core/commands/core_commands.hpp"
 #include "core/heartbeat.hpp"
 #include "core/runtime.hpp"
@@ -79,13 +80,27 @@ int run_daemon(const DaemonOptions& options) {
   runtime.log().add_sink(console);
   core::register_core_commands(runtime);
 
+  DaemonConfig config(runtime);
+  std::string config_error;
+  if (!config.load(options.conf_dir, &config_error)) {
+    fmt::print(stderr, "eventswitch: {}\n", config_error);
+    return 1;
+  }
+  runtime.reload_xml = [&config, &runtime] {
+    std::string error = config.reload();
+    if (error.empty()) {
+      runtime.bus().fire(runtime.events().create(core::EventType::kReloadxml));
+    } else {
+      ES_LOG(runtime.log(), core::LogLevel::kErr, "reloadxml failed: {}", error);
+    }
+    return error;
+  };
+
   eventsocket::ServerOptions server_options;
+  config.apply(server_options);
   if (options.listen_ip) server_options.listen_ip = *options.listen_ip;
   if (options.listen_port) server_options.listen_port = static_cast<unsigned short>(*options.listen_port);
   if (options.password) server_options.listener.password = *options.password;
-  server_options.acl_allows = [](const asio::ip::address& address) {
-    return address.is_loopback();
-  };
 
   int threads = options.threads > 0 ? options.threads
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -70,6 +70,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
 
   // Commands (listener_commands.cpp). Each enqueues exactly one reply.
   asio::awaitable<void> dispatch(protocol::CommandPacket& packet);
+  asio::awaitable<void> run_command(protocol::CommandPacket& packet);
   asio::awaitable<void> cmd_auth(std::string_view password);
   asio::awaitable<void> cmd_userauth(std::string_view arg);
   asio::awaitable<void> cmd_api(const protocol::CommandPacket& packet, std::string_view text);

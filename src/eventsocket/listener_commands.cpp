@@ -7,6 +7,7 @@
 
 #include "core/uuid.hpp"
 #include "eventsocket/command_text.hpp"
+#include "eventsocket/directory_auth.hpp"
 #include "eventsocket/listener.hpp"
 
 namespace es::eventsocket {
@@ -29,20 +30,6 @@ constexpr EventType kMyEventsTypes[] = {
     EventType::kDtmf,                 EventType::kNotalk,
     EventType::kTalk};
 
-// esl-allowed-* lists: separated by ',' unless the value holds a space.
-std::vector<std::string> split_allowed_list(std::string_view value) {
-  char separator = value.find(' ') != std::string_view::npos ? ' ' : ',';
-  std::vector<std::string> out;
-  while (!value.empty()) {
-    auto pos = value.find(separator);
-    auto word = value.substr(0, pos);
-    if (!word.empty()) out.emplace_back(word);
-    if (pos == std::string_view::npos) break;
-    value.remove_prefix(pos + 1);
-  }
-  return out;
-}
-
 // Commands whose argument names another command to run (checked recursively).
 bool wraps_command(std::string_view name) {
   for (std::string_view w : {"bgapi", "sched_api", "eval", "expand", "xml_wrap"}) {
@@ -60,6 +47,21 @@ std::pair<std::string_view, std::string_view> split_command(std::string_view tex
 }  // namespace
 
 asio::awaitable<void> Listener::dispatch(protocol::CommandPacket& packet) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.hold(true);
+  }
+  co_await run_command(packet);
+  bool ready;
+  {
+    std::lock_guard lock(mutex_);
+    queue_.hold(false);
+    ready = !queue_.empty();
+  }
+  if (ready) wake_writer();
+}
+
+asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   std::string rewritten;
   std::string_view cmd = packet.command;
   // Any command text naming mod_event_socket with unload/reload is rewritten (quirk 9).

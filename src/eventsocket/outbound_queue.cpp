@@ -26,7 +26,8 @@ bool OutboundQueue::try_push_event(core::FiredEventPtr event, protocol::EventFor
   if (events_ >= limits_.max_events || bytes_ + size > limits_.max_bytes) return false;
   bytes_ += size;
   ++events_;
-  items_.push_back(Item{.kind = Kind::kEvent, .format = format, .event = std::move(event)});
+  (holding_ ? held_ : items_)
+      .push_back(Item{.kind = Kind::kEvent, .format = format, .event = std::move(event)});
   return true;
 }
 
@@ -35,7 +36,7 @@ bool OutboundQueue::try_push_log(core::LogLinePtr line) {
   if (logs_ >= limits_.max_logs || bytes_ + size > limits_.max_bytes) return false;
   bytes_ += size;
   ++logs_;
-  items_.push_back(Item{.kind = Kind::kLog, .log = std::move(line)});
+  (holding_ ? held_ : items_).push_back(Item{.kind = Kind::kLog, .log = std::move(line)});
   return true;
 }
 
@@ -56,25 +57,30 @@ void OutboundQueue::take(std::deque<Item>& out, std::size_t max_items, std::size
   }
 }
 
-void OutboundQueue::drop_events() {
-  std::erase_if(items_, [this](const Item& item) {
-    if (item.kind != Kind::kEvent) return false;
+void OutboundQueue::drop_kind(Kind kind) {
+  auto drop = [this, kind](const Item& item) {
+    if (item.kind != kind) return false;
     account_out(item);
     return true;
-  });
+  };
+  std::erase_if(items_, drop);
+  std::erase_if(held_, drop);
 }
 
-void OutboundQueue::drop_logs() {
-  std::erase_if(items_, [this](const Item& item) {
-    if (item.kind != Kind::kLog) return false;
-    account_out(item);
-    return true;
-  });
-}
+void OutboundQueue::drop_events() { drop_kind(Kind::kEvent); }
+void OutboundQueue::drop_logs() { drop_kind(Kind::kLog); }
 
 void OutboundQueue::clear() {
   items_.clear();
+  held_.clear();
   bytes_ = events_ = logs_ = 0;
+}
+
+void OutboundQueue::hold(bool on) {
+  holding_ = on;
+  if (on) return;
+  for (auto& item : held_) items_.push_back(std::move(item));
+  held_.clear();
 }
 
 }  // namespace es::eventsocket

@@ -51,6 +51,12 @@ class OutboundQueue {
   void drop_logs();
   void clear();
 
+  // While a command runs, events and log lines wait behind its reply (FreeSWITCH writes
+  // nothing else on a connection while a command runs): they are held aside and appended
+  // after whatever the command queued once holding ends.
+  void hold(bool on);
+
+  // True when nothing is ready to write (held items wait for the reply).
   bool empty() const { return items_.empty(); }
   std::size_t bytes() const { return bytes_; }
   std::size_t events() const { return events_; }
@@ -59,9 +65,12 @@ class OutboundQueue {
 
  private:
   void account_out(const Item& item);
+  void drop_kind(Kind kind);
 
   OutboundLimits limits_;
   std::deque<Item> items_;
+  std::deque<Item> held_;
+  bool holding_ = false;
   std::size_t bytes_ = 0;
   std::size_t events_ = 0;
   std::size_t logs_ = 0;

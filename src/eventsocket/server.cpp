@@ -1,5 +1,6 @@
 #include "eventsocket/server.hpp"
 
+#include <asio/ip/v6_only.hpp>
 #include <fmt/format.h>
 
 namespace es::eventsocket {
