@@ -1,1 +1,187 @@
-// implementation pending
+#include "core/event_serializer.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "protocol/escape.hpp"
+
+namespace es::core {
+namespace {
+
+// FreeSWITCH encodes each plain value into a scratch buffer that starts at this size and only
+// grows to 3 * (sum of element lengths) + 1; an array's string form can overflow it and is
+// then cut (see serialize_plain).
+constexpr std::size_t kInitialEncodeBuffer = 1536;
+
+void append_decimal(std::string& out, std::size_t value) {
+  char digits[24];
+  const auto result = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, result.ptr);
+}
+
+std::size_t encode_buffer_need(const EventHeader& header) {
+  if (!header.is_array()) return header.value.size() * 3 + 1;
+  std::size_t need = 0;
+  for (const auto& element : header.array) need += element.size() * 3 + 1;
+  return need;
+}
+
+void serialize_plain_lines(const Event& event, bool encode, std::string& out) {
+  std::size_t encode_buffer = kInitialEncodeBuffer;
+  for (const auto& header : event.headers()) {
+    encode_buffer = std::max(encode_buffer, encode_buffer_need(header));
+    const std::size_t capacity = encode_buffer - 1;  // room left after the terminating NUL
+    out.append(header.name);
+    out.append(": ");
+    const std::size_t value_start = out.size();
+    if (encode) {
+      protocol::url_encode_append_limited(out, header.value, capacity);
+    } else {
+      out.push_back('[');
+      out.append(header.value);
+      out.push_back(']');
+      if (out.size() - value_start > capacity) out.resize(value_start + capacity);
+    }
+    if (out.size() == value_start) out.append("_undef_");
+    out.push_back('\n');
+  }
+}
+
+void append_plain_body(const Event& event, std::string& out) {
+  const std::string& body = event.body();
+  if (body.empty()) {
+    out.push_back('\n');
+    return;
+  }
+  out.append("Content-Length: ");
+  append_decimal(out, body.size());
+  out.append("\n\n");
+  out.append(body);
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  protocol::json_escape_append(out, text);
+  out.push_back('"');
+}
+
+// Mirrors the layout rules of FreeSWITCH's XML printer for the fixed <event> tree: a tag
+// opening right after another tag's '>' starts a new line; a closing tag is indented only
+// when the output so far ends with a newline.
+class XmlWriter {
+ public:
+  explicit XmlWriter(std::string& out) : out_(out), start_(out.size()) {}
+
+  void open(std::string_view name, int depth) {
+    if (out_.size() > start_ && out_.back() == '>') out_.push_back('\n');
+    indent(depth);
+    out_.push_back('<');
+    out_.append(name);
+    out_.push_back('>');
+  }
+  void close(std::string_view name, int depth) {
+    if (out_.back() == '\n') indent(depth);
+    out_.append("</");
+    out_.append(name);
+    out_.append(">\n");
+  }
+  // Header values arrive URL-encoded, which leaves nothing for XML escaping to change
+  // (no & < > CR or bytes >= 0x80 survive URL encoding), so they are appended directly.
+  void url_encoded_element(std::string_view name, std::string_view value, int depth) {
+    open(name, depth);
+    protocol::url_encode_append(out_, value);
+    close(name, depth);
+  }
+  void text_element(std::string_view name, std::string_view text, int depth) {
+    open(name, depth);
+    protocol::xml_escape_append(out_, text);
+    close(name, depth);
+  }
+
+ private:
+  void indent(int depth) { out_.append(static_cast<std::size_t>(depth) * 2, ' '); }
+  std::string& out_;
+  std::size_t start_;
+};
+
+}  // namespace
+
+void serialize_plain(const Event& event, std::string& out) {
+  serialize_plain_lines(event, true, out);
+  append_plain_body(event, out);
+}
+
+void serialize_plain_unencoded(const Event& event, std::string& out) {
+  serialize_plain_lines(event, false, out);
+  append_plain_body(event, out);
+}
+
+void serialize_json(const Event& event, std::string& out) {
+  out.push_back('{');
+  bool first = true;
+  auto member_name = [&](std::string_view name) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, name);
+    out.push_back(':');
+  };
+  for (const auto& header : event.headers()) {
+    member_name(header.name);
+    if (!header.is_array()) {
+      append_json_string(out, header.value);
+      continue;
+    }
+    out.push_back('[');
+    for (std::size_t i = 0; i < header.array.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      append_json_string(out, header.array[i]);
+    }
+    out.push_back(']');
+  }
+  if (event.has_body()) {
+    member_name("Content-Length");
+    out.push_back('"');
+    append_decimal(out, event.body().size());
+    out.push_back('"');
+    member_name("_body");
+    append_json_string(out, event.body());
+  }
+  out.push_back('}');
+}
+
+void serialize_xml(const Event& event, std::string& out) {
+  XmlWriter xml(out);
+  xml.open("event", 0);
+  xml.open("headers", 1);
+  for (const auto& header : event.headers()) {
+    if (header.is_array()) {
+      for (const auto& element : header.array) xml.url_encoded_element(header.name, element, 2);
+    } else {
+      xml.url_encoded_element(header.name, header.value, 2);
+    }
+  }
+  xml.close("headers", 1);
+  if (!event.body().empty()) {
+    std::string length;
+    append_decimal(length, event.body().size());
+    xml.url_encoded_element("Content-Length", length, 1);
+    xml.text_element("body", event.body(), 1);
+  }
+  xml.close("event", 0);
+}
+
+void serialize(const Event& event, protocol::EventFormat format, std::string& out) {
+  switch (format) {
+    case protocol::EventFormat::kPlain:
+      serialize_plain(event, out);
+      return;
+    case protocol::EventFormat::kJson:
+      serialize_json(event, out);
+      return;
+    case protocol::EventFormat::kXml:
+      serialize_xml(event, out);
+      return;
+  }
+}
+
+}  // namespace es::core

@@ -1,1 +1,170 @@
+#include "core/event_bus.hpp"
+
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/event_serializer.hpp"
+#include "protocol/frames.hpp"
+
+namespace es::core {
+namespace {
+
+using protocol::EventFormat;
+
+// Records what it receives; also asks for every frame, as a listener would.
+class RecordingSubscriber : public EventSubscriber {
+ public:
+  void on_event(const FiredEventPtr& event) override {
+    received.push_back(event);
+    for (EventFormat format : {EventFormat::kPlain, EventFormat::kJson, EventFormat::kXml}) {
+      frame_data[static_cast<int>(format)].push_back(event->frame(format).data());
+    }
+  }
+  std::vector<FiredEventPtr> received;
+  std::vector<const char*> frame_data[protocol::kEventFormatCount];
+};
+
+Event numbered_event(int number) {
+  Event event(EventType::kCustom, "test::order");
+  event.add_header("Number", std::to_string(number));
+  return event;
+}
+
+TEST(EventBus, DeliversToEverySubscriberAndSerializesEachFormatOnce) {
+  EventBus bus;
+  std::vector<std::shared_ptr<RecordingSubscriber>> subscribers;
+  for (int i = 0; i < 100; ++i) {
+    subscribers.push_back(std::make_shared<RecordingSubscriber>());
+    bus.subscribe(subscribers.back());
+  }
+  Event event(EventType::kHeartbeat);
+  event.add_header("Event-Name", "HEARTBEAT");
+  event.set_body("b");
+  const FiredEventPtr fired = bus.fire(std::move(event));
+  EXPECT_EQ(bus.fired_count(), 1u);
+  for (const auto& subscriber : subscribers) {
+    ASSERT_EQ(subscriber->received.size(), 1u);
+    EXPECT_EQ(subscriber->received[0], fired);
+    for (int format = 0; format < protocol::kEventFormatCount; ++format) {
+      ASSERT_EQ(subscriber->frame_data[format].size(), 1u);
+      // Same buffer for everyone: the frame was built once.
+      EXPECT_EQ(subscriber->frame_data[format][0], subscribers[0]->frame_data[format][0]);
+    }
+  }
+}
+
+TEST(FiredEvent, FrameEqualsSerializationInEventFrame) {
+  Event event(EventType::kApi);
+  event.add_header("A", "x y");
+  event.set_body("z");
+  const FiredEvent fired(event);
+  for (EventFormat format : {EventFormat::kPlain, EventFormat::kJson, EventFormat::kXml}) {
+    std::string serialized;
+    serialize(event, format, serialized);
+    EXPECT_EQ(fired.frame(format), protocol::event_frame(format, serialized));
+    EXPECT_EQ(fired.frame(format).data(), fired.frame(format).data());
+  }
+}
+
+TEST(FiredEvent, ConcurrentFirstRequestsShareOneFrame) {
+  Event event(EventType::kApi);
+  event.add_header("A", "1");
+  const FiredEvent fired(event);
+  std::vector<const char*> seen(4);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] { seen[i] = fired.frame(EventFormat::kJson).data(); });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const char* data : seen) EXPECT_EQ(data, seen[0]);
+}
+
+TEST(EventBus, FireMovesSubclassHeaderFirst) {
+  EventBus bus;
+  auto subscriber = std::make_shared<RecordingSubscriber>();
+  bus.subscribe(subscriber);
+  Event event(EventType::kCustom);
+  event.add_header("Event-Name", "CUSTOM");
+  event.set_subclass("loopback::bowout");
+  bus.fire(std::move(event));
+  ASSERT_EQ(subscriber->received.size(), 1u);
+  const auto& headers = subscriber->received[0]->event().headers();
+  ASSERT_EQ(headers.size(), 2u);
+  EXPECT_EQ(headers[0].name, "Event-Subclass");
+  EXPECT_EQ(headers[1].name, "Event-Name");
+}
+
+TEST(EventBus, UnsubscribeStopsDelivery) {
+  EventBus bus;
+  auto kept = std::make_shared<RecordingSubscriber>();
+  auto dropped = std::make_shared<RecordingSubscriber>();
+  bus.subscribe(kept);
+  const auto id = bus.subscribe(dropped);
+  EXPECT_EQ(bus.subscriber_count(), 2u);
+  bus.unsubscribe(id);
+  EXPECT_EQ(bus.subscriber_count(), 1u);
+  bus.fire(numbered_event(1));
+  EXPECT_EQ(kept->received.size(), 1u);
+  EXPECT_TRUE(dropped->received.empty());
+}
+
+TEST(EventBus, DestroyedSubscribersArePruned) {
+  EventBus bus;
+  auto kept = std::make_shared<RecordingSubscriber>();
+  bus.subscribe(kept);
+  {
+    auto temporary = std::make_shared<RecordingSubscriber>();
+    bus.subscribe(temporary);
+  }
+  EXPECT_EQ(bus.subscriber_count(), 2u);
+  bus.fire(numbered_event(1));
+  EXPECT_EQ(bus.subscriber_count(), 1u);
+  EXPECT_EQ(kept->received.size(), 1u);
+}
+
+TEST(EventBus, ConcurrentFiringGivesEverySubscriberTheSameOrder) {
+  EventBus bus;
+  std::vector<std::shared_ptr<RecordingSubscriber>> subscribers;
+  for (int i = 0; i < 8; ++i) {
+    subscribers.push_back(std::make_shared<RecordingSubscriber>());
+    bus.subscribe(subscribers.back());
+  }
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 200;
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < kPerThread; ++i) bus.fire(numbered_event(t * kPerThread + i));
+    });
+  }
+  go.store(true);
+  for (auto& thread : threads) thread.join();
+
+  EXPECT_EQ(bus.fired_count(), static_cast<std::uint64_t>(kThreads * kPerThread));
+  const auto& reference = subscribers[0]->received;
+  ASSERT_EQ(reference.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  for (const auto& subscriber : subscribers) {
+    ASSERT_EQ(subscriber->received.size(), reference.size());
+    for (std::size_t i = 0; i < reference.size(); ++i) {
+      ASSERT_EQ(subscriber->received[i], reference[i]) << "position " << i;
+    }
+  }
+  // Each thread's own events stay in the order it fired them.
+  std::vector<int> last_seen(kThreads, -1);
+  for (const auto& fired : reference) {
+    const int number = std::stoi(*fired->event().header("Number"));
+    const int thread = number / kPerThread;
+    EXPECT_GT(number, last_seen[thread]);
+    last_seen[thread] = number;
+  }
+}
+
+}  // namespace
+}  // namespace es::core
