@@ -85,8 +85,20 @@ std::string_view base_name(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-// source_location gives a full signature ("es::core::Event es::core::f(int)"); FreeSWITCH
-// reports the bare function name, so take the identifier before the parameter list.
+template <typename Integer>
+std::string decimal(Integer value) {
+  char digits[24];
+  const auto result = std::to_chars(digits, digits + sizeof digits, value);
+  return std::string(digits, result.ptr);
+}
+
+void split_epoch(std::int64_t epoch_us, std::time_t& seconds) {
+  seconds = static_cast<std::time_t>(epoch_us / 1000000);
+  if (epoch_us % 1000000 < 0) --seconds;
+}
+
+}  // namespace
+
 std::string_view bare_function_name(std::string_view signature) {
   int template_depth = 0;
   std::size_t open_paren = std::string_view::npos;
@@ -95,6 +107,12 @@ std::string_view bare_function_name(std::string_view signature) {
     if (c == '<') ++template_depth;
     if (c == '>' && template_depth > 0) --template_depth;
     if (c == '(' && template_depth == 0) {
+      // Clang spells an unnamed namespace "(anonymous namespace)" (GCC: "{anonymous}").
+      constexpr std::string_view kAnonymous = "(anonymous namespace)";
+      if (signature.substr(i).starts_with(kAnonymous)) {
+        i += kAnonymous.size() - 1;
+        continue;
+      }
       open_paren = i;
       break;
     }
@@ -111,20 +129,6 @@ std::string_view bare_function_name(std::string_view signature) {
   if (begin == open_paren) return signature.substr(0, open_paren);
   return signature.substr(begin, open_paren - begin);
 }
-
-template <typename Integer>
-std::string decimal(Integer value) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  return std::string(digits, result.ptr);
-}
-
-void split_epoch(std::int64_t epoch_us, std::time_t& seconds) {
-  seconds = static_cast<std::time_t>(epoch_us / 1000000);
-  if (epoch_us % 1000000 < 0) --seconds;
-}
-
-}  // namespace
 
 SwitchIdentity SwitchIdentity::detect(const Clock& clock) {
   SwitchIdentity identity;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <source_location>
 #include <string>
+#include <string_view>
 
 #include "core/clock.hpp"
 #include "core/event.hpp"
@@ -13,11 +14,11 @@
 namespace es::core {
 
 struct SwitchIdentity {
-  std::string core_uuid;    // random per process
+  std::string core_uuid;  // random per process
   std::string hostname;
-  std::string switchname;   // configured name, else the host name
-  std::string ipv4;         // guessed local address; header omitted when empty
-  std::string ipv6;         // "::1" fallback
+  std::string switchname;  // configured name, else the host name
+  std::string ipv4;        // guessed local address; header omitted when empty
+  std::string ipv6;        // "::1" fallback
   std::string version_full = "1.11.3-dev~64bit";  // FreeSWITCH-Version header shape
   std::int64_t start_epoch_us = 0;
 
@@ -45,6 +46,10 @@ class EventFactory {
   const Clock& clock_;
   std::atomic<std::uint64_t> sequence_{0};
 };
+
+// The bare function name in a source_location::function_name() signature
+// ("es::core::Event es::core::make_event(int)" -> "make_event"): FreeSWITCH reports __func__.
+std::string_view bare_function_name(std::string_view signature);
 
 // Date formats used in standard headers and logs.
 std::string format_local_date(std::int64_t epoch_us);  // "YYYY-MM-DD hh:mm:ss"

@@ -168,6 +168,17 @@ TEST_F(DateFormat, LocalFollowsTimeZone) {
   EXPECT_EQ(format_gmt_date(kExampleEpochUs), "Tue, 04 Mar 2025 10:20:30 GMT");
 }
 
+TEST(BareFunctionName, TakesTheIdentifierBeforeTheParameterList) {
+  EXPECT_EQ(bare_function_name("es::core::Event es::core::make_event(int)"), "make_event");
+  EXPECT_EQ(bare_function_name("void send_heartbeat()"), "send_heartbeat");
+  EXPECT_EQ(bare_function_name("std::vector<std::pair<int, int> > ns::Cls<T>::run(int) const"),
+            "run");
+  EXPECT_EQ(bare_function_name("void es::{anonymous}::api_exec(es::Ctx&)"), "api_exec");
+  EXPECT_EQ(bare_function_name("void es::(anonymous namespace)::api_exec(es::Ctx&)"), "api_exec");
+  EXPECT_EQ(bare_function_name("es::X::run()::<lambda()>"), "run");
+  EXPECT_EQ(bare_function_name("plain"), "plain");
+}
+
 TEST(FormatUptime, WorkedExample) {
   const std::int64_t elapsed = ((1 * 60 + 2) * 60 + 3) * 1000000LL + 456 * 1000 + 789;
   EXPECT_EQ(format_uptime(elapsed),
