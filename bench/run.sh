@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Runs the benchmark scenarios against a fresh eventswitch daemon (and, for fan-out, against
+# the baseline_fanout ceiling server) and prints one JSON line per scenario on stdout.
+# Progress goes to stderr. See bench/README.md for what each figure means.
+#
+#   bench/run.sh [--quick] [--build-dir DIR] [--only NAME[,NAME...]]
+#
+# --quick runs a short version of every scenario (smoke check, a few seconds each).
+# --only limits the run to some scenarios: fanout, latency, api, bgapi, churn, idle, hostile,
+#        slow-consumer, startup.
+# Environment: ES_DAEMON_ARGS (extra daemon arguments, e.g. "--threads 2").
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+quick=0
+build_dir=${BUILD_DIR:-}
+only=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --build-dir) build_dir=$2; shift ;;
+    --only) only=$2; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [[ -z "$build_dir" ]]; then
+  for candidate in "$repo/build" "$repo/build-bench"; do
+    if [[ -x "$candidate/bench/es_load" && -x "$candidate/src/apps/eventswitch" ]]; then
+      build_dir=$candidate
+      break
+    fi
+  done
+fi
+load=$build_dir/bench/es_load
+baseline=$build_dir/bench/baseline_fanout
+daemon=$build_dir/src/apps/eventswitch
+for binary in "$load" "$baseline" "$daemon"; do
+  if [[ ! -x "$binary" ]]; then
+    echo "run.sh: $binary not built (configure with -DES_BUILD_BENCH=ON and build es_load," \
+         "baseline_fanout and eventswitch; or pass --build-dir)" >&2
+    exit 2
+  fi
+done
+
+# 10,000 idle connections need as many descriptors in the daemon and in es_load.
+hard=$(ulimit -Hn)
+if [[ "$hard" == unlimited ]]; then hard=1048576; fi
+ulimit -n "$hard" 2>/dev/null || true
+if (( $(ulimit -n) < 12000 )); then
+  echo "run.sh: descriptor limit $(ulimit -n) is below 12000: the 10,000-connection idle" \
+       "scenario will report failures" >&2
+fi
+
+password=ClueCon
+work=$(mktemp -d /tmp/es-bench.XXXXXX)
+started_pids=()
+failed=()
+
+cleanup() {
+  for pid in "${started_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+  done
+  for pid in "${started_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# start_server NAME COMMAND... : starts a server with --listen-port 0, waits for its
+# "listening on 127.0.0.1:<port>" line and sets server_pid and server_port.
+start_server() {
+  local name=$1
+  shift
+  local log="$work/$name.$RANDOM.log"
+  "$@" --listen-port 0 --password "$password" 2>"$log" >/dev/null &
+  server_pid=$!
+  started_pids+=("$server_pid")
+  server_port=""
+  for _ in $(seq 1 200); do
+    server_port=$(grep -o 'listening on 127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null | head -1 |
+                  sed 's/.*://') || true
+    if [[ -n "$server_port" ]]; then return 0; fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+    sleep 0.05
+  done
+  echo "run.sh: $name did not start; its log:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+stop_server() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+}
+
+start_daemon() {
+  # shellcheck disable=SC2086 # ES_DAEMON_ARGS is a word list on purpose
+  start_server eventswitch "$daemon" --no-color --log-level NOTICE ${ES_DAEMON_ARGS:-}
+}
+
+wanted() { [[ -z "$only" || ",$only," == *",$1,"* ]]; }
+
+# scenario LABEL ARGS... : runs es_load and records failures without stopping the run.
+scenario() {
+  local label=$1
+  shift
+  echo "run.sh: $label" >&2
+  if ! "$load" "$@" --label "$label"; then failed+=("$label"); fi
+}
+
+q() { if (( quick )); then echo "$1"; else echo "$2"; fi; }
+
+if wanted fanout || wanted latency; then
+  start_daemon
+  es_port=$server_port
+  es_pid=$server_pid
+  start_server baseline "$baseline"
+  bl_port=$server_port
+  bl_pid=$server_pid
+  for target in eventswitch baseline; do
+    port=$es_port
+    [[ $target == baseline ]] && port=$bl_port
+    if wanted fanout; then
+      for format in plain json; do
+        for subscribers in 1 10 100; do
+          case $subscribers in
+            1) events=$(q 5000 60000) ;;
+            10) events=$(q 2000 60000) ;;
+            100) events=$(q 300 20000) ;;
+          esac
+          scenario "fanout-$target-$format-$subscribers" fanout --port "$port" \
+            --subscribers "$subscribers" --format "$format" --events "$events" \
+            --publishers 2 --timeout "$(q 30 300)"
+        done
+      done
+    fi
+    if wanted latency; then
+      # Delivery latency at a fixed, sustainable rate (not saturated).
+      scenario "latency-$target-plain-10" fanout --port "$port" --subscribers 10 \
+        --format plain --events "$(q 1000 20000)" --rate "$(q 1000 2000)" --window 1 \
+        --timeout "$(q 30 120)"
+    fi
+  done
+  stop_server "$bl_pid"
+  stop_server "$es_pid"
+fi
+
+if wanted api || wanted bgapi || wanted churn; then
+  start_daemon
+  if wanted api; then
+    for connections in 1 50; do
+      scenario "api-$connections" api --port "$server_port" --connections "$connections" \
+        --seconds "$(q 1 10)" --command version --timeout 60
+    done
+  fi
+  if wanted bgapi; then
+    scenario "bgapi" bgapi --port "$server_port" --connections "$(q 4 10)" \
+      --jobs "$(q 500 20000)" --command version --timeout "$(q 30 300)"
+  fi
+  if wanted churn; then
+    scenario "churn" churn --port "$server_port" --seconds "$(q 1 10)" \
+      --concurrency "$(q 10 20)" --timeout 60
+  fi
+  stop_server "$server_pid"
+fi
+
+if wanted idle; then
+  for connections in $(q "100 1000" "1000 10000"); do
+    start_daemon
+    scenario "idle-$connections" idle --port "$server_port" --pid "$server_pid" \
+      --connections "$connections" --hold "$(q 0.5 3)" --timeout 120
+    stop_server "$server_pid"
+  done
+fi
+
+if wanted hostile; then
+  start_daemon
+  scenario "hostile" hostile --port "$server_port" --pid "$server_pid" \
+    --unauth "$(q 300 3000)" --wrong-passwords "$(q 100 2000)" --cycles "$(q 300 5000)" \
+    --timeout "$(q 60 300)"
+  stop_server "$server_pid"
+fi
+
+if wanted slow-consumer; then
+  start_daemon
+  scenario "slow-consumer" slow-consumer --port "$server_port" --pid "$server_pid" \
+    --subscribers "$(q 10 100)" --rate "$(q 4000 2000)" --pad-bytes "$(q 4096 2048)" \
+    --seconds "$(q 20 90)" --after-kill "$(q 1 3)" --timeout "$(q 60 180)"
+  stop_server "$server_pid"
+fi
+
+if wanted startup; then
+  scenario "startup" startup --daemon "$daemon" --runs "$(q 3 20)" --password "$password" \
+    --timeout 120
+fi
+
+if (( ${#failed[@]} )); then
+  echo "run.sh: scenarios with failures: ${failed[*]}" >&2
+  exit 1
+fi

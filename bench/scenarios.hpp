@@ -1,0 +1,98 @@
+// The es_load subcommands. Each runs a bounded scenario against a server and prints one JSON
+// line of results; the return value is the process exit status (0: scenario completed).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "load_connection.hpp"
+
+namespace es::bench {
+
+struct CommonOptions {
+  std::string host = "127.0.0.1";
+  int port = 8021;
+  std::string password = "ClueCon";
+  int threads = 1;         // load tool event-loop threads
+  double timeout_s = 120;  // hard bound on the whole scenario
+  std::string label;       // copied into the JSON line to tell runs apart
+};
+
+struct FanoutOptions {
+  int subscribers = 10;
+  std::string format = "plain";
+  std::uint64_t events = 10000;  // in total, split over the publishers
+  int publishers = 1;
+  int window = 16;
+  double rate = 0;  // total events/s; 0: as fast as possible
+  std::size_t pad_bytes = 0;
+  double drain_s = 5;  // how long to wait for stragglers after the last send
+};
+
+struct ApiOptions {
+  int connections = 1;
+  double seconds = 5;
+  std::string command = "version";
+  std::uint64_t max_requests = 10'000'000;  // per connection
+};
+
+struct BgapiOptions {
+  int connections = 1;
+  std::uint64_t jobs = 1000;  // in total
+  std::string command = "version";
+  int window = 16;  // bgapi commands in flight per connection
+};
+
+struct ChurnOptions {
+  double seconds = 5;
+  int concurrency = 10;
+  std::uint64_t max_cycles = 200'000;
+};
+
+struct IdleOptions {
+  int connections = 1000;
+  int pid = 0;
+  int connect_concurrency = 200;
+  double hold_s = 2;  // time between the last connection and the "after" sample
+};
+
+struct HostileOptions {
+  int unauth = 3000;
+  int wrong_passwords = 2000;
+  int cycles = 5000;
+  int pid = 0;
+  int concurrency = 100;          // in-flight wrong-password attempts and cycles
+  double probe_interval_ms = 10;  // spacing of the `api version` probes
+};
+
+struct SlowConsumerOptions {
+  int subscribers = 100;
+  int pid = 0;
+  double seconds = 60;           // upper bound on the load phase
+  double after_kill_s = 3;       // keep the load on this long after the stuck one is killed
+  std::size_t pad_bytes = 2048;  // bigger events reach the queue byte limit sooner
+  double rate = 2000;            // total events/s; 0: as fast as the server acknowledges
+  int publishers = 2;
+  int window = 16;
+  std::int64_t rss_bound_mb = 512;
+};
+
+struct StartupOptions {
+  std::string daemon;  // path of the eventswitch binary
+  int runs = 20;
+  std::string extra_args;  // appended to the daemon's command line (space-separated)
+};
+
+int run_fanout(const CommonOptions& common, const FanoutOptions& options);
+int run_api(const CommonOptions& common, const ApiOptions& options);
+int run_bgapi(const CommonOptions& common, const BgapiOptions& options);
+int run_churn(const CommonOptions& common, const ChurnOptions& options);
+int run_idle(const CommonOptions& common, const IdleOptions& options);
+int run_hostile(const CommonOptions& common, const HostileOptions& options);
+int run_slow_consumer(const CommonOptions& common, const SlowConsumerOptions& options);
+int run_startup(const CommonOptions& common, const StartupOptions& options);
+
+// Resolves host/port/password into a Target (numeric IPv4/IPv6 addresses only: no DNS).
+bool make_target(const CommonOptions& common, Target& target);
+
+}  // namespace es::bench
