@@ -1,1 +1,166 @@
-// implementation pending
+#include "core/api_registry.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include "core/event_bus.hpp"
+#include "core/switch_identity.hpp"
+
+namespace es::core {
+namespace {
+
+bool is_strip_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v';
+}
+
+// switch_strip_whitespace.
+std::string_view strip_whitespace(std::string_view text) {
+  while (!text.empty() && is_strip_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_strip_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool equals_nocase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && lowercase(a) == lowercase(b);
+}
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && equals_nocase(text.substr(0, prefix.size()), prefix);
+}
+
+constexpr std::size_t kMaxConsoleParts = 128;
+
+}  // namespace
+
+void ApiRegistry::attach_events(EventBus* bus, EventFactory* factory) {
+  std::unique_lock lock(mutex_);
+  bus_ = bus;
+  factory_ = factory;
+}
+
+void ApiRegistry::add(ApiCommand command) {
+  std::string key = lowercase(command.name);
+  auto shared = std::make_shared<const ApiCommand>(std::move(command));
+  std::unique_lock lock(mutex_);
+  commands_[std::move(key)] = std::move(shared);
+}
+
+bool ApiRegistry::exists(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  return commands_.count(lowercase(name)) != 0;
+}
+
+std::vector<ApiCommand> ApiRegistry::list() const {
+  std::shared_lock lock(mutex_);
+  std::vector<ApiCommand> out;
+  out.reserve(commands_.size());
+  for (const auto& [key, command] : commands_) out.push_back(*command);
+  return out;
+}
+
+ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
+                               const ApiContext& context) const {
+  // console_complete needs the raw line: its cursor position counts leading spaces.
+  if (!equals_nocase(name, "console_complete")) {
+    name = strip_whitespace(name);
+    arg = strip_whitespace(arg);
+  }
+
+  std::shared_ptr<const ApiCommand> command;
+  EventBus* bus = nullptr;
+  EventFactory* factory = nullptr;
+  {
+    std::shared_lock lock(mutex_);
+    bus = bus_;
+    factory = factory_;
+    auto found = commands_.find(lowercase(name));
+    if (found != commands_.end()) command = found->second;
+  }
+
+  // The event is prepared before the command runs (its timestamps and sequence say so) and
+  // fired after it; a nested execution sharing the slot may fire it first.
+  std::optional<Event> own_event;
+  std::optional<Event>* event = context.api_event ? context.api_event : &own_event;
+  if (bus && factory) {
+    if (!event->has_value()) event->emplace(factory->create(EventType::kApi));
+    if (!name.empty()) (*event)->add_header("API-Command", name);
+    if (!arg.empty()) (*event)->add_header("API-Command-Argument", arg);
+  }
+
+  ApiResult result;
+  if (command) {
+    ApiContext inner = context;
+    inner.api_event = event;
+    result.status = command->function(arg, result.output, inner);
+    if (result.status != ApiStatus::kSuccess) result.output += "COMMAND RETURNED ERROR!\n";
+  } else {
+    result.found = false;
+    result.status = ApiStatus::kFailure;
+    result.output = "INVALID COMMAND!\n";
+  }
+
+  if (bus && event->has_value()) {
+    bus->fire(std::move(**event));
+    event->reset();
+  }
+  return result;
+}
+
+ApiResult ApiRegistry::execute_line(std::string_view line, const ApiContext& context) const {
+  auto space = line.find(' ');
+  if (space == std::string_view::npos) return execute(line, {}, context);
+  return execute(line.substr(0, space), line.substr(space + 1), context);
+}
+
+ApiResult ApiRegistry::execute_console(std::string_view line, const ApiContext& context) const {
+  while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+
+  std::vector<std::string_view> parts;
+  if (starts_with_nocase(line, "alias")) {
+    parts.push_back(line);
+  } else {
+    std::string_view rest = line;
+    while (parts.size() + 1 < kMaxConsoleParts) {
+      auto separator = rest.find(";;");
+      if (separator == std::string_view::npos) break;
+      parts.push_back(rest.substr(0, separator));
+      rest.remove_prefix(separator + 2);
+    }
+    parts.push_back(rest);
+  }
+
+  ApiResult combined;
+  combined.status = ApiStatus::kFailure;
+  combined.found = false;
+  for (std::string_view part : parts) {
+    // Cut at the first CR, else at the first LF.
+    auto cut = part.find('\r');
+    if (cut == std::string_view::npos) cut = part.find('\n');
+    if (cut != std::string_view::npos) part = part.substr(0, cut);
+    ApiResult one = execute_line(part, context);
+    combined.output += one.output;
+    combined.status = one.status;
+    combined.found = one.found;
+  }
+  return combined;
+}
+
+ApiCall ApiRegistry::expansion_caller(const ApiContext& context) const {
+  ApiContext copy = context;
+  copy.api_event = nullptr;  // each expansion call is its own execution with its own event
+  return [this, copy](std::string_view cmd, std::string_view arg) -> std::string {
+    ApiResult result = execute(cmd, arg, copy);
+    if (result.status != ApiStatus::kSuccess) return {};
+    return std::move(result.output);
+  };
+}
+
+}  // namespace es::core

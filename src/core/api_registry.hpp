@@ -1,13 +1,17 @@
-// Registry and executor of API commands (api-commands.md 1.1).
+// Registry and executor of API commands (api-commands.md 1.1) and the console executor (1.3).
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/event.hpp"
+#include "core/global_vars.hpp"
 
 namespace es::core {
 
@@ -20,16 +24,22 @@ enum class ApiStatus { kSuccess, kFailure };
 struct ApiContext {
   std::string session_uuid;  // empty: no session context (the usual case)
   bool from_console = false;
+  // The API event of the running execution, not yet fired (FreeSWITCH's stream param_event).
+  // A command that runs another command through execute() with this context shares the
+  // slot: the nested execution adds its headers to the same event and fires it (as expand
+  // and "show status" do in FreeSWITCH). Null outside an execution.
+  std::optional<Event>* api_event = nullptr;
 };
 
-using ApiFunction = std::function<ApiStatus(std::string_view arg, std::string& out,
-                                            const ApiContext& context)>;
+using ApiFunction =
+    std::function<ApiStatus(std::string_view arg, std::string& out, const ApiContext& context)>;
 
 struct ApiCommand {
   std::string name;
   std::string syntax;
   std::string description;
   ApiFunction function;
+  std::string module;  // the "ikey" column of show api/modules, e.g. "mod_commands"
 };
 
 struct ApiResult {
@@ -56,6 +66,15 @@ class ApiRegistry {
 
   // Splits "cmd arg" at the first space and executes.
   ApiResult execute_line(std::string_view line, const ApiContext& context = {}) const;
+
+  // switch_console_execute: skips leading spaces; unless the line starts with "alias" it is
+  // split on ";;" (at most 128 parts, the last keeps the rest); each part is cut at its first
+  // CR/LF and split at the first space. Outputs are concatenated; the status (and `found`)
+  // are those of the last part.
+  ApiResult execute_console(std::string_view line, const ApiContext& context = {}) const;
+
+  // Runs ${api(args)} for variable expansion: the output on success, "" otherwise.
+  ApiCall expansion_caller(const ApiContext& context = {}) const;
 
  private:
   mutable std::shared_mutex mutex_;

@@ -1,1 +1,339 @@
-// implementation pending
+#include "core/global_vars.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+namespace es::core {
+namespace {
+
+bool names_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// switch_string_var_check with disable: "${" (backslashes allowed in between) -> "%{".
+std::string disable_references(std::string_view value) {
+  std::string out(value);
+  std::size_t dollar = std::string::npos;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '$') {
+      dollar = i;
+    } else if (dollar != std::string::npos) {
+      if (out[i] == '{') {
+        out[dollar] = '%';
+        dollar = std::string::npos;
+      } else if (out[i] != '\\') {
+        dollar = std::string::npos;
+      }
+    }
+  }
+  return out;
+}
+
+// switch_string_var_check_const: a '$' followed (after any backslashes) by '{'.
+bool has_variable_reference(std::string_view text) {
+  bool dollar = false;
+  for (char c : text) {
+    if (c == '$') {
+      dollar = true;
+    } else if (dollar) {
+      if (c == '{') return true;
+      if (c != '\\') dollar = false;
+    }
+  }
+  return false;
+}
+
+// switch_string_has_escaped_data: a backslash before \ n s t or '.
+bool has_escaped_data(std::string_view text) {
+  std::size_t i = text.find('\\');
+  while (i != std::string_view::npos) {
+    ++i;
+    if (i >= text.size()) return false;
+    char c = text[i];
+    if (c == '\\' || c == 'n' || c == 's' || c == 't' || c == '\'') return true;
+    i = text.find('\\', i);
+  }
+  return false;
+}
+
+// C atoi: optional spaces and sign, then digits; anything else ends the number.
+int c_atoi(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || (text[i] >= '\t' && text[i] <= '\r'))) ++i;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+  long long value = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    value = value * 10 + (text[i++] - '0');
+    if (value > 2147483648LL) value = 2147483648LL;
+  }
+  value = negative ? -value : value;
+  return static_cast<int>(std::clamp<long long>(value, -2147483648LL, 2147483647LL));
+}
+
+constexpr int kMaxRecursion = 100;
+
+// A line-by-line port of FreeSWITCH's expander (switch_event_expand_headers_check and
+// switch_channel_expand_variables_check), quirks included: the input is worked on in place
+// with NULs marking the ends of names and arguments, exactly as the C code does, because
+// several visible behaviours (argument ends, escapes right after '}') follow from that.
+class Expander {
+ public:
+  Expander(const GlobalVars& globals, const ExpansionScope& scope)
+      : globals_(globals), scope_(scope) {}
+
+  std::string run(std::string_view input, int depth) const {
+    std::string_view in = input.substr(0, input.find('\0'));
+    if (depth > kMaxRecursion || in.empty()) return std::string(in);
+    if (!has_variable_reference(in) && !has_escaped_data(in)) return std::string(in);
+
+    std::string buf(in);
+    const std::size_t end = buf.size();
+    buf.push_back('\0');
+    auto at = [&](std::size_t i) { return i < buf.size() ? buf[i] : '\0'; };
+    auto cstr = [&](std::size_t i) {
+      std::size_t j = i;
+      while (j < end && buf[j]) ++j;
+      return std::string_view(buf.data() + i, j - i);
+    };
+
+    std::string out;
+    out.reserve(in.size());
+    bool literal = false;  // the C code's "nv"
+    for (std::size_t p = 0; p < end && buf[p]; ++p) {
+      int vtype = 0;  // 1 ${}, 2 api, 3 $${}
+      if (buf[p] == '\\') {
+        if (at(p + 1) == '$') {
+          literal = true;
+          ++p;
+          if (at(p + 1) == '$') ++p;
+        } else if (at(p + 1) == '\'') {
+          ++p;
+          continue;
+        } else if (at(p + 1) == '\\') {
+          out += '\\';
+          ++p;
+          continue;
+        }
+      }
+      if (buf[p] == '$' && !literal) {
+        bool global = false;
+        if (at(p + 1) == '$') {
+          ++p;
+          global = true;
+        }
+        if (at(p + 1) == '{') {
+          vtype = global ? 3 : 1;
+        } else {
+          literal = true;
+        }
+      }
+      if (literal) {
+        out += buf[p];
+        literal = false;
+        continue;
+      }
+
+      if (vtype) {
+        std::size_t s = p + 1;
+        int br = 0;
+        if (buf[s] == '{') {
+          br = 1;
+          ++s;
+        }
+        std::size_t e = s;
+        const std::size_t name_at = s;
+        while (e < end && buf[e]) {
+          if (br == 1 && buf[e] == '}') {
+            br = 0;
+            buf[e++] = '\0';
+            break;
+          }
+          if (br > 0) {
+            if (e != s && buf[e] == '{') {
+              ++br;
+            } else if (br > 1 && buf[e] == '}') {
+              --br;
+            }
+          }
+          ++e;
+        }
+        p = std::min(e, end);
+
+        std::size_t args_at = std::string::npos;
+        for (std::size_t sb = name_at; sb < end && buf[sb]; ++sb) {
+          if (buf[sb] == ' ') {
+            args_at = sb;
+            break;
+          }
+          if (buf[sb] == '(') {
+            args_at = sb;
+            br = 1;
+            break;
+          }
+        }
+        if (args_at != std::string::npos) {
+          buf[args_at++] = '\0';
+          for (std::size_t x = args_at; x < end && buf[x]; ++x) {
+            if (buf[x] == '(') {
+              ++br;
+            } else if (br > 1 && buf[x] == ')') {
+              --br;
+            } else if (br == 1 && buf[x] == ')') {
+              buf[x] = '\0';
+              break;
+            }
+          }
+          vtype = 2;
+        }
+
+        if (vtype == 2) {
+          out += call_api(cstr(name_at), cstr(args_at), depth);
+        } else {
+          out += variable(cstr(name_at), vtype == 3, depth);
+        }
+      }
+
+      if (at(p) == '$') {
+        --p;
+      } else if (at(p) != '\0') {
+        out += buf[p];
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::string variable(std::string_view raw_name, bool global_form, int depth) const {
+    std::string name = run(raw_name, depth + 1);
+    int offset = 0, length = 0;
+    if (auto colon = name.find(':'); colon != std::string::npos) {
+      std::string rest = name.substr(colon + 1);
+      name.resize(colon);
+      offset = c_atoi(rest);
+      if (auto second = rest.find(':'); second != std::string::npos) {
+        length = c_atoi(std::string_view(rest).substr(second + 1));
+      }
+    }
+    int index = -1;
+    if (auto bracket = name.find('[');
+        bracket != std::string::npos && name.find(']', bracket) != std::string::npos) {
+      index = c_atoi(std::string_view(name).substr(bracket + 1));
+      name.resize(bracket);
+    }
+
+    std::optional<std::string> value;
+    if (scope_.channel_mode) {
+      if (scope_.lookup) value = scope_.lookup(name, index);
+      if (value) value = run(*value, depth + 1);
+    } else {
+      if (!global_form && scope_.lookup) value = scope_.lookup(name, index);
+      if (!value) {
+        value = globals_.get(name);
+        if (value) value = run(*value, depth + 1);
+      }
+    }
+    if (!value) return {};
+
+    std::string& text = *value;
+    if (offset >= 0) {
+      if (static_cast<std::size_t>(offset) > text.size()) {
+        text.clear();
+      } else {
+        text.erase(0, static_cast<std::size_t>(offset));
+      }
+    } else if (static_cast<std::size_t>(-static_cast<long long>(offset)) <= text.size()) {
+      text.erase(0, text.size() - static_cast<std::size_t>(-static_cast<long long>(offset)));
+    }
+    if (length > 0 && static_cast<std::size_t>(length) < text.size()) {
+      text.resize(static_cast<std::size_t>(length));
+    }
+    return std::move(text);
+  }
+
+  std::string call_api(std::string_view raw_name, std::string_view raw_args, int depth) const {
+    std::string name = run(raw_name, depth + 1);
+    std::string args = run(raw_args, depth + 1);
+    if (!scope_.api_enabled) {
+      // The two expanders spell this differently.
+      return scope_.channel_mode ? "<API Execute Permission Denied>"
+                                 : "<API execute Permission Denied>";
+    }
+    if (!scope_.api) return {};
+    return scope_.api(name, args);
+  }
+
+  const GlobalVars& globals_;
+  const ExpansionScope& scope_;
+};
+
+}  // namespace
+
+std::optional<std::string> GlobalVars::get(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [key, value] : vars_) {
+    if (names_equal(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+void GlobalVars::set_locked(std::string_view name, std::string_view value) {
+  std::erase_if(vars_, [&](const auto& entry) { return names_equal(entry.first, name); });
+  if (!value.empty()) vars_.emplace_back(std::string(name), disable_references(value));
+}
+
+void GlobalVars::set(std::string_view name, std::string_view value) {
+  std::unique_lock lock(mutex_);
+  set_locked(name, value);
+}
+
+bool GlobalVars::set_conditional(std::string_view name, std::string_view value,
+                                 std::string_view expected) {
+  std::unique_lock lock(mutex_);
+  auto current = std::find_if(vars_.begin(), vars_.end(),
+                              [&](const auto& entry) { return names_equal(entry.first, name); });
+  if (current != vars_.end()) {
+    if (current->second != expected) return false;
+  } else if (!expected.empty()) {
+    return false;
+  }
+  set_locked(name, value);
+  return true;
+}
+
+std::map<std::string, std::string> GlobalVars::snapshot() const {
+  std::shared_lock lock(mutex_);
+  return {vars_.begin(), vars_.end()};
+}
+
+std::vector<std::pair<std::string, std::string>> GlobalVars::ordered() const {
+  std::shared_lock lock(mutex_);
+  return vars_;
+}
+
+std::string expand_variables(std::string_view text, const GlobalVars& globals,
+                             const ExpansionScope& scope) {
+  return Expander(globals, scope).run(text, 0);
+}
+
+std::string expand_variables(std::string_view text, const GlobalVars& globals,
+                             const VarLookup& lookup, const ApiCall& api) {
+  ExpansionScope scope;
+  if (lookup) {
+    scope.lookup = [&lookup](std::string_view name, int index) -> std::optional<std::string> {
+      if (index >= 0) return std::nullopt;
+      return lookup(name);
+    };
+  }
+  scope.api = api;
+  return expand_variables(text, globals, scope);
+}
+
+}  // namespace es::core

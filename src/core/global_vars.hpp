@@ -1,4 +1,4 @@
-// Global variables (vars.xml, global_setvar) and ${...}/$${...} expansion.
+// Global variables (vars.xml, global_setvar) and ${...}/$${...} expansion (calls.md 6.3).
 #pragma once
 
 #include <functional>
@@ -7,29 +7,56 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace es::core {
 
+// FreeSWITCH keeps globals as headers of an event: names compare case-insensitively, a set
+// moves the variable to the end, and listing follows that order.
 class GlobalVars {
  public:
   std::optional<std::string> get(std::string_view name) const;
-  // An empty value unsets the variable.
+  // An empty value unsets the variable. Every "${" (also "$\{") in the stored value becomes
+  // "%{" so a stored value can never expand again (switch_core_set_variable).
   void set(std::string_view name, std::string_view value);
+  // switch_core_set_var_conditional: with `expected` set, replaces only a current value equal
+  // to it; with `expected` empty, only sets an unset variable. Returns whether it changed.
+  bool set_conditional(std::string_view name, std::string_view value, std::string_view expected);
   std::map<std::string, std::string> snapshot() const;
+  // In FreeSWITCH's order (oldest set first).
+  std::vector<std::pair<std::string, std::string>> ordered() const;
 
  private:
+  void set_locked(std::string_view name, std::string_view value);
   mutable std::shared_mutex mutex_;
-  std::map<std::string, std::string, std::less<>> vars_;
+  std::vector<std::pair<std::string, std::string>> vars_;
 };
 
 // Looks a variable up for ${name}; nullopt when unset.
 using VarLookup = std::function<std::optional<std::string>(std::string_view name)>;
-// Runs an API command for ${cmd(args)} forms... returns its output.
+// Looks up ${name[index]}; index is -1 without brackets.
+using IndexedVarLookup =
+    std::function<std::optional<std::string>(std::string_view name, int index)>;
+// Runs an API command for ${cmd(args)} / ${cmd args}; returns its output ("" on failure).
 using ApiCall = std::function<std::string(std::string_view cmd, std::string_view arg)>;
 
-// Expands "$${name}" from globals and "${name}" through `lookup` (defaulting to the globals),
-// with FreeSWITCH's forms ${name:offset:length}, ${cmd(args)} via `api` (when given) and
-// nested expansions; unset variables expand to the empty string. '\' escapes the next '$'.
+struct ExpansionScope {
+  // Event mode (switch_event_expand_headers): `lookup` reads event headers; ${name} falls
+  // back to the globals, $${name} reads only the globals, and only values taken from the
+  // globals are expanded again. Channel mode (switch_channel_expand_variables): `lookup` is
+  // the complete channel lookup (it includes the globals) for both forms and every value
+  // found is expanded again.
+  bool channel_mode = false;
+  IndexedVarLookup lookup;  // may be empty: nothing but the globals
+  ApiCall api;              // may be empty: API forms expand to nothing
+  bool api_enabled = true;  // fsctl api_expansion; off gives a permission-denied text
+};
+
+std::string expand_variables(std::string_view text, const GlobalVars& globals,
+                             const ExpansionScope& scope);
+
+// Event-mode expansion with a name-only lookup (defaulting to the globals alone).
 std::string expand_variables(std::string_view text, const GlobalVars& globals,
                              const VarLookup& lookup = {}, const ApiCall& api = {});
 

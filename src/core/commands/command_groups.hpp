@@ -1,0 +1,33 @@
+// One registration function per group of commands (each in its own source file).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/runtime.hpp"
+
+namespace es::core::commands {
+
+inline constexpr std::string_view kModCommands = "mod_commands";
+
+// Version facts of the reference build this switch mimics (api-commands.md 2, version).
+inline constexpr std::string_view kVersionShort = "1.11.3-dev";
+inline constexpr std::string_view kVersionFullHuman = "1.11.3-dev  64bit";
+inline constexpr std::string_view kRevisionHuman = " 64bit";
+
+void register_info_commands(Runtime& rt);      // status, version, uptime, hostname, ...
+void register_show_commands(Runtime& rt);      // show, help
+void register_console_complete(Runtime& rt);   // console_complete
+void register_variable_commands(Runtime& rt);  // global_getvar/setvar, eval, expand
+void register_text_commands(Runtime& rt);      // regex, cond, strftime, md5
+void register_control_commands(Runtime& rt);   // fsctl, msleep, sleep, reloadxml, shutdown
+void register_json_command(Runtime& rt);       // json
+
+// Shorthand for registering a mod_commands API.
+void add_command(Runtime& rt, std::string name, std::string description, std::string syntax,
+                 ApiFunction function, std::string_view module = kModCommands);
+
+// The "status" text (also used by show status through the executor).
+std::string status_text(Runtime& rt);
+
+}  // namespace es::core::commands
