@@ -3,17 +3,22 @@
 // auth, event, sendevent, exit; api answers every command with a one-line body) and builds
 // each event frame once per format, then queues the same bytes to every subscriber.
 // Events carry the same standard headers as eventswitch's, so frames are of similar size.
+// With --threads N, connections are spread over N event loops; each loop owns the list of its
+// subscribers, and a fired event is handed to every loop once (not once per subscriber).
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <array>
 #include <asio.hpp>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "protocol/command_parser.hpp"
@@ -40,16 +45,24 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 
 class Session;
 
+// One event loop and the subscribers whose connections it serves (touched only by its thread).
+struct Loop {
+  asio::io_context io{1};
+  std::vector<Session*> subscribers;
+};
+
 struct ServerState {
   std::string password;
-  std::vector<Session*> subscribers;
-  std::uint64_t sequence = 0;
-  std::uint64_t lost = 0;
+  std::vector<std::unique_ptr<Loop>> loops;
+  std::atomic<int> format_users[es::protocol::kEventFormatCount] = {};
+  std::atomic<std::uint64_t> sequence{0};
+  std::atomic<std::uint64_t> lost{0};
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ServerState& state) : socket_(std::move(socket)), state_(state) {}
+  Session(tcp::socket socket, ServerState& state, Loop& loop)
+      : socket_(std::move(socket)), state_(state), loop_(loop) {}
 
   void start() {
     std::error_code ignored;
@@ -119,8 +132,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void subscribe(std::string_view words) {
     std::string_view first = words.substr(0, words.find(' '));
-    if (auto format = es::protocol::parse_format(first)) format_ = *format;
-    if (!subscribed_) state_.subscribers.push_back(this);
+    auto format = es::protocol::parse_format(first).value_or(format_);
+    if (subscribed_) --state_.format_users[static_cast<std::size_t>(format_)];
+    format_ = format;
+    ++state_.format_users[static_cast<std::size_t>(format_)];
+    if (!subscribed_) loop_.subscribers.push_back(this);
     subscribed_ = true;
     reply(fmt::format("+OK event listener enabled {}", es::protocol::format_name(format_)));
   }
@@ -156,11 +172,28 @@ class Session : public std::enable_shared_from_this<Session> {
     reply("+OK " + uuid);
 
     // One frame per format in use, shared by every subscriber of that format.
-    std::optional<Frame> frames[es::protocol::kEventFormatCount];
-    for (Session* subscriber : state_.subscribers) {
-      auto index = static_cast<std::size_t>(subscriber->format());
-      if (!frames[index]) frames[index] = build_frame(subscriber->format(), headers);
-      subscriber->deliver(*frames[index]);
+    auto frames = std::make_shared<std::array<Frame, es::protocol::kEventFormatCount>>();
+    for (std::size_t i = 0; i < frames->size(); ++i) {
+      if (state_.format_users[i].load() > 0) {
+        (*frames)[i] = build_frame(static_cast<EventFormat>(i), headers);
+      }
+    }
+    for (auto& loop : state_.loops) {
+      if (loop.get() == &loop_) {
+        deliver_to(loop_, *frames);
+      } else {
+        asio::post(loop->io, [target = loop.get(), frames] { deliver_to(*target, *frames); });
+      }
+    }
+  }
+
+  static void deliver_to(Loop& loop,
+                         const std::array<Frame, es::protocol::kEventFormatCount>& frames) {
+    for (Session* subscriber : loop.subscribers) {
+      // A subscriber that switched to a format nobody used when the event fired misses it.
+      if (const Frame& frame = frames[static_cast<std::size_t>(subscriber->format())]) {
+        subscriber->deliver(frame);
+      }
     }
   }
 
@@ -239,7 +272,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void unsubscribe() {
     if (!subscribed_) return;
-    std::erase(state_.subscribers, this);
+    std::erase(loop_.subscribers, this);
+    --state_.format_users[static_cast<std::size_t>(format_)];
     subscribed_ = false;
   }
 
@@ -251,6 +285,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   tcp::socket socket_;
   ServerState& state_;
+  Loop& loop_;
   es::protocol::CommandParser parser_;
   std::deque<Frame> queue_;
   bool writing_ = false;
@@ -262,15 +297,18 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
-  for (;;) {
+  for (std::size_t next = 0;; ++next) {
+    Loop& loop = *state.loops[next % state.loops.size()];
     std::error_code ec;
     tcp::socket socket =
-        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        co_await acceptor.async_accept(loop.io, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
       continue;  // e.g. out of descriptors: keep serving the others
     }
-    std::make_shared<Session>(std::move(socket), state)->start();
+    // start() runs on the session's own loop: its subscriber list belongs to that thread.
+    auto session = std::make_shared<Session>(std::move(socket), state, loop);
+    asio::post(loop.io, [session] { session->start(); });
   }
 }
 
@@ -279,17 +317,21 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
 int main(int argc, char** argv) {
   CLI::App app{"baseline_fanout: minimal event socket fan-out server (benchmark ceiling)"};
   int port = 0;
+  int threads = 1;
   ServerState state;
   state.password = "ClueCon";
   app.add_option("--listen-port", port, "port on 127.0.0.1 (0: any free port)")
       ->check(CLI::Range(0, 65535));
   app.add_option("--password", state.password, "password for auth");
+  app.add_option("--threads", threads, "event loops (connections spread round-robin)")
+      ->check(CLI::Range(1, 64));
   CLI11_PARSE(app, argc, argv);
   std::signal(SIGPIPE, SIG_IGN);
 
-  asio::io_context io(1);
+  for (int i = 0; i < threads; ++i) state.loops.push_back(std::make_unique<Loop>());
+  asio::io_context& main_io = state.loops[0]->io;
   std::error_code ec;
-  tcp::acceptor acceptor(io);
+  tcp::acceptor acceptor(main_io);
   tcp::endpoint endpoint(asio::ip::address_v4::loopback(), static_cast<unsigned short>(port));
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -300,12 +342,21 @@ int main(int argc, char** argv) {
     return 1;
   }
   fmt::print(stderr, "baseline listening on 127.0.0.1:{}\n", acceptor.local_endpoint().port());
-  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::signal_set signals(main_io, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code, int) {
     acceptor.close();
-    io.stop();
+    for (auto& loop : state.loops) loop->io.stop();
   });
-  asio::co_spawn(io, accept_loop(acceptor, state), asio::detached);
-  io.run();
+  asio::co_spawn(main_io, accept_loop(acceptor, state), asio::detached);
+  std::vector<std::thread> workers;
+  for (std::size_t i = 1; i < state.loops.size(); ++i) {
+    workers.emplace_back([&io = state.loops[i]->io] {
+      auto guard = asio::make_work_guard(io);
+      io.run();
+    });
+  }
+  main_io.run();
+  for (auto& loop : state.loops) loop->io.stop();
+  for (auto& worker : workers) worker.join();
   return 0;
 }

@@ -8,7 +8,9 @@
 # --quick runs a short version of every scenario (smoke check, a few seconds each).
 # --only limits the run to some scenarios: fanout, latency, api, bgapi, churn, idle, hostile,
 #        slow-consumer, startup.
-# Environment: ES_DAEMON_ARGS (extra daemon arguments, e.g. "--threads 2").
+# Environment: ES_DAEMON_ARGS (extra daemon arguments, e.g. "--threads 2"),
+#   ES_BASELINE_THREADS (baseline_fanout event loops, default: number of cores, as the daemon),
+#   ES_LOAD_THREADS (es_load event loops, default 1).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +22,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1 ;;
     --build-dir) build_dir=$2; shift ;;
     --only) only=$2; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -113,7 +115,9 @@ scenario() {
   local label=$1
   shift
   echo "run.sh: $label" >&2
-  if ! "$load" "$@" --label "$label"; then failed+=("$label"); fi
+  if ! "$load" "$@" --label "$label" --threads "${ES_LOAD_THREADS:-1}"; then
+    failed+=("$label")
+  fi
 }
 
 q() { if (( quick )); then echo "$1"; else echo "$2"; fi; }
@@ -122,7 +126,7 @@ if wanted fanout || wanted latency; then
   start_daemon
   es_port=$server_port
   es_pid=$server_pid
-  start_server baseline "$baseline"
+  start_server baseline "$baseline" --threads "${ES_BASELINE_THREADS:-$(nproc)}"
   bl_port=$server_port
   bl_pid=$server_pid
   for target in eventswitch baseline; do

@@ -309,7 +309,8 @@ int run_slow_consumer(const CommonOptions& common, const SlowConsumerOptions& op
       .add("publisher_errors", errors);
   if (before) out.add("before", to_json(*before));
   if (state.peak.samples) out.add("peak", to_json(state.peak.peak));
-  if (after) out.add("after", to_json(*after));
+  // Sampled when the load has ended, with the readers still connected.
+  if (after) out.add("at_end", to_json(*after));
   out.add("rss_bound_mb", options.rss_bound_mb)
       .add("rss_within_bound", rss_ok)
       .add("timed_out", !finished);
