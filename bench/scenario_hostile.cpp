@@ -32,6 +32,7 @@ struct HostileState {
   OpenedConnections unauth;
   AttackTally wrong, cycles;
   double unauth_open_s = 0, attack_s = 0;
+  std::uint64_t unauth_closed_by_server = 0;  // the daemon's unauthenticated timeout at work
   std::atomic<bool> quiet_stop{false}, attack_stop{false}, watch_stop{false};
   bool done = false;
 };
@@ -48,6 +49,20 @@ asio::awaitable<std::error_code> wrong_password_attempt(const Target& target, st
                                      "-ERR invalid");
   connection.close();
   co_return ec;
+}
+
+// How many of the held connections the server has already closed: reads without blocking
+// until end of stream (closed) or "would block" (still open).
+std::uint64_t count_closed_by_server(std::vector<std::unique_ptr<Connection>>& connections) {
+  std::uint64_t closed = 0;
+  char buffer[512];
+  for (auto& connection : connections) {
+    std::error_code ec;
+    connection->socket().non_blocking(true, ec);
+    while (!ec) connection->socket().read_some(asio::buffer(buffer), ec);
+    if (ec != asio::error::would_block) ++closed;
+  }
+  return closed;
 }
 
 // Runs `total` attempts of `attempt` with `concurrency` workers on the current executor.
@@ -127,6 +142,7 @@ asio::awaitable<void> hostile_main(const Target& target, const CommonOptions& co
   state.attack_s = seconds_between(attack_start, Clock::now());
   state.attack_stop = true;
 
+  state.unauth_closed_by_server = count_closed_by_server(state.unauth.connections);
   for (auto& connection : state.unauth.connections) connection->close();
   co_await sleep_for(std::chrono::seconds(1));
   state.watch_stop = true;
@@ -165,7 +181,8 @@ int run_hostile(const CommonOptions& common, const HostileOptions& options) {
   unauth.add("requested", options.unauth)
       .add("held", static_cast<std::uint64_t>(state.unauth.connections.size()))
       .add("failures", state.unauth.failures)
-      .add("open_s", state.unauth_open_s);
+      .add("open_s", state.unauth_open_s)
+      .add("closed_by_server", state.unauth_closed_by_server);
   if (!state.unauth.first_error.empty()) unauth.add("first_error", state.unauth.first_error);
   JsonLine out;
   out.add("scenario", "hostile")
