@@ -167,7 +167,7 @@ if wanted api || wanted bgapi || wanted churn; then
   fi
   if wanted bgapi; then
     scenario "bgapi" bgapi --port "$server_port" --connections "$(q 4 10)" \
-      --jobs "$(q 500 20000)" --command version --timeout "$(q 30 300)"
+      --jobs "$(q 500 100000)" --command version --timeout "$(q 30 300)"
   fi
   if wanted churn; then
     scenario "churn" churn --port "$server_port" --seconds "$(q 1 10)" \
