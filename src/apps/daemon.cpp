@@ -122,22 +122,22 @@ int run_daemon(const DaemonOptions& options) {
   // (or after a grace period for peers that do not read).
   asio::steady_timer shutdown_timer(io);
   bool shutting_down = false;
+  std::chrono::steady_clock::time_point drain_deadline;
+  std::function<void()> wait_drained = [&] {
+    if (server.listener_count() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+      io.stop();
+      return;
+    }
+    shutdown_timer.expires_after(20ms);
+    shutdown_timer.async_wait([&](std::error_code) { wait_drained(); });
+  };
   auto shutdown = [&] {
     if (shutting_down) return;
     shutting_down = true;
     ES_LOG(runtime.log(), core::LogLevel::kNotice, "shutting down");
     runtime.bus().fire(runtime.events().create(core::EventType::kShutdown));
     server.stop(std::string(protocol::kShutdownText));
-    auto deadline = std::chrono::steady_clock::now() + 3s;
-    std::function<void()> wait_drained;
-    wait_drained = [&, deadline] {
-      if (server.listener_count() == 0 || std::chrono::steady_clock::now() >= deadline) {
-        io.stop();
-        return;
-      }
-      shutdown_timer.expires_after(20ms);
-      shutdown_timer.async_wait([&](std::error_code) { wait_drained(); });
-    };
+    drain_deadline = std::chrono::steady_clock::now() + 3s;
     wait_drained();
   };
   runtime.request_shutdown = [&] { asio::post(io, shutdown); };

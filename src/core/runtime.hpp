@@ -17,6 +17,7 @@
 #include "core/global_vars.hpp"
 #include "core/interface_table.hpp"
 #include "core/log_bus.hpp"
+#include "core/session_control.hpp"
 #include "core/switch_identity.hpp"
 
 namespace es::core {
@@ -89,6 +90,8 @@ class Runtime {
   std::function<bool(std::string_view uuid, Event& event)> channel_event_data;
   // fsctl hupall: hangs up every channel with MANAGER_REQUEST.
   std::function<void()> hangup_all;
+  // The switch's sessions, when a switch is attached (uuid_exists and friends).
+  SessionControl* session_control = nullptr;
 
  private:
   std::unique_ptr<Clock> clock_;

@@ -1,4 +1,4 @@
-// regex, cond, strftime, md5 (mod_commands.c; strftime from mod_dptools.c).
+// regex, cond, strftime, md5, echo, uuid_exists, log (mod_commands.c; strftime from mod_dptools.c).
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -323,6 +323,32 @@ void register_text_commands(Runtime& rt) {
   add_command(rt, "cond", "Evaluate a conditional", "<expr> ? <true val> : <false val>",
               [](std::string_view arg, std::string& out, const ApiContext&) {
                 return cond_command(arg, out);
+              });
+  add_command(rt, "echo", "Echo", "<data>",
+              [](std::string_view arg, std::string& out, const ApiContext&) {
+                out.append(arg);
+                return ApiStatus::kSuccess;
+              });
+  add_command(rt, "uuid_exists", "Check if a uuid exists", "<uuid>",
+              [&rt](std::string_view arg, std::string& out, const ApiContext&) {
+                bool live = !arg.empty() && rt.session_control &&
+                            rt.session_control->is_live(arg);
+                out.append(live ? "true" : "false");
+                return ApiStatus::kSuccess;
+              });
+  add_command(rt, "log", "Log", "<level> <message>",
+              [&rt](std::string_view arg, std::string& out, const ApiContext& context) {
+                auto space = arg.find(' ');
+                if (arg.empty() || space == std::string_view::npos) {
+                  out.append("-ERR\n");
+                  return ApiStatus::kSuccess;
+                }
+                // An unknown level word logs at DEBUG, as FreeSWITCH does.
+                int level = parse_log_level(arg.substr(0, space)).value_or(7);
+                rt.log().log(level, __FILE__, "log_function", __LINE__, arg.substr(space + 1),
+                             context.session_uuid);
+                out.append("+OK\n");
+                return ApiStatus::kSuccess;
               });
   add_command(rt, "md5", "Return md5 hash", "<data>",
               [](std::string_view arg, std::string& out, const ApiContext&) {
