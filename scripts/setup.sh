@@ -5,12 +5,16 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libasio-dev libssl-dev libpugixml-dev libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev
-  libedit-dev libgtest-dev libgmock-dev libbenchmark-dev nodejs npm netcat-openbsd procps)
+  libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm run the interop suite only; a machine may already have them from elsewhere
+# (nodesource's nodejs bundles npm and conflicts with Debian's npm package).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "missing packages; run as root:" >&2

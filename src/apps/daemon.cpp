@@ -4,6 +4,7 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <fmt/format.h>
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <csignal>
@@ -171,10 +172,21 @@ int run_daemon(const DaemonOptions& options) {
 
   IdleCpuSampler sampler;
   asio::steady_timer cpu_timer(io);
+  std::size_t listener_peak = 0;
+  int seconds_since_trim = 0;
   std::function<void()> sample_cpu = [&] {
     double idle = sampler.sample();
     runtime.idle_cpu = idle;
     runtime.log().set_idle_cpu(idle);
+    // Hand freed memory back to the system once many connections are gone (or a killed
+    // listener's queue was freed): glibc keeps it otherwise, and RSS would stay at its peak.
+    std::size_t listeners = server.listener_count();
+    listener_peak = std::max(listener_peak, listeners);
+    if (++seconds_since_trim >= 30 || listener_peak >= listeners + 100) {
+      malloc_trim(0);
+      listener_peak = listeners;
+      seconds_since_trim = 0;
+    }
     cpu_timer.expires_after(1s);
     cpu_timer.async_wait([&](std::error_code ec) {
       if (!ec) sample_cpu();

@@ -58,6 +58,23 @@ bool ApiRegistry::exists(std::string_view name) const {
   return commands_.count(lowercase(name)) != 0;
 }
 
+bool ApiRegistry::may_block(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  auto found = commands_.find(lowercase(strip_whitespace(name)));
+  return found == commands_.end() || found->second->may_block;
+}
+
+void ApiRegistry::mark_nonblocking(std::initializer_list<std::string_view> names) {
+  std::unique_lock lock(mutex_);
+  for (auto name : names) {
+    auto found = commands_.find(lowercase(name));
+    if (found == commands_.end()) continue;
+    auto copy = std::make_shared<ApiCommand>(*found->second);
+    copy->may_block = false;
+    found->second = std::move(copy);
+  }
+}
+
 std::vector<ApiCommand> ApiRegistry::list() const {
   std::shared_lock lock(mutex_);
   std::vector<ApiCommand> out;

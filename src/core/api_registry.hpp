@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,6 +41,9 @@ struct ApiCommand {
   std::string description;
   ApiFunction function;
   std::string module;  // the "ikey" column of show api/modules, e.g. "mod_commands"
+  // False for commands that only compute and never wait: the event socket runs those on
+  // its event loop instead of handing them to the worker pool (two thread hops saved).
+  bool may_block = true;
 };
 
 struct ApiResult {
@@ -55,6 +59,9 @@ class ApiRegistry {
 
   void add(ApiCommand command);  // replaces a command of the same name
   bool exists(std::string_view name) const;
+  // Unknown names count as blocking; so does any command not marked otherwise.
+  bool may_block(std::string_view name) const;
+  void mark_nonblocking(std::initializer_list<std::string_view> names);
   // Sorted by name.
   std::vector<ApiCommand> list() const;
 

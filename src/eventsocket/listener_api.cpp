@@ -103,7 +103,9 @@ void register_event_socket_api(core::Runtime& runtime, Server& server) {
         auto stats = server.listener_stats();
         out = json ? render_json(stats) : render_text(stats);
         return core::ApiStatus::kSuccess;
-      }});
+      },
+      .module = "mod_event_socket",
+      .may_block = false});
 }
 
 }  // namespace es::eventsocket

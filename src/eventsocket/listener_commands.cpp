@@ -229,15 +229,20 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
   }
   api_context.from_console = console_mode;
   auto& registry = context_.runtime.api();
-  // Commands may block (msleep, originate): they run on the worker pool, never on the
-  // event loop. The reader waits, so replies stay in command order.
-  core::ApiResult result = co_await asio::co_spawn(
-      context_.workers,
-      [&]() -> asio::awaitable<core::ApiResult> {
-        co_return console_mode ? registry.execute_console(text, api_context)
-                               : registry.execute(name, arg, api_context);
-      },
-      asio::use_awaitable);
+  core::ApiResult result;
+  if (!console_mode && !registry.may_block(name)) {
+    result = registry.execute(name, arg, api_context);
+  } else {
+    // Commands that may block (msleep, originate) run on the worker pool, never on the event
+    // loop. The reader waits, so replies stay in command order.
+    result = co_await asio::co_spawn(
+        context_.workers,
+        [&]() -> asio::awaitable<core::ApiResult> {
+          co_return console_mode ? registry.execute_console(text, api_context)
+                                 : registry.execute(name, arg, api_context);
+        },
+        asio::use_awaitable);
+  }
   std::string body;
   if (!result.found || result.status != core::ApiStatus::kSuccess) {
     body = fmt::format("-ERR {} Command not found!\n", console_mode ? text : name);
