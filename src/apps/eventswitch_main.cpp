@@ -12,8 +12,7 @@ int main(int argc, char** argv) {
   CLI::App app{"eventswitch: a FreeSWITCH-compatible event socket server and switch core"};
   app.set_version_flag("-v,--version", "eventswitch 0.1.0 (FreeSWITCH event socket protocol)");
   app.add_option("-c,--conf", options.conf_dir,
-                 "FreeSWITCH-style configuration directory (default: embedded defaults)")
-      ->check(CLI::ExistingDirectory);
+                 "FreeSWITCH-style configuration directory (default: embedded defaults)");
   std::string listen_ip;
   int listen_port = -1;
   std::string password;

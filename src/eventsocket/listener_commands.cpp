@@ -256,7 +256,7 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
 
 void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text) {
   auto [name, arg] = split_command(text);
-  if (!api_allowed("bgapi", text)) {
+  if (!api_allowed(name, arg)) {
     reply("-ERR permission denied");
     return;
   }
@@ -369,14 +369,13 @@ void Listener::cmd_event(std::string_view text) {
       auto type = core::event_type_from_name(word);
       if (!type) continue;
       if (*type == EventType::kAll) {
-        any_keyword = true;
         if (restrictions_.events_limited && !restrictions_.events.all()) {
-          // A restricted user's ALL means every type it may see.
-          event_types_ |= restrictions_.events;
-        } else {
-          all_events_ = true;
-          event_types_.set();
+          denied = true;
+          break;
         }
+        any_keyword = true;
+        all_events_ = true;
+        event_types_.set();
         continue;
       }
       if (restrictions_.events_limited &&

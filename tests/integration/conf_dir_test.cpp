@@ -217,7 +217,7 @@ TEST_F(ConfDirUserauthTest, BgapiCannotSmuggleAForbiddenCommand) {
 // FreeSWITCH checks the command bgapi runs, not the word "bgapi" (mod_event_socket.c
 // parse_command: auth_api_command(listener, api_cmd, arg) with api_cmd after "bgapi "), so a
 // user allowed "status uptime" may `bgapi uptime`.
-TEST_F(ConfDirUserauthTest, DISABLED_BgapiNeedsOnlyTheCommandItRunsInTheList) {
+TEST_F(ConfDirUserauthTest, BgapiNeedsOnlyTheCommandItRunsInTheList) {
   TestClient client;
   userauth(client, "userauth nobgapi@example.test:nbpw\n\n",
            userauth_success("all", "status uptime", true));
@@ -233,7 +233,7 @@ TEST_F(ConfDirUserauthTest, DISABLED_BgapiNeedsOnlyTheCommandItRunsInTheList) {
 
 // FreeSWITCH: ALL is a type like any other for a restricted user; without ALL in
 // esl-allowed-events, `event ... ALL` is refused (parse_command: allowed_event_list[ALL]).
-TEST_F(ConfDirUserauthTest, DISABLED_AllIsDeniedWhenNotInTheList) {
+TEST_F(ConfDirUserauthTest, AllIsDeniedWhenNotInTheList) {
   TestClient client;
   limited(client);
   expect_reply(client, "event plain ALL\n\n", reply_frame("-ERR permission denied"));
@@ -438,7 +438,7 @@ TEST(DaemonCommandLine, MissingConfDirFailsNamingIt) {
 }
 
 // CLI11's check on --conf adds "Run with --help for more information." as a second line.
-TEST(DaemonCommandLine, DISABLED_MissingConfDirIsOneLineError) {
+TEST(DaemonCommandLine, MissingConfDirIsOneLineError) {
   const std::string missing = "/nonexistent/es-conftest-missing";
   auto run = run_daemon_binary({"--conf", missing, "--listen-port", "0", "--no-color"});
   EXPECT_NE(run.exit_code, 0);
