@@ -132,6 +132,10 @@ asio::awaitable<void> Listener::write_loop() {
     {
       std::lock_guard lock(mutex_);
       queue_.take(batch, kWriteBatchItems, kWriteBatchBytes);
+      // Counted when handed to the socket: a peer that has read an event must see it counted.
+      for (const auto& item : batch) {
+        if (item.kind == OutboundQueue::Kind::kEvent) ++delivered_;
+      }
     }
     if (batch.empty()) {
       if (closed_) break;
@@ -144,19 +148,13 @@ asio::awaitable<void> Listener::write_loop() {
       continue;
     }
     buffers.clear();
-    std::uint64_t events = 0;
-    for (auto& item : batch) {
-      buffers.push_back(asio::buffer(item.bytes()));
-      if (item.kind == OutboundQueue::Kind::kEvent) ++events;
-    }
+    for (auto& item : batch) buffers.push_back(asio::buffer(item.bytes()));
     auto [ec, written] = co_await asio::async_write(socket_, buffers, kAwait);
     batch.clear();
     if (ec) {
       close_now();
       break;
     }
-    std::lock_guard lock(mutex_);
-    delivered_ += events;
   }
 }
 
