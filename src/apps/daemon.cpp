@@ -172,7 +172,7 @@ int run_daemon(const DaemonOptions& options) {
 
   IdleCpuSampler sampler;
   asio::steady_timer cpu_timer(io);
-  std::size_t listener_peak = 0;
+  std::size_t listener_previous = 0;
   int seconds_since_trim = 0;
   std::function<void()> sample_cpu = [&] {
     double idle = sampler.sample();
@@ -181,12 +181,11 @@ int run_daemon(const DaemonOptions& options) {
     // Hand freed memory back to the system once many connections are gone (or a killed
     // listener's queue was freed): glibc keeps it otherwise, and RSS would stay at its peak.
     std::size_t listeners = server.listener_count();
-    listener_peak = std::max(listener_peak, listeners);
-    if (++seconds_since_trim >= 30 || listener_peak >= listeners + 100) {
+    if (++seconds_since_trim >= 10 || listener_previous >= listeners + 50) {
       malloc_trim(0);
-      listener_peak = listeners;
       seconds_since_trim = 0;
     }
+    listener_previous = listeners;
     cpu_timer.expires_after(1s);
     cpu_timer.async_wait([&](std::error_code ec) {
       if (!ec) sample_cpu();

@@ -200,6 +200,11 @@ void Listener::send(std::string frame) {
 void Listener::reply(std::string_view reply_text) { send(protocol::command_reply(reply_text)); }
 
 void Listener::wake_writer() {
+  if (strand_.running_in_this_thread()) {
+    // Replies are queued from the strand itself: wake the writer without a thread hop.
+    write_timer_.cancel();
+    return;
+  }
   if (wake_pending_.exchange(true)) return;
   asio::post(strand_, [self = shared_from_this()] {
     self->wake_pending_ = false;
