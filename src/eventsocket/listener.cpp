@@ -58,6 +58,8 @@ Listener::~Listener() = default;
 void Listener::start(bool acl_allows) {
   std::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // A peer that half-closed and then vanished is found by keep-alive probes.
+  socket_.set_option(asio::socket_base::keep_alive(true), ec);
   socket_.non_blocking(true, ec);
   auto self = shared_from_this();
   asio::post(strand_, [self, acl_allows] {
@@ -93,7 +95,13 @@ asio::awaitable<void> Listener::read_loop() {
     std::error_code ec;
     std::size_t n = socket_.read_some(asio::buffer(chunk), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
-    if (ec || n == 0) break;
+    if (ec == asio::error::eof || (!ec && n == 0)) {
+      // The peer shut down its sending side (`printf ... | nc` does this). A subscriber can
+      // still read: keep writing its events and logs until the socket fails or we shut down.
+      if (!closing_ && delivering()) co_return;
+      break;
+    }
+    if (ec) break;
     parser_.feed(std::string_view(chunk.data(), n));
     for (;;) {
       auto status = parser_.next(packet);
@@ -117,6 +125,11 @@ asio::awaitable<void> Listener::read_loop() {
   }
   // The peer went away or the socket failed: nothing more can be written either.
   if (!closing_) finish(protocol::kGoodbyeText);
+}
+
+bool Listener::delivering() const {
+  std::lock_guard lock(mutex_);
+  return events_on_ || logging_;
 }
 
 bool Listener::queue_bytes_over_limit() const {

@@ -98,6 +98,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void rearm_watchdog();
   bool accepts_locked(const core::Event& event) const;
   bool queue_bytes_over_limit() const;
+  bool delivering() const;
   protocol::EventFormat current_format() const;
   void subscribe_events();
 

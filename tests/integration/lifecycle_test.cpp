@@ -16,6 +16,30 @@ class HeartbeatTest : public DaemonSuite {
   static void SetUpTestSuite() { start_daemon({"--heartbeat-interval", "1"}); }
 };
 
+// `printf 'auth ClueCon\n\nevent plain HEARTBEAT\n\n' | nc -q 25 host 8021` half-closes after
+// its input: the subscriber must still get its events.
+TEST_F(HeartbeatTest, HalfClosedSubscriberStillReceivesEvents) {
+  TestClient client;
+  ASSERT_TRUE(connect_and_auth(client, port()));
+  expect_reply(client, "event plain HEARTBEAT\n\n",
+               reply_frame("+OK event listener enabled plain"));
+  client.shutdown_send();
+  auto heartbeat = client.read_frame(3s);
+  ASSERT_TRUE(heartbeat) << "no HEARTBEAT after the half-close";
+  EXPECT_NE(heartbeat->message.body.find("Event-Name: HEARTBEAT\n"), std::string::npos);
+}
+
+// Without a subscription there is nothing left to say: the half-close ends the connection.
+TEST_F(HeartbeatTest, HalfCloseWithoutSubscriptionEndsTheConnection) {
+  TestClient client;
+  ASSERT_TRUE(connect_and_auth(client, port()));
+  client.shutdown_send();
+  auto notice = client.read_frame(3s);
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->content_type(), "text/disconnect-notice");
+  EXPECT_TRUE(client.expect_closed(3s));
+}
+
 TEST_F(HeartbeatTest, HeartbeatThenRescheduleEverySecond) {
   TestClient client;
   ASSERT_TRUE(connect_and_auth(client, port()));

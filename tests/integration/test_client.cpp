@@ -66,6 +66,10 @@ void TestClient::close() {
   fd_ = -1;
 }
 
+void TestClient::shutdown_send() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
+}
+
 bool TestClient::send(std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);

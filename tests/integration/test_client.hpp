@@ -33,6 +33,8 @@ class TestClient {
   bool connect(unsigned short port, std::string_view ip = "127.0.0.1");
   bool connected() const { return fd_ >= 0; }
   void close();
+  // Half-close: no more bytes from us (what `printf ... | nc` does at the end of its input).
+  void shutdown_send();
 
   bool send(std::string_view bytes);
   // Sends `bytes` in pieces of `piece` bytes with a short pause between them, so the server
