@@ -1,11 +1,11 @@
 #include "apps/daemon.hpp"
 
-#include <asio/io_context.hpp>
-#include <asio/signal_set.hpp>
-#include <asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <malloc.h>
 #include <sys/resource.h>
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -47,8 +47,8 @@ class IdleCpuSampler {
     for (auto x : v) total += x;
     double result = last_;
     if (total > prev_total_) {
-      result = 100.0 * static_cast<double>(idle - prev_idle_) /
-               static_cast<double>(total - prev_total_);
+      result =
+          100.0 * static_cast<double>(idle - prev_idle_) / static_cast<double>(total - prev_total_);
     }
     prev_idle_ = idle;
     prev_total_ = total;
@@ -100,11 +100,13 @@ int run_daemon(const DaemonOptions& options) {
   eventsocket::ServerOptions server_options;
   config.apply(server_options);
   if (options.listen_ip) server_options.listen_ip = *options.listen_ip;
-  if (options.listen_port) server_options.listen_port = static_cast<unsigned short>(*options.listen_port);
+  if (options.listen_port)
+    server_options.listen_port = static_cast<unsigned short>(*options.listen_port);
   if (options.password) server_options.listener.password = *options.password;
 
-  int threads = options.threads > 0 ? options.threads
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = options.threads > 0
+                    ? options.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   asio::io_context io(threads);
   eventsocket::Server server(io, runtime, server_options);
   std::string error;
@@ -116,8 +118,9 @@ int run_daemon(const DaemonOptions& options) {
   server.start_accepting();
   auto endpoint = server.local_endpoint();
   ES_LOG(runtime.log(), core::LogLevel::kNotice, "event socket listening on {}",
-         endpoint.address().is_v6() ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
-                                    : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port()));
+         endpoint.address().is_v6()
+             ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
+             : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port()));
 
   // Graceful shutdown: every listener gets the notice, then the loop stops once they are gone
   // (or after a grace period for peers that do not read).

@@ -8,14 +8,14 @@
 namespace es::apps {
 
 struct DaemonOptions {
-  std::string conf_dir;                      // empty: embedded defaults
-  std::optional<std::string> listen_ip;      // overrides the configuration
-  std::optional<int> listen_port;            // 0 picks a free port
+  std::string conf_dir;                  // empty: embedded defaults
+  std::optional<std::string> listen_ip;  // overrides the configuration
+  std::optional<int> listen_port;        // 0 picks a free port
   std::optional<std::string> password;
   std::string log_file;
-  int log_level = 6;                         // console level (INFO)
+  int log_level = 6;  // console level (INFO)
   bool colour = true;
-  int threads = 0;                           // event-loop threads; 0: one per core
+  int threads = 0;  // event-loop threads; 0: one per core
   int heartbeat_interval_s = 20;
 };
 

@@ -1,6 +1,6 @@
 // The eventswitch daemon: parses the command line, then runs the daemon.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 

@@ -12,8 +12,8 @@
 namespace es::core {
 namespace {
 
-constexpr std::array<std::string_view, 8> kLevelNames = {
-    "CONSOLE", "ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG"};
+constexpr std::array<std::string_view, 8> kLevelNames = {"CONSOLE", "ALERT",  "CRIT", "ERR",
+                                                         "WARNING", "NOTICE", "INFO", "DEBUG"};
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -88,14 +88,13 @@ void LogBus::log(int level, std::string_view file, std::string_view function, in
   }
   {
     // Built once here; every socket listener streaming logs writes these same bytes.
-    entry->frame = protocol::log_frame(
-        protocol::LogFrameFields{.level = level,
-                                 .text_channel = 0,
-                                 .file = entry->file,
-                                 .function = entry->function,
-                                 .line = line,
-                                 .user_data = entry->user_data},
-        entry->formatted);
+    entry->frame = protocol::log_frame(protocol::LogFrameFields{.level = level,
+                                                                .text_channel = 0,
+                                                                .file = entry->file,
+                                                                .function = entry->function,
+                                                                .line = line,
+                                                                .user_data = entry->user_data},
+                                       entry->formatted);
   }
   LogLinePtr shared = std::move(entry);
   for (auto& sink : live) sink->on_log(shared);

@@ -16,7 +16,14 @@ namespace es::core {
 
 // FreeSWITCH levels: CONSOLE 0, ALERT 1, CRIT 2, ERR 3, WARNING 4, NOTICE 5, INFO 6, DEBUG 7.
 enum class LogLevel : int {
-  kConsole = 0, kAlert = 1, kCrit = 2, kErr = 3, kWarning = 4, kNotice = 5, kInfo = 6, kDebug = 7
+  kConsole = 0,
+  kAlert = 1,
+  kCrit = 2,
+  kErr = 3,
+  kWarning = 4,
+  kNotice = 5,
+  kInfo = 6,
+  kDebug = 7
 };
 std::string_view log_level_name(int level);  // "DEBUG"...; numbers above 7 print as "DEBUG"
 // switch_log_str2level: names (case-insensitive, DISABLE = -1) or numbers (<0 -> 0, >64 -> 63);
@@ -25,7 +32,7 @@ std::optional<int> parse_log_level(std::string_view word);
 
 struct LogLine {
   int level = 7;
-  std::string file;       // base name
+  std::string file;  // base name
   std::string function;
   int line = 0;
   std::string user_data;  // session uuid or empty

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace es::eventsocket {
@@ -22,17 +23,23 @@ inline bool equals_nocase(std::string_view a, std::string_view b) {
 }
 
 inline bool contains_nocase(std::string_view text, std::string_view needle) {
-  auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(),
-                        [](char a, char b) {
-                          return std::tolower(static_cast<unsigned char>(a)) ==
-                                 std::tolower(static_cast<unsigned char>(b));
-                        });
+  auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
   return it != text.end();
 }
 
 inline std::string_view skip_spaces(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   return text;
+}
+
+// "name rest of line" -> {name, rest}; rest is empty when there is no space.
+inline std::pair<std::string_view, std::string_view> split_command(std::string_view text) {
+  auto space = text.find(' ');
+  if (space == std::string_view::npos) return {text, {}};
+  return {text.substr(0, space), text.substr(space + 1)};
 }
 
 // Splits at single spaces, dropping empty words (FreeSWITCH's event/nixevent parsing).

@@ -94,7 +94,9 @@ void EventFilters::remove(std::string_view header, std::string_view value) {
   });
 }
 
-void EventFilters::clear() { filters_.clear(); }
+void EventFilters::clear() {
+  filters_.clear();
+}
 
 bool EventFilters::passes(const core::Event& event) const {
   bool passing = false;

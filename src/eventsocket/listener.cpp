@@ -1,12 +1,12 @@
 #include "eventsocket/listener.hpp"
 
-#include <asio/experimental/as_tuple.hpp>
+#include <fmt/format.h>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
@@ -37,8 +37,8 @@ std::string endpoint_text(const asio::ip::tcp::socket& socket, std::string* addr
 
 }  // namespace
 
-Listener::Listener(ServerContext& context, ListenerRegistry& registry,
-                   asio::ip::tcp::socket socket, std::uint64_t id)
+Listener::Listener(ServerContext& context, ListenerRegistry& registry, asio::ip::tcp::socket socket,
+                   std::uint64_t id)
     : context_(context),
       registry_(registry),
       socket_(std::move(socket)),
@@ -68,8 +68,8 @@ void Listener::start(bool acl_allows) {
       self->finish(protocol::kGoodbyeText);
     } else {
       self->send(std::string(protocol::kAuthRequest));
-      self->auth_deadline_ =
-          std::chrono::steady_clock::now() + std::chrono::seconds(self->context_.settings.auth_timeout_s);
+      self->auth_deadline_ = std::chrono::steady_clock::now() +
+                             std::chrono::seconds(self->context_.settings.auth_timeout_s);
       asio::co_spawn(self->strand_, self->read_loop(), asio::detached);
     }
     asio::co_spawn(self->strand_, self->write_loop(), asio::detached);
@@ -115,8 +115,8 @@ asio::awaitable<void> Listener::read_loop() {
     }
     bool mid = parser_.mid_packet();
     if (mid && !body_deadline_) {
-      body_deadline_ = std::chrono::steady_clock::now() +
-                       std::chrono::seconds(context_.settings.body_timeout_s);
+      body_deadline_ =
+          std::chrono::steady_clock::now() + std::chrono::seconds(context_.settings.body_timeout_s);
       rearm_watchdog();
     } else if (!mid && body_deadline_) {
       body_deadline_.reset();
@@ -210,7 +210,9 @@ void Listener::send(std::string frame) {
   wake_writer();
 }
 
-void Listener::reply(std::string_view reply_text) { send(protocol::command_reply(reply_text)); }
+void Listener::reply(std::string_view reply_text) {
+  send(protocol::command_reply(reply_text));
+}
 
 void Listener::wake_writer() {
   if (strand_.running_in_this_thread()) {
@@ -238,8 +240,8 @@ void Listener::finish(std::string_view notice) {
   }
   send(protocol::disconnect_notice(notice, controlled));
   close_after_flush_ = true;
-  kill_deadline_ = std::chrono::steady_clock::now() +
-                   std::chrono::milliseconds(context_.settings.kill_grace_ms);
+  kill_deadline_ =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(context_.settings.kill_grace_ms);
   rearm_watchdog();
   // A reader parked in async_wait must notice the close.
   std::error_code ec;
@@ -272,9 +274,8 @@ void Listener::close_now() {
 }
 
 void Listener::shutdown(std::string notice) {
-  asio::post(strand_, [self = shared_from_this(), notice = std::move(notice)] {
-    self->finish(notice);
-  });
+  asio::post(strand_,
+             [self = shared_from_this(), notice = std::move(notice)] { self->finish(notice); });
 }
 
 void Listener::subscribe_events() {
@@ -288,8 +289,7 @@ bool Listener::accepts_locked(const core::Event& event) const {
     auto type = event.type();
     if (!event_types_.test(static_cast<std::size_t>(type))) return false;
     if (type == core::EventType::kCustom && !event.subclass().empty() &&
-        std::find(subclasses_.begin(), subclasses_.end(), event.subclass()) ==
-            subclasses_.end()) {
+        std::find(subclasses_.begin(), subclasses_.end(), event.subclass()) == subclasses_.end()) {
       return false;
     }
   }

@@ -145,7 +145,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::string session_uuid_;  // controlled session, if any
   bool logging_ = false;
   int log_level_ = 7;
-  std::string user_;          // user@domain after userauth
+  std::string user_;  // user@domain after userauth
   std::uint64_t delivered_ = 0;
   std::uint64_t lost_events_ = 0;
   std::uint64_t lost_logs_ = 0;

@@ -98,8 +98,8 @@ void register_event_socket_api(core::Runtime& runtime, Server& server) {
           out = kUsage;
           return core::ApiStatus::kSuccess;
         }
-        bool json = words.size() >= 3 && equals_nocase(words[1], "as") &&
-                    equals_nocase(words[2], "json");
+        bool json =
+            words.size() >= 3 && equals_nocase(words[1], "as") && equals_nocase(words[2], "json");
         auto stats = server.listener_stats();
         out = json ? render_json(stats) : render_text(stats);
         return core::ApiStatus::kSuccess;

@@ -67,8 +67,12 @@ void OutboundQueue::drop_kind(Kind kind) {
   std::erase_if(held_, drop);
 }
 
-void OutboundQueue::drop_events() { drop_kind(Kind::kEvent); }
-void OutboundQueue::drop_logs() { drop_kind(Kind::kLog); }
+void OutboundQueue::drop_events() {
+  drop_kind(Kind::kEvent);
+}
+void OutboundQueue::drop_logs() {
+  drop_kind(Kind::kLog);
+}
 
 void OutboundQueue::clear() {
   items_.clear();

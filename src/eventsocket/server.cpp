@@ -1,7 +1,7 @@
 #include "eventsocket/server.hpp"
 
-#include <asio/ip/v6_only.hpp>
 #include <fmt/format.h>
+#include <asio/ip/v6_only.hpp>
 
 namespace es::eventsocket {
 
@@ -71,7 +71,9 @@ asio::ip::tcp::endpoint Server::local_endpoint() const {
   return acceptor_.local_endpoint(ec);
 }
 
-void Server::start_accepting() { accept_next(); }
+void Server::start_accepting() {
+  accept_next();
+}
 
 void Server::accept_next() {
   acceptor_.async_accept(io_, [this](std::error_code ec, asio::ip::tcp::socket socket) {
@@ -88,8 +90,8 @@ void Server::accept_next() {
         acl = acl_;
       }
       bool allowed = !peer_ec && (!acl || !*acl || (*acl)(peer));
-      auto listener = std::make_shared<Listener>(context_, registry_, std::move(socket),
-                                                 next_id_.fetch_add(1));
+      auto listener =
+          std::make_shared<Listener>(context_, registry_, std::move(socket), next_id_.fetch_add(1));
       registry_.add(listener);
       listener->start(allowed);
     }

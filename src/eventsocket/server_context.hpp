@@ -20,7 +20,7 @@ namespace es::eventsocket {
 // Result of a userauth lookup (protocol.md 3.3); lists are the raw parameter values.
 struct UserAuthOutcome {
   bool accepted = false;
-  std::string user;                          // user@domain
+  std::string user;                           // user@domain
   std::optional<std::string> allowed_events;  // nullopt: all
   std::optional<std::string> allowed_api;     // nullopt: all
   bool allowed_log = true;
