@@ -44,26 +44,6 @@ std::size_t find_closing_brace(std::string_view text, std::size_t open) {
   return std::string_view::npos;
 }
 
-// FreeSWITCH stores global variables with every "${" (also "$\{") turned into "%{", so a value
-// set by the pre-processor can never be expanded again at run time.
-std::string disable_variable_references(std::string_view value) {
-  std::string out(value);
-  std::size_t dollar = std::string::npos;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (out[i] == '$') {
-      dollar = i;
-    } else if (dollar != std::string::npos) {
-      if (out[i] == '{') {
-        out[dollar] = '%';
-        dollar = std::string::npos;
-      } else if (out[i] != '\\') {
-        dollar = std::string::npos;
-      }
-    }
-  }
-  return out;
-}
-
 // "name = value": spaces around '=' are dropped; nothing when there is no '='.
 bool split_assignment(std::string_view text, std::string* name, std::string* value) {
   auto eq = text.find('=');
@@ -252,7 +232,7 @@ class Preprocessor {
     if (equals_nocase(command, "set")) {
       std::string name, value;
       if (split_assignment(arg, &name, &value)) {
-        globals_.set(name, disable_variable_references(value));
+        globals_.set(name, value);  // GlobalVars::set turns "${" into "%{"
       }
     } else if (equals_nocase(command, "env-set")) {
       // env-set "name=$ENVVAR": no trimming here, unlike set.
@@ -260,7 +240,7 @@ class Preprocessor {
       if (eq != std::string_view::npos && eq + 1 < arg.size() && arg[eq + 1] == '$') {
         std::string env_name(arg.substr(eq + 2));
         if (const char* value = std::getenv(env_name.c_str())) {
-          globals_.set(arg.substr(0, eq), disable_variable_references(value));
+          globals_.set(arg.substr(0, eq), value);
         }
       }
     } else if (equals_nocase(command, "include")) {
