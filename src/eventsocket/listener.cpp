@@ -243,9 +243,8 @@ void Listener::finish(std::string_view notice) {
   kill_deadline_ =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(context_.settings.kill_grace_ms);
   rearm_watchdog();
-  // A reader parked in async_wait must notice the close.
-  std::error_code ec;
-  socket_.cancel(ec);
+  // The socket is not cancelled here: that would abort a write in flight and lose the notice.
+  // A reader parked in async_wait wakes when close_now() closes the socket.
   wait_timer_.cancel();
 }
 
