@@ -139,7 +139,8 @@ bool Listener::queue_bytes_over_limit() const {
 
 asio::awaitable<void> Listener::write_loop() {
   auto self = shared_from_this();
-  std::deque<OutboundQueue::Item> batch;
+  std::vector<OutboundQueue::Item> batch;
+  batch.reserve(kWriteBatchItems);
   std::vector<asio::const_buffer> buffers;
   for (;;) {
     {

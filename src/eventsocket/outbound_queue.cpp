@@ -4,53 +4,44 @@
 
 namespace es::eventsocket {
 
-std::string_view OutboundQueue::Item::bytes() const {
-  switch (kind) {
-    case Kind::kEvent:
-      return event->frame(format);
-    case Kind::kLog:
-      return log->frame;
-    case Kind::kText:
-      break;
-  }
-  return text;
-}
-
 void OutboundQueue::push_text(std::string text) {
-  bytes_ += text.size();
-  items_.push_back(Item{.kind = Kind::kText, .text = std::move(text)});
+  auto owned = std::make_shared<const std::string>(std::move(text));
+  std::string_view view = *owned;
+  bytes_ += view.size();
+  items_.push_back(Item{.owner = std::move(owned), .view = view, .kind = Kind::kText});
 }
 
 bool OutboundQueue::try_push_event(core::FiredEventPtr event, protocol::EventFormat format) {
-  std::size_t size = event->frame(format).size();
-  if (events_ >= limits_.max_events || bytes_ + size > limits_.max_bytes) return false;
-  bytes_ += size;
+  std::string_view view = event->frame(format);
+  if (events_ >= limits_.max_events || bytes_ + view.size() > limits_.max_bytes) return false;
+  bytes_ += view.size();
   ++events_;
   (holding_ ? held_ : items_)
-      .push_back(Item{.kind = Kind::kEvent, .format = format, .event = std::move(event)});
+      .push_back(Item{.owner = std::move(event), .view = view, .kind = Kind::kEvent});
   return true;
 }
 
 bool OutboundQueue::try_push_log(core::LogLinePtr line) {
-  std::size_t size = line->frame.size();
-  if (logs_ >= limits_.max_logs || bytes_ + size > limits_.max_bytes) return false;
-  bytes_ += size;
+  std::string_view view = line->frame;
+  if (logs_ >= limits_.max_logs || bytes_ + view.size() > limits_.max_bytes) return false;
+  bytes_ += view.size();
   ++logs_;
-  (holding_ ? held_ : items_).push_back(Item{.kind = Kind::kLog, .log = std::move(line)});
+  (holding_ ? held_ : items_)
+      .push_back(Item{.owner = std::move(line), .view = view, .kind = Kind::kLog});
   return true;
 }
 
 void OutboundQueue::account_out(const Item& item) {
-  bytes_ -= item.bytes().size();
+  bytes_ -= item.view.size();
   if (item.kind == Kind::kEvent) --events_;
   if (item.kind == Kind::kLog) --logs_;
 }
 
-void OutboundQueue::take(std::deque<Item>& out, std::size_t max_items, std::size_t max_bytes) {
+void OutboundQueue::take(std::vector<Item>& out, std::size_t max_items, std::size_t max_bytes) {
   std::size_t taken_bytes = 0;
   while (!items_.empty() && max_items > 0 && taken_bytes < max_bytes) {
     account_out(items_.front());
-    taken_bytes += items_.front().bytes().size();
+    taken_bytes += items_.front().view.size();
     out.push_back(std::move(items_.front()));
     items_.pop_front();
     --max_items;

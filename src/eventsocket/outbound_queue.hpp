@@ -10,8 +10,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/fired_event.hpp"
 #include "core/log_bus.hpp"
@@ -29,13 +31,12 @@ class OutboundQueue {
  public:
   enum class Kind : std::uint8_t { kText, kEvent, kLog };
 
+  // 40 bytes: the shared owner keeps the bytes alive, the view is taken once at push time.
   struct Item {
+    std::shared_ptr<const void> owner;
+    std::string_view view;
     Kind kind = Kind::kText;
-    protocol::EventFormat format = protocol::EventFormat::kPlain;
-    core::FiredEventPtr event;
-    core::LogLinePtr log;
-    std::string text;
-    std::string_view bytes() const;
+    std::string_view bytes() const { return view; }
   };
 
   explicit OutboundQueue(OutboundLimits limits) : limits_(limits) {}
@@ -45,7 +46,7 @@ class OutboundQueue {
   bool try_push_log(core::LogLinePtr line);
 
   // Moves up to max_items / about max_bytes from the front into `out`.
-  void take(std::deque<Item>& out, std::size_t max_items, std::size_t max_bytes);
+  void take(std::vector<Item>& out, std::size_t max_items, std::size_t max_bytes);
   // Drops queued events and log lines (noevents, nolog, kill), keeping texts.
   void drop_events();
   void drop_logs();
