@@ -1,0 +1,159 @@
+// The server without the switch: a fake SessionControl stands in for the calls, so the replies
+// that need a controlled session (protocol.md 5.7-5.10, 5.15) are checked in-process.
+#include <gtest/gtest.h>
+
+#include <asio/connect.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/write.hpp>
+
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "core/runtime.hpp"
+#include "eventsocket/server.hpp"
+#include "protocol/message_parser.hpp"
+
+namespace es::eventsocket {
+namespace {
+
+constexpr std::string_view kLiveUuid = "11111111-2222-3333-4444-555555555555";
+constexpr std::string_view kFullUuid = "99999999-2222-3333-4444-555555555555";
+
+class FakeSessions final : public core::SessionControl {
+ public:
+  bool is_live(std::string_view uuid) const override {
+    return uuid == kLiveUuid || uuid == kFullUuid;
+  }
+  core::QueueResult queue_message(std::string_view uuid, core::Event message) override {
+    if (uuid == kFullUuid) return core::QueueResult::kQueueFull;
+    std::lock_guard lock(mutex_);
+    messages.push_back(std::move(message));
+    return core::QueueResult::kQueued;
+  }
+  core::QueueResult queue_event(std::string_view, core::Event event) override {
+    std::lock_guard lock(mutex_);
+    events.push_back(std::move(event));
+    return core::QueueResult::kQueued;
+  }
+  std::mutex mutex_;
+  std::deque<core::Event> messages;
+  std::deque<core::Event> events;
+};
+
+class SessionCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.listen_port = 0;
+    options.sessions = &sessions_;
+    server_ = std::make_unique<Server>(io_, runtime_, options);
+    std::string error;
+    ASSERT_FALSE(server_->listen(&error)) << error;
+    server_->start_accepting();
+    thread_ = std::thread([this] { io_.run(); });
+    socket_.connect(server_->local_endpoint());
+    EXPECT_EQ(read_raw(), "Content-Type: auth/request\n\n");
+    EXPECT_EQ(command("auth ClueCon"), "+OK accepted");
+  }
+  void TearDown() override {
+    std::error_code ec;
+    socket_.close(ec);
+    server_->stop("");
+    io_.stop();
+    thread_.join();
+  }
+
+  // The next message exactly as received.
+  std::string read_raw() {
+    protocol::Message message;
+    for (;;) {
+      if (parser_.next(message) == protocol::ParseStatus::kPacket) {
+        last_ = message;
+        return rebuild(message);
+      }
+      char chunk[4096];
+      std::size_t n = socket_.read_some(asio::buffer(chunk));
+      parser_.feed(std::string_view(chunk, n));
+    }
+  }
+  // Sends a command and returns its Reply-Text.
+  std::string command(std::string_view text) {
+    asio::write(socket_, asio::buffer(std::string(text) + "\n\n"));
+    read_raw();
+    const std::string* reply = last_.header("Reply-Text");
+    return reply ? *reply : "<no Reply-Text>";
+  }
+  static std::string rebuild(const protocol::Message& m) {
+    std::string out;
+    for (const auto& h : m.headers) out += h.name + ": " + h.value + "\n";
+    return out + "\n" + m.body;
+  }
+
+  core::Runtime runtime_{std::make_unique<core::RealClock>()};
+  FakeSessions sessions_;
+  asio::io_context io_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  asio::ip::tcp::socket socket_{io_};
+  protocol::MessageParser parser_;
+  protocol::Message last_;
+};
+
+TEST_F(SessionCommandsTest, WithoutASessionTheSessionCommandsRefuse) {
+  EXPECT_EQ(command("linger"), "-ERR not controlling a session");
+  EXPECT_EQ(command("nolinger"), "-ERR not controlling a session");
+  EXPECT_EQ(command("divert_events on"), "-ERR not controlling a session.");
+  EXPECT_EQ(command("sendmsg"), "-ERR invalid session id []");
+  EXPECT_EQ(command("myevents 00000000-0000-0000-0000-000000000000 json"), "-ERR invalid uuid");
+}
+
+TEST_F(SessionCommandsTest, MyeventsAttachesALiveSession) {
+  EXPECT_EQ(command("myevents " + std::string(kLiveUuid) + " plain"), "+OK Events Enabled");
+  EXPECT_EQ(command("myevents " + std::string(kLiveUuid)), "-ERR aready enabled.");
+  EXPECT_EQ(command("linger"), "+OK will linger");
+  EXPECT_EQ(command("linger 10"), "+OK will linger 10 seconds");
+  EXPECT_EQ(command("nolinger"), "+OK will not linger");
+  EXPECT_EQ(command("divert_events"), "-ERR missing value.");
+  EXPECT_EQ(command("divert_events on"), "+OK events diverted");
+  EXPECT_EQ(command("divert_events off"), "+OK events not diverted");
+}
+
+TEST_F(SessionCommandsTest, SendmsgQueuesForTheTargetSession) {
+  EXPECT_EQ(command("sendmsg " + std::string(kLiveUuid) +
+                    "\ncall-command: execute\nexecute-app-name: answer"),
+            "+OK");
+  ASSERT_EQ(sessions_.messages.size(), 1u);
+  const auto& message = sessions_.messages.front();
+  ASSERT_TRUE(message.header("execute-app-name"));
+  EXPECT_EQ(*message.header("execute-app-name"), "answer");
+  EXPECT_EQ(*message.header("call-command"), "execute");
+  // Session-ID names the target when the command line has none.
+  EXPECT_EQ(command("sendmsg\nSession-ID: " + std::string(kLiveUuid) + "\ncall-command: hangup"),
+            "+OK");
+  EXPECT_EQ(sessions_.messages.size(), 2u);
+  EXPECT_EQ(command("sendmsg " + std::string(kFullUuid) + "\ncall-command: hangup"),
+            "-ERR memory error");
+  EXPECT_EQ(command("sendmsg 12345\ncall-command: hangup"), "-ERR invalid session id [12345]");
+}
+
+TEST_F(SessionCommandsTest, SendmsgWithoutUuidTargetsTheControlledSession) {
+  EXPECT_EQ(command("myevents " + std::string(kLiveUuid)), "+OK Events Enabled");
+  EXPECT_EQ(command("sendmsg\ncall-command: execute\nexecute-app-name: park"), "+OK");
+  EXPECT_EQ(sessions_.messages.size(), 1u);
+}
+
+TEST_F(SessionCommandsTest, SendeventWithALiveUniqueIdGoesToThatSession) {
+  std::string reply =
+      command("sendevent CUSTOM\nEvent-Subclass: test::x\nUnique-ID: " + std::string(kLiveUuid));
+  ASSERT_EQ(reply.substr(0, 4), "+OK ");
+  ASSERT_EQ(sessions_.events.size(), 1u);
+  const auto& event = sessions_.events.front();
+  ASSERT_TRUE(event.header("Event-UUID"));
+  EXPECT_EQ(*event.header("Event-UUID"), reply.substr(4));
+  EXPECT_EQ(event.subclass(), "test::x");
+}
+
+}  // namespace
+}  // namespace es::eventsocket
