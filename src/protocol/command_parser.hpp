@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/header_block_scanner.hpp"
+#include "protocol/frame_splitter.hpp"
 
 namespace es::protocol {
 
@@ -70,22 +70,16 @@ class CommandParser {
   // True when part of a packet is buffered (a started header block or a pending body); blank
   // lines waiting to be discarded do not count.
   bool mid_packet() const;
-  std::size_t buffered_bytes() const { return buffer_.size() - consumed_; }
+  std::size_t buffered_bytes() const { return splitter_.buffered_bytes(); }
 
  private:
-  void compact();
   // Parses a finished header block into `out`; returns the Content-Length to read (0: none),
   // or a negative number when the value is out of range.
   long long parse_block(std::string_view block, CommandPacket& out) const;
 
   ParserLimits limits_;
-  std::string buffer_;
-  std::size_t consumed_ = 0;    // bytes of buffer_ already handed out
-  std::size_t scan_pos_ = 0;    // where the search for the end of the header block resumes
-  HeaderBlockScanner scanner_;  // terminator state kept across feeds
-  bool in_body_ = false;
+  FrameSplitter splitter_;
   bool failed_ = false;
-  std::size_t body_needed_ = 0;
   CommandPacket pending_;  // header part of a packet whose body is still arriving
 };
 

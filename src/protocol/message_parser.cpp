@@ -10,12 +10,6 @@ namespace es::protocol {
 
 namespace {
 
-constexpr std::size_t kCompactThreshold = 4096;
-
-bool is_line_end(char c) {
-  return c == '\r' || c == '\n';
-}
-
 // Takes the next LF-terminated line of `text` from `pos` (the last line may lack its LF) and
 // strips CRs before the LF, so CRLF senders are understood.
 std::string_view take_line(std::string_view text, std::size_t& pos) {
@@ -45,89 +39,42 @@ std::string_view Message::content_type() const {
 }
 
 MessageParser::MessageParser(ParserLimits limits, bool url_decode_values)
-    : limits_(limits), decode_(url_decode_values) {
-  limits_.max_header_block = std::max<std::size_t>(limits_.max_header_block, 1);
-}
+    : limits_(limits), decode_(url_decode_values), splitter_(limits.max_header_block) {}
 
 void MessageParser::feed(std::string_view bytes) {
-  if (failed_) return;
-  compact();
-  buffer_.append(bytes);
-}
-
-void MessageParser::compact() {
-  if (consumed_ == buffer_.size()) {
-    buffer_.clear();
-    consumed_ = 0;
-    scan_pos_ = 0;
-    return;
-  }
-  if (consumed_ >= kCompactThreshold && consumed_ * 2 >= buffer_.size()) {
-    buffer_.erase(0, consumed_);
-    scan_pos_ -= consumed_;
-    consumed_ = 0;
-  }
+  if (!failed_) splitter_.feed(bytes);
 }
 
 ParseStatus MessageParser::next(Message& out) {
   if (failed_) return ParseStatus::kBodyTooLarge;
-
-  if (!in_body_) {
-    if (scan_pos_ == consumed_) {
-      while (consumed_ < buffer_.size() && is_line_end(buffer_[consumed_])) ++consumed_;
-      scan_pos_ = consumed_;
-    }
-    std::size_t cap_end = consumed_ + std::min(limits_.max_header_block,
-                                               std::numeric_limits<std::size_t>::max() - consumed_);
-    std::size_t block_end = scanner_.scan(buffer_, scan_pos_, std::min(buffer_.size(), cap_end));
-    if (block_end == std::string::npos) {
-      if (scan_pos_ < cap_end) {
-        compact();
-        return ParseStatus::kNeedMore;
-      }
-      scanner_.reset();
-      block_end = cap_end;
-    }
-    std::string_view block(buffer_.data() + consumed_, block_end - consumed_);
-    out.headers.clear();
-    out.body.clear();
-    for (std::size_t pos = 0; pos < block.size();) {
-      std::string_view line = take_line(block, pos);
-      if (!line.empty()) add_field(out.headers, line, decode_);
-    }
-    consumed_ = block_end;
-    scan_pos_ = block_end;
-
-    const std::string* length_text = out.header("Content-Length");
-    long long length = length_text ? parse_c_integer(*length_text) : 0;
-    if (length < 0 || static_cast<unsigned long long>(length) > limits_.max_body) {
-      failed_ = true;
-      buffer_.clear();
-      buffer_.shrink_to_fit();
-      consumed_ = scan_pos_ = 0;
-      return ParseStatus::kBodyTooLarge;
-    }
-    if (length == 0) {
-      compact();
+  std::string_view piece;
+  switch (splitter_.next(piece)) {
+    case FrameSplitter::Step::kNeedMore:
+      return ParseStatus::kNeedMore;
+    case FrameSplitter::Step::kBody:
+      std::swap(out, pending_);
+      out.body.assign(piece);
       return ParseStatus::kPacket;
-    }
-    std::swap(out, pending_);
-    in_body_ = true;
-    body_needed_ = static_cast<std::size_t>(length);
+    case FrameSplitter::Step::kBlock:
+      break;
   }
-
-  if (buffer_.size() - consumed_ < body_needed_) {
-    compact();
-    return ParseStatus::kNeedMore;
+  out.headers.clear();
+  out.body.clear();
+  for (std::size_t pos = 0; pos < piece.size();) {
+    std::string_view line = take_line(piece, pos);
+    if (!line.empty()) add_field(out.headers, line, decode_);
   }
+  const std::string* length_text = out.header("Content-Length");
+  long long length = length_text ? parse_c_integer(*length_text) : 0;
+  if (length < 0 || static_cast<unsigned long long>(length) > limits_.max_body) {
+    failed_ = true;
+    splitter_.fail();
+    return ParseStatus::kBodyTooLarge;
+  }
+  if (length == 0) return ParseStatus::kPacket;
   std::swap(out, pending_);
-  out.body.assign(buffer_, consumed_, body_needed_);
-  consumed_ += body_needed_;
-  scan_pos_ = consumed_;
-  in_body_ = false;
-  body_needed_ = 0;
-  compact();
-  return ParseStatus::kPacket;
+  splitter_.expect_body(static_cast<std::size_t>(length));
+  return next(out);
 }
 
 Message parse_header_block(std::string_view block, bool url_decode_values) {

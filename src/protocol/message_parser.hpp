@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "protocol/command_parser.hpp"
-#include "protocol/header_block_scanner.hpp"
+#include "protocol/frame_splitter.hpp"
 
 namespace es::protocol {
 
@@ -29,20 +29,13 @@ class MessageParser {
   // kBodyTooLarge (Content-Length negative or over max_body) is final: the stream cannot be
   // resynchronized, so every later call returns it again and fed bytes are discarded.
   ParseStatus next(Message& out);
-  std::size_t buffered_bytes() const { return buffer_.size() - consumed_; }
+  std::size_t buffered_bytes() const { return splitter_.buffered_bytes(); }
 
  private:
-  void compact();
-
   ParserLimits limits_;
   bool decode_;
-  std::string buffer_;
-  std::size_t consumed_ = 0;
-  std::size_t scan_pos_ = 0;  // where the search for the end of the header block resumes
-  HeaderBlockScanner scanner_;
-  bool in_body_ = false;
+  FrameSplitter splitter_;
   bool failed_ = false;
-  std::size_t body_needed_ = 0;
   Message pending_;  // headers of a message whose body is still arriving
 };
 
