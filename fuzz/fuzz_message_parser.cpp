@@ -62,12 +62,8 @@ void drain(MessageParser& parser, Run& run, const ParserLimits& limits, bool dec
 bool same_messages(const std::vector<Message>& a, const std::vector<Message>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].body != b[i].body || a[i].headers.size() != b[i].headers.size()) return false;
-    for (std::size_t h = 0; h < a[i].headers.size(); ++h) {
-      if (a[i].headers[h].name != b[i].headers[h].name ||
-          a[i].headers[h].value != b[i].headers[h].value) {
-        return false;
-      }
+    if (a[i].body != b[i].body || !es::fuzz::same_fields(a[i].headers, b[i].headers)) {
+      return false;
     }
   }
   return true;

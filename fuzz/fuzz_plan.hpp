@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "protocol/command_parser.hpp"
 
@@ -45,6 +46,16 @@ inline FuzzPlan read_plan(const std::uint8_t* input, std::size_t size) {
   result.data =
       std::string_view(reinterpret_cast<const char*>(input) + plan_size, size - plan_size);
   return result;
+}
+
+// Same header names and values in the same order (both parsers' results carry such lists).
+inline bool same_fields(const std::vector<es::protocol::HeaderField>& a,
+                        const std::vector<es::protocol::HeaderField>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].value != b[i].value) return false;
+  }
+  return true;
 }
 
 }  // namespace es::fuzz
