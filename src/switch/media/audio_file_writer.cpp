@@ -1,0 +1,82 @@
+#include "switch/media/audio_file_writer.hpp"
+
+#include <fmt/format.h>
+#include <sndfile.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+
+namespace es::media {
+namespace {
+
+int format_for(const std::string& path) {
+  const auto slash = path.rfind('/');
+  const auto dot = path.rfind('.');
+  std::string ext;
+  if (dot != std::string::npos && (slash == std::string::npos || dot > slash))
+    ext = path.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+
+  struct Known {
+    std::string_view ext;
+    int format;
+  };
+  static constexpr std::array<Known, 14> kKnown{{
+      {"wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16},
+      {"au", SF_FORMAT_AU | SF_FORMAT_PCM_16},
+      {"snd", SF_FORMAT_AU | SF_FORMAT_PCM_16},
+      {"aif", SF_FORMAT_AIFF | SF_FORMAT_PCM_16},
+      {"aiff", SF_FORMAT_AIFF | SF_FORMAT_PCM_16},
+      {"flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16},
+      {"ogg", SF_FORMAT_OGG | SF_FORMAT_VORBIS},
+      {"oga", SF_FORMAT_OGG | SF_FORMAT_VORBIS},
+      {"raw", SF_FORMAT_RAW | SF_FORMAT_PCM_16},
+      {"r8", SF_FORMAT_RAW | SF_FORMAT_PCM_16},
+      {"ul", SF_FORMAT_RAW | SF_FORMAT_ULAW},
+      {"ulaw", SF_FORMAT_RAW | SF_FORMAT_ULAW},
+      {"al", SF_FORMAT_RAW | SF_FORMAT_ALAW},
+      {"alaw", SF_FORMAT_RAW | SF_FORMAT_ALAW},
+  }};
+  for (const Known& k : kKnown) {
+    if (k.ext == ext) return k.format;
+  }
+  if (ext == "gsm") return SF_FORMAT_RAW | SF_FORMAT_GSM610;
+  return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+}
+
+}  // namespace
+
+std::unique_ptr<AudioFileWriter> AudioFileWriter::open(const std::string& path,
+                                                       std::string* error) {
+  SF_INFO info{};
+  info.samplerate = kSampleRate;
+  info.channels = 1;
+  info.format = format_for(path);
+  if (sf_format_check(&info) == 0) {
+    if (error != nullptr)
+      *error = fmt::format("{}: format 0x{:08X} not supported by libsndfile", path, info.format);
+    return nullptr;
+  }
+  SNDFILE* file = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (file == nullptr) {
+    if (error != nullptr) *error = fmt::format("{}: {}", path, sf_strerror(nullptr));
+    return nullptr;
+  }
+  return std::unique_ptr<AudioFileWriter>(new AudioFileWriter(file));
+}
+
+AudioFileWriter::~AudioFileWriter() {
+  sf_close(file_);
+}
+
+bool AudioFileWriter::write(const Frame& frame) {
+  const sf_count_t wrote = sf_writef_short(file_, frame.samples.data(), kFrameSamples);
+  if (wrote != kFrameSamples) return false;
+  ++frames_written_;
+  return true;
+}
+
+}  // namespace es::media
