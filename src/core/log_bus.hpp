@@ -1,6 +1,8 @@
 // The daemon's log: lines with FreeSWITCH's levels go to sinks (console, file, sockets).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>

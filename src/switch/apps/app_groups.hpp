@@ -1,0 +1,22 @@
+// Registration of the application groups (one file per group) and helpers they share.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "switch/application_registry.hpp"
+#include "switch/session/channel_driver.hpp"
+
+namespace es::sw {
+
+class SwitchCore;
+
+void register_basic_apps(ApplicationRegistry& registry);
+// Every application group, and the "application" rows of show/help.
+void register_applications(SwitchCore& core);
+
+// uuid_send_dtmf / send_dtmf digit strings: groups split on '+', "@<ms>" durations, only
+// 0-9 A-D a-d # * w W F f kept.
+std::vector<Dtmf> dtmf_from_string(std::string_view text);
+
+}  // namespace es::sw

@@ -1,0 +1,165 @@
+// uuid_* API commands (api-commands.md 3) with FreeSWITCH's exact reply texts.
+#include <fmt/format.h>
+
+#include "core/commands/separate_string.hpp"
+#include "switch/apps/app_groups.hpp"
+#include "switch/commands/switch_commands.hpp"
+#include "switch/session/hangup_cause.hpp"
+#include "switch/switch_core.hpp"
+
+namespace es::sw {
+namespace {
+
+using core::ApiStatus;
+using core::commands::separate_string;
+
+void add(SwitchCore& core, std::string name, std::string syntax, std::string description,
+         std::function<void(SwitchCore&, std::string_view, std::string&)> fn) {
+  core::ApiCommand command;
+  command.name = std::move(name);
+  command.syntax = std::move(syntax);
+  command.description = std::move(description);
+  command.module = "mod_commands";
+  command.function = [&core, fn = std::move(fn)](std::string_view arg, std::string& out,
+                                                 const core::ApiContext&) {
+    fn(core, arg, out);
+    return ApiStatus::kSuccess;
+  };
+  core.runtime().api().add(std::move(command));
+}
+
+void uuid_kill(SwitchCore& core, std::string_view arg, std::string& out) {
+  auto words = separate_string(arg, ' ', 2);
+  if (words.empty()) {
+    out += "-USAGE: <uuid> [cause]\n";
+    return;
+  }
+  SessionPtr s = core.locate(words[0]);
+  if (!s) {
+    out += "-ERR No such channel!\n";
+    return;
+  }
+  int cause = words.size() > 1 ? cause_from_string(words[1]) : cause::kNormalClearing;
+  s->hangup(cause);
+  out += "+OK\n";
+}
+
+void uuid_getvar(SwitchCore& core, std::string_view arg, std::string& out) {
+  auto words = separate_string(arg, ' ', 2);
+  if (words.size() < 2) {
+    out += "-USAGE: <uuid> <var>\n";
+    return;
+  }
+  SessionPtr s = core.locate(words[0]);
+  if (!s) {
+    out += "-ERR No such channel!\n";
+    return;
+  }
+  std::string name = words[1];
+  int index = -1;
+  if (auto open = name.find('['); open != std::string::npos && name.back() == ']') {
+    index = std::atoi(name.c_str() + open + 1);
+    name.resize(open);
+  }
+  auto value = s->lookup(name, index);
+  out += value ? *value : std::string("_undef_");
+}
+
+void uuid_setvar(SwitchCore& core, std::string_view arg, std::string& out) {
+  auto words = separate_string(arg, ' ', 3);
+  if (words.size() < 2) {
+    out += "-USAGE: <uuid> <var> [value]\n";
+    return;
+  }
+  SessionPtr s = core.locate(words[0]);
+  if (!s) {
+    out += "-ERR No such channel!\n";
+    return;
+  }
+  if (words[1].empty()) {
+    out += "-ERR No variable specified\n";
+    return;
+  }
+  s->set_variable(words[1], words.size() > 2 ? words[2] : std::string());
+  out += "+OK\n";
+}
+
+void uuid_answer(SwitchCore& core, std::string_view arg, std::string& out) {
+  SessionPtr s = core.locate(std::string(arg));
+  out += (s && s->answer()) ? "+OK\n" : "-ERROR\n";
+}
+
+void uuid_pre_answer(SwitchCore& core, std::string_view arg, std::string& out) {
+  SessionPtr s = core.locate(std::string(arg));
+  out += (s && s->pre_answer()) ? "+OK\n" : "-ERROR\n";
+}
+
+void uuid_park(SwitchCore& core, std::string_view arg, std::string& out) {
+  SessionPtr s = core.locate(std::string(arg));
+  if (!s) {
+    out += "-ERR No such channel!\n";
+    return;
+  }
+  s->break_requested = true;
+  s->set_state(ChannelState::kPark);
+  out += "+OK\n";
+}
+
+void uuid_send_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
+  auto words = separate_string(arg, ' ', 2);
+  if (words.size() < 2) {
+    out += "-USAGE: <uuid> <dtmf_data>\n";
+    return;
+  }
+  SessionPtr s = core.locate(words[0]);
+  if (!s) {
+    out += "-ERR Cannot locate session!\n";
+    return;
+  }
+  std::string digits = words[1];
+  std::string_view text = digits;
+  if (!text.empty() && text[0] == '~') text.remove_prefix(1);
+  auto dtmf = dtmf_from_string(text);
+  if (text.size() > 99 || dtmf.empty()) {
+    out += "-ERR Operation failed\n";
+    return;
+  }
+  s->pre_answer();
+  int total_ms = 0;
+  for (const auto& d : dtmf) {
+    s->send_dtmf(d);
+    total_ms += d.duration_ms + 250;
+  }
+  s->set_variable("last_dtmf_duration", std::to_string(total_ms));
+  out += fmt::format("+OK {} sent DTMF {}.\n", words[0], words[1]);
+}
+
+void uuid_recv_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
+  auto words = separate_string(arg, ' ', 2);
+  if (words.size() < 2) {
+    out += "-USAGE: <uuid> <dtmf_data>\n";
+    return;
+  }
+  SessionPtr s = core.locate(words[0]);
+  if (!s) {
+    out += "-ERR Cannot locate session!\n";
+    return;
+  }
+  for (const auto& d : dtmf_from_string(words[1])) s->receive_dtmf(d);
+  out += fmt::format("+OK {} received DTMF {}.\n", words[0], words[1]);
+}
+
+}  // namespace
+
+void register_uuid_commands(SwitchCore& core) {
+  add(core, "uuid_kill", "<uuid> [cause]", "Kill channel", uuid_kill);
+  add(core, "uuid_getvar", "<uuid> <var>", "Get a variable from a channel", uuid_getvar);
+  add(core, "uuid_setvar", "<uuid> <var> [value]", "Set a variable", uuid_setvar);
+  add(core, "uuid_answer", "<uuid>", "answer", uuid_answer);
+  add(core, "uuid_pre_answer", "<uuid>", "pre_answer", uuid_pre_answer);
+  add(core, "uuid_park", "<uuid>", "Park channel", uuid_park);
+  add(core, "uuid_send_dtmf", "<uuid> <dtmf_data>", "Send dtmf digits", uuid_send_dtmf);
+  add(core, "uuid_recv_dtmf", "<uuid> <dtmf_data>", "Receive dtmf digits", uuid_recv_dtmf);
+}
+
+}  // namespace es::sw

@@ -1,0 +1,46 @@
+#include "switch/endpoint.hpp"
+
+#include <cctype>
+#include <mutex>
+
+#include "core/event.hpp"
+
+namespace es::sw {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+void EndpointRegistry::add(std::shared_ptr<Endpoint> endpoint) {
+  std::unique_lock lock(mutex_);
+  std::string key = lower(endpoint->name());
+  endpoints_[key] = std::move(endpoint);
+}
+
+std::shared_ptr<Endpoint> EndpointRegistry::find(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  auto it = endpoints_.find(lower(name));
+  return it == endpoints_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> EndpointRegistry::names() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [key, e] : endpoints_) out.push_back(key);
+  return out;
+}
+
+const std::string* request_var(const OutgoingRequest& request, std::string_view name) {
+  const std::string* found = nullptr;
+  for (const auto& [n, v] : request.vars) {
+    if (core::header_name_equals(n, name)) found = &v;
+  }
+  return found;
+}
+
+}  // namespace es::sw

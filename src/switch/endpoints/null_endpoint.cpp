@@ -1,0 +1,92 @@
+// null/<destination>: an outgoing leg with nobody at the far end that answers by itself
+// (calls.md 7.1).
+#include <cstdlib>
+
+#include "switch/endpoints/builtin_endpoints.hpp"
+#include "switch/session/hangup_cause.hpp"
+#include "switch/session/session.hpp"
+#include "switch/switch_core.hpp"
+
+namespace es::sw {
+namespace {
+
+bool text_true(const std::string* v) {
+  if (!v) return false;
+  std::string s = *v;
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "true" || s == "yes" || s == "on" || s == "1" || s == "enabled";
+}
+
+class NullDriver final : public ChannelDriver {
+ public:
+  NullDriver(bool auto_answer, int delay_ms, bool pre_answer)
+      : auto_answer_(auto_answer), delay_ms_(delay_ms), pre_answer_(pre_answer) {}
+
+  asio::awaitable<void> on_consume_media(Session& session) override {
+    if (pre_answer_) session.mark_pre_answered();
+    if (!auto_answer_ || session.answered()) co_return;
+    if (delay_ms_ > 0) {
+      std::int64_t deadline = session.now_monotonic_us() + std::int64_t{delay_ms_} * 1000;
+      while (session.up() && session.now_monotonic_us() < deadline &&
+             session.state() == ChannelState::kConsumeMedia) {
+        co_await session.wait_until(deadline);
+      }
+    }
+    if (session.state() == ChannelState::kConsumeMedia) session.mark_answered();
+  }
+
+  void send_dtmf(Session& session, const Dtmf& dtmf) override {
+    std::string queued = session.variable("null_channel_dtmf_queued").value_or("");
+    queued += dtmf.digit;
+    session.set_variable("null_channel_dtmf_queued", queued);
+  }
+
+ private:
+  bool auto_answer_;
+  int delay_ms_;
+  bool pre_answer_;
+};
+
+class NullEndpoint final : public Endpoint {
+ public:
+  std::string_view name() const override { return "null"; }
+
+  OutgoingResult create_outgoing(SwitchCore& core, const OutgoingRequest& request) override {
+    if (request.data.rfind("cause-", 0) == 0) {
+      return {nullptr, cause_from_string(std::string_view(request.data).substr(6))};
+    }
+    if (const std::string* forced = request_var(request, "null_hangup_cause")) {
+      return {nullptr, cause_from_string(*forced)};
+    }
+    bool auto_answer = true;
+    if (const std::string* v = request_var(request, "null_enable_auto_answer"))
+      auto_answer = text_true(v);
+    int delay = 0;
+    if (const std::string* v = request_var(request, "null_auto_answer_delay")) {
+      delay = std::atoi(v->c_str());
+      if (delay < 0 || delay > 60000) delay = 0;
+    }
+    bool pre_answer = text_true(request_var(request, "null_pre_answer"));
+    if (request.caller && !request.caller->variable_true("null_no_pre_answer")) {
+      request.caller->pre_answer();
+    }
+    CallerProfile profile = request.profile;
+    profile.source = "mod_loopback";
+    int cause = 0;
+    SessionPtr session = core.create_session(
+        Direction::kOutbound, std::make_unique<NullDriver>(auto_answer, delay, pre_answer),
+        std::move(profile), request.uuid, &cause);
+    if (!session) return {nullptr, cause};
+    session->set_name("null/" + request.data);
+    session->set_state(ChannelState::kInit);
+    return {session, 0};
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<Endpoint> make_null_endpoint() {
+  return std::make_shared<NullEndpoint>();
+}
+
+}  // namespace es::sw

@@ -1,0 +1,558 @@
+// Session state that any thread may touch: states, answer marks, hangup, variables, queues,
+// DTMF and media hand-off. The state machine itself is in session_runner.cpp, events in
+// session_events.cpp.
+#include "switch/session/session.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+#include "core/log_bus.hpp"
+#include "switch/session/hangup_cause.hpp"
+#include "switch/switch_core.hpp"
+
+namespace es::sw {
+
+Session::Session(SwitchCore& core, Direction direction, std::string uuid, std::uint64_t session_id,
+                 std::unique_ptr<ChannelDriver> driver, CallerProfile profile)
+    : core_(core),
+      direction_(direction),
+      uuid_(std::move(uuid)),
+      session_id_(session_id),
+      driver_(std::move(driver)),
+      strand_(asio::make_strand(core.io())),
+      waiter_(std::make_shared<Waiter>(strand_, core.timers(), core.runtime().clock())),
+      profile_(std::move(profile)) {
+  std::int64_t now = core_.runtime().clock().now_epoch_us();
+  profile_.inbound = direction == Direction::kInbound;
+  profile_.logical_inbound = profile_.inbound;
+  profile_.uuid = uuid_;
+  profile_.times.profile_created = now;
+  profile_.times.created = now;
+  vars_.set("direction", direction_name());
+  vars_.set("uuid", uuid_);
+  vars_.set("call_uuid", uuid_);
+  vars_.set("session_id", std::to_string(session_id_));
+}
+
+Session::~Session() = default;
+
+std::string Session::name() const {
+  std::lock_guard lock(mutex_);
+  return name_.empty() ? std::string("N/A") : name_;
+}
+
+void Session::set_name(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  name_ = std::string(name);
+  profile_.chan_name = name_;
+  vars_.set("channel_name", name);
+}
+
+// --- states ----------------------------------------------------------------------------
+
+bool Session::set_state(ChannelState target) {
+  if (target == ChannelState::kHangup) {
+    hangup(cause::kNormalClearing);
+    return true;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ChannelState current = state_.load();
+    if (current == target) return true;
+    if (current >= ChannelState::kHangup && target < current) return false;
+    if (!state_change_allowed(current, target)) {
+      ES_LOG(core_.runtime().log(), core::LogLevel::kWarning,
+             "{} invalid state change from {} to {}", name_, state_name(current),
+             state_name(target));
+      return false;
+    }
+    state_.store(target, std::memory_order_release);
+  }
+  signal();
+  return true;
+}
+
+CallState Session::call_state() const {
+  std::lock_guard lock(mutex_);
+  return call_state_;
+}
+
+void Session::set_call_state(CallState target) {
+  CallState previous;
+  {
+    std::lock_guard lock(mutex_);
+    previous = call_state_;
+    if (previous == target || previous == CallState::kHangup) return;
+    call_state_ = target;
+  }
+  core::Event event = create_event(core::EventType::kChannelCallstate);
+  event.add_header("Original-Channel-Call-State", call_state_name(previous));
+  event.add_header("Channel-Call-State-Number", std::to_string(number(target)));
+  add_event_data(event);
+  fire_event(std::move(event));
+}
+
+bool Session::ready() const {
+  ChannelState s = state();
+  return hangup_cause() == 0 && s > ChannelState::kRouting && s < ChannelState::kHangup &&
+         s != ChannelState::kReset && !transferring.load();
+}
+
+void Session::hangup(int cause) {
+  if (state() >= ChannelState::kHangup || hangup_requested_.exchange(true)) return;
+  if (cause == cause::kNone) cause = cause::kNormalClearing;
+  if (SessionPtr peer = bridge_peer()) {
+    peer->set_variable("last_bridge_hangup_cause", cause_name(cause));
+    set_variable("last_bridge_role", outbound() ? "originatee" : "originator");
+  }
+  // The event is built and fired before the hangup is visible, as FreeSWITCH's requesting
+  // thread fires it before the session thread can notice.
+  core::Event event = create_event(core::EventType::kChannelHangup);
+  add_event_data(event, true, ChannelState::kHangup, cause);
+  fire_event(std::move(event));
+  {
+    std::lock_guard lock(mutex_);
+    hangup_cause_.store(cause, std::memory_order_release);
+    state_.store(ChannelState::kHangup, std::memory_order_release);
+  }
+  signal();
+  notify_watchers();
+}
+
+// --- ring / early / answer -------------------------------------------------------------
+
+bool Session::mark_ring_ready() {
+  if (hangup_cause() || !up()) return false;
+  if (ring_ready_.exchange(true)) return true;
+  update_profile(
+      [&](CallerProfile& p) { p.times.progress = core_.runtime().clock().now_epoch_us(); });
+  fire(core::EventType::kChannelProgress);
+  set_call_state(CallState::kRinging);
+  notify_watchers();
+  return true;
+}
+
+bool Session::mark_pre_answered() {
+  if (hangup_cause() || !up()) return false;
+  if (early_.exchange(true)) return true;
+  set_variable("endpoint_disposition", "EARLY MEDIA");
+  update_profile(
+      [&](CallerProfile& p) { p.times.progress_media = core_.runtime().clock().now_epoch_us(); });
+  fire(core::EventType::kChannelProgressMedia);
+  set_call_state(CallState::kEarly);
+  notify_watchers();
+  return true;
+}
+
+bool Session::mark_answered() {
+  if (hangup_cause() || !up()) return false;
+  if (answered_.exchange(true)) return true;
+  set_variable("endpoint_disposition", "ANSWER");
+  update_profile(
+      [&](CallerProfile& p) { p.times.answered = core_.runtime().clock().now_epoch_us(); });
+  fire(core::EventType::kChannelAnswer);
+  set_call_state(CallState::kActive);
+  notify_watchers();
+  signal();
+  return true;
+}
+
+bool Session::ring_ready() {
+  if (hangup_cause() || !up()) return false;
+  if (ring_ready_marked() || answered() || early_media()) return true;
+  if (!outbound() && !driver_->on_ring_ready(*this)) return false;
+  return mark_ring_ready();
+}
+
+bool Session::pre_answer() {
+  if (hangup_cause() || !up()) return false;
+  if (answered() || early_media()) return true;
+  if (!outbound() && !driver_->on_pre_answer(*this)) return false;
+  return mark_pre_answered();
+}
+
+bool Session::answer() {
+  if (hangup_cause() || !up()) return false;
+  if (answered()) return true;
+  // Outbound legs are answered by their far end.
+  if (outbound()) return true;
+  if (!driver_->on_answer(*this)) return false;
+  return mark_answered();
+}
+
+// --- variables ---------------------------------------------------------------------------
+
+std::optional<std::string> Session::variable(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  if (const std::string* v = vars_.find(name)) return *v;
+  return std::nullopt;
+}
+
+std::optional<std::string> Session::lookup(std::string_view name, int index) const {
+  std::optional<std::string> found;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto scope = scopes_.rbegin(); scope != scopes_.rend() && !found; ++scope) {
+      for (const auto& [n, v] : *scope) {
+        if (core::header_name_equals(n, name)) {
+          found = v;
+          break;
+        }
+      }
+    }
+    if (!found) {
+      if (const std::string* v = vars_.find(name)) found = *v;
+    }
+    if (!found) {
+      auto prefixed = [&](std::string_view prefix) {
+        return name.size() > prefix.size() &&
+               core::header_name_equals(name.substr(0, prefix.size()), prefix);
+      };
+      if (prefixed("aleg_") || prefixed("bleg_")) {
+        bool aleg = prefixed("aleg_");
+        // The originator's profile for aleg_, the originatee's for bleg_.
+        if (other_profile_ &&
+            ((aleg && other_type_ == "originator") || (!aleg && other_type_ == "originatee"))) {
+          found = other_profile_->field(name.substr(5));
+        } else if ((aleg && !outbound()) || (!aleg && outbound())) {
+          found = profile_.field(name.substr(5));
+        }
+      } else {
+        found = profile_.field(name);
+        if (found && found->empty()) found.reset();
+      }
+    }
+  }
+  if (!found) found = core_.runtime().globals().get(name);
+  if (found && index >= 0) {
+    auto elements = array_elements(*found);
+    if (static_cast<std::size_t>(index) >= elements.size()) return std::nullopt;
+    return elements[static_cast<std::size_t>(index)];
+  }
+  return found;
+}
+
+void Session::set_variable(std::string_view name, std::string_view value) {
+  std::lock_guard lock(mutex_);
+  vars_.set(name, value);
+}
+
+void Session::push_variable(std::string_view name, std::string_view value, bool front) {
+  std::lock_guard lock(mutex_);
+  vars_.push(name, value, front);
+}
+
+bool Session::variable_true(std::string_view name) const {
+  auto v = variable(name);
+  if (!v) return false;
+  std::string s = *v;
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "true" || s == "yes" || s == "on" || s == "enabled" || s == "active" ||
+         s == "allow" || (!s.empty() && std::atoi(s.c_str()) != 0);
+}
+
+std::vector<std::pair<std::string, std::string>> Session::variables() const {
+  std::lock_guard lock(mutex_);
+  return vars_.list();
+}
+
+std::string Session::expand(std::string_view text) const {
+  if (text.find('$') == std::string_view::npos) return std::string(text);
+  core::ExpansionScope scope;
+  scope.channel_mode = true;
+  scope.lookup = [this](std::string_view name, int index) { return lookup(name, index); };
+  core::ApiContext context;
+  context.session_uuid = uuid_;
+  scope.api = core_.runtime().api().expansion_caller(context);
+  scope.api_enabled = core_.runtime().settings().api_expansion.load();
+  return core::expand_variables(text, core_.runtime().globals(), scope);
+}
+
+CallerProfile Session::profile() const {
+  std::lock_guard lock(mutex_);
+  return profile_;
+}
+
+void Session::update_profile(const std::function<void(CallerProfile&)>& change) {
+  std::lock_guard lock(mutex_);
+  change(profile_);
+}
+
+void Session::set_other_leg(std::string_view type, const CallerProfile& profile) {
+  std::lock_guard lock(mutex_);
+  other_type_ = std::string(type);
+  other_profile_ = profile;
+}
+
+void Session::push_scope(std::vector<std::pair<std::string, std::string>> vars) {
+  std::lock_guard lock(mutex_);
+  scopes_.push_back(std::move(vars));
+}
+
+void Session::pop_scope() {
+  std::lock_guard lock(mutex_);
+  if (!scopes_.empty()) scopes_.pop_back();
+}
+
+// --- extension ---------------------------------------------------------------------------
+
+void Session::set_extension(Extension extension) {
+  std::lock_guard lock(mutex_);
+  extension_ = std::move(extension);
+}
+
+void Session::queue_extension(Extension extension) {
+  std::lock_guard lock(mutex_);
+  queued_extension_ = std::move(extension);
+}
+
+bool Session::transfer(std::string_view exten, std::string_view dialplan,
+                       std::string_view context) {
+  if (!up()) return false;
+  int forwards = 70;
+  auto max = variable("max_session_transfers");
+  if (!max) max = variable("max_forwards");
+  if (max) forwards = std::atoi(max->c_str());
+  forwards -= 1;
+  if (forwards <= 0) {
+    hangup(cause::kExchangeRoutingError);
+    return false;
+  }
+  set_variable(variable("max_session_transfers") ? "max_session_transfers" : "max_forwards",
+               std::to_string(forwards));
+  CallerProfile old = profile();
+  std::string use_dialplan(dialplan);
+  if (use_dialplan.empty()) {
+    if (auto forced = variable("force_transfer_dialplan"))
+      use_dialplan = *forced;
+    else if (!old.dialplan.empty() && !core::header_name_equals(old.dialplan, "inline"))
+      use_dialplan = old.dialplan;
+    else
+      use_dialplan = "XML";
+  }
+  std::string use_context(context);
+  if (use_context.empty()) {
+    if (auto forced = variable("force_transfer_context"))
+      use_context = *forced;
+    else if (!old.context.empty())
+      use_context = old.context;
+    else
+      use_context = "default";
+  }
+  std::string use_exten = exten.empty() ? std::string("service") : std::string(exten);
+  std::int64_t now = core_.runtime().clock().now_epoch_us();
+  update_profile([&](CallerProfile& p) {
+    p.rdnis = p.destination_number;
+    p.destination_number = use_exten;
+    p.dialplan = use_dialplan;
+    p.context = use_context;
+    p.profile_index += 1;
+    p.times.transferred = now;
+  });
+  std::string source = fmt::format("{}:{}:bl_xfer:{}/{}/{}", now / 1000000, old.uuid, use_exten,
+                                   use_context, use_dialplan);
+  push_variable("transfer_history", source);
+  set_variable("transfer_source", source);
+  if (SessionPtr peer = bridge_peer()) {
+    set_bridge_peer(nullptr);
+    peer->set_bridge_peer(nullptr);
+    peer->hangup(cause::kBlindTransfer);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    extension_.reset();
+  }
+  transferring = true;
+  parked = false;
+  bool ok = set_state(ChannelState::kRouting);
+  break_requested = true;
+  signal();
+  return ok;
+}
+
+// --- queues ------------------------------------------------------------------------------
+
+bool Session::queue_command(core::Event command) {
+  {
+    std::lock_guard lock(mutex_);
+    if (commands_.size() >= kMaxQueuedCommands) return false;
+    commands_.push_back(std::move(command));
+  }
+  signal();
+  return true;
+}
+
+bool Session::queue_event(core::Event event) {
+  {
+    std::lock_guard lock(mutex_);
+    if (events_.size() >= kMaxQueuedEvents) return false;
+    events_.push_back(std::move(event));
+  }
+  signal();
+  return true;
+}
+
+std::optional<core::Event> Session::dequeue_event() {
+  std::lock_guard lock(mutex_);
+  if (events_.empty()) return std::nullopt;
+  core::Event e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+std::size_t Session::queued_commands() const {
+  std::lock_guard lock(mutex_);
+  return commands_.size();
+}
+
+void Session::flush_commands() {
+  std::lock_guard lock(mutex_);
+  commands_.clear();
+}
+
+// --- DTMF ----------------------------------------------------------------------------------
+
+void Session::receive_dtmf(const Dtmf& dtmf) {
+  if (SessionPtr peer = bridge_peer()) {
+    core::Event event = create_event(core::EventType::kDtmf);
+    add_event_data(event, false);
+    event.add_header("DTMF-Digit", std::string(1, dtmf.digit));
+    event.add_header("DTMF-Duration", std::to_string(dtmf.duration_ms * 8));
+    event.add_header("DTMF-Source", dtmf.source);
+    fire_event(std::move(event));
+    peer->send_dtmf(dtmf);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (dtmf_.size() >= kMaxQueuedDtmf) dtmf_.pop_front();
+    dtmf_.push_back(dtmf);
+  }
+  signal();
+}
+
+void Session::send_dtmf(const Dtmf& dtmf) {
+  driver_->send_dtmf(*this, dtmf);
+}
+
+std::optional<Dtmf> Session::dequeue_dtmf() {
+  Dtmf dtmf;
+  {
+    std::lock_guard lock(mutex_);
+    if (dtmf_.empty()) return std::nullopt;
+    dtmf = dtmf_.front();
+    dtmf_.pop_front();
+  }
+  core::Event event = create_event(core::EventType::kDtmf);
+  add_event_data(event, false);
+  event.add_header("DTMF-Digit", std::string(1, dtmf.digit));
+  event.add_header("DTMF-Duration", std::to_string(dtmf.duration_ms * 8));
+  event.add_header("DTMF-Source", dtmf.source);
+  fire_event(std::move(event));
+  return dtmf;
+}
+
+bool Session::has_dtmf() const {
+  std::lock_guard lock(mutex_);
+  return !dtmf_.empty();
+}
+
+void Session::flush_dtmf() {
+  std::lock_guard lock(mutex_);
+  dtmf_.clear();
+}
+
+// --- media ---------------------------------------------------------------------------------
+
+namespace {
+// Frames move synchronously from leg to leg; a cycle (two echoes facing each other) must not
+// recurse forever.
+thread_local int frame_depth = 0;
+}  // namespace
+
+void Session::receive_frame(const media::Frame& frame) {
+  if (frame_depth > 8) return;
+  ++frame_depth;
+  std::vector<std::shared_ptr<FrameConsumer>> consumers;
+  SessionPtr peer;
+  {
+    std::lock_guard lock(mutex_);
+    consumers = consumers_;
+    peer = bridge_peer_.lock();
+  }
+  for (auto& c : consumers) c->consume(frame);
+  if (peer) {
+    peer->write_frame(frame);
+  } else if (echo_.load(std::memory_order_acquire)) {
+    write_frame(frame);
+  }
+  --frame_depth;
+}
+
+void Session::write_frame(const media::Frame& frame) {
+  if (!up()) return;
+  driver_->write_frame(*this, frame);
+}
+
+void Session::add_frame_consumer(std::shared_ptr<FrameConsumer> consumer) {
+  std::lock_guard lock(mutex_);
+  consumers_.push_back(std::move(consumer));
+}
+
+void Session::remove_frame_consumer(const FrameConsumer* consumer) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(consumers_, [&](const auto& c) { return c.get() == consumer; });
+}
+
+// --- bridge --------------------------------------------------------------------------------
+
+std::string Session::partner_uuid() const {
+  std::lock_guard lock(mutex_);
+  return partner_uuid_;
+}
+
+SessionPtr Session::bridge_peer() const {
+  std::lock_guard lock(mutex_);
+  return bridge_peer_.lock();
+}
+
+void Session::set_bridge_peer(const SessionPtr& peer) {
+  std::lock_guard lock(mutex_);
+  bridge_peer_ = peer;
+  partner_uuid_ = peer ? peer->uuid() : std::string();
+}
+
+// --- waiting -------------------------------------------------------------------------------
+
+std::int64_t Session::now_monotonic_us() const {
+  return core_.runtime().clock().now_monotonic_us();
+}
+
+asio::awaitable<void> Session::sleep_ms(std::int64_t ms, const std::function<bool()>& stop) {
+  std::int64_t deadline = waiter_->deadline_after_ms(ms);
+  while (ready() && now_monotonic_us() < deadline) {
+    co_await process_commands();
+    if (stop && stop()) co_return;
+    if (!ready() || break_requested.load()) co_return;
+    co_await wait_until(deadline);
+  }
+}
+
+void Session::add_watcher(std::weak_ptr<Waiter> watcher) {
+  std::lock_guard lock(mutex_);
+  watchers_.push_back(std::move(watcher));
+}
+
+void Session::notify_watchers() {
+  std::vector<std::weak_ptr<Waiter>> watchers;
+  {
+    std::lock_guard lock(mutex_);
+    watchers = watchers_;
+  }
+  for (auto& w : watchers) {
+    if (auto waiter = w.lock()) waiter->signal();
+  }
+}
+
+}  // namespace es::sw

@@ -1,0 +1,267 @@
+// One call leg: FreeSWITCH's session and channel in one object (calls.md 1-6). Its state
+// machine runs as a coroutine on the session's own strand, so a call costs no thread; any
+// thread may read it, set variables, queue commands, answer or hang it up.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+#include <asio/strand.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.hpp"
+#include "switch/dialplan/extension.hpp"
+#include "switch/media/frame.hpp"
+#include "switch/session/caller_profile.hpp"
+#include "switch/session/channel_driver.hpp"
+#include "switch/session/channel_state.hpp"
+#include "switch/session/channel_variables.hpp"
+#include "switch/session/waiter.hpp"
+
+namespace es::sw {
+
+class SwitchCore;
+class Session;
+using SessionPtr = std::shared_ptr<Session>;
+
+// Receives the frames a channel reads (its far end's audio): recorders, media bugs.
+class FrameConsumer {
+ public:
+  virtual ~FrameConsumer() = default;
+  virtual void consume(const media::Frame& frame) = 0;
+};
+
+enum class Direction { kInbound, kOutbound };
+
+// Bounds of the per-session queues (FreeSWITCH: 256 private commands, 256 events).
+inline constexpr std::size_t kMaxQueuedCommands = 256;
+inline constexpr std::size_t kMaxQueuedEvents = 256;
+inline constexpr std::size_t kMaxQueuedDtmf = 128;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(SwitchCore& core, Direction direction, std::string uuid, std::uint64_t session_id,
+          std::unique_ptr<ChannelDriver> driver, CallerProfile profile);
+  ~Session();
+
+  // --- identity -----------------------------------------------------------------------
+  const std::string& uuid() const { return uuid_; }
+  std::uint64_t session_id() const { return session_id_; }
+  bool outbound() const { return direction_ == Direction::kOutbound; }
+  std::string_view direction_name() const { return outbound() ? "outbound" : "inbound"; }
+  std::string name() const;
+  void set_name(std::string_view name);
+  SwitchCore& core() { return core_; }
+  ChannelDriver& driver() { return *driver_; }
+  asio::strand<asio::io_context::executor_type>& strand() { return strand_; }
+
+  // --- states (calls.md 2, 3) ---------------------------------------------------------
+  ChannelState state() const { return state_.load(std::memory_order_acquire); }
+  ChannelState running_state() const { return running_state_.load(std::memory_order_acquire); }
+  // set_state with FreeSWITCH's allowed transitions; wakes the session thread.
+  bool set_state(ChannelState target);
+  CallState call_state() const;
+  void set_call_state(CallState target);
+  int hangup_cause() const { return hangup_cause_.load(std::memory_order_acquire); }
+  bool up() const { return state() < ChannelState::kHangup; }
+  // switch_channel_ready: no cause, ROUTING < state < HANGUP, not RESET, no transfer pending.
+  bool ready() const;
+  // First request wins: state HANGUP, CHANNEL_HANGUP fired from the caller's thread.
+  void hangup(int cause);
+
+  // --- ring / early media / answer (calls.md 5) --------------------------------------
+  bool answered() const { return answered_.load(std::memory_order_acquire); }
+  bool early_media() const { return early_.load(std::memory_order_acquire); }
+  bool ring_ready_marked() const { return ring_ready_.load(std::memory_order_acquire); }
+  bool mark_ring_ready();
+  bool mark_pre_answered();
+  bool mark_answered();
+  // Requests (the answer/pre_answer/ring_ready applications and API commands).
+  bool ring_ready();
+  bool pre_answer();
+  bool answer();
+
+  // --- variables and profile (calls.md 6) ---------------------------------------------
+  std::optional<std::string> variable(std::string_view name) const;  // channel variables only
+  // Full lookup for ${}: scoped, channel, profile fields (aleg_/bleg_), globals.
+  std::optional<std::string> lookup(std::string_view name, int index = -1) const;
+  void set_variable(std::string_view name, std::string_view value);
+  void push_variable(std::string_view name, std::string_view value, bool front = false);
+  bool variable_true(std::string_view name) const;
+  std::vector<std::pair<std::string, std::string>> variables() const;
+  std::string expand(std::string_view text) const;
+  CallerProfile profile() const;
+  void update_profile(const std::function<void(CallerProfile&)>& change);
+  // The profile of the other leg shown as Other-Leg-* (originator or originatee).
+  void set_other_leg(std::string_view type, const CallerProfile& profile);
+  // Scoped variables of %[...] application arguments, innermost last.
+  void push_scope(std::vector<std::pair<std::string, std::string>> vars);
+  void pop_scope();
+
+  // --- events (events.md 6-8) ---------------------------------------------------------
+  // A new event of `type` with the standard headers (nothing of the channel yet).
+  core::Event create_event(core::EventType type, std::string_view subclass = {}) const;
+  // Appends channel data: basic data, caller profile, other leg and, when `extended` (or
+  // verbose), variable_* headers.
+  void add_event_data(core::Event& event) const;
+  void add_event_data(core::Event& event, bool extended) const;
+  // create_event + add_event_data + fire.
+  void fire(core::EventType type);
+  void fire_event(core::Event event);
+  // Events carry extended data for these types (events.md 6.3).
+  static bool extended_by_default(core::EventType type);
+
+  // --- flags ---------------------------------------------------------------------------
+  std::atomic<bool> parked{false};
+  std::atomic<bool> controlled{false};
+  std::atomic<bool> originate_hold{false};  // held in CONSUME_MEDIA while an originate waits
+  std::atomic<bool> hit_dialplan{false};
+  std::atomic<bool> transferring{false};
+  std::atomic<bool> break_requested{false};
+  std::atomic<bool> event_lock{false};     // a locked queued command is running
+  std::atomic<bool> divert_events{false};  // events from the queue go to the controller
+  std::atomic<bool> verbose_events{false};
+
+  // --- extension and routing ----------------------------------------------------------
+  void set_extension(Extension extension);    // CS_EXECUTE will run it
+  void queue_extension(Extension extension);  // xferext: bypasses the dialplan on ROUTING
+  // transfer (calls.md 10): new profile, CS_ROUTING.
+  bool transfer(std::string_view exten, std::string_view dialplan, std::string_view context);
+
+  // --- queues (calls.md 12, 13) -------------------------------------------------------
+  bool queue_command(core::Event command);  // sendmsg; false when full
+  bool queue_event(core::Event event);      // sendevent with Unique-ID; false when full
+  std::optional<core::Event> dequeue_event();
+  // Runs queued private commands unless a locked command is running (or force).
+  asio::awaitable<void> process_commands();
+  std::size_t queued_commands() const;
+  void flush_commands();
+
+  // --- DTMF ----------------------------------------------------------------------------
+  // A digit arrived from the far end (loopback partner, uuid_recv_dtmf, sim): queued here, or
+  // passed on to the bridge partner.
+  void receive_dtmf(const Dtmf& dtmf);
+  // Sends toward the far end (send_dtmf, uuid_send_dtmf).
+  void send_dtmf(const Dtmf& dtmf);
+  // Takes the next received digit and fires its DTMF event.
+  std::optional<Dtmf> dequeue_dtmf();
+  bool has_dtmf() const;
+  void flush_dtmf();
+
+  // --- media ---------------------------------------------------------------------------
+  // A frame from the far end (what this channel reads).
+  void receive_frame(const media::Frame& frame);
+  // A frame toward the far end (what this channel writes: playback, echo, a bridge partner).
+  void write_frame(const media::Frame& frame);
+  void add_frame_consumer(std::shared_ptr<FrameConsumer> consumer);
+  void remove_frame_consumer(const FrameConsumer* consumer);
+  void set_echo(bool on) { echo_.store(on, std::memory_order_release); }
+
+  // --- bridge ------------------------------------------------------------------------
+  std::string partner_uuid() const;  // bridged peer, or empty
+  SessionPtr bridge_peer() const;
+  void set_bridge_peer(const SessionPtr& peer);  // null clears
+
+  // --- waiting ---------------------------------------------------------------------------
+  void signal() { waiter_->signal(); }
+  const std::shared_ptr<Waiter>& waiter() const { return waiter_; }
+  // Waits on the session strand until signalled or the deadline (monotonic us; <0: none).
+  asio::awaitable<bool> wait_until(std::int64_t deadline_us) {
+    return waiter_->wait_until(deadline_us);
+  }
+  // Sleeps `ms` while processing queued commands; returns early when the channel stops being
+  // ready or `stop()` says so.
+  asio::awaitable<void> sleep_ms(std::int64_t ms, const std::function<bool()>& stop = {});
+  std::int64_t now_monotonic_us() const;
+
+  // --- running ---------------------------------------------------------------------------
+  // Starts the state machine (CS_INIT must be set). Holds the session until CS_DESTROY.
+  void start();
+  // Runs one application with FreeSWITCH's execution record (calls.md 11); false when the
+  // application is unknown (the channel is then hung up) or refused after hangup.
+  asio::awaitable<bool> execute_application(std::string app, std::string arg);
+  // The same for an application with a synchronous function (inline dialplan actions);
+  // false when the application is unknown or has none.
+  bool execute_application_now(std::string_view app, std::string_view arg);
+  // Runs a "sendmsg"-style command packet (calls.md 12) and fires PRIVATE_COMMAND.
+  asio::awaitable<void> execute_command(core::Event command);
+
+  // Frames, DTMF and commands are handled by these while a session is parked (calls.md 13).
+  asio::awaitable<void> park();
+
+ private:
+  friend class SessionRunner;
+  asio::awaitable<void> run();
+  void set_running_state(ChannelState state);
+  asio::awaitable<void> run_state(ChannelState state);
+  asio::awaitable<void> on_routing();
+  asio::awaitable<void> on_execute();
+  void on_hangup_state();
+  void fire_state_event();
+  // `state`/`cause` stand in for the channel's own (CHANNEL_HANGUP is built before the hangup
+  // becomes visible, so the session thread cannot react before the event is out).
+  void add_basic_data(core::Event& event, ChannelState state, int cause) const;
+  void add_event_data(core::Event& event, bool extended, ChannelState state, int cause) const;
+  void notify_watchers();
+  struct ExecutionRecord {
+    std::string name;
+    std::string expanded;
+    std::string app_uuid;
+    std::string app_uuid_name;
+    bool scoped = false;
+  };
+  ExecutionRecord begin_execution(const std::string& app_name, std::string_view arg);
+  void end_execution(const ExecutionRecord& record);
+
+  SwitchCore& core_;
+  const Direction direction_;
+  std::string uuid_;
+  const std::uint64_t session_id_;
+  std::unique_ptr<ChannelDriver> driver_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  std::shared_ptr<Waiter> waiter_;
+
+  std::atomic<ChannelState> state_{ChannelState::kNew};
+  std::atomic<ChannelState> running_state_{ChannelState::kNone};
+  std::atomic<int> hangup_cause_{0};
+  std::atomic<bool> hangup_requested_{false};
+  std::atomic<bool> answered_{false};
+  std::atomic<bool> early_{false};
+  std::atomic<bool> ring_ready_{false};
+  std::atomic<bool> echo_{false};
+
+  mutable std::mutex mutex_;  // everything below
+  std::string name_;
+  CallState call_state_ = CallState::kDown;
+  CallerProfile profile_;
+  std::string other_type_;
+  std::optional<CallerProfile> other_profile_;
+  ChannelVariables vars_;
+  std::vector<std::vector<std::pair<std::string, std::string>>> scopes_;
+  std::optional<Extension> extension_;
+  std::optional<Extension> queued_extension_;
+  std::deque<core::Event> commands_;
+  std::deque<core::Event> events_;
+  std::deque<Dtmf> dtmf_;
+  std::weak_ptr<Session> bridge_peer_;
+  std::string partner_uuid_;
+  std::vector<std::shared_ptr<FrameConsumer>> consumers_;
+
+ public:
+  // Woken when this leg progresses or hangs up (an originate waiting for it).
+  void add_watcher(std::weak_ptr<Waiter> watcher);
+
+ private:
+  std::vector<std::weak_ptr<Waiter>> watchers_;
+};
+
+}  // namespace es::sw

@@ -1,0 +1,149 @@
+#include "switch/switch_core.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "core/log_bus.hpp"
+#include "core/uuid.hpp"
+#include "switch/channel_table.hpp"
+#include "switch/session/hangup_cause.hpp"
+
+namespace es::sw {
+
+SwitchCore::SwitchCore(core::Runtime& runtime, asio::io_context& io, core::Timers& timers,
+                       SwitchOptions options)
+    : runtime_(runtime), io_(io), timers_(timers), options_(std::move(options)) {}
+
+SwitchCore::~SwitchCore() {
+  if (runtime_.session_control == this) {
+    runtime_.session_control = nullptr;
+    runtime_.channel_event_data = nullptr;
+    runtime_.channel_rows = nullptr;
+    runtime_.hangup_all = nullptr;
+  }
+}
+
+SessionPtr SwitchCore::create_session(Direction direction, std::unique_ptr<ChannelDriver> driver,
+                                      CallerProfile profile, std::string uuid, int* cause) {
+  auto& stats = runtime_.sessions();
+  if (stats.active.load() >= stats.max_sessions.load()) {
+    ES_LOG(runtime_.log(), core::LogLevel::kCrit, "Session limit {} reached",
+           stats.max_sessions.load());
+    if (cause) *cause = cause::kSwitchCongestion;
+    return nullptr;
+  }
+  bool forced = !uuid.empty();
+  if (!forced) uuid = core::make_uuid();
+  auto session = std::make_shared<Session>(*this, direction, uuid, next_session_id_.fetch_add(1),
+                                           std::move(driver), std::move(profile));
+  {
+    std::unique_lock lock(mutex_);
+    if (!sessions_.emplace(uuid, session).second) {
+      if (cause) *cause = cause::kNormalTemporaryFailure;
+      return nullptr;
+    }
+  }
+  stats.since_startup.fetch_add(1);
+  std::uint32_t active = stats.active.fetch_add(1) + 1;
+  std::uint32_t peak = stats.peak.load();
+  while (active > peak && !stats.peak.compare_exchange_weak(peak, active)) {
+  }
+  if (active > stats.peak_5min.load()) stats.peak_5min = active;
+  return session;
+}
+
+SessionPtr SwitchCore::find(std::string_view uuid) const {
+  std::shared_lock lock(mutex_);
+  auto it = sessions_.find(std::string(uuid));
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+SessionPtr SwitchCore::locate(std::string_view uuid) const {
+  SessionPtr s = find(uuid);
+  return s && s->up() ? s : nullptr;
+}
+
+std::vector<SessionPtr> SwitchCore::sessions() const {
+  std::shared_lock lock(mutex_);
+  std::vector<SessionPtr> out;
+  out.reserve(sessions_.size());
+  for (const auto& [uuid, s] : sessions_) out.push_back(s);
+  return out;
+}
+
+std::size_t SwitchCore::count() const {
+  std::shared_lock lock(mutex_);
+  return sessions_.size();
+}
+
+void SwitchCore::remove(const Session& session) {
+  {
+    std::unique_lock lock(mutex_);
+    auto it = sessions_.find(session.uuid());
+    if (it == sessions_.end() || it->second.get() != &session) return;
+    sessions_.erase(it);
+  }
+  runtime_.sessions().active.fetch_sub(1);
+}
+
+bool SwitchCore::rename(const SessionPtr& session, std::string_view new_uuid) {
+  std::unique_lock lock(mutex_);
+  if (sessions_.count(std::string(new_uuid))) return false;
+  sessions_.erase(session->uuid());
+  sessions_.emplace(std::string(new_uuid), session);
+  return true;
+}
+
+void SwitchCore::hangup_all(int cause) {
+  for (auto& s : sessions()) s->hangup(cause);
+}
+
+void SwitchCore::settle() const {
+  // Sessions react to a timer on their strands; give them a moment to reach their next wait.
+  // Bounded so a session busy for real (a long computation) cannot stall time forever.
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  int quiet_rounds = 0;
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (running_sessions.load() == 0) {
+      if (++quiet_rounds >= 3) return;
+    } else {
+      quiet_rounds = 0;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+bool SwitchCore::is_live(std::string_view uuid) const {
+  return locate(uuid) != nullptr;
+}
+
+core::QueueResult SwitchCore::queue_message(std::string_view uuid, core::Event message) {
+  SessionPtr s = locate(uuid);
+  if (!s) return core::QueueResult::kNoSession;
+  return s->queue_command(std::move(message)) ? core::QueueResult::kQueued
+                                              : core::QueueResult::kQueueFull;
+}
+
+core::QueueResult SwitchCore::queue_event(std::string_view uuid, core::Event event) {
+  SessionPtr s = locate(uuid);
+  if (!s) return core::QueueResult::kNoSession;
+  return s->queue_event(std::move(event)) ? core::QueueResult::kQueued
+                                          : core::QueueResult::kQueueFull;
+}
+
+void SwitchCore::attach_to_runtime() {
+  runtime_.session_control = this;
+  runtime_.channel_event_data = [this](std::string_view uuid, core::Event& event) {
+    SessionPtr s = locate(uuid);
+    if (!s) return false;
+    s->add_event_data(event, true);
+    return true;
+  };
+  runtime_.hangup_all = [this] { hangup_all(cause::kManagerRequest); };
+  runtime_.channel_rows = [this](std::string_view subject) { return channel_rows(*this, subject); };
+}
+
+}  // namespace es::sw

@@ -1,0 +1,92 @@
+// The switch: the table of live sessions, the endpoints and applications, and the glue that
+// lets the event socket and the API reach channels (core::SessionControl, Runtime hooks).
+#pragma once
+
+#include <asio/io_context.hpp>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/runtime.hpp"
+#include "core/session_control.hpp"
+#include "core/timers.hpp"
+#include "core/xml_config.hpp"
+#include "switch/application_registry.hpp"
+#include "switch/endpoint.hpp"
+#include "switch/session/session.hpp"
+
+namespace es::sw {
+
+struct SwitchOptions {
+  std::string sound_dir;      // relative playback paths
+  std::string recording_dir;  // relative record paths
+};
+
+class SwitchCore final : public core::SessionControl {
+ public:
+  SwitchCore(core::Runtime& runtime, asio::io_context& io, core::Timers& timers,
+             SwitchOptions options = {});
+  ~SwitchCore() override;
+
+  core::Runtime& runtime() { return runtime_; }
+  asio::io_context& io() { return io_; }
+  core::Timers& timers() { return timers_; }
+  const SwitchOptions& options() const { return options_; }
+  ApplicationRegistry& applications() { return applications_; }
+  EndpointRegistry& endpoints() { return endpoints_; }
+
+  // The XML configuration the dialplan reads (reloadxml swaps it); null: none.
+  std::function<std::shared_ptr<const core::XmlConfig>()> xml;
+
+  // Creates a session (not started) and counts it; nullopt-like null when the session limit
+  // or the uuid is taken. `uuid` empty: a fresh one.
+  SessionPtr create_session(Direction direction, std::unique_ptr<ChannelDriver> driver,
+                            CallerProfile profile, std::string uuid = {}, int* cause = nullptr);
+  // Live (state < CS_HANGUP) session, as switch_core_session_locate.
+  SessionPtr locate(std::string_view uuid) const;
+  // Any session still in the table (also hung up ones not yet destroyed).
+  SessionPtr find(std::string_view uuid) const;
+  std::vector<SessionPtr> sessions() const;
+  std::size_t count() const;
+  // Called by a session when it is destroyed.
+  void remove(const Session& session);
+  // Changes the uuid a session is found under (origination_uuid after creation).
+  bool rename(const SessionPtr& session, std::string_view new_uuid);
+
+  void hangup_all(int cause);
+
+  // Simulated time: true while any session is between a wake-up and its next wait.
+  std::atomic<int> running_sessions{0};
+  // Waits until no session is running (simulated time settles between timer steps).
+  void settle() const;
+
+  // core::SessionControl
+  bool is_live(std::string_view uuid) const override;
+  core::QueueResult queue_message(std::string_view uuid, core::Event message) override;
+  core::QueueResult queue_event(std::string_view uuid, core::Event event) override;
+
+  // Installs the Runtime hooks (session_control, channel_event_data, hangup_all,
+  // channel_rows).
+  void attach_to_runtime();
+
+ private:
+  core::Runtime& runtime_;
+  asio::io_context& io_;
+  core::Timers& timers_;
+  SwitchOptions options_;
+  ApplicationRegistry applications_;
+  EndpointRegistry endpoints_;
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, SessionPtr> sessions_;
+  std::atomic<std::uint64_t> next_session_id_{1};
+};
+
+}  // namespace es::sw
