@@ -1,0 +1,8 @@
+// (being written)
+#include "switch/apps/app_groups.hpp"
+
+namespace es::sw {
+
+void register_bridge_apps(ApplicationRegistry&) {}
+
+}  // namespace es::sw
