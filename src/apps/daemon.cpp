@@ -19,6 +19,12 @@
 #include "core/heartbeat.hpp"
 #include "core/runtime.hpp"
 #include "eventsocket/server.hpp"
+#include "switch/commands/sim_clock_command.hpp"
+#include "switch/default_dialplan.hpp"
+#include "switch/session/asio_timers.hpp"
+#include "switch/session/hangup_cause.hpp"
+#include "switch/switch_core.hpp"
+#include "switch/switch_setup.hpp"
 
 namespace es::apps {
 namespace {
@@ -67,7 +73,16 @@ int run_daemon(const DaemonOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
   raise_descriptor_limit();
 
-  core::Runtime runtime(std::make_unique<core::RealClock>());
+  core::SimulatedClock* simulated_clock = nullptr;
+  std::unique_ptr<core::Clock> clock;
+  if (options.simulated_time) {
+    auto sim = std::make_unique<core::SimulatedClock>(core::RealClock().now_epoch_us());
+    simulated_clock = sim.get();
+    clock = std::move(sim);
+  } else {
+    clock = std::make_unique<core::RealClock>();
+  }
+  core::Runtime runtime(std::move(clock));
   runtime.console_log_level = options.log_level;
   std::FILE* log_file = nullptr;
   if (!options.log_file.empty()) {
@@ -108,6 +123,29 @@ int run_daemon(const DaemonOptions& options) {
                     ? options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   asio::io_context io(threads);
+
+  // The switch: sessions run on the same event loop threads as the event socket.
+  std::unique_ptr<core::Timers> timers;
+  if (simulated_clock) {
+    timers = std::make_unique<core::SimulatedTimers>(*simulated_clock);
+  } else {
+    timers = std::make_unique<sw::AsioTimers>(io);
+  }
+  sw::SwitchOptions switch_options;
+  switch_options.sound_dir = options.sound_dir;
+  switch_options.recording_dir = options.recording_dir;
+  sw::SwitchCore switch_core(runtime, io, *timers, switch_options);
+  auto embedded_dialplan = sw::load_default_dialplan(runtime.globals());
+  switch_core.xml = [&config, embedded_dialplan] {
+    auto current = config.xml();
+    return current && sw::has_dialplan(*current) ? current : embedded_dialplan;
+  };
+  sw::install_switch_modules(switch_core);
+  if (simulated_clock) {
+    sw::register_sim_clock_command(switch_core, static_cast<core::SimulatedTimers&>(*timers),
+                                   *simulated_clock);
+  }
+  server_options.sessions = &switch_core;
   eventsocket::Server server(io, runtime, server_options);
   std::string error;
   if (server.listen(&error)) {
@@ -128,7 +166,8 @@ int run_daemon(const DaemonOptions& options) {
   bool shutting_down = false;
   std::chrono::steady_clock::time_point drain_deadline;
   std::function<void()> wait_drained = [&] {
-    if (server.listener_count() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+    if ((server.listener_count() == 0 && switch_core.count() == 0) ||
+        std::chrono::steady_clock::now() >= drain_deadline) {
       io.stop();
       return;
     }
@@ -139,6 +178,7 @@ int run_daemon(const DaemonOptions& options) {
     if (shutting_down) return;
     shutting_down = true;
     ES_LOG(runtime.log(), core::LogLevel::kNotice, "shutting down");
+    switch_core.hangup_all(sw::cause::kSystemShutdown);
     runtime.bus().fire(runtime.events().create(core::EventType::kShutdown));
     server.stop(std::string(protocol::kShutdownText));
     drain_deadline = std::chrono::steady_clock::now() + 3s;

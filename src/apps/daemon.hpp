@@ -17,6 +17,10 @@ struct DaemonOptions {
   bool colour = true;
   int threads = 0;  // event-loop threads; 0: one per core
   int heartbeat_interval_s = 20;
+  // The switch clock starts at the real time and moves only through `sim_clock advance`.
+  bool simulated_time = false;
+  std::string sound_dir;      // relative playback paths
+  std::string recording_dir;  // relative record paths
 };
 
 int run_daemon(const DaemonOptions& options);

@@ -29,6 +29,8 @@ class DaemonConfig {
   // Fills the server options from event_socket.conf (ACL and userauth hooks included).
   void apply(eventsocket::ServerOptions& options);
   bool acl_allows(const asio::ip::address& peer) const;
+  // The current XML (the switch's dialplan reads it; reloadxml replaces it).
+  std::shared_ptr<const core::XmlConfig> xml() const { return store_.current(); }
 
  private:
   void seed_core_variables(const std::string& conf_dir);

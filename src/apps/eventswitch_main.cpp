@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   app.add_option("--heartbeat-interval", options.heartbeat_interval_s,
                  "seconds between HEARTBEAT events")
       ->check(CLI::Range(1, 86400));
+  app.add_flag("--simulated-time", options.simulated_time,
+               "simulated switch clock: calls' time moves only with `api sim_clock advance <ms>`");
+  app.add_option("--sound-dir", options.sound_dir, "directory of relative playback paths");
+  app.add_option("--recording-dir", options.recording_dir, "directory of relative record paths");
   CLI11_PARSE(app, argc, argv);
 
   if (!listen_ip.empty()) options.listen_ip = listen_ip;
