@@ -29,10 +29,15 @@ SwitchCore::~SwitchCore() {
 SessionPtr SwitchCore::create_session(Direction direction, std::unique_ptr<ChannelDriver> driver,
                                       CallerProfile profile, std::string uuid, int* cause) {
   auto& stats = runtime_.sessions();
-  if (stats.active.load() >= stats.max_sessions.load()) {
-    ES_LOG(runtime_.log(), core::LogLevel::kCrit, "Session limit {} reached",
+  if (!admit_session_per_second()) {
+    ES_LOG(runtime_.log(), core::LogLevel::kCrit, "Throttle Error! {}", stats.active.load());
+    if (cause) *cause = cause::kDestinationOutOfOrder;
+    return nullptr;
+  }
+  if (stats.active.load() + 1 > stats.max_sessions.load()) {
+    ES_LOG(runtime_.log(), core::LogLevel::kCrit, "Over Session Limit! {}",
            stats.max_sessions.load());
-    if (cause) *cause = cause::kSwitchCongestion;
+    if (cause) *cause = cause::kDestinationOutOfOrder;
     return nullptr;
   }
   bool forced = !uuid.empty();
@@ -53,6 +58,24 @@ SessionPtr SwitchCore::create_session(Direction direction, std::unique_ptr<Chann
   }
   if (active > stats.peak_5min.load()) stats.peak_5min = active;
   return session;
+}
+
+bool SwitchCore::admit_session_per_second() {
+  // FreeSWITCH's throttle: at most max_sps new sessions in each one-second window (fsctl sps).
+  auto& stats = runtime_.sessions();
+  std::int64_t second = runtime_.clock().now_monotonic_us() / 1000000;
+  std::lock_guard lock(sps_mutex_);
+  if (second != sps_second_) {
+    std::uint32_t last = sps_count_;
+    stats.last_sps = last;
+    if (last > stats.sps_peak.load()) stats.sps_peak = last;
+    if (last > stats.sps_peak_5min.load()) stats.sps_peak_5min = last;
+    sps_second_ = second;
+    sps_count_ = 0;
+  }
+  if (sps_count_ + 1 > stats.max_sps.load()) return false;
+  ++sps_count_;
+  return true;
 }
 
 SessionPtr SwitchCore::find(std::string_view uuid) const {

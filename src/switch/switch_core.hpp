@@ -84,8 +84,13 @@ class SwitchCore final : public core::SessionControl {
   SwitchOptions options_;
   ApplicationRegistry applications_;
   EndpointRegistry endpoints_;
+  bool admit_session_per_second();
+
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, SessionPtr> sessions_;
+  std::mutex sps_mutex_;
+  std::int64_t sps_second_ = -1;
+  std::uint32_t sps_count_ = 0;
   std::atomic<std::uint64_t> next_session_id_{1};
 };
 
