@@ -182,7 +182,10 @@ asio::awaitable<OriginateResult> originate(SwitchCore& core, std::string dial_st
       for (auto& leg : legs) {
         if (leg.deadline >= 0 && leg.deadline < wake) wake = leg.deadline;
       }
+      // A calling session counts as idle while it waits (simulated time settles on that).
+      if (options.caller) core.running_sessions.fetch_sub(1);
       co_await waiter->wait_until(wake);
+      if (options.caller) core.running_sessions.fetch_add(1);
     }
     if (winner) {
       for (auto& leg : legs) {

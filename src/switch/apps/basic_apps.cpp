@@ -160,7 +160,9 @@ void event_app(Session& s, const std::string& arg) {
 asio::awaitable<void> wait_for_answer_app(Session& s, std::string) {
   while (s.ready() && !s.answered()) {
     co_await s.process_commands();
+    s.core().running_sessions.fetch_sub(1);
     co_await s.wait_until(s.now_monotonic_us() + 100000);
+    s.core().running_sessions.fetch_add(1);
   }
 }
 

@@ -29,7 +29,9 @@ class NullDriver final : public ChannelDriver {
       std::int64_t deadline = session.now_monotonic_us() + std::int64_t{delay_ms_} * 1000;
       while (session.up() && session.now_monotonic_us() < deadline &&
              session.state() == ChannelState::kConsumeMedia) {
+        session.core().running_sessions.fetch_sub(1);
         co_await session.wait_until(deadline);
+        session.core().running_sessions.fetch_add(1);
       }
     }
     if (session.state() == ChannelState::kConsumeMedia) session.mark_answered();

@@ -535,7 +535,9 @@ asio::awaitable<void> Session::sleep_ms(std::int64_t ms, const std::function<boo
     co_await process_commands();
     if (stop && stop()) co_return;
     if (!ready() || break_requested.load()) co_return;
+    core_.running_sessions.fetch_sub(1);
     co_await wait_until(deadline);
+    core_.running_sessions.fetch_add(1);
   }
 }
 
