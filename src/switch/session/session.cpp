@@ -70,6 +70,7 @@ bool Session::set_state(ChannelState target) {
     state_.store(target, std::memory_order_release);
   }
   signal();
+  notify_watchers();
   return true;
 }
 
