@@ -1,8 +1,61 @@
-// (being written)
+// The media application group (calls.md 11): registration and the helpers every media
+// application shares. The applications live in media_apps_playback.cpp (playback and tones,
+// echo), media_apps_read.cpp (digit collection) and media_apps_record.cpp (record).
 #include "switch/apps/app_groups.hpp"
+#include "switch/apps/media_play.hpp"
+#include "switch/session/session.hpp"
+#include "switch/switch_core.hpp"
 
 namespace es::sw {
 
-void register_media_apps(ApplicationRegistry&) {}
+asio::awaitable<void> media_wait(Session& s, std::int64_t deadline_us) {
+  s.core().running_sessions.fetch_sub(1);
+  co_await s.wait_until(deadline_us);
+  s.core().running_sessions.fetch_add(1);
+}
+
+std::string playback_terminators(const Session& s) {
+  std::string terminators = s.variable("playback_terminators").value_or("*");
+  if (core::header_name_equals(terminators, "any")) return "1234567890*#";
+  if (core::header_name_equals(terminators, "none")) return {};
+  return terminators;
+}
+
+bool is_playback_terminator(Session& s, char digit) {
+  if (playback_terminators(s).find(digit) == std::string::npos) return false;
+  s.set_variable("playback_terminator_used", std::string(1, digit));
+  return true;
+}
+
+void set_playback_response(Session& s, PlayStatus status) {
+  switch (status) {
+    case PlayStatus::kSuccess:
+    case PlayStatus::kBreak:
+      s.set_variable("current_application_response", "FILE PLAYED");
+      break;
+    case PlayStatus::kNotFound:
+      s.set_variable("current_application_response", "FILE NOT FOUND");
+      break;
+    default:
+      s.set_variable("current_application_response", "PLAYBACK ERROR");
+      break;
+  }
+}
+
+void add_media_app(ApplicationRegistry& r, std::string name, std::string syntax,
+                   std::string description, ApplicationFunction fn) {
+  Application app;
+  app.name = std::move(name);
+  app.syntax = std::move(syntax);
+  app.description = std::move(description);
+  app.function = std::move(fn);  // no flags: these need media, so inbound legs pre-answer
+  r.add(std::move(app));
+}
+
+void register_media_apps(ApplicationRegistry& registry) {
+  register_playback_apps(registry);
+  register_read_apps(registry);
+  register_record_apps(registry);
+}
 
 }  // namespace es::sw

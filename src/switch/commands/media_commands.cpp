@@ -1,8 +1,69 @@
-// (being written)
+// Media API commands (api-commands.md 3): uuid_record, a media bug that records what the
+// channel reads. uuid_displace is not provided.
+#include <fmt/format.h>
+
+#include "core/commands/separate_string.hpp"
+#include "switch/apps/media_recorder.hpp"
 #include "switch/commands/switch_commands.hpp"
+#include "switch/switch_core.hpp"
 
 namespace es::sw {
+namespace {
 
-void register_media_commands(SwitchCore&) {}
+using core::commands::equals_nocase;
+using core::commands::separate_string;
+
+constexpr std::string_view kRecordSyntax =
+    "<uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]";
+
+void uuid_record(SwitchCore& core, std::string_view arg, std::string& out) {
+  auto usage = [&] { out += fmt::format("-USAGE: {}\n", kRecordSyntax); };
+  auto argv = separate_string(arg, ' ', 5);
+  if (arg.empty() || argv.size() < 3 || argv[0].empty() || argv[1].empty() || argv[2].empty()) {
+    usage();
+    return;
+  }
+  const std::string& action = argv[1];
+  const std::string& path = argv[2];
+  SessionPtr s = core.locate(argv[0]);
+  if (!s) {
+    out += "-ERR Cannot locate session!\n";
+    return;
+  }
+  auto reply = [&](bool ok, std::string_view failure) {
+    out += ok ? std::string("+OK Success\n") : fmt::format("-ERR {}\n", failure);
+  };
+  if (equals_nocase(action, "start")) {
+    long long limit = argv.size() > 3 ? core::commands::c_atol(argv[3]) : 0;
+    reply(session_recording::start(*s, path, limit), "Cannot record session!");
+  } else if (equals_nocase(action, "stop")) {
+    reply(session_recording::stop(*s, path), "Cannot stop record session!");
+  } else if (equals_nocase(action, "pause")) {
+    reply(session_recording::pause(*s, path, true), "Cannot pause recording session!");
+  } else if (equals_nocase(action, "resume")) {
+    reply(session_recording::pause(*s, path, false), "Cannot resume recording session!");
+  } else if (equals_nocase(action, "mask")) {
+    reply(session_recording::mask(*s, path, true), "Cannot mask recording session!");
+  } else if (equals_nocase(action, "unmask")) {
+    reply(session_recording::mask(*s, path, false), "Cannot unmask recording session!");
+  } else {
+    usage();
+  }
+}
+
+}  // namespace
+
+void register_media_commands(SwitchCore& core) {
+  core::ApiCommand command;
+  command.name = "uuid_record";
+  command.syntax = std::string(kRecordSyntax);
+  command.description = "Record session audio";
+  command.module = "mod_commands";
+  command.function = [&core](std::string_view arg, std::string& out, const core::ApiContext&) {
+    uuid_record(core, arg, out);
+    return core::ApiStatus::kSuccess;
+  };
+  core.runtime().api().add(std::move(command));
+}
 
 }  // namespace es::sw

@@ -1,0 +1,79 @@
+// Writes what a channel reads to a file (record, uuid_record). Frames come from the far end
+// on its own schedule; when they stop coming the recorder fills the pause with silence so
+// the file keeps the call's timeline, but a stream that merely jitters is written as it
+// arrives, without silence between its frames.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/clock.hpp"
+#include "switch/media/audio_file_writer.hpp"
+#include "switch/session/session.hpp"
+
+namespace es::sw {
+
+struct SilenceDetection {
+  std::uint32_t threshold = 0;  // 0: off; mean absolute sample value below it is silence
+  std::int64_t hits = 0;        // consecutive silent frames that end the recording
+};
+
+class Recorder final : public FrameConsumer {
+ public:
+  // A stream whose frames arrive less than this far apart is contiguous.
+  static constexpr std::int64_t kJitterAllowanceUs = 100000;
+
+  Recorder(std::unique_ptr<media::AudioFileWriter> writer, const core::Clock& clock,
+           SilenceDetection silence = SilenceDetection());
+
+  void consume(const media::Frame& frame) override;
+  // Fills a pause in the stream with silence up to now (called on a timer).
+  void tick();
+  // Finalises the file; later frames are dropped.
+  void close();
+
+  void set_masked(bool on) { masked_.store(on); }
+  void set_paused(bool on) { paused_.store(on); }
+  std::int64_t samples_written() const;
+  bool silence_exhausted() const { return silence_exhausted_.load(); }
+  // Called (from the thread that detected it) when silence detection ends the recording.
+  std::function<void()> on_silence;
+
+ private:
+  void pad_until(std::int64_t now_us);                      // mutex_ held
+  void write(const media::Frame& frame, bool silent_hint);  // mutex_ held
+
+  const core::Clock& clock_;
+  SilenceDetection silence_;
+  std::int64_t silent_left_;
+  std::atomic<bool> masked_{false};
+  std::atomic<bool> paused_{false};
+  std::atomic<bool> silence_exhausted_{false};
+  mutable std::mutex mutex_;
+  std::unique_ptr<media::AudioFileWriter> writer_;
+  std::int64_t covered_until_us_;  // timeline position of the end of what was written
+  std::int64_t last_arrival_us_;
+  std::int64_t samples_ = 0;
+};
+
+// Resolves a record path: absolute as given, relative under `recording_dir` (if set).
+std::string recording_path(std::string_view path, const std::string& recording_dir);
+
+// uuid_record's media bugs, per session and path.
+namespace session_recording {
+bool start(Session& s, const std::string& path, std::int64_t limit_seconds);
+// `path` "all" stops every recording of the session.
+bool stop(Session& s, const std::string& path);
+bool mask(Session& s, const std::string& path, bool on);
+bool pause(Session& s, const std::string& path, bool on);
+}  // namespace session_recording
+
+// record_seconds / record_ms / record_samples and RECORD_STOP (Record-File-Path).
+void finish_recording_events(Session& s, const std::string& path, std::int64_t samples);
+void fire_record_start(Session& s, const std::string& path);
+
+}  // namespace es::sw
