@@ -138,6 +138,35 @@ int main(int argc, char** argv) {
   startup_cmd->add_option("--runs", startup.runs)->check(CLI::Range(1, 1000));
   startup_cmd->add_option("--daemon-args", startup.extra_args, "extra daemon arguments");
 
+  CallsOptions calls;
+  auto* calls_cmd = app.add_subcommand("calls", "loopback originate + uuid_kill, calls/s");
+  add_common(*calls_cmd, common);
+  calls_cmd->add_option("--connections", calls.connections)->check(CLI::Range(1, 1000));
+  calls_cmd->add_option("--window", calls.window, "calls in flight per connection")
+      ->check(CLI::Range(1, 10000));
+  calls_cmd->add_option("--seconds", calls.seconds)->check(CLI::Range(0.1, 3600.0));
+  calls_cmd->add_option("--max-calls", calls.max_calls)->check(CLI::Range(1, 1'000'000'000));
+  calls_cmd->add_option("--originate", calls.originate_args, "originate arguments");
+  calls_cmd->add_flag("--all-events", calls.all_events, "count every event (event plain ALL)");
+  calls_cmd->add_option("--max-sessions", calls.max_sessions)->check(CLI::Range(1, 10'000'000));
+  calls_cmd->add_option("--sps", calls.sps)->check(CLI::Range(1, 10'000'000));
+  calls_cmd->add_option("--drain", calls.drain_s)->check(CLI::Range(0.1, 600.0));
+  calls_cmd->add_option("--pid", calls.pid, "daemon process id (optional: RSS before/after)");
+
+  ConcurrentCallsOptions concurrent;
+  auto* concurrent_cmd =
+      app.add_subcommand("concurrent-calls", "RSS per held parked loopback call, then hupall");
+  add_common(*concurrent_cmd, common);
+  concurrent_cmd->add_option("--calls", concurrent.calls)->check(CLI::Range(1, 1'000'000));
+  concurrent_cmd->add_option("--pid", concurrent.pid, "daemon process id")->required();
+  concurrent_cmd->add_option("--connections", concurrent.connections)->check(CLI::Range(1, 1000));
+  concurrent_cmd->add_option("--window", concurrent.window)->check(CLI::Range(1, 10000));
+  concurrent_cmd->add_option("--originate", concurrent.originate_args);
+  concurrent_cmd->add_option("--sps", concurrent.sps)->check(CLI::Range(1, 10'000'000));
+  concurrent_cmd->add_option("--hold", concurrent.hold_s)->check(CLI::Range(0.0, 600.0));
+  concurrent_cmd->add_option("--settle", concurrent.settle_s)->check(CLI::Range(0.0, 600.0));
+  concurrent_cmd->add_option("--drain", concurrent.drain_s)->check(CLI::Range(0.1, 600.0));
+
   CLI11_PARSE(app, argc, argv);
 
   if (fanout_cmd->parsed()) return run_fanout(common, fanout);
@@ -148,5 +177,7 @@ int main(int argc, char** argv) {
   if (hostile_cmd->parsed()) return run_hostile(common, hostile);
   if (slow_cmd->parsed()) return run_slow_consumer(common, slow);
   if (startup_cmd->parsed()) return run_startup(common, startup);
+  if (calls_cmd->parsed()) return run_calls(common, calls);
+  if (concurrent_cmd->parsed()) return run_concurrent_calls(common, concurrent);
   return 2;
 }

@@ -7,8 +7,9 @@
 #
 # --quick runs a short version of every scenario (smoke check, a few seconds each).
 # --only limits the run to some scenarios: fanout, latency, api, bgapi, churn, idle, hostile,
-#        slow-consumer, startup.
+#        slow-consumer, startup, calls, concurrent-calls.
 # Environment: ES_DAEMON_ARGS (extra daemon arguments, e.g. "--threads 2"),
+#   ES_DAEMON (daemon binary, default: <build dir>/src/apps/eventswitch),
 #   ES_BASELINE_THREADS (baseline_fanout event loops, default: number of cores, as the daemon),
 #   ES_LOAD_THREADS (es_load event loops, default 1).
 set -euo pipefail
@@ -22,7 +23,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1 ;;
     --build-dir) build_dir=$2; shift ;;
     --only) only=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -38,7 +39,7 @@ if [[ -z "$build_dir" ]]; then
 fi
 load=$build_dir/bench/es_load
 baseline=$build_dir/bench/baseline_fanout
-daemon=$build_dir/src/apps/eventswitch
+daemon=${ES_DAEMON:-$build_dir/src/apps/eventswitch}
 for binary in "$load" "$baseline" "$daemon"; do
   if [[ ! -x "$binary" ]]; then
     echo "run.sh: $binary not built (configure with -DES_BUILD_BENCH=ON and build es_load," \
@@ -204,6 +205,27 @@ fi
 if wanted startup; then
   scenario "startup" startup --daemon "$daemon" --runs "$(q 3 20)" --password "$password" \
     --timeout 120
+fi
+
+if wanted calls; then
+  # A fresh daemon per variant: the first measures the call rate with the light subscriber
+  # (CHANNEL_HANGUP_COMPLETE only); the second counts every event per call, at a lower rate
+  # (2 calls in flight) so that es_load's single ALL subscriber keeps up with the daemon.
+  for variant in hangups all-events; do
+    start_daemon
+    shape=(--connections 4 --window 8)
+    [[ $variant == all-events ]] && shape=(--connections 2 --window 1 --all-events)
+    scenario "calls-$variant" calls --port "$server_port" --pid "$server_pid" "${shape[@]}" \
+      --seconds "$(q 2 10)" --timeout "$(q 60 120)"
+    stop_server "$server_pid"
+  done
+fi
+
+if wanted concurrent-calls; then
+  start_daemon
+  scenario "concurrent-calls-$(q 100 1000)" concurrent-calls --port "$server_port" \
+    --pid "$server_pid" --calls "$(q 100 1000)" --hold "$(q 0.5 2)" --timeout "$(q 60 180)"
+  stop_server "$server_pid"
 fi
 
 if (( ${#failed[@]} )); then

@@ -83,6 +83,31 @@ struct StartupOptions {
   std::string extra_args;  // appended to the daemon's command line (space-separated)
 };
 
+struct CallsOptions {
+  int connections = 4;
+  int window = 8;  // calls in flight per connection
+  double seconds = 10;
+  std::uint64_t max_calls = 100'000'000;  // in total
+  std::string originate_args = "loopback/9999 &park()";
+  bool all_events = false;  // count every event (ALL) instead of CHANNEL_HANGUP_COMPLETE only
+  std::uint64_t max_sessions = 100000;  // fsctl max_sessions before the run
+  std::uint64_t sps = 100000;           // fsctl sps before the run
+  double drain_s = 10;  // bound on waiting for the last hangups after the load phase
+  int pid = 0;          // daemon process id (optional): RSS before and after the run
+};
+
+struct ConcurrentCallsOptions {
+  std::uint64_t calls = 1000;
+  int pid = 0;
+  int connections = 4;
+  int window = 16;  // originates in flight per connection while setting up
+  std::string originate_args = "loopback/9999 &park()";
+  std::uint64_t sps = 100000;
+  double hold_s = 2;    // held before the RSS sample
+  double settle_s = 1;  // after the last session is gone, before the final sample
+  double drain_s = 30;  // bound on waiting for hupall to end every session
+};
+
 int run_fanout(const CommonOptions& common, const FanoutOptions& options);
 int run_api(const CommonOptions& common, const ApiOptions& options);
 int run_bgapi(const CommonOptions& common, const BgapiOptions& options);
@@ -91,6 +116,8 @@ int run_idle(const CommonOptions& common, const IdleOptions& options);
 int run_hostile(const CommonOptions& common, const HostileOptions& options);
 int run_slow_consumer(const CommonOptions& common, const SlowConsumerOptions& options);
 int run_startup(const CommonOptions& common, const StartupOptions& options);
+int run_calls(const CommonOptions& common, const CallsOptions& options);
+int run_concurrent_calls(const CommonOptions& common, const ConcurrentCallsOptions& options);
 
 // Resolves host/port/password into a Target (numeric IPv4/IPv6 addresses only: no DNS).
 bool make_target(const CommonOptions& common, Target& target);
