@@ -2,6 +2,8 @@
 // built, tested and benchmarked without the switch (which implements it).
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,11 @@ class SessionControl {
   virtual QueueResult queue_message(std::string_view uuid, Event message) = 0;
   // sendevent with a Unique-ID: hands the event to that session's event queue.
   virtual QueueResult queue_event(std::string_view uuid, Event event) = 0;
+  // A listener that controls a session (inbound `myevents <uuid>`, the outbound socket): while
+  // the returned handle lives the session is not destroyed (no CHANNEL_DESTROY), and
+  // `on_hangup` is called once, from any thread, right after the session's CHANNEL_HANGUP
+  // was fired. Null when no live session has that uuid. Dropping the handle releases it.
+  virtual std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup) = 0;
 };
 
 }  // namespace es::core

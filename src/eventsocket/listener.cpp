@@ -187,6 +187,8 @@ asio::awaitable<void> Listener::watchdog_loop() {
       finish(protocol::kGoodbyeText);
     } else if (!closing_ && body_deadline_ && now >= *body_deadline_) {
       finish(protocol::kGoodbyeText);
+    } else if (!closing_ && linger_deadline_ && now >= *linger_deadline_) {
+      finish(protocol::kGoodbyeText);
     }
     rearm_watchdog();
   }
@@ -200,6 +202,7 @@ void Listener::rearm_watchdog() {
   if (!authenticated_) consider(auth_deadline_);
   consider(body_deadline_);
   consider(kill_deadline_);
+  consider(linger_deadline_);
   if (watchdog_timer_.expiry() != earliest) watchdog_timer_.expires_at(earliest);
 }
 
@@ -270,6 +273,7 @@ void Listener::close_now() {
   write_timer_.cancel();
   watchdog_timer_.cancel();
   wait_timer_.cancel();
+  session_hold_.reset();
   registry_.remove(id_);
 }
 

@@ -87,6 +87,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void cmd_nolog();
   void cmd_linger(std::string_view text);
   void cmd_nolinger();
+  // The controlled call hung up: linger notice, or the end of the connection (protocol.md 9.5).
+  void on_session_hangup();
   bool api_allowed(std::string_view command, std::string_view arg) const;
 
   void reply(std::string_view reply_text);
@@ -124,6 +126,11 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::optional<std::chrono::steady_clock::time_point> auth_deadline_;
   std::optional<std::chrono::steady_clock::time_point> body_deadline_;
   std::optional<std::chrono::steady_clock::time_point> kill_deadline_;
+  // While lingering after the controlled call hung up with `linger <n>`.
+  std::optional<std::chrono::steady_clock::time_point> linger_deadline_;
+  // Holds the controlled session (myevents <uuid>) until this listener ends.
+  std::shared_ptr<void> session_hold_;
+  std::string session_channel_name_;
   std::atomic<std::size_t> jobs_in_flight_{0};
   std::uint64_t bus_subscription_ = 0;
   bool logs_subscribed_ = false;

@@ -287,7 +287,10 @@ void Listener::cmd_sendmsg(const protocol::CommandPacket& packet, std::string_vi
     return;
   }
   core::Event message(EventType::kCommand);
-  message.add_header("Command", packet.raw);
+  // FreeSWITCH cuts the uuid at its line end in place, which also shortens the Command
+  // header to the first line; without a uuid on the line the header keeps the whole block.
+  bool uuid_on_line = !skip_spaces(text).empty();
+  message.add_header("Command", uuid_on_line ? packet.command : packet.raw);
   for (const auto& h : packet.headers) message.add_header(h.name, h.value);
   if (!packet.body.empty()) message.set_body(packet.body);
   auto result = context_.sessions->queue_message(target, std::move(message));

@@ -1,6 +1,7 @@
 // Subscription and session-state commands: filter, event, nixevent, noevents, myevents,
 // divert_events, log, nolog, linger, nolinger (protocol.md 5.3-5.8, 5.13-5.18).
 #include <fmt/format.h>
+#include <asio/post.hpp>
 
 #include <cstdlib>
 
@@ -230,9 +231,22 @@ void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_v
   std::string attach;
   if (!has_session && !words.empty()) {
     std::string_view uuid = words[0];
-    bool live = context_.sessions && context_.sessions->is_live(uuid);
-    if (live) {
+    std::shared_ptr<void> hold;
+    if (context_.sessions) {
+      std::weak_ptr<Listener> weak = shared_from_this();
+      hold = context_.sessions->attach(uuid, [weak] {
+        if (auto self = weak.lock()) {
+          asio::post(self->strand_, [self] { self->on_session_hangup(); });
+        }
+      });
+    }
+    if (hold) {
       attach = std::string(uuid);
+      session_hold_ = std::move(hold);
+      core::Event probe(core::EventType::kChannelData);
+      if (context_.runtime.channel_event_data && context_.runtime.channel_event_data(uuid, probe)) {
+        if (const std::string* name = probe.header("Channel-Name")) session_channel_name_ = *name;
+      }
     } else if (words.size() > 1) {
       reply("-ERR invalid uuid");
       return;
@@ -332,6 +346,25 @@ void Listener::cmd_linger(std::string_view text) {
     reply("+OK will linger");
   }
   lingering_ = true;
+}
+
+void Listener::on_session_hangup() {
+  if (closing_) return;
+  std::string uuid;
+  {
+    std::lock_guard lock(mutex_);
+    uuid = session_uuid_;
+  }
+  if (!lingering_) {
+    finish(protocol::kGoodbyeText);
+    return;
+  }
+  send(protocol::linger_notice(uuid, session_channel_name_, linger_seconds_));
+  if (linger_seconds_ > 0) {
+    // FreeSWITCH ends the connection once the time is strictly past the deadline (seconds).
+    linger_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(linger_seconds_ + 1);
+    rearm_watchdog();
+  }
 }
 
 void Listener::cmd_nolinger() {

@@ -157,6 +157,11 @@ core::QueueResult SwitchCore::queue_event(std::string_view uuid, core::Event eve
                                           : core::QueueResult::kQueueFull;
 }
 
+std::shared_ptr<void> SwitchCore::attach(std::string_view uuid, std::function<void()> on_hangup) {
+  SessionPtr s = locate(uuid);
+  return s ? s->attach(std::move(on_hangup)) : nullptr;
+}
+
 void SwitchCore::attach_to_runtime() {
   runtime_.session_control = this;
   runtime_.channel_event_data = [this](std::string_view uuid, core::Event& event) {

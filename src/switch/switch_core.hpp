@@ -72,6 +72,7 @@ class SwitchCore final : public core::SessionControl {
   bool is_live(std::string_view uuid) const override;
   core::QueueResult queue_message(std::string_view uuid, core::Event message) override;
   core::QueueResult queue_event(std::string_view uuid, core::Event event) override;
+  std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup) override;
 
   // Installs the Runtime hooks (session_control, channel_event_data, hangup_all,
   // channel_rows).

@@ -66,6 +66,9 @@ void uuid_transfer(SwitchCore& core, std::string_view arg, std::string& out) {
     if (SessionPtr partner = core.locate(target->partner_uuid())) {
       // Both legs leave the bridge on purpose, so neither may hang the other up: the partner
       // forgets the bridge only right before it moves to CS_ROUTING, and this channel after.
+      // This channel is marked as being redirected first, so the bridge it runs does not
+      // carry on with its dialplan when the partner leaves (FreeSWITCH's redirect flag).
+      target->transferring = true;
       partner->set_bridge_peer(nullptr);
       partner->transfer(dest, dialplan, context);
       target->set_bridge_peer(nullptr);

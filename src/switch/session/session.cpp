@@ -112,13 +112,33 @@ void Session::hangup(int cause) {
   core::Event event = create_event(core::EventType::kChannelHangup);
   add_event_data(event, true, ChannelState::kHangup, cause);
   fire_event(std::move(event));
+  std::vector<std::function<void()>> callbacks;
   {
     std::lock_guard lock(mutex_);
     hangup_cause_.store(cause, std::memory_order_release);
     state_.store(ChannelState::kHangup, std::memory_order_release);
+    callbacks.swap(hangup_callbacks_);
   }
   signal();
   notify_watchers();
+  for (auto& callback : callbacks) callback();
+}
+
+std::shared_ptr<void> Session::attach(std::function<void()> on_hangup) {
+  bool already_down = false;
+  {
+    std::lock_guard lock(mutex_);
+    already_down = state_.load() >= ChannelState::kHangup;
+    if (!already_down && on_hangup) hangup_callbacks_.push_back(on_hangup);
+    holders_.fetch_add(1);
+  }
+  if (already_down && on_hangup) on_hangup();
+  // The handle owns a reference: the session object outlives its holders.
+  auto self = shared_from_this();
+  return std::shared_ptr<void>(static_cast<void*>(self.get()), [self](void*) {
+    self->holders_.fetch_sub(1);
+    self->signal();
+  });
 }
 
 // --- ring / early / answer -------------------------------------------------------------

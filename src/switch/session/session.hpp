@@ -257,11 +257,17 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<std::shared_ptr<FrameConsumer>> consumers_;
 
  public:
+  // A controlling listener: keeps the session from being destroyed until the returned handle
+  // is dropped; `on_hangup` runs once after CHANNEL_HANGUP (immediately if already hung up).
+  std::shared_ptr<void> attach(std::function<void()> on_hangup);
+
   // Woken when this leg progresses or hangs up (an originate waiting for it).
   void add_watcher(std::weak_ptr<Waiter> watcher);
 
  private:
   std::vector<std::weak_ptr<Waiter>> watchers_;
+  std::atomic<int> holders_{0};
+  std::vector<std::function<void()>> hangup_callbacks_;
 };
 
 }  // namespace es::sw

@@ -95,6 +95,12 @@ asio::awaitable<void> Session::run() {
     co_await wait_until(-1);
     core_.running_sessions.fetch_add(1);
   }
+  // A controlling listener keeps the session until it lets go (linger, the outbound socket).
+  while (holders_.load() > 0) {
+    core_.running_sessions.fetch_sub(1);
+    co_await wait_until(-1);
+    core_.running_sessions.fetch_add(1);
+  }
   // Destruction: CHANNEL_DESTROY still shows the reporting state, then the last CHANNEL_STATE.
   fire(EventType::kChannelDestroy);
   running_state_.store(ChannelState::kDestroy, std::memory_order_release);
