@@ -7,13 +7,37 @@ namespace es::core {
 EventBus::SubscriptionId EventBus::subscribe(std::weak_ptr<EventSubscriber> subscriber) {
   std::lock_guard lock(mutex_);
   const SubscriptionId id = next_id_++;
-  entries_.push_back(Entry{id, std::move(subscriber)});
+  Interest all;
+  all.set();
+  entries_.push_back(Entry{id, std::move(subscriber), all});
+  recompute_wanted_locked();
   return id;
 }
 
 void EventBus::unsubscribe(SubscriptionId id) {
   std::lock_guard lock(mutex_);
   std::erase_if(entries_, [id](const Entry& entry) { return entry.id == id; });
+  recompute_wanted_locked();
+}
+
+void EventBus::set_interest(SubscriptionId id, const Interest& interest) {
+  std::lock_guard lock(mutex_);
+  for (auto& entry : entries_) {
+    if (entry.id == id) entry.interest = interest;
+  }
+  recompute_wanted_locked();
+}
+
+void EventBus::recompute_wanted_locked() {
+  Interest any;
+  for (const auto& entry : entries_) any |= entry.interest;
+  for (std::size_t word = 0; word < wanted_.size(); ++word) {
+    std::uint64_t bits = 0;
+    for (std::size_t b = 0; b < 64 && word * 64 + b < any.size(); ++b) {
+      if (any.test(word * 64 + b)) bits |= std::uint64_t{1} << b;
+    }
+    wanted_[word].store(bits, std::memory_order_relaxed);
+  }
 }
 
 FiredEventPtr EventBus::fire(Event event) {
@@ -31,6 +55,7 @@ FiredEventPtr EventBus::fire(Event event) {
     }
     if (saw_dead) {
       std::erase_if(entries_, [](const Entry& entry) { return entry.subscriber.expired(); });
+      recompute_wanted_locked();
     }
     fired_.fetch_add(1, std::memory_order_relaxed);
   }

@@ -3,7 +3,9 @@
 // must only filter and enqueue, never block.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,8 +26,19 @@ class EventBus {
  public:
   using SubscriptionId = std::uint64_t;
 
-  // The bus keeps a weak reference: a destroyed subscriber is skipped and pruned.
+  using Interest = std::bitset<kEventTypeCount>;
+
+  // The bus keeps a weak reference: a destroyed subscriber is skipped and pruned. A new
+  // subscriber is interested in every type until it says otherwise.
   SubscriptionId subscribe(std::weak_ptr<EventSubscriber> subscriber);
+  // The types a subscriber may accept (a superset is fine: it still filters on_event).
+  void set_interest(SubscriptionId id, const Interest& interest);
+  // Whether any subscriber may accept events of `type`. Producers of costly events (the
+  // switch's channel events) skip building those nobody would receive; lock-free.
+  bool wants(EventType type) const {
+    auto bit = static_cast<std::size_t>(type);
+    return (wanted_[bit / 64].load(std::memory_order_relaxed) >> (bit % 64)) & 1u;
+  }
   void unsubscribe(SubscriptionId id);
 
   // Moves the event into a shared FiredEvent (Event-Subclass moved first, as FreeSWITCH's
@@ -39,13 +52,16 @@ class EventBus {
   struct Entry {
     SubscriptionId id;
     std::weak_ptr<EventSubscriber> subscriber;
+    Interest interest;
   };
+  void recompute_wanted_locked();
   // Guards entries_ and serializes delivery so every subscriber sees one order.
   // Subscribers must not (un)subscribe from inside on_event.
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;
   SubscriptionId next_id_ = 1;
   std::atomic<std::uint64_t> fired_{0};
+  std::array<std::atomic<std::uint64_t>, (kEventTypeCount + 63) / 64> wanted_{};
 };
 
 }  // namespace es::core

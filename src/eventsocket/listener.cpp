@@ -286,6 +286,20 @@ void Listener::subscribe_events() {
   if (bus_subscription_ == 0) {
     bus_subscription_ = context_.runtime.bus().subscribe(weak_from_this());
   }
+  // Tell the bus which types this listener may take, so nobody builds events no one reads.
+  core::EventBus::Interest interest;
+  {
+    std::lock_guard lock(mutex_);
+    if (events_on_) {
+      if (all_events_) {
+        interest.set();
+      } else {
+        interest = event_types_;
+        if (!subclasses_.empty()) interest.set(static_cast<std::size_t>(core::EventType::kCustom));
+      }
+    }
+  }
+  context_.runtime.bus().set_interest(bus_subscription_, interest);
 }
 
 bool Listener::accepts_locked(const core::Event& event) const {

@@ -212,6 +212,7 @@ void Listener::cmd_noevents() {
       subclasses_.clear();
     }
   }
+  if (bus_subscription_) subscribe_events();
   reply(was_on ? "+OK no longer listening for events" : "-ERR not listening for events");
 }
 

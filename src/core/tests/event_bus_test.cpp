@@ -166,5 +166,25 @@ TEST(EventBus, ConcurrentFiringGivesEverySubscriberTheSameOrder) {
   }
 }
 
+TEST(EventBusInterest, WantsFollowsTheSubscribersInterest) {
+  EventBus bus;
+  EXPECT_FALSE(bus.wants(EventType::kChannelState));  // nobody listens
+  auto a = std::make_shared<RecordingSubscriber>();
+  auto id = bus.subscribe(a);
+  EXPECT_TRUE(bus.wants(EventType::kChannelState));  // a new subscriber takes everything
+  EventBus::Interest only_heartbeat;
+  only_heartbeat.set(static_cast<std::size_t>(EventType::kHeartbeat));
+  bus.set_interest(id, only_heartbeat);
+  EXPECT_TRUE(bus.wants(EventType::kHeartbeat));
+  EXPECT_FALSE(bus.wants(EventType::kChannelState));
+  auto b = std::make_shared<RecordingSubscriber>();
+  auto id_b = bus.subscribe(b);
+  EXPECT_TRUE(bus.wants(EventType::kChannelState));
+  bus.unsubscribe(id_b);
+  EXPECT_FALSE(bus.wants(EventType::kChannelState));
+  bus.set_interest(id, {});
+  EXPECT_FALSE(bus.wants(EventType::kHeartbeat));
+}
+
 }  // namespace
 }  // namespace es::core

@@ -87,6 +87,7 @@ void Session::set_call_state(CallState target) {
     if (previous == target || previous == CallState::kHangup) return;
     call_state_ = target;
   }
+  if (!wanted(core::EventType::kChannelCallstate)) return;
   core::Event event = create_event(core::EventType::kChannelCallstate);
   event.add_header("Original-Channel-Call-State", call_state_name(previous));
   event.add_header("Channel-Call-State-Number", std::to_string(number(target)));
@@ -109,9 +110,11 @@ void Session::hangup(int cause) {
   }
   // The event is built and fired before the hangup is visible, as FreeSWITCH's requesting
   // thread fires it before the session thread can notice.
-  core::Event event = create_event(core::EventType::kChannelHangup);
-  add_event_data(event, true, ChannelState::kHangup, cause);
-  fire_event(std::move(event));
+  if (wanted(core::EventType::kChannelHangup)) {
+    core::Event event = create_event(core::EventType::kChannelHangup);
+    add_event_data(event, true, ChannelState::kHangup, cause);
+    fire_event(std::move(event));
+  }
   std::vector<std::function<void()>> callbacks;
   {
     std::lock_guard lock(mutex_);
@@ -435,7 +438,10 @@ void Session::flush_commands() {
 // --- DTMF ----------------------------------------------------------------------------------
 
 void Session::receive_dtmf(const Dtmf& dtmf) {
-  if (SessionPtr peer = bridge_peer()) {
+  if (SessionPtr peer = bridge_peer(); peer && !wanted(core::EventType::kDtmf)) {
+    peer->send_dtmf(dtmf);
+    return;
+  } else if (peer) {
     core::Event event = create_event(core::EventType::kDtmf);
     add_event_data(event, false);
     event.add_header("DTMF-Digit", std::string(1, dtmf.digit));
@@ -465,6 +471,7 @@ std::optional<Dtmf> Session::dequeue_dtmf() {
     dtmf = dtmf_.front();
     dtmf_.pop_front();
   }
+  if (!wanted(core::EventType::kDtmf)) return dtmf;
   core::Event event = create_event(core::EventType::kDtmf);
   add_event_data(event, false);
   event.add_header("DTMF-Digit", std::string(1, dtmf.digit));

@@ -117,6 +117,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // create_event + add_event_data + fire.
   void fire(core::EventType type);
   void fire_event(core::Event event);
+  // Whether anybody may receive events of `type` (nothing is built for nobody).
+  bool wanted(core::EventType type) const;
   // Events carry extended data for these types (events.md 6.3).
   static bool extended_by_default(core::EventType type);
 

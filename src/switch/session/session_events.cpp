@@ -116,7 +116,12 @@ void Session::add_event_data(core::Event& event, bool extended, ChannelState sta
   }
 }
 
+bool Session::wanted(EventType type) const {
+  return core_.runtime().bus().wants(type);
+}
+
 void Session::fire(EventType type) {
+  if (!wanted(type)) return;
   core::Event event = create_event(type);
   add_event_data(event);
   fire_event(std::move(event));
@@ -127,6 +132,7 @@ void Session::fire_event(core::Event event) {
 }
 
 void Session::fire_state_event() {
+  if (!wanted(EventType::kChannelState)) return;
   core::Event event = create_event(EventType::kChannelState);
   add_event_data(event);
   fire_event(std::move(event));

@@ -132,6 +132,10 @@ asio::awaitable<void> Session::run_state(ChannelState state) {
       on_hangup_state();
       break;
     case ChannelState::kReporting: {
+      if (!wanted(EventType::kChannelHangupComplete)) {
+        state_.store(ChannelState::kDestroy, std::memory_order_release);
+        break;
+      }
       core::Event event = create_event(EventType::kChannelHangupComplete);
       event.add_header("Hangup-Cause", cause_name(hangup_cause()));
       add_event_data(event);
@@ -246,18 +250,24 @@ Session::ExecutionRecord Session::begin_execution(const std::string& app_name,
   set_variable("current_application_data", record.expanded);
   set_variable("current_application_response", "");
 
-  core::Event started = create_event(EventType::kChannelExecute);
-  add_event_data(started);
-  started.add_header("Application", app_name);
-  started.add_header("Application-Data", record.expanded);
-  started.add_header("Application-UUID", record.app_uuid);
-  started.add_header("Application-UUID-Name", record.app_uuid_name);
-  fire_event(std::move(started));
+  if (wanted(EventType::kChannelExecute)) {
+    core::Event started = create_event(EventType::kChannelExecute);
+    add_event_data(started);
+    started.add_header("Application", app_name);
+    started.add_header("Application-Data", record.expanded);
+    started.add_header("Application-UUID", record.app_uuid);
+    started.add_header("Application-UUID-Name", record.app_uuid_name);
+    fire_event(std::move(started));
+  }
   break_requested = false;
   return record;
 }
 
 void Session::end_execution(const ExecutionRecord& record) {
+  if (!wanted(EventType::kChannelExecuteComplete)) {
+    if (record.scoped) pop_scope();
+    return;
+  }
   core::Event done = create_event(EventType::kChannelExecuteComplete);
   add_event_data(done);
   auto response = variable("current_application_response");
@@ -375,7 +385,7 @@ asio::awaitable<void> Session::execute_command(core::Event command) {
   // unicast and nomedia change no audio path here (no RTP); they are accepted as commands.
 
   if (lock) event_lock = was_locked;
-  if (!call_command.empty()) {
+  if (!call_command.empty() && wanted(EventType::kPrivateCommand)) {
     core::Event done = std::move(command);
     done.set_type(EventType::kPrivateCommand);
     core_.runtime().events().prepare(done);
