@@ -93,7 +93,9 @@ bool media_up(const Session& s) {
 // uuid_bridge leg): park or transfer when its variables say so, else hang it up with the
 // other leg's cause (FreeSWITCH's audio_bridge_on_exchange_media).
 void after_bridge_in_exchange_media(Session& leg, const Session& other, BridgeKind kind) {
-  if (!leg.up() || leg.state() != ChannelState::kExchangeMedia || leg.bridge_peer()) return;
+  if (!leg.up() || leg.state() != ChannelState::kExchangeMedia || leg.bridge_peer() ||
+      leg.transferring.load())
+    return;
   if (leg.variable_true("park_after_bridge")) {
     leg.set_state(ChannelState::kPark);
     return;

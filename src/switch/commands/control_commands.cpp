@@ -69,6 +69,7 @@ void uuid_transfer(SwitchCore& core, std::string_view arg, std::string& out) {
       // This channel is marked as being redirected first, so the bridge it runs does not
       // carry on with its dialplan when the partner leaves (FreeSWITCH's redirect flag).
       target->transferring = true;
+      partner->transferring = true;
       partner->set_bridge_peer(nullptr);
       partner->transfer(dest, dialplan, context);
       target->set_bridge_peer(nullptr);
