@@ -37,6 +37,12 @@ if [[ -z "$build_dir" ]]; then
     fi
   done
 fi
+if [[ -z "$build_dir" ]]; then
+  # Nothing built yet: a Release build with the benchmarks, beside the test build.
+  build_dir=$repo/build-bench
+  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DES_BUILD_BENCH=ON >&2
+  cmake --build "$build_dir" --target es_load baseline_fanout eventswitch -j"$(nproc)" >&2
+fi
 load=$build_dir/bench/es_load
 baseline=$build_dir/bench/baseline_fanout
 daemon=${ES_DAEMON:-$build_dir/src/apps/eventswitch}

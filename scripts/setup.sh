@@ -29,6 +29,9 @@ fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 if [[ ! -f $BUILD_DIR/build.ninja ]]; then
-  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >&2
+  # Benchmarks are built on demand (bench/run.sh, or ES_BUILD_BENCH=ON): ./test and ./run do
+  # not need them, and CI's time is better spent on the suites.
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DES_BUILD_BENCH="${ES_BUILD_BENCH:-OFF}" >&2
 fi
 cmake --build "$BUILD_DIR" -j"$(nproc)" >&2
