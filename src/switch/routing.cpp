@@ -12,49 +12,51 @@
 #include "switch/switch_core.hpp"
 
 namespace es::sw {
-namespace {
+std::string SessionRouting::profile_field(std::string_view name) const {
+  if (target_) {
+    if (core::header_name_equals(name, "destination_number")) return target_->destination;
+    if (core::header_name_equals(name, "dialplan")) return target_->dialplan;
+    if (core::header_name_equals(name, "context")) return target_->context;
+  }
+  auto value = session_.profile().field(name);
+  return value ? *value : std::string();
+}
 
-// The dialplans' view of a session.
-class SessionRouting final : public RoutingChannel {
- public:
-  explicit SessionRouting(Session& session) : session_(session) {}
+std::string SessionRouting::expand(std::string_view text) {
+  return session_.expand(text);
+}
 
-  std::string profile_field(std::string_view name) const override {
-    auto value = session_.profile().field(name);
-    return value ? *value : std::string();
-  }
-  std::string expand(std::string_view text) override { return session_.expand(text); }
-  std::optional<std::string> variable(std::string_view name) const override {
-    return session_.variable(name);
-  }
-  void set_variable(std::string_view name, std::string_view value) override {
-    session_.set_variable(name, value);
-  }
-  void unset_variables_with_prefix(std::string_view prefix) override {
-    for (const auto& [name, value] : session_.variables()) {
-      if (name.size() >= prefix.size() &&
-          core::header_name_equals(std::string_view(name).substr(0, prefix.size()), prefix))
-        session_.set_variable(name, "");
-    }
-  }
-  std::int64_t now_epoch_us() const override {
-    return session_.core().runtime().clock().now_epoch_us();
-  }
-  bool execute_inline(std::string_view application, std::string_view data) override {
-    auto def = session_.core().applications().find(application);
-    if (!def || !def->flags.routing || !def->sync) return false;
-    return session_.execute_application_now(application, data);
-  }
-  void log(int level, std::string_view text) override {
-    session_.core().runtime().log().log(level, __FILE__, "dialplan_hunt", __LINE__, text,
-                                        session_.uuid());
-  }
+std::optional<std::string> SessionRouting::variable(std::string_view name) const {
+  return session_.variable(name);
+}
 
- private:
-  Session& session_;
-};
+void SessionRouting::set_variable(std::string_view name, std::string_view value) {
+  session_.set_variable(name, value);
+}
 
-}  // namespace
+void SessionRouting::unset_variables_with_prefix(std::string_view prefix) {
+  for (const auto& [name, value] : session_.variables()) {
+    if (name.size() >= prefix.size() &&
+        core::header_name_equals(std::string_view(name).substr(0, prefix.size()), prefix))
+      session_.set_variable(name, "");
+  }
+}
+
+std::int64_t SessionRouting::now_epoch_us() const {
+  return session_.core().runtime().clock().now_epoch_us();
+}
+
+bool SessionRouting::execute_inline(std::string_view application, std::string_view data) {
+  auto def = session_.core().applications().find(application);
+  if (!def || !def->flags.routing || !def->sync) return false;
+  return session_.execute_application_now(application, data);
+}
+
+void SessionRouting::log(int level, std::string_view text) {
+  session_.core().runtime().log().log(level, __FILE__,
+                                      target_ ? "execute_extension" : "dialplan_hunt", __LINE__,
+                                      text, session_.uuid());
+}
 
 RoutingOutcome hunt_dialplans(Session& session) {
   RoutingOutcome outcome;

@@ -11,6 +11,7 @@
 #include "switch/dialplan/inline_dialplan.hpp"
 #include "switch/dialplan/routing_channel.hpp"
 #include "switch/dialplan/xml_dialplan.hpp"
+#include "switch/routing.hpp"
 #include "switch/session/session.hpp"
 #include "switch/switch_core.hpp"
 
@@ -28,56 +29,9 @@ std::map<std::string, int>& depths() {
 
 // The hunt sees a copy of the caller profile with the new destination, dialplan and context
 // (the "hunt caller profile"); everything else is the session's.
-class HuntRouting final : public RoutingChannel {
- public:
-  HuntRouting(Session& session, std::string exten, std::string dialplan, std::string context)
-      : session_(session),
-        exten_(std::move(exten)),
-        dialplan_(std::move(dialplan)),
-        context_(std::move(context)) {}
-
-  std::string profile_field(std::string_view name) const override {
-    if (core::header_name_equals(name, "destination_number")) return exten_;
-    if (core::header_name_equals(name, "dialplan")) return dialplan_;
-    if (core::header_name_equals(name, "context")) return context_;
-    auto value = session_.profile().field(name);
-    return value ? *value : std::string();
-  }
-  std::string expand(std::string_view text) override { return session_.expand(text); }
-  std::optional<std::string> variable(std::string_view name) const override {
-    return session_.variable(name);
-  }
-  void set_variable(std::string_view name, std::string_view value) override {
-    session_.set_variable(name, value);
-  }
-  void unset_variables_with_prefix(std::string_view prefix) override {
-    for (const auto& [name, value] : session_.variables()) {
-      if (name.size() >= prefix.size() &&
-          core::header_name_equals(std::string_view(name).substr(0, prefix.size()), prefix))
-        session_.set_variable(name, "");
-    }
-  }
-  std::int64_t now_epoch_us() const override {
-    return session_.core().runtime().clock().now_epoch_us();
-  }
-  bool execute_inline(std::string_view application, std::string_view data) override {
-    auto def = session_.core().applications().find(application);
-    if (!def || !def->flags.routing || !def->sync) return false;
-    return session_.execute_application_now(application, data);
-  }
-  void log(int level, std::string_view text) override {
-    session_.core().runtime().log().log(level, __FILE__, "execute_extension", __LINE__, text,
-                                        session_.uuid());
-  }
-
- private:
-  Session& session_;
-  std::string exten_, dialplan_, context_;
-};
-
 std::optional<Extension> hunt(Session& session, const std::string& exten,
                               const std::string& dialplan, const std::string& context) {
-  HuntRouting routing(session, exten, dialplan, context);
+  SessionRouting routing(session, SessionRouting::HuntTarget{exten, dialplan, context});
   for (const auto& item : core::commands::separate_string(dialplan, ',', 25)) {
     std::size_t colon = item.find(':');
     std::string name = item.substr(0, colon);

@@ -21,21 +21,6 @@ using core::ApiStatus;
 using core::commands::equals_nocase;
 using core::commands::separate_string;
 
-void add(SwitchCore& core, std::string name, std::string syntax, std::string description,
-         std::function<void(SwitchCore&, std::string_view, std::string&)> fn) {
-  core::ApiCommand command;
-  command.name = std::move(name);
-  command.syntax = std::move(syntax);
-  command.description = std::move(description);
-  command.module = "mod_commands";
-  command.function = [&core, fn = std::move(fn)](std::string_view arg, std::string& out,
-                                                 const core::ApiContext&) {
-    fn(core, arg, out);
-    return ApiStatus::kSuccess;
-  };
-  core.runtime().api().add(std::move(command));
-}
-
 constexpr std::string_view kTransferSyntax =
     "<uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]";
 
@@ -407,24 +392,32 @@ void hupall(SwitchCore& core, std::string_view arg, std::string& out) {
 }  // namespace
 
 void register_control_commands(SwitchCore& core) {
-  add(core, "uuid_transfer", std::string(kTransferSyntax), "Transfer a session", uuid_transfer);
-  add(core, "uuid_break", "<uuid> [all]", "Break out of media sent to channel", uuid_break);
-  add(core, "break", "<uuid> [all]", "uuid_break", uuid_break);
-  add(core, "uuid_broadcast", "<uuid> <path> [aleg|bleg|holdb|both]",
-      "Execute dialplan application", uuid_broadcast);
-  add(core, "uuid_setvar_multi", std::string(kSetvarMultiSyntax), "Set multiple variables",
-      uuid_setvar_multi);
-  add(core, "uuid_dump", "<uuid> [format]", "Dump session vars", uuid_dump);
-  add(core, "uuid_flush_dtmf", "<uuid>", "Flush dtmf on a given uuid", uuid_flush_dtmf);
-  add(core, "uuid_hold", "[off|toggle] <uuid> [<display>]", "Place call on hold", uuid_hold);
-  add(core, "uuid_outgoing_answer", "<uuid>", "Answer outgoing channel", uuid_outgoing_answer);
-  add(core, "uuid_ring_ready", "<uuid> [queued]", "Sending ringing to a channel", uuid_ring_ready);
-  add(core, "uuid_phone_event", "<uuid>", "Send an event to the phone", uuid_phone_event);
-  add(core, "uuid_media", "[off] <uuid>", "Reinvite FS in or out of media path", uuid_media);
-  add(core, "uuid_early_ok", "<uuid>", "stop ignoring early media", uuid_early_ok);
-  add(core, "uuid_session_heartbeat", std::string(kHeartbeatSyntax), "uuid_session_heartbeat",
-      uuid_session_heartbeat);
-  add(core, "hupall", "<cause> [<var> <value>] [<var2> <value2>]", "hupall", hupall);
+  add_switch_command(core, "uuid_transfer", std::string(kTransferSyntax), "Transfer a session",
+                     uuid_transfer);
+  add_switch_command(core, "uuid_break", "<uuid> [all]", "Break out of media sent to channel",
+                     uuid_break);
+  add_switch_command(core, "break", "<uuid> [all]", "uuid_break", uuid_break);
+  add_switch_command(core, "uuid_broadcast", "<uuid> <path> [aleg|bleg|holdb|both]",
+                     "Execute dialplan application", uuid_broadcast);
+  add_switch_command(core, "uuid_setvar_multi", std::string(kSetvarMultiSyntax),
+                     "Set multiple variables", uuid_setvar_multi);
+  add_switch_command(core, "uuid_dump", "<uuid> [format]", "Dump session vars", uuid_dump);
+  add_switch_command(core, "uuid_flush_dtmf", "<uuid>", "Flush dtmf on a given uuid",
+                     uuid_flush_dtmf);
+  add_switch_command(core, "uuid_hold", "[off|toggle] <uuid> [<display>]", "Place call on hold",
+                     uuid_hold);
+  add_switch_command(core, "uuid_outgoing_answer", "<uuid>", "Answer outgoing channel",
+                     uuid_outgoing_answer);
+  add_switch_command(core, "uuid_ring_ready", "<uuid> [queued]", "Sending ringing to a channel",
+                     uuid_ring_ready);
+  add_switch_command(core, "uuid_phone_event", "<uuid>", "Send an event to the phone",
+                     uuid_phone_event);
+  add_switch_command(core, "uuid_media", "[off] <uuid>", "Reinvite FS in or out of media path",
+                     uuid_media);
+  add_switch_command(core, "uuid_early_ok", "<uuid>", "stop ignoring early media", uuid_early_ok);
+  add_switch_command(core, "uuid_session_heartbeat", std::string(kHeartbeatSyntax),
+                     "uuid_session_heartbeat", uuid_session_heartbeat);
+  add_switch_command(core, "hupall", "<cause> [<var> <value>] [<var2> <value2>]", "hupall", hupall);
 }
 
 }  // namespace es::sw

@@ -20,21 +20,6 @@ using core::commands::c_atol;
 using core::commands::equals_nocase;
 using core::commands::separate_string;
 
-void add(SwitchCore& core, std::string name, std::string syntax, std::string description,
-         std::function<void(SwitchCore&, std::string_view, std::string&)> fn) {
-  core::ApiCommand command;
-  command.name = std::move(name);
-  command.syntax = std::move(syntax);
-  command.description = std::move(description);
-  command.module = "mod_commands";
-  command.function = [&core, fn = std::move(fn)](std::string_view arg, std::string& out,
-                                                 const core::ApiContext&) {
-    fn(core, arg, out);
-    return ApiStatus::kSuccess;
-  };
-  core.runtime().api().add(std::move(command));
-}
-
 std::int64_t now_s(SwitchCore& core) {
   return core.runtime().clock().now_epoch_us() / 1000000;
 }
@@ -184,15 +169,17 @@ void sched_broadcast(SwitchCore& core, std::string_view arg, std::string& out) {
 }  // namespace
 
 void register_sched_commands(SwitchCore& core) {
-  add(core, "sched_api", std::string(kSchedSyntax), "Schedule an api command", sched_api);
-  add(core, "unsched_api", "<task_id>", "Unschedule an api command", unsched_api);
-  add(core, "sched_del", "<task_id>|<group_id>", "Delete a scheduled task", sched_del);
-  add(core, "sched_hangup", "[+]<time> <uuid> [<cause>]", "Schedule a running call to hangup",
-      sched_hangup);
-  add(core, "sched_transfer", std::string(kSchedTransferSyntax),
-      "Schedule a transfer for a running call", sched_transfer);
-  add(core, "sched_broadcast", std::string(kSchedBroadcastSyntax),
-      "Schedule a broadcast event to a running call", sched_broadcast);
+  add_switch_command(core, "sched_api", std::string(kSchedSyntax), "Schedule an api command",
+                     sched_api);
+  add_switch_command(core, "unsched_api", "<task_id>", "Unschedule an api command", unsched_api);
+  add_switch_command(core, "sched_del", "<task_id>|<group_id>", "Delete a scheduled task",
+                     sched_del);
+  add_switch_command(core, "sched_hangup", "[+]<time> <uuid> [<cause>]",
+                     "Schedule a running call to hangup", sched_hangup);
+  add_switch_command(core, "sched_transfer", std::string(kSchedTransferSyntax),
+                     "Schedule a transfer for a running call", sched_transfer);
+  add_switch_command(core, "sched_broadcast", std::string(kSchedBroadcastSyntax),
+                     "Schedule a broadcast event to a running call", sched_broadcast);
 }
 
 }  // namespace es::sw

@@ -2,9 +2,19 @@
 // registry by the switch.
 #pragma once
 
+#include <functional>
+#include <string>
+#include <string_view>
+
 namespace es::sw {
 
 class SwitchCore;
+
+// Registers a mod_commands API command whose function writes its whole reply to `out`
+// (these commands report errors in the text, as FreeSWITCH's, never by status).
+void add_switch_command(SwitchCore& core, std::string name, std::string syntax,
+                        std::string description,
+                        std::function<void(SwitchCore&, std::string_view, std::string&)> fn);
 
 void register_switch_commands(SwitchCore& core);
 void register_originate_command(SwitchCore& core);

@@ -13,21 +13,6 @@ namespace {
 using core::ApiStatus;
 using core::commands::separate_string;
 
-void add(SwitchCore& core, std::string name, std::string syntax, std::string description,
-         std::function<void(SwitchCore&, std::string_view, std::string&)> fn) {
-  core::ApiCommand command;
-  command.name = std::move(name);
-  command.syntax = std::move(syntax);
-  command.description = std::move(description);
-  command.module = "mod_commands";
-  command.function = [&core, fn = std::move(fn)](std::string_view arg, std::string& out,
-                                                 const core::ApiContext&) {
-    fn(core, arg, out);
-    return ApiStatus::kSuccess;
-  };
-  core.runtime().api().add(std::move(command));
-}
-
 void uuid_kill(SwitchCore& core, std::string_view arg, std::string& out) {
   auto words = separate_string(arg, ' ', 2);
   if (words.empty()) {
@@ -152,14 +137,17 @@ void uuid_recv_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
 }  // namespace
 
 void register_uuid_commands(SwitchCore& core) {
-  add(core, "uuid_kill", "<uuid> [cause]", "Kill channel", uuid_kill);
-  add(core, "uuid_getvar", "<uuid> <var>", "Get a variable from a channel", uuid_getvar);
-  add(core, "uuid_setvar", "<uuid> <var> [value]", "Set a variable", uuid_setvar);
-  add(core, "uuid_answer", "<uuid>", "answer", uuid_answer);
-  add(core, "uuid_pre_answer", "<uuid>", "pre_answer", uuid_pre_answer);
-  add(core, "uuid_park", "<uuid>", "Park channel", uuid_park);
-  add(core, "uuid_send_dtmf", "<uuid> <dtmf_data>", "Send dtmf digits", uuid_send_dtmf);
-  add(core, "uuid_recv_dtmf", "<uuid> <dtmf_data>", "Receive dtmf digits", uuid_recv_dtmf);
+  add_switch_command(core, "uuid_kill", "<uuid> [cause]", "Kill channel", uuid_kill);
+  add_switch_command(core, "uuid_getvar", "<uuid> <var>", "Get a variable from a channel",
+                     uuid_getvar);
+  add_switch_command(core, "uuid_setvar", "<uuid> <var> [value]", "Set a variable", uuid_setvar);
+  add_switch_command(core, "uuid_answer", "<uuid>", "answer", uuid_answer);
+  add_switch_command(core, "uuid_pre_answer", "<uuid>", "pre_answer", uuid_pre_answer);
+  add_switch_command(core, "uuid_park", "<uuid>", "Park channel", uuid_park);
+  add_switch_command(core, "uuid_send_dtmf", "<uuid> <dtmf_data>", "Send dtmf digits",
+                     uuid_send_dtmf);
+  add_switch_command(core, "uuid_recv_dtmf", "<uuid> <dtmf_data>", "Receive dtmf digits",
+                     uuid_recv_dtmf);
 }
 
 }  // namespace es::sw
