@@ -13,33 +13,38 @@ namespace {
 using core::ApiStatus;
 using core::commands::separate_string;
 
-void uuid_kill(SwitchCore& core, std::string_view arg, std::string& out) {
-  auto words = separate_string(arg, ' ', 2);
-  if (words.empty()) {
-    out += "-USAGE: <uuid> [cause]\n";
-    return;
+// Splits `arg` into at most `max_words` words and finds the live session the first names;
+// on failure writes the usage (fewer than `min_words`) or `not_found` reply and returns null.
+SessionPtr target_session(SwitchCore& core, std::string_view arg, std::size_t max_words,
+                          std::size_t min_words, std::string_view usage, std::string_view not_found,
+                          std::vector<std::string>& words, std::string& out) {
+  words = separate_string(arg, ' ', max_words);
+  if (words.size() < min_words) {
+    out += usage;
+    return nullptr;
   }
   SessionPtr s = core.locate(words[0]);
-  if (!s) {
-    out += "-ERR No such channel!\n";
-    return;
-  }
+  if (!s) out += not_found;
+  return s;
+}
+
+void uuid_kill(SwitchCore& core, std::string_view arg, std::string& out) {
+  std::vector<std::string> words;
+  SessionPtr s = target_session(core, arg, 2, 1, "-USAGE: <uuid> [cause]
+", "-ERR No such channel!
+", words, out);
+  if (!s) return;
   int cause = words.size() > 1 ? cause_from_string(words[1]) : cause::kNormalClearing;
   s->hangup(cause);
   out += "+OK\n";
 }
 
 void uuid_getvar(SwitchCore& core, std::string_view arg, std::string& out) {
-  auto words = separate_string(arg, ' ', 2);
-  if (words.size() < 2) {
-    out += "-USAGE: <uuid> <var>\n";
-    return;
-  }
-  SessionPtr s = core.locate(words[0]);
-  if (!s) {
-    out += "-ERR No such channel!\n";
-    return;
-  }
+  std::vector<std::string> words;
+  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <var>
+", "-ERR No such channel!
+", words, out);
+  if (!s) return;
   std::string name = words[1];
   int index = -1;
   if (auto open = name.find('['); open != std::string::npos && name.back() == ']') {
@@ -51,16 +56,11 @@ void uuid_getvar(SwitchCore& core, std::string_view arg, std::string& out) {
 }
 
 void uuid_setvar(SwitchCore& core, std::string_view arg, std::string& out) {
-  auto words = separate_string(arg, ' ', 3);
-  if (words.size() < 2) {
-    out += "-USAGE: <uuid> <var> [value]\n";
-    return;
-  }
-  SessionPtr s = core.locate(words[0]);
-  if (!s) {
-    out += "-ERR No such channel!\n";
-    return;
-  }
+  std::vector<std::string> words;
+  SessionPtr s = target_session(core, arg, 3, 2, "-USAGE: <uuid> <var> [value]
+", "-ERR No such channel!
+", words, out);
+  if (!s) return;
   if (words[1].empty()) {
     out += "-ERR No variable specified\n";
     return;
@@ -91,16 +91,11 @@ void uuid_park(SwitchCore& core, std::string_view arg, std::string& out) {
 }
 
 void uuid_send_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
-  auto words = separate_string(arg, ' ', 2);
-  if (words.size() < 2) {
-    out += "-USAGE: <uuid> <dtmf_data>\n";
-    return;
-  }
-  SessionPtr s = core.locate(words[0]);
-  if (!s) {
-    out += "-ERR Cannot locate session!\n";
-    return;
-  }
+  std::vector<std::string> words;
+  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <dtmf_data>
+", "-ERR Cannot locate session!
+", words, out);
+  if (!s) return;
   std::string digits = words[1];
   std::string_view text = digits;
   if (!text.empty() && text[0] == '~') text.remove_prefix(1);
@@ -120,16 +115,11 @@ void uuid_send_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
 }
 
 void uuid_recv_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
-  auto words = separate_string(arg, ' ', 2);
-  if (words.size() < 2) {
-    out += "-USAGE: <uuid> <dtmf_data>\n";
-    return;
-  }
-  SessionPtr s = core.locate(words[0]);
-  if (!s) {
-    out += "-ERR Cannot locate session!\n";
-    return;
-  }
+  std::vector<std::string> words;
+  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <dtmf_data>
+", "-ERR Cannot locate session!
+", words, out);
+  if (!s) return;
   for (const auto& d : dtmf_from_string(words[1])) s->receive_dtmf(d);
   out += fmt::format("+OK {} received DTMF {}.\n", words[0], words[1]);
 }
