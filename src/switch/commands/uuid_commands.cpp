@@ -30,9 +30,8 @@ SessionPtr target_session(SwitchCore& core, std::string_view arg, std::size_t ma
 
 void uuid_kill(SwitchCore& core, std::string_view arg, std::string& out) {
   std::vector<std::string> words;
-  SessionPtr s = target_session(core, arg, 2, 1, "-USAGE: <uuid> [cause]
-", "-ERR No such channel!
-", words, out);
+  SessionPtr s = target_session(core, arg, 2, 1, "-USAGE: <uuid> [cause]\n",
+                                "-ERR No such channel!\n", words, out);
   if (!s) return;
   int cause = words.size() > 1 ? cause_from_string(words[1]) : cause::kNormalClearing;
   s->hangup(cause);
@@ -41,9 +40,8 @@ void uuid_kill(SwitchCore& core, std::string_view arg, std::string& out) {
 
 void uuid_getvar(SwitchCore& core, std::string_view arg, std::string& out) {
   std::vector<std::string> words;
-  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <var>
-", "-ERR No such channel!
-", words, out);
+  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <var>\n",
+                                "-ERR No such channel!\n", words, out);
   if (!s) return;
   std::string name = words[1];
   int index = -1;
@@ -57,9 +55,8 @@ void uuid_getvar(SwitchCore& core, std::string_view arg, std::string& out) {
 
 void uuid_setvar(SwitchCore& core, std::string_view arg, std::string& out) {
   std::vector<std::string> words;
-  SessionPtr s = target_session(core, arg, 3, 2, "-USAGE: <uuid> <var> [value]
-", "-ERR No such channel!
-", words, out);
+  SessionPtr s = target_session(core, arg, 3, 2, "-USAGE: <uuid> <var> [value]\n",
+                                "-ERR No such channel!\n", words, out);
   if (!s) return;
   if (words[1].empty()) {
     out += "-ERR No variable specified\n";
@@ -92,9 +89,8 @@ void uuid_park(SwitchCore& core, std::string_view arg, std::string& out) {
 
 void uuid_send_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
   std::vector<std::string> words;
-  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <dtmf_data>
-", "-ERR Cannot locate session!
-", words, out);
+  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <dtmf_data>\n",
+                                "-ERR Cannot locate session!\n", words, out);
   if (!s) return;
   std::string digits = words[1];
   std::string_view text = digits;
@@ -116,9 +112,8 @@ void uuid_send_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
 
 void uuid_recv_dtmf(SwitchCore& core, std::string_view arg, std::string& out) {
   std::vector<std::string> words;
-  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <dtmf_data>
-", "-ERR Cannot locate session!
-", words, out);
+  SessionPtr s = target_session(core, arg, 2, 2, "-USAGE: <uuid> <dtmf_data>\n",
+                                "-ERR Cannot locate session!\n", words, out);
   if (!s) return;
   for (const auto& d : dtmf_from_string(words[1])) s->receive_dtmf(d);
   out += fmt::format("+OK {} received DTMF {}.\n", words[0], words[1]);
