@@ -1,0 +1,469 @@
+#include "client/connection.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/connect.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/post.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <random>
+
+#include "client/connection_state.hpp"
+#include "protocol/header_fields.hpp"
+
+namespace es::client {
+namespace {
+
+using detail::ConnectionState;
+using detail::Phase;
+using detail::Slot;
+using StatePtr = std::shared_ptr<ConnectionState>;
+constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
+
+// Waits for `slot` (zero timeout: forever). Throws ClientError on failure or timeout.
+template <class T>
+asio::awaitable<T> await_slot(std::shared_ptr<Slot<T>> slot, std::chrono::milliseconds timeout,
+                              std::string_view what) {
+  if (!slot->done) {
+    if (timeout.count() > 0) slot->timer.expires_after(timeout);
+    co_await slot->timer.async_wait(kAwait);
+  }
+  if (!slot->done) {
+    slot->abandoned = true;
+    throw ClientError(ClientError::Kind::kTimeout, "timed out waiting for " + std::string(what));
+  }
+  if (slot->error) throw ClientError(slot->error_kind, *slot->error);
+  co_return std::move(*slot->value);
+}
+
+Reply to_reply(protocol::Message message) {
+  Reply reply;
+  if (const std::string* text = message.header("Reply-Text")) reply.text = *text;
+  reply.headers = std::move(message.headers);
+  return reply;
+}
+
+asio::awaitable<Reply> run_command(StatePtr state, std::string wire_text) {
+  auto slot = state->send_command(std::move(wire_text));
+  co_return to_reply(co_await await_slot(slot, state->options.command_timeout, "a reply"));
+}
+
+bool has_line_break(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
+std::string packet(std::string first_line, const std::vector<Header>& headers,
+                   std::string_view body) {
+  std::string text = std::move(first_line);
+  text += '\n';
+  for (const Header& header : headers) {
+    text += header.name;
+    text += ": ";
+    text += header.value;
+    text += '\n';
+  }
+  if (!body.empty()) {
+    text += "Content-Length: " + std::to_string(body.size()) + "\n\n";
+    text += body;
+  } else {
+    text += '\n';
+  }
+  return text;
+}
+
+asio::awaitable<void> do_connect(StatePtr state, std::string host, unsigned short port,
+                                 Credentials credentials) {
+  using namespace asio::experimental::awaitable_operators;
+  if (state->phase != Phase::kIdle) {
+    throw ClientError(ClientError::Kind::kNotConnected, "connect() may be called once");
+  }
+  state->phase = Phase::kConnecting;
+  auto deadline = std::chrono::steady_clock::now() + state->options.connect_timeout;
+  auto fail = [&](ClientError::Kind kind, std::string why) {
+    state->finish(kind, why);
+    return ClientError(kind, why);
+  };
+  // The connection ended while we waited: its own reason ("access denied: ...") says it best.
+  auto ended = [&](const ClientError& error) {
+    if (error.kind() == ClientError::Kind::kTimeout || state->phase != Phase::kClosed) {
+      return fail(error.kind(), error.what());
+    }
+    std::lock_guard lock(state->reason_mutex);
+    return ClientError(state->close_kind, state->close_reason);
+  };
+
+  asio::ip::tcp::resolver resolver(state->strand);
+  auto [resolve_error, endpoints] =
+      co_await resolver.async_resolve(host, std::to_string(port), kAwait);
+  if (resolve_error) {
+    throw fail(ClientError::Kind::kConnectFailed,
+               "cannot resolve " + host + ": " + resolve_error.message());
+  }
+  asio::steady_timer deadline_timer(state->strand, deadline);
+  auto outcome = co_await (asio::async_connect(state->socket, endpoints, kAwait) ||
+                           deadline_timer.async_wait(kAwait));
+  if (outcome.index() == 1) {
+    throw fail(ClientError::Kind::kTimeout,
+               "timed out connecting to " + host + ":" + std::to_string(port));
+  }
+  if (auto error = std::get<0>(std::get<0>(outcome)); error) {
+    throw fail(ClientError::Kind::kConnectFailed,
+               "cannot connect to " + host + ":" + std::to_string(port) + ": " + error.message());
+  }
+
+  // The greeting is awaited like a reply: the first message that is not an event or notice.
+  auto greeting = std::make_shared<detail::ReplySlot>(state->strand);
+  state->awaiting_reply.push_back(greeting);
+  asio::co_spawn(state->strand, detail::read_loop(state), asio::detached);
+  auto remaining = [&] {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return std::max(left, std::chrono::milliseconds(1));
+  };
+  protocol::Message hello;
+  try {
+    hello = co_await await_slot(greeting, remaining(), "the auth/request greeting");
+  } catch (const ClientError& error) {
+    throw ended(error);
+  }
+  if (hello.content_type() != "auth/request") {
+    throw fail(ClientError::Kind::kAuthFailed,
+               "unexpected greeting: " + std::string(hello.content_type()));
+  }
+
+  state->phase = Phase::kOpen;
+  std::string auth = credentials.user.empty()
+                         ? "auth " + credentials.password
+                         : "userauth " + credentials.user + ":" + credentials.password;
+  auto reply_slot = state->send_command(auth + "\n\n");
+  Reply reply;
+  try {
+    reply = to_reply(co_await await_slot(reply_slot, remaining(), "the authentication reply"));
+  } catch (const ClientError& error) {
+    throw ended(error);
+  }
+  if (!reply.ok()) {
+    throw fail(ClientError::Kind::kAuthFailed,
+               "authentication failed: " + (reply.text.empty() ? "no reply text" : reply.text));
+  }
+}
+
+asio::awaitable<BackgroundJob> do_bgapi(StatePtr state, std::string command, std::string job_uuid) {
+  if (job_uuid.empty()) job_uuid = make_uuid();
+  auto job = std::make_shared<Slot<BackgroundJob>>(state->strand);
+  if (state->phase == Phase::kOpen) {
+    state->ensure_library_subscription("BACKGROUND_JOB");
+    state->jobs[job_uuid] = job;
+  }
+  Reply reply;
+  try {
+    reply = co_await run_command(state, "bgapi " + command + "\nJob-UUID: " + job_uuid + "\n\n");
+  } catch (...) {
+    state->jobs.erase(job_uuid);
+    throw;
+  }
+  if (!reply.ok()) {
+    state->jobs.erase(job_uuid);
+    throw ClientError(ClientError::Kind::kCommandRejected, "bgapi refused: " + reply.text);
+  }
+  co_return co_await await_slot(job, std::chrono::milliseconds::zero(), "the background job");
+}
+
+asio::awaitable<Event> do_execute(StatePtr state, std::string uuid, std::string app,
+                                  std::string arg, bool event_lock) {
+  std::string app_uuid = make_uuid();
+  auto done = std::make_shared<Slot<Event>>(state->strand);
+  if (state->phase == Phase::kOpen) {
+    state->ensure_library_subscription("CHANNEL_EXECUTE_COMPLETE");
+    state->executions[app_uuid] = done;
+  }
+  std::vector<Header> headers{{"call-command", "execute"}, {"execute-app-name", app}};
+  std::string body;
+  if (has_line_break(arg)) {
+    // A header cannot carry line breaks; the server takes a text/plain body as the argument.
+    headers.push_back({"content-type", "text/plain"});
+    body = std::move(arg);
+  } else if (!arg.empty()) {
+    headers.push_back({"execute-app-arg", arg});
+  }
+  if (event_lock) headers.push_back({"event-lock", "true"});
+  headers.push_back({"Event-UUID", app_uuid});
+  Reply reply;
+  try {
+    reply = co_await run_command(state, packet("sendmsg " + uuid, headers, body));
+  } catch (...) {
+    state->executions.erase(app_uuid);
+    throw;
+  }
+  if (!reply.ok()) {
+    state->executions.erase(app_uuid);
+    throw ClientError(ClientError::Kind::kCommandRejected, "execute refused: " + reply.text);
+  }
+  co_return co_await await_slot(done, std::chrono::milliseconds::zero(), "the execute completion");
+}
+
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> words;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find(' ', pos);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > pos) {
+      std::string word(text.substr(pos, end - pos));
+      for (char& c : word) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+      }
+      words.push_back(std::move(word));
+    }
+    pos = end + 1;
+  }
+  return words;
+}
+
+asio::awaitable<Reply> do_subscribe(StatePtr state, protocol::EventFormat format,
+                                    std::string events) {
+  state->format = format;
+  for (std::string& word : words_of(events)) {
+    if (word == "ALL") state->application_all = true;
+    state->application_events.insert(std::move(word));
+  }
+  co_return co_await run_command(
+      state, "event " + std::string(protocol::format_name(format)) + " " + events + "\n\n");
+}
+
+asio::awaitable<Reply> do_unsubscribe(StatePtr state, std::string events, bool everything) {
+  if (everything) {
+    state->application_all = false;
+    state->application_events.clear();
+  } else {
+    for (const std::string& word : words_of(events)) {
+      if (word == "ALL") {
+        state->application_all = false;
+        state->application_events.clear();
+      }
+      state->application_events.erase(word);
+    }
+  }
+  auto slot = state->send_command(everything ? "noevents\n\n" : "nixevent " + events + "\n\n");
+  // The library's own subscriptions may have gone with the application's: send them again.
+  state->resubscribe_library_events();
+  co_return to_reply(co_await await_slot(slot, state->options.command_timeout, "a reply"));
+}
+
+asio::awaitable<Reply> do_filter(StatePtr state, std::string header, std::string value) {
+  bool first = state->application_filters.empty();
+  state->application_filters.insert({header, value});
+  auto slot = state->send_command("filter " + header + " " + value + "\n\n");
+  if (first) {
+    for (const std::string& name : state->library_events) {
+      if (state->library_filters.insert(name).second) {
+        state->send_command("filter Event-Name " + name + "\n\n")->abandoned = true;
+      }
+    }
+  }
+  co_return to_reply(co_await await_slot(slot, state->options.command_timeout, "a reply"));
+}
+
+asio::awaitable<Reply> do_filter_delete(StatePtr state, std::string header, std::string value) {
+  auto& filters = state->application_filters;
+  if (value.empty() && protocol::iequals(header, "all")) {
+    filters.clear();
+    state->library_filters.clear();  // the server drops them too
+  } else {
+    for (auto it = filters.begin(); it != filters.end();) {
+      bool match = it->first == header && (value.empty() || it->second == value);
+      it = match ? filters.erase(it) : std::next(it);
+    }
+  }
+  std::string command = "filter delete " + header;
+  if (!value.empty()) command += " " + value;
+  auto slot = state->send_command(command + "\n\n");
+  if (filters.empty()) {
+    // Left alone, the library's filters would keep restricting the application's events.
+    for (const std::string& name : state->library_filters) {
+      state->send_command("filter delete Event-Name " + name + "\n\n")->abandoned = true;
+    }
+    state->library_filters.clear();
+  }
+  co_return to_reply(co_await await_slot(slot, state->options.command_timeout, "a reply"));
+}
+
+asio::awaitable<std::optional<Event>> do_next_event(StatePtr state,
+                                                    std::chrono::milliseconds timeout) {
+  if (state->events.empty() && state->phase != Phase::kClosed && !state->event_handler) {
+    auto waiter = std::make_shared<Slot<bool>>(state->strand);
+    if (state->event_waiter) state->event_waiter->complete(false);  // one reader at a time
+    state->event_waiter = waiter;
+    if (timeout.count() > 0) waiter->timer.expires_after(timeout);
+    co_await waiter->timer.async_wait(kAwait);
+    if (state->event_waiter == waiter) state->event_waiter = nullptr;
+  }
+  if (state->events.empty()) co_return std::nullopt;
+  Event event = std::move(state->events.front());
+  state->events.pop_front();
+  co_return event;
+}
+
+// Runs `work` on the connection's strand and resumes the caller on its own executor.
+template <class T>
+asio::awaitable<T> on_strand(const StatePtr& state, asio::awaitable<T> work) {
+  return asio::co_spawn(state->strand, std::move(work), asio::use_awaitable);
+}
+
+}  // namespace
+
+int LogLine::level() const {
+  const std::string* value = protocol::find_header(headers, "Log-Level");
+  return value ? static_cast<int>(protocol::parse_c_integer(*value)) : -1;
+}
+
+std::string make_uuid() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  std::uint64_t high = generator();
+  std::uint64_t low = generator();
+  high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;    // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 32; ++i) {
+    std::uint64_t word = i < 16 ? high : low;
+    int shift = 60 - 4 * (i % 16);
+    out += kHex[(word >> shift) & 0xF];
+    if (i == 7 || i == 11 || i == 15 || i == 19) out += '-';
+  }
+  return out;
+}
+
+Connection::Connection(asio::any_io_executor executor, ConnectionOptions options)
+    : state_(std::make_shared<ConnectionState>(std::move(executor), options)) {}
+
+Connection::~Connection() {
+  close();
+}
+
+asio::any_io_executor Connection::executor() const {
+  return state_->strand;
+}
+
+asio::awaitable<void> Connection::connect(std::string host, unsigned short port,
+                                          Credentials credentials) {
+  return on_strand(state_, do_connect(state_, std::move(host), port, std::move(credentials)));
+}
+
+asio::awaitable<void> Connection::disconnect() {
+  auto exit = [](StatePtr state) -> asio::awaitable<void> {
+    if (state->phase != Phase::kOpen) co_return;
+    try {
+      co_await run_command(state, "exit\n\n");
+    } catch (const ClientError&) {
+      // Already gone: that is what was asked for.
+    }
+    // The server follows the reply with its goodbye notice and closes; the read loop ends then.
+    state->finish(ClientError::Kind::kDisconnected, "disconnected by the client");
+  };
+  return on_strand(state_, exit(state_));
+}
+
+void Connection::close() {
+  asio::post(state_->strand, [state = state_] {
+    state->finish(ClientError::Kind::kDisconnected, "closed by the client");
+  });
+}
+
+bool Connection::is_open() const {
+  return state_->phase == Phase::kOpen;
+}
+
+std::string Connection::close_reason() const {
+  std::lock_guard lock(state_->reason_mutex);
+  return state_->close_reason;
+}
+
+asio::awaitable<Reply> Connection::command(std::string text) {
+  return on_strand(state_, run_command(state_, std::move(text)));
+}
+
+asio::awaitable<std::string> Connection::api(std::string command) {
+  auto run = [](StatePtr state, std::string text) -> asio::awaitable<std::string> {
+    auto slot = state->send_command("api " + text + "\n\n");
+    protocol::Message response =
+        co_await await_slot(slot, state->options.command_timeout, "the api response");
+    co_return std::move(response.body);
+  };
+  return on_strand(state_, run(state_, std::move(command)));
+}
+
+asio::awaitable<BackgroundJob> Connection::bgapi(std::string command, std::string job_uuid) {
+  return on_strand(state_, do_bgapi(state_, std::move(command), std::move(job_uuid)));
+}
+
+asio::awaitable<Reply> Connection::subscribe(protocol::EventFormat format, std::string events) {
+  return on_strand(state_, do_subscribe(state_, format, std::move(events)));
+}
+
+asio::awaitable<Reply> Connection::unsubscribe(std::string events) {
+  return on_strand(state_, do_unsubscribe(state_, std::move(events), false));
+}
+
+asio::awaitable<Reply> Connection::unsubscribe_all() {
+  return on_strand(state_, do_unsubscribe(state_, {}, true));
+}
+
+asio::awaitable<Reply> Connection::filter(std::string header, std::string value) {
+  return on_strand(state_, do_filter(state_, std::move(header), std::move(value)));
+}
+
+asio::awaitable<Reply> Connection::filter_delete(std::string header, std::string value) {
+  return on_strand(state_, do_filter_delete(state_, std::move(header), std::move(value)));
+}
+
+asio::awaitable<Reply> Connection::log(std::string level) {
+  return command("log " + level + "\n\n");
+}
+
+asio::awaitable<Reply> Connection::nolog() {
+  return command("nolog\n\n");
+}
+
+asio::awaitable<Reply> Connection::sendevent(std::string name, std::vector<Header> headers,
+                                             std::string body) {
+  return command(packet("sendevent " + name, headers, body));
+}
+
+asio::awaitable<Reply> Connection::sendmsg(std::string uuid, std::vector<Header> headers,
+                                           std::string body) {
+  return command(packet(uuid.empty() ? "sendmsg" : "sendmsg " + uuid, headers, body));
+}
+
+asio::awaitable<Event> Connection::execute(std::string uuid, std::string app, std::string arg,
+                                           bool event_lock) {
+  return on_strand(state_,
+                   do_execute(state_, std::move(uuid), std::move(app), std::move(arg), event_lock));
+}
+
+void Connection::set_event_handler(std::function<void(Event)> handler) {
+  asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
+    state->event_handler = std::move(handler);
+    // Events queued before the handler was set are handed to it first, keeping their order.
+    while (state->event_handler && !state->events.empty()) {
+      Event event = std::move(state->events.front());
+      state->events.pop_front();
+      state->event_handler(std::move(event));
+    }
+  });
+}
+
+asio::awaitable<std::optional<Event>> Connection::next_event(std::chrono::milliseconds timeout) {
+  return on_strand(state_, do_next_event(state_, timeout));
+}
+
+void Connection::set_log_handler(std::function<void(LogLine)> handler) {
+  asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
+    state->log_handler = std::move(handler);
+  });
+}
+
+}  // namespace es::client

@@ -1,0 +1,183 @@
+// Inbound event socket client (asynchronous, Asio C++20 coroutines).
+//
+//   asio::io_context io;
+//   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+//     es::client::Connection conn(io.get_executor());
+//     co_await conn.connect("127.0.0.1", 8021, es::client::Credentials::password_only("ClueCon"));
+//     std::string status = co_await conn.api("status");
+//     auto job = co_await conn.bgapi("originate null/1 &park()");   // waits for BACKGROUND_JOB
+//     co_await conn.subscribe(es::protocol::EventFormat::kPlain, "CHANNEL_ANSWER");
+//     while (auto event = co_await conn.next_event()) { ... }
+//   }, asio::detached);
+//   io.run();
+//
+// Ordering guarantees. The server answers every command with exactly one reply (command/reply or
+// api/response), in command order. The connection keeps a FIFO of commands awaiting replies and
+// hands each reply to the oldest one; events, log lines and notices are never taken for replies,
+// and events reach the application in the order they arrived.
+//
+// Library-owned subscriptions. bgapi() needs BACKGROUND_JOB events and execute() needs
+// CHANNEL_EXECUTE_COMPLETE; the connection subscribes to them itself when first needed (and again
+// after any unsubscribe) and passes them on to the application only when the application
+// subscribed to them (or to ALL). Filters set with filter() also apply to these events: the
+// connection adds "Event-Name" filters for the types it needs while any filter is active.
+//
+// Errors. Every awaitable throws ClientError when the connection cannot do its job: connect or
+// authentication failure, access denied, timeout, or the connection ended (disconnect notice or
+// socket closed) while the command was pending. A "-ERR" reply is not an error for commands
+// returning a Reply (check Reply::ok()); bgapi() and execute() throw on it, as no job or
+// application will run.
+//
+// Threading. All state lives on a strand of the executor given to the constructor; the public
+// awaitables may be awaited from any coroutine (they hop to the strand and back). Handlers set
+// with set_event_handler() / set_log_handler() run on that strand.
+#pragma once
+
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/event.hpp"
+#include "protocol/frames.hpp"
+
+namespace es::client {
+
+class ClientError : public std::runtime_error {
+ public:
+  enum class Kind {
+    kConnectFailed,    // TCP connection (or name resolution) failed
+    kAccessDenied,     // text/rude-rejection: the server's ACL refused us
+    kAuthFailed,       // auth/userauth was answered with something other than +OK
+    kTimeout,          // no reply / no connection within the configured time
+    kDisconnected,     // the connection ended while the operation was pending
+    kCommandRejected,  // bgapi/execute answered with -ERR
+    kNotConnected,     // used before connect() succeeded or after close()
+  };
+  ClientError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+struct Credentials {
+  std::string user;  // empty: plain "auth <password>"; else "userauth <user>:<password>"
+  std::string password;
+  static Credentials password_only(std::string password) { return {{}, std::move(password)}; }
+  // `user` is "user@domain".
+  static Credentials directory_user(std::string user, std::string password) {
+    return {std::move(user), std::move(password)};
+  }
+};
+
+struct ConnectionOptions {
+  std::chrono::milliseconds connect_timeout{5000};  // TCP connect + greeting + authentication
+  // Longest wait for a command's reply; zero waits forever. An api command runs synchronously in
+  // the server, so long-running ones need a generous value (or bgapi).
+  std::chrono::milliseconds command_timeout{30000};
+};
+
+// The reply to a non-api command (command/reply).
+struct Reply {
+  std::string text;             // Reply-Text: "+OK accepted", "-ERR invalid"...
+  std::vector<Header> headers;  // every header of the reply, Content-Type included
+  bool ok() const { return text.starts_with("+OK"); }
+  const std::string* header(std::string_view name) const {
+    return protocol::find_header(headers, name);
+  }
+};
+
+struct BackgroundJob {
+  std::string uuid;  // Job-UUID
+  std::string body;  // the command's output
+  Event event;       // the whole BACKGROUND_JOB event
+};
+
+struct LogLine {
+  std::vector<Header> headers;  // Log-Level, Text-Channel, Log-File, Log-Func, Log-Line, User-Data
+  std::string text;
+  int level() const;  // Log-Level as a number, -1 when absent
+};
+
+namespace detail {
+class ConnectionState;
+}
+
+class Connection {
+ public:
+  explicit Connection(asio::any_io_executor executor, ConnectionOptions options = {});
+  // Closes the socket; pending awaitables complete with ClientError(kDisconnected).
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Connects, waits for auth/request, authenticates. Throws ClientError (kConnectFailed,
+  // kAccessDenied, kAuthFailed, kTimeout, kDisconnected).
+  asio::awaitable<void> connect(std::string host, unsigned short port, Credentials credentials);
+  // Sends "exit" and waits for the server to close; never throws.
+  asio::awaitable<void> disconnect();
+  // Closes the socket at once.
+  void close();
+  // True between a successful connect() and the end of the connection.
+  bool is_open() const;
+  // Why the connection ended: the disconnect notice's text, "access denied", a socket error...
+  std::string close_reason() const;
+
+  // "api <command>": the api/response body.
+  asio::awaitable<std::string> api(std::string command);
+  // "bgapi <command>" with `job_uuid` (generated when empty); completes with the BACKGROUND_JOB.
+  asio::awaitable<BackgroundJob> bgapi(std::string command, std::string job_uuid = {});
+
+  // "event <format> <events>" (events: space-separated names, "CUSTOM sub::class", or "ALL").
+  asio::awaitable<Reply> subscribe(protocol::EventFormat format, std::string events);
+  // "nixevent <events>".
+  asio::awaitable<Reply> unsubscribe(std::string events);
+  // "noevents": drops every subscription of the application.
+  asio::awaitable<Reply> unsubscribe_all();
+  asio::awaitable<Reply> filter(std::string header, std::string value);
+  // "filter delete <header> [<value>]" (empty value: every filter on the header).
+  asio::awaitable<Reply> filter_delete(std::string header, std::string value = {});
+  // "log <level>" / "nolog": log lines go to the log handler.
+  asio::awaitable<Reply> log(std::string level);
+  asio::awaitable<Reply> nolog();
+
+  // "sendevent <name>" with `headers` (sent as they are: values must not contain line breaks) and
+  // an optional body. The reply text is "+OK <Event-UUID>".
+  asio::awaitable<Reply> sendevent(std::string name, std::vector<Header> headers,
+                                   std::string body = {});
+  // "sendmsg <uuid>" with `headers` and optional body.
+  asio::awaitable<Reply> sendmsg(std::string uuid, std::vector<Header> headers,
+                                 std::string body = {});
+  // Runs application `app` on channel `uuid` and completes with its CHANNEL_EXECUTE_COMPLETE
+  // (matched by the Application-UUID the connection chose). Throws kCommandRejected on -ERR.
+  asio::awaitable<Event> execute(std::string uuid, std::string app, std::string arg = {},
+                                 bool event_lock = true);
+
+  // Events go to `handler` (on the connection's strand, in arrival order) instead of the queue
+  // read by next_event(). Set it before subscribing; an empty function restores the queue.
+  void set_event_handler(std::function<void(Event)> handler);
+  // The next queued event; nullopt when `timeout` (zero: none) passed or the connection ended.
+  asio::awaitable<std::optional<Event>> next_event(
+      std::chrono::milliseconds timeout = std::chrono::milliseconds::zero());
+  // log/data messages go to `handler`; without one they are dropped.
+  void set_log_handler(std::function<void(LogLine)> handler);
+
+  asio::any_io_executor executor() const;
+
+ private:
+  asio::awaitable<Reply> command(std::string text);
+  std::shared_ptr<detail::ConnectionState> state_;
+};
+
+// A fresh random (version 4) UUID in the usual 8-4-4-4-12 lowercase form.
+std::string make_uuid();
+
+}  // namespace es::client

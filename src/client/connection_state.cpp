@@ -1,0 +1,236 @@
+#include "client/connection_state.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include <array>
+
+#include "protocol/header_fields.hpp"
+
+namespace es::client::detail {
+namespace {
+
+constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
+
+std::string upper(std::string_view word) {
+  std::string out(word);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return out;
+}
+
+std::string trim_trailing_newlines(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+ConnectionState::ConnectionState(asio::any_io_executor executor,
+                                 ConnectionOptions connection_options)
+    : strand(asio::make_strand(executor)),
+      socket(strand),
+      options(connection_options),
+      parser(protocol::ParserLimits{}, false) {}
+
+std::shared_ptr<ReplySlot> ConnectionState::send_command(std::string wire_text) {
+  auto slot = std::make_shared<ReplySlot>(strand);
+  if (phase == Phase::kClosed || phase == Phase::kIdle) {
+    std::lock_guard lock(reason_mutex);
+    slot->fail(ClientError::Kind::kNotConnected,
+               close_reason.empty() ? "not connected" : "connection closed: " + close_reason);
+    return slot;
+  }
+  awaiting_reply.push_back(slot);
+  outbox.push_back(std::move(wire_text));
+  start_writer();
+  return slot;
+}
+
+void ConnectionState::start_writer() {
+  if (writing) return;
+  writing = true;
+  asio::co_spawn(
+      strand,
+      [self = shared_from_this()]() -> asio::awaitable<void> {
+        while (!self->outbox.empty() && self->phase != Phase::kClosed) {
+          // Everything queued so far goes out in one write; order is queue order.
+          std::string batch;
+          for (const std::string& packet : self->outbox) batch += packet;
+          self->outbox.clear();
+          auto [ec, written] =
+              co_await asio::async_write(self->socket, asio::buffer(batch), kAwait);
+          (void)written;
+          if (ec) {
+            self->finish(ClientError::Kind::kDisconnected, "write failed: " + ec.message());
+            break;
+          }
+        }
+        self->writing = false;
+      },
+      asio::detached);
+}
+
+bool ConnectionState::application_wants(std::string_view event_name) const {
+  return application_all || application_events.contains(upper(event_name));
+}
+
+void ConnectionState::ensure_library_subscription(std::string_view event_name) {
+  std::string name = upper(event_name);
+  if (library_events.insert(name).second) {
+    send_command("event " + std::string(protocol::format_name(format)) + " " + name + "\n\n")
+        ->abandoned = true;
+  }
+  // With filters active the server only sends matching events: let ours through.
+  if (!application_filters.empty() && library_filters.insert(name).second) {
+    send_command("filter Event-Name " + name + "\n\n")->abandoned = true;
+  }
+}
+
+void ConnectionState::resubscribe_library_events() {
+  if (library_events.empty()) return;
+  std::string command = "event " + std::string(protocol::format_name(format));
+  for (const std::string& name : library_events) command += " " + name;
+  send_command(command + "\n\n")->abandoned = true;
+}
+
+void ConnectionState::finish(ClientError::Kind kind, std::string reason) {
+  if (phase == Phase::kClosed) return;
+  phase = Phase::kClosed;
+  {
+    std::lock_guard lock(reason_mutex);
+    close_reason = reason;
+    close_kind = kind;
+  }
+  std::error_code ignored;
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+  std::string why = "connection ended: " + reason;
+  for (auto& slot : awaiting_reply) slot->fail(kind, why);
+  awaiting_reply.clear();
+  for (auto& [uuid, slot] : jobs) slot->fail(kind, why);
+  jobs.clear();
+  for (auto& [uuid, slot] : executions) slot->fail(kind, why);
+  executions.clear();
+  outbox.clear();
+  if (event_waiter) std::exchange(event_waiter, nullptr)->complete(false);
+}
+
+void ConnectionState::deliver_event(Event event) {
+  if (event_handler) {
+    event_handler(std::move(event));
+    return;
+  }
+  events.push_back(std::move(event));
+  if (event_waiter) std::exchange(event_waiter, nullptr)->complete(true);
+}
+
+void ConnectionState::handle_message(protocol::Message message) {
+  std::string_view type = message.content_type();
+  if (type == "command/reply" || type == "api/response" || type == "auth/request") {
+    // Replies come one per command, in command order: the oldest waiter owns this one.
+    if (awaiting_reply.empty()) return;
+    auto slot = std::move(awaiting_reply.front());
+    awaiting_reply.pop_front();
+    if (!slot->abandoned) slot->complete(std::move(message));
+    return;
+  }
+  if (type == "text/event-plain" || type == "text/event-json") {
+    std::optional<Event> event;
+    if (type == "text/event-plain") {
+      event = parse_plain_event(message.body);
+    } else {
+      event = parse_json_event(message.body);
+    }
+    if (!event) return;  // not a JSON object: nothing sensible to hand out
+    std::string_view name = event->name();
+    bool wanted = application_wants(name);
+    if (protocol::iequals(name, "BACKGROUND_JOB")) {
+      auto job = jobs.find(std::string(event->header_or("Job-UUID")));
+      if (job != jobs.end()) {
+        auto slot = std::move(job->second);
+        jobs.erase(job);
+        BackgroundJob result{std::string(event->header_or("Job-UUID")), event->body, {}};
+        if (wanted)
+          result.event = *event;
+        else
+          result.event = std::move(*event);
+        slot->complete(std::move(result));
+        if (!wanted) return;
+      }
+    } else if (protocol::iequals(name, "CHANNEL_EXECUTE_COMPLETE")) {
+      auto execution = executions.find(std::string(event->header_or("Application-UUID")));
+      if (execution != executions.end()) {
+        auto slot = std::move(execution->second);
+        executions.erase(execution);
+        if (wanted) {
+          slot->complete(*event);
+        } else {
+          slot->complete(std::move(*event));
+          return;
+        }
+      }
+    }
+    if (!wanted && library_events.contains(upper(name))) return;  // ours, not asked for
+    deliver_event(std::move(*event));
+    return;
+  }
+  if (type == "text/event-xml") {
+    // Not parsed: handed out with the XML document as body.
+    Event event;
+    event.headers.push_back({"Content-Type", "text/event-xml"});
+    event.body = std::move(message.body);
+    deliver_event(std::move(event));
+    return;
+  }
+  if (type == "log/data") {
+    if (log_handler) {
+      log_handler(LogLine{std::move(message.headers), std::move(message.body)});
+    }
+    return;
+  }
+  if (type == "text/disconnect-notice") {
+    // A linger notice only says the controlled call hung up; the connection stays.
+    const std::string* disposition = message.header("Content-Disposition");
+    if (disposition && *disposition == "linger") return;
+    finish(ClientError::Kind::kDisconnected,
+           message.body.empty() ? "disconnect notice" : trim_trailing_newlines(message.body));
+    return;
+  }
+  if (type == "text/rude-rejection") {
+    finish(ClientError::Kind::kAccessDenied,
+           "access denied: " + trim_trailing_newlines(message.body));
+    return;
+  }
+  // Unknown content types are ignored: newer servers may send messages we do not know.
+}
+
+asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state) {
+  std::array<char, 65536> buffer;
+  protocol::Message message;
+  while (state->phase != Phase::kClosed) {
+    auto [ec, received] = co_await state->socket.async_read_some(asio::buffer(buffer), kAwait);
+    if (ec) {
+      state->finish(ClientError::Kind::kDisconnected,
+                    ec == asio::error::eof ? "closed by the server" : ec.message());
+      co_return;
+    }
+    state->parser.feed(std::string_view(buffer.data(), received));
+    while (state->phase != Phase::kClosed) {
+      protocol::ParseStatus status = state->parser.next(message);
+      if (status == protocol::ParseStatus::kNeedMore) break;
+      if (status == protocol::ParseStatus::kBodyTooLarge) {
+        state->finish(ClientError::Kind::kDisconnected, "message body too large");
+        co_return;
+      }
+      state->handle_message(std::move(message));
+      message = {};
+    }
+  }
+}
+
+}  // namespace es::client::detail
