@@ -1,0 +1,97 @@
+// The client library (eventswitch::client) against the real daemon: api, bgapi with its own
+// Job-UUID, a subscribe + sendevent round trip, execute on a parked call, refusals.
+#include "client/sync_connection.hpp"
+#include "daemon_fixture.hpp"
+
+namespace es::itest {
+namespace {
+
+using client::ClientError;
+using client::Credentials;
+using client::SyncConnection;
+
+class ClientLibraryTest : public DaemonSuite {
+ public:
+  static void SetUpTestSuite() { start_daemon(); }
+
+ protected:
+  void SetUp() override {
+    DaemonSuite::SetUp();
+    ASSERT_NO_THROW(conn_.connect("127.0.0.1", port(), Credentials::password_only("ClueCon")));
+  }
+  SyncConnection conn_;
+};
+
+TEST_F(ClientLibraryTest, ApiReturnsTheBody) {
+  std::string status = conn_.api("status");
+  EXPECT_TRUE(status.starts_with("UP ")) << status;
+  EXPECT_EQ(conn_.api("echo hello world"), "hello world");
+}
+
+TEST_F(ClientLibraryTest, BgapiWithOwnJobUuidCompletesWithItsEvent) {
+  const std::string uuid = "11111111-2222-3333-4444-555555555555";
+  client::BackgroundJob job = conn_.bgapi("echo from the background", uuid);
+  EXPECT_EQ(job.uuid, uuid);
+  EXPECT_EQ(job.body, "from the background");
+  EXPECT_EQ(job.event.header_or("Job-Command"), "echo");
+  // The library's BACKGROUND_JOB subscription is not the application's: nothing queued.
+  EXPECT_FALSE(conn_.next_event(std::chrono::milliseconds(200)).has_value());
+  // A generated Job-UUID works the same way.
+  client::BackgroundJob second = conn_.bgapi("echo again");
+  EXPECT_EQ(second.body, "again");
+  EXPECT_EQ(second.uuid.size(), 36u);
+}
+
+TEST_F(ClientLibraryTest, SubscribeAndSendeventRoundTrip) {
+  for (auto format : {protocol::EventFormat::kPlain, protocol::EventFormat::kJson}) {
+    ASSERT_TRUE(conn_.subscribe(format, "CUSTOM client::test").ok());
+    std::string marker = "value with spaces & symbols: " + client::make_uuid();
+    client::Reply sent = conn_.sendevent(
+        "CUSTOM", {{"Event-Subclass", "client::test"}, {"X-Marker", marker}}, "the body");
+    EXPECT_TRUE(sent.ok()) << sent.text;
+    auto event = conn_.next_event(std::chrono::seconds(5));
+    ASSERT_TRUE(event.has_value()) << protocol::format_name(format);
+    EXPECT_EQ(event->name(), "CUSTOM");
+    EXPECT_EQ(event->header_or("Event-Subclass"), "client::test");
+    EXPECT_EQ(event->header_or("X-Marker"), marker);
+    EXPECT_EQ(event->body, "the body");
+    ASSERT_TRUE(conn_.unsubscribe_all().ok());
+  }
+}
+
+TEST_F(ClientLibraryTest, ExecuteOnAParkedCallAwaitsExecuteComplete) {
+  std::string originated = conn_.api("originate null/1 &park()");
+  ASSERT_TRUE(originated.starts_with("+OK ")) << originated;
+  std::string uuid = originated.substr(4);
+  while (!uuid.empty() && (uuid.back() == '\n' || uuid.back() == '\r')) uuid.pop_back();
+
+  client::Event done = conn_.execute(uuid, "set", "x=1");
+  EXPECT_EQ(done.name(), "CHANNEL_EXECUTE_COMPLETE");
+  EXPECT_EQ(done.header_or("Application"), "set");
+  EXPECT_EQ(done.header_or("Unique-ID"), uuid);
+  EXPECT_EQ(conn_.api("uuid_getvar " + uuid + " x"), "1");
+
+  EXPECT_THROW(conn_.execute("00000000-0000-0000-0000-000000000000", "set", "x=2"), ClientError);
+  EXPECT_TRUE(conn_.api("uuid_kill " + uuid).starts_with("+OK"));
+}
+
+TEST_F(ClientLibraryTest, WrongPasswordIsRefusedWithItsReason) {
+  SyncConnection other;
+  try {
+    other.connect("127.0.0.1", port(), Credentials::password_only("wrong"));
+    ADD_FAILURE() << "connect did not throw";
+  } catch (const ClientError& error) {
+    EXPECT_EQ(error.kind(), ClientError::Kind::kAuthFailed);
+    EXPECT_STREQ(error.what(), "authentication failed: -ERR invalid");
+  }
+  EXPECT_FALSE(other.is_open());
+}
+
+TEST_F(ClientLibraryTest, ExitEndsTheConnection) {
+  conn_.disconnect();
+  EXPECT_FALSE(conn_.is_open());
+  EXPECT_THROW(conn_.api("status"), ClientError);
+}
+
+}  // namespace
+}  // namespace es::itest
