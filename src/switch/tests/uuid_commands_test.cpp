@@ -64,5 +64,32 @@ TEST_F(UuidCommandsTest, AnswerParkAndDtmf) {
   EXPECT_EQ(api("uuid_kill", u), "-ERR No such channel!\n");
 }
 
+TEST_F(UuidCommandsTest, UnknownApplicationHangsUpWithDestinationOutOfOrder) {
+  std::string reply = api("originate", "null/3 &no_such_application()");
+  ASSERT_EQ(reply.rfind("+OK ", 0), 0u) << reply;
+  std::string u = reply.substr(4, reply.size() - 5);
+  ASSERT_TRUE(recorder_->wait_for("CHANNEL_HANGUP", u));
+  for (const auto& e : recorder_->for_channel(u)) {
+    if (header(e, "Event-Name") == "CHANNEL_HANGUP") {
+      EXPECT_EQ(header(e, "Hangup-Cause"), "DESTINATION_OUT_OF_ORDER");
+    }
+    EXPECT_NE(header(e, "Event-Name"), "CHANNEL_EXECUTE");
+  }
+}
+
+TEST_F(UuidCommandsTest, ShowChannelsListsLiveChannels) {
+  std::string u1 = parked("null/41");
+  std::string u2 = parked("null/42");
+  std::string table = api("show", "channels");
+  EXPECT_NE(table.find(u1 + ",outbound,"), std::string::npos) << table;
+  EXPECT_NE(table.find(",null/42,CS_EXECUTE,"), std::string::npos) << table;
+  EXPECT_NE(table.find("\n\n2 total.\n"), std::string::npos) << table;
+  EXPECT_EQ(api("show", "channels count"), "\n2 total.\n");
+  std::string json = api("show", "channels as json");
+  EXPECT_NE(json.find("\"row_count\":2"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"uuid\":\"" + u2 + "\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"application\":\"park\""), std::string::npos) << json;
+}
+
 }  // namespace
 }  // namespace es::sw::testing
