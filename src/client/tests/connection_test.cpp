@@ -189,6 +189,46 @@ TEST(Connection, FiltersLetTheLibraryEventsThrough) {
   });
 }
 
+TEST(Connection, HandlersReceiveEventsAndLogLinesInOrder) {
+  FakeServer server([](FakePeer& peer) {
+    peer.accept_auth();
+    EXPECT_EQ(peer.read_command().command, "log 7");
+    peer.send(reply("+OK log level 7 [7]"));
+    EXPECT_EQ(peer.read_command().command, "event plain ALL");
+    peer.send(reply("+OK event listener enabled plain"));
+    std::string stream;
+    for (int i = 0; i < 5; ++i) {
+      stream += plain_event({{"Event-Name", "CUSTOM"}, {"Seq", std::to_string(i)}});
+      stream += protocol::log_frame({.level = 4, .file = "f.c", .function = "fn", .line = i},
+                                    "line " + std::to_string(i) + "\n");
+    }
+    peer.send(stream, 11);
+    EXPECT_EQ(peer.read_command().command, "api sync");
+    peer.send(api_response("done"));
+  });
+  run_coroutine([&](asio::io_context& io) -> asio::awaitable<void> {
+    Connection conn(io.get_executor());
+    std::vector<std::string> seen;
+    conn.set_event_handler([&](Event event) { seen.push_back("event " + *event.header("Seq")); });
+    conn.set_log_handler([&](LogLine line) {
+      EXPECT_EQ(line.level(), 4);
+      seen.push_back("log " + line.text);
+    });
+    co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
+    EXPECT_TRUE((co_await conn.log("7")).ok());
+    EXPECT_TRUE((co_await conn.subscribe(protocol::EventFormat::kPlain, "ALL")).ok());
+    // The reply comes after every event and log line, so all were handled when it arrives.
+    EXPECT_EQ(co_await conn.api("sync"), "done");
+    std::vector<std::string> expected;
+    for (int i = 0; i < 5; ++i) {
+      expected.push_back("event " + std::to_string(i));
+      expected.push_back("log line " + std::to_string(i) + "\n");
+    }
+    EXPECT_EQ(seen, expected);
+    conn.close();
+  });
+}
+
 TEST(Connection, DisconnectNoticeFailsPendingCommands) {
   FakeServer server([](FakePeer& peer) {
     peer.accept_auth();
