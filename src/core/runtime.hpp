@@ -17,6 +17,7 @@
 #include "core/global_vars.hpp"
 #include "core/interface_table.hpp"
 #include "core/log_bus.hpp"
+#include "core/outbound_socket.hpp"
 #include "core/session_control.hpp"
 #include "core/switch_identity.hpp"
 
@@ -92,6 +93,8 @@ class Runtime {
   std::function<void()> hangup_all;
   // The switch's sessions, when a switch is attached (uuid_exists and friends).
   SessionControl* session_control = nullptr;
+  // Installed by the event socket server: takes over the connection of a `socket` application.
+  OutboundSocketHandler outbound_socket;
 
  private:
   std::unique_ptr<Clock> clock_;

@@ -53,7 +53,9 @@ Listener::Listener(ServerContext& context, ListenerRegistry& registry, asio::ip:
   connected_epoch_us_ = context_.runtime.clock().now_epoch_us();
 }
 
-Listener::~Listener() = default;
+Listener::~Listener() {
+  end_outbound();
+}
 
 void Listener::start(bool acl_allows) {
   std::error_code ec;
@@ -98,7 +100,8 @@ asio::awaitable<void> Listener::read_loop() {
     if (ec == asio::error::eof || (!ec && n == 0)) {
       // The peer shut down its sending side (`printf ... | nc` does this). A subscriber can
       // still read: keep writing its events and logs until the socket fails or we shut down.
-      if (!closing_ && delivering()) co_return;
+      // An outbound application that hangs up its side is gone: the call must go on.
+      if (!closing_ && delivering() && !outbound_) co_return;
       break;
     }
     if (ec) break;
@@ -187,6 +190,8 @@ asio::awaitable<void> Listener::watchdog_loop() {
       finish(protocol::kGoodbyeText);
     } else if (!closing_ && body_deadline_ && now >= *body_deadline_) {
       finish(protocol::kGoodbyeText);
+    } else if (!closing_ && first_packet_deadline_ && now >= *first_packet_deadline_) {
+      finish(protocol::kGoodbyeText);
     } else if (!closing_ && linger_deadline_ && now >= *linger_deadline_) {
       finish(protocol::kGoodbyeText);
     }
@@ -203,6 +208,7 @@ void Listener::rearm_watchdog() {
   consider(body_deadline_);
   consider(kill_deadline_);
   consider(linger_deadline_);
+  consider(first_packet_deadline_);
   if (watchdog_timer_.expiry() != earliest) watchdog_timer_.expires_at(earliest);
 }
 
@@ -215,6 +221,10 @@ void Listener::send(std::string frame) {
 }
 
 void Listener::reply(std::string_view reply_text) {
+  if (drop_next_reply_) {
+    drop_next_reply_ = false;
+    return;
+  }
   send(protocol::command_reply(reply_text));
 }
 
@@ -275,6 +285,7 @@ void Listener::close_now() {
   wait_timer_.cancel();
   session_hold_.reset();
   registry_.remove(id_);
+  end_outbound();
 }
 
 void Listener::shutdown(std::string notice) {

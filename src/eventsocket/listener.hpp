@@ -24,6 +24,7 @@
 
 #include "core/event_bus.hpp"
 #include "core/log_bus.hpp"
+#include "core/outbound_socket.hpp"
 #include "eventsocket/event_filter.hpp"
 #include "eventsocket/listener_stats.hpp"
 #include "eventsocket/outbound_queue.hpp"
@@ -46,6 +47,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
 
   // Starts the coroutines; a denied peer gets the rude rejection and the goodbye notice.
   void start(bool acl_allows);
+  // Outbound mode (protocol.md 9): the connection a `socket` application made. Starts
+  // authenticated and controlling the call, sends nothing first.
+  void start_outbound(core::OutboundSocketRequest request);
 
   void on_event(const core::FiredEventPtr& event) override;
   void on_log(const core::LogLinePtr& line) override;
@@ -89,6 +93,12 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void cmd_nolinger();
   // The controlled call hung up: linger notice, or the end of the connection (protocol.md 9.5).
   void on_session_hangup();
+  // Outbound-only commands (listener_outbound.cpp).
+  void cmd_connect();
+  void cmd_getvar(std::string_view text);
+  void cmd_resume();
+  // Calls the outbound request's on_end once.
+  void end_outbound();
   bool api_allowed(std::string_view command, std::string_view arg) const;
 
   void reply(std::string_view reply_text);
@@ -128,6 +138,12 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::optional<std::chrono::steady_clock::time_point> kill_deadline_;
   // While lingering after the controlled call hung up with `linger <n>`.
   std::optional<std::chrono::steady_clock::time_point> linger_deadline_;
+  // Outbound: the application must send its first packet before this.
+  std::optional<std::chrono::steady_clock::time_point> first_packet_deadline_;
+  // Outbound mode: the request minus its descriptor (null for inbound listeners).
+  std::unique_ptr<core::OutboundSocketRequest> outbound_;
+  bool first_packet_seen_ = false;
+  bool drop_next_reply_ = false;  // FreeSWITCH never writes the reply to the first packet
   // Holds the controlled session (myevents <uuid>) until this listener ends.
   std::shared_ptr<void> session_hold_;
   std::string session_channel_name_;

@@ -30,7 +30,14 @@ asio::awaitable<void> Listener::dispatch(protocol::CommandPacket& packet) {
     std::lock_guard lock(mutex_);
     queue_.hold(true);
   }
+  if (outbound_ && !first_packet_seen_) {
+    first_packet_seen_ = true;
+    first_packet_deadline_.reset();
+    rearm_watchdog();
+    drop_next_reply_ = true;
+  }
   co_await run_command(packet);
+  drop_next_reply_ = false;
   bool ready;
   {
     std::lock_guard lock(mutex_);
@@ -73,8 +80,16 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
     std::lock_guard lock(mutex_);
     has_session = !session_uuid_.empty();
   }
+  // connect, getvar and resume need the call's callbacks, which only outbound listeners have.
+  bool outbound_session = has_session && outbound_;
   if (starts_with_nocase(cmd, "filter ")) {
     cmd_filter(cmd.substr(7));
+  } else if (outbound_session && starts_with_nocase(cmd, "resume")) {
+    cmd_resume();
+  } else if (outbound_session && starts_with_nocase(cmd, "connect")) {
+    cmd_connect();
+  } else if (outbound_session && starts_with_nocase(cmd, "getvar")) {
+    cmd_getvar(cmd);
   } else if (starts_with_nocase(cmd, "myevents") &&
              (has_session || starts_with_nocase(cmd, "myevents "))) {
     cmd_myevents(packet, cmd);
@@ -82,6 +97,9 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
     cmd_divert_events(cmd.substr(13));
   } else if (starts_with_nocase(cmd, "sendmsg")) {
     cmd_sendmsg(packet, cmd.substr(7));
+  } else if (outbound_ && !outbound_->full) {
+    // The gate of protocol.md 4: without `full` nothing below exists.
+    reply("-ERR command not found");
   } else if (starts_with_nocase(cmd, "sendevent")) {
     cmd_sendevent(packet, cmd.substr(9));
   } else if (starts_with_nocase(cmd, "api ")) {

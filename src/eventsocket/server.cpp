@@ -1,6 +1,8 @@
 #include "eventsocket/server.hpp"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <asio/ip/v6_only.hpp>
 
 namespace es::eventsocket {
@@ -17,9 +19,13 @@ Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions optio
                .throttle = AuthThrottle{}},
       acceptor_(io) {
   set_acl(options_.acl_allows);
+  runtime.outbound_socket = [this](core::OutboundSocketRequest request) {
+    return adopt_outbound(std::move(request));
+  };
 }
 
 Server::~Server() {
+  context_.runtime.outbound_socket = nullptr;
   std::error_code ec;
   acceptor_.close(ec);
   workers_.join();
@@ -98,6 +104,28 @@ void Server::accept_next() {
     // Transient errors (EMFILE, ECONNABORTED) must not stop the loop.
     accept_next();
   });
+}
+
+bool Server::adopt_outbound(core::OutboundSocketRequest request) {
+  int fd = request.native_fd;
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) {
+    ::close(fd);
+    return false;
+  }
+  asio::ip::tcp::socket socket(io_);
+  std::error_code ec;
+  socket.assign(local.ss_family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd, ec);
+  if (ec) {
+    ::close(fd);
+    return false;
+  }
+  auto listener =
+      std::make_shared<Listener>(context_, registry_, std::move(socket), next_id_.fetch_add(1));
+  registry_.add(listener);
+  listener->start_outbound(std::move(request));
+  return true;
 }
 
 void Server::stop(std::string notice) {

@@ -49,6 +49,8 @@ class Server {
 
  private:
   void accept_next();
+  // Runtime::outbound_socket: a `socket` application's connection becomes a listener.
+  bool adopt_outbound(core::OutboundSocketRequest request);
 
   asio::io_context& io_;
   ServerOptions options_;

@@ -15,6 +15,7 @@ void register_basic_apps(ApplicationRegistry& registry);
 void register_media_apps(ApplicationRegistry& registry);   // apps/media_apps*.cpp
 void register_bridge_apps(ApplicationRegistry& registry);  // apps/bridge_app.cpp
 void register_sched_apps(ApplicationRegistry& registry);   // apps/sched_apps.cpp
+void register_socket_app(ApplicationRegistry& registry);   // apps/socket_app.cpp
 // Every application group, and the "application" rows of show/help.
 void register_applications(SwitchCore& core);
 

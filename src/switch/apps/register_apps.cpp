@@ -10,6 +10,7 @@ void register_applications(SwitchCore& core) {
   register_media_apps(registry);
   register_bridge_apps(registry);
   register_sched_apps(registry);
+  register_socket_app(registry);
   for (const auto& app : registry.list()) {
     core.runtime().interfaces().add(
         {"application", app->name, app->description, app->syntax, app->module, {}});

@@ -1,0 +1,35 @@
+// The meeting point of the `socket` dialplan application (switch) and the event socket server
+// (eventsocket) for outbound mode (protocol.md 9): the application connects, then hands the
+// connected descriptor and the call to whichever server installed Runtime::outbound_socket.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/event.hpp"
+
+namespace es::core {
+
+struct OutboundSocketRequest {
+  int native_fd = -1;  // a connected TCP socket; the handler owns it from the call on
+  std::string session_uuid;
+  bool async = false;  // `socket ... async`: sendmsg is queued (Socket-Mode: async)
+  bool full = false;   // `socket ... full`: the whole command set (Control: full)
+  // Every callback may be called from any thread and must tolerate the call being gone.
+  // Fills a CHANNEL_DATA event for `connect`: Channel-* caller profile, then channel data.
+  std::function<void(Event& event)> fill_channel_data;
+  // `getvar`: the ${name} lookup of the call.
+  std::function<std::optional<std::string>(std::string_view name)> lookup_variable;
+  // `resume`: sets a channel variable.
+  std::function<void(std::string_view name, std::string_view value)> set_variable;
+  std::function<void()> on_connect;  // the application sent `connect`
+  std::function<void()> on_end;      // the connection is over (called once)
+};
+
+// Installed by the event socket server; false when the request could not be adopted (the
+// descriptor is closed then and on_end is never called).
+using OutboundSocketHandler = std::function<bool(OutboundSocketRequest request)>;
+
+}  // namespace es::core

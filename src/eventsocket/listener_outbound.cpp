@@ -1,0 +1,106 @@
+// Outbound mode (protocol.md 9): a listener on the connection a `socket` application made.
+// It starts authenticated and controlling that call; connect, getvar and resume reach the
+// call through the request's callbacks, so this layer never sees the switch.
+#include <fmt/format.h>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/post.hpp>
+
+#include "core/event_serializer.hpp"
+#include "eventsocket/listener.hpp"
+
+namespace es::eventsocket {
+namespace {
+
+// The Reply-Text buffer of FreeSWITCH's listener holds 511 bytes (protocol.md 8).
+constexpr std::size_t kMaxReplyText = 511;
+
+}  // namespace
+
+void Listener::start_outbound(core::OutboundSocketRequest request) {
+  request.native_fd = -1;
+  outbound_ = std::make_unique<core::OutboundSocketRequest>(std::move(request));
+  authenticated_ = true;
+  std::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);
+  auto self = shared_from_this();
+  asio::post(strand_, [self] {
+    const std::string uuid = self->outbound_->session_uuid;
+    std::shared_ptr<void> hold;
+    if (self->context_.sessions) {
+      std::weak_ptr<Listener> weak = self;
+      hold = self->context_.sessions->attach(uuid, [weak] {
+        if (auto listener = weak.lock()) {
+          asio::post(listener->strand_, [listener] { listener->on_session_hangup(); });
+        }
+      });
+    }
+    asio::co_spawn(self->strand_, self->write_loop(), asio::detached);
+    asio::co_spawn(self->strand_, self->watchdog_loop(), asio::detached);
+    if (!hold) {
+      // The call ended before its connection could be adopted.
+      self->finish(protocol::kGoodbyeText);
+    } else {
+      self->session_hold_ = std::move(hold);
+      {
+        std::lock_guard lock(self->mutex_);
+        self->session_uuid_ = uuid;
+      }
+      core::Event probe(core::EventType::kChannelData);
+      auto& runtime = self->context_.runtime;
+      if (runtime.channel_event_data && runtime.channel_event_data(uuid, probe)) {
+        if (const std::string* name = probe.header("Channel-Name")) {
+          self->session_channel_name_ = *name;
+        }
+      }
+      self->first_packet_deadline_ = std::chrono::steady_clock::now() +
+                                     std::chrono::seconds(self->context_.settings.auth_timeout_s);
+      asio::co_spawn(self->strand_, self->read_loop(), asio::detached);
+    }
+    self->rearm_watchdog();
+  });
+}
+
+void Listener::end_outbound() {
+  if (!outbound_ || !outbound_->on_end) return;
+  auto on_end = std::move(outbound_->on_end);
+  outbound_->on_end = nullptr;
+  on_end();
+}
+
+void Listener::cmd_connect() {
+  // No command/reply frame: the CHANNEL_DATA event itself is the reply (protocol.md 9.3).
+  core::Event event = context_.runtime.events().create(core::EventType::kChannelData);
+  if (outbound_->fill_channel_data) outbound_->fill_channel_data(event);
+  event.add_header("Content-Type", "command/reply");
+  event.add_header("Reply-Text", "+OK\n");
+  event.add_header("Socket-Mode", outbound_->async ? "async" : "static");
+  event.add_header("Control", outbound_->full ? "full" : "single-channel");
+  std::string text;
+  core::serialize_plain(event, text);
+  send(std::move(text));
+  if (outbound_->on_connect) {
+    auto on_connect = std::move(outbound_->on_connect);
+    outbound_->on_connect = nullptr;
+    on_connect();
+  }
+}
+
+void Listener::cmd_getvar(std::string_view text) {
+  std::string value;
+  auto space = text.find(' ');
+  if (space != std::string_view::npos && outbound_->lookup_variable) {
+    value = outbound_->lookup_variable(text.substr(space + 1)).value_or("");
+  }
+  if (value.size() > kMaxReplyText) value.resize(kMaxReplyText);
+  // An empty reply becomes "command not found" in FreeSWITCH (protocol.md 5.6).
+  reply(value.empty() ? std::string_view("-ERR command not found") : value);
+}
+
+void Listener::cmd_resume() {
+  if (outbound_->set_variable) outbound_->set_variable("socket_resume", "true");
+  reply("+OK");
+}
+
+}  // namespace es::eventsocket

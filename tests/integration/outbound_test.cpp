@@ -1,0 +1,320 @@
+// Outbound mode end to end (protocol.md 9, calls.md 15): a call runs the `socket` application,
+// the daemon connects to a small server written here, and that server drives the call.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "call_events.hpp"
+#include "daemon_fixture.hpp"
+#include "protocol/message_parser.hpp"
+
+namespace es::itest {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The application side of one outbound connection: listens on 127.0.0.1, accepts the
+// daemon's connection, sends commands and reads the messages the daemon sends.
+class OutboundPeer {
+ public:
+  ~OutboundPeer() {
+    close_connection();
+    if (listen_fd_ >= 0) ::close(listen_fd_);
+  }
+
+  bool listen() {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listen_fd_ < 0) return false;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      return false;
+    }
+    socklen_t length = sizeof address;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    return ::listen(listen_fd_, 8) == 0;
+  }
+  unsigned short port() const { return port_; }
+
+  bool accept(std::chrono::milliseconds timeout = kReadTimeout) {
+    pollfd p{listen_fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
+    fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    return fd_ >= 0;
+  }
+
+  bool send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  std::optional<protocol::Message> read_message(std::chrono::milliseconds timeout = kReadTimeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    protocol::Message message;
+    for (;;) {
+      if (parser_.next(message) == protocol::ParseStatus::kPacket) return message;
+      if (!read_more(deadline)) return std::nullopt;
+    }
+  }
+
+  // The next message that is not an event (events are kept in events()).
+  std::optional<protocol::Message> read_non_event(
+      std::chrono::milliseconds timeout = kReadTimeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      auto message = read_message(std::max(left, 0ms));
+      if (!message) return std::nullopt;
+      if (message->content_type() != "text/event-plain") return message;
+      events_.push_back(protocol::parse_header_block(message->body, true));
+    }
+  }
+
+  // Waits for an event named `name` (optionally with Application `app`).
+  std::optional<protocol::Message> wait_event(std::string_view name, std::string_view app = {}) {
+    auto matches = [&](const protocol::Message& e) {
+      const std::string* event_name = e.header("Event-Name");
+      const std::string* application = e.header("Application");
+      return event_name && *event_name == name &&
+             (app.empty() || (application && *application == app));
+    };
+    for (auto& e : events_) {
+      if (matches(e)) return e;
+    }
+    auto deadline = std::chrono::steady_clock::now() + kReadTimeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto message = read_message(1s);
+      if (!message) continue;
+      if (message->content_type() != "text/event-plain") {
+        others_.push_back(*message);
+        continue;
+      }
+      events_.push_back(protocol::parse_header_block(message->body, true));
+      if (matches(events_.back())) return events_.back();
+    }
+    return std::nullopt;
+  }
+
+  // Replies and notices that arrived while wait_event was looking for events.
+  std::vector<protocol::Message>& others() { return others_; }
+
+  bool expect_closed(std::chrono::milliseconds timeout = kReadTimeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      char buffer[4096];
+      pollfd p{fd_, POLLIN, 0};
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1) return false;
+      ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) return true;
+    }
+  }
+
+  void close_connection() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  bool read_more(std::chrono::steady_clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fd_, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1) return false;
+    char buffer[8192];
+    ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n <= 0) return false;
+    parser_.feed(std::string_view(buffer, static_cast<std::size_t>(n)));
+    return true;
+  }
+
+  int listen_fd_ = -1;
+  int fd_ = -1;
+  unsigned short port_ = 0;
+  protocol::MessageParser parser_;
+  std::vector<protocol::Message> events_;
+  std::vector<protocol::Message> others_;
+};
+
+std::string reply_text(const std::optional<protocol::Message>& message) {
+  if (!message) return "<nothing>";
+  const std::string* text = message->header("Reply-Text");
+  return text ? *text : "<no Reply-Text>";
+}
+
+std::string header_or_empty(const protocol::Message& message, std::string_view name) {
+  const std::string* value = message.header(name);
+  return value ? *value : std::string();
+}
+
+// A port on which nothing listens (bound once, then released).
+unsigned short dead_port() {
+  OutboundPeer probe;
+  if (!probe.listen()) return 1;
+  return probe.port();
+}
+
+class OutboundTest : public DaemonSuite {
+ public:
+  static void SetUpTestSuite() { start_daemon(); }
+
+ protected:
+  void SetUp() override {
+    DaemonSuite::SetUp();
+    ASSERT_TRUE(connect_and_auth(control_, port()));
+    ASSERT_TRUE(subscriber_.start(port()));
+    ASSERT_TRUE(peer_.listen());
+  }
+  // Originates a null call whose inline dialplan is `actions`; returns its uuid.
+  std::string originate(const std::string& actions) {
+    return ok_uuid(api(control_, "originate null/1 '" + actions + "' inline"));
+  }
+  std::string target() const { return "127.0.0.1:" + std::to_string(peer_.port()); }
+
+  TestClient control_;
+  Subscriber subscriber_;
+  OutboundPeer peer_;
+};
+
+TEST_F(OutboundTest, AsyncFullSessionAnswersPlaysAndEndsWithTheDisconnectNotice) {
+  std::string uuid = originate("socket:" + target() + " async full");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+
+  // protocol.md 9.3: the CHANNEL_DATA block is the reply, its last headers say how we run.
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  auto data = peer_.read_message();
+  ASSERT_TRUE(data.has_value());
+  ASSERT_GE(data->headers.size(), 4u);
+  EXPECT_EQ(data->headers.front().name, "Event-Name");
+  EXPECT_EQ(data->headers.front().value, "CHANNEL_DATA");
+  auto n = data->headers.size();
+  EXPECT_EQ(data->headers[n - 4].name + ": " + data->headers[n - 4].value,
+            "Content-Type: command/reply");
+  EXPECT_EQ(data->headers[n - 3].name + ": " + data->headers[n - 3].value, "Reply-Text: %2BOK%0A");
+  EXPECT_EQ(data->headers[n - 2].name + ": " + data->headers[n - 2].value, "Socket-Mode: async");
+  EXPECT_EQ(data->headers[n - 1].name + ": " + data->headers[n - 1].value, "Control: full");
+  EXPECT_EQ(header_or_empty(*data, "Unique-ID"), uuid);
+  EXPECT_EQ(header_or_empty(*data, "Channel-Unique-ID"), uuid);
+  EXPECT_EQ(header_or_empty(*data, "Channel-Destination-Number"), "1");
+  EXPECT_EQ(header_or_empty(*data, "variable_socket_host"), "127.0.0.1");
+  EXPECT_TRUE(data->body.empty());
+
+  ASSERT_TRUE(peer_.send("myevents\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+  ASSERT_TRUE(peer_.send("getvar socket_host\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "127.0.0.1");
+  ASSERT_TRUE(peer_.send("getvar no_such_variable_here\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "-ERR command not found");
+  ASSERT_TRUE(peer_.send("resume\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  ASSERT_TRUE(peer_.send("getvar socket_resume\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "true");
+  ASSERT_TRUE(peer_.send("nolinger\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK will not linger");
+  ASSERT_TRUE(peer_.send("api uuid_getvar " + uuid + " socket_host\n\n"));
+  auto api_reply = peer_.read_non_event();
+  ASSERT_TRUE(api_reply.has_value());
+  EXPECT_EQ(api_reply->body, "127.0.0.1");
+
+  // The call is parked under the socket's control: queued commands run from the park loop.
+  EXPECT_TRUE(subscriber_.wait_for("CHANNEL_PARK", uuid));
+  ASSERT_TRUE(
+      peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: playback\n"
+                 "execute-app-arg: silence_stream://200\nevent-lock: true\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  auto complete = peer_.wait_event("CHANNEL_EXECUTE_COMPLETE", "playback");
+  ASSERT_TRUE(complete.has_value());
+  EXPECT_EQ(header_or_empty(*complete, "Application-Response"), "FILE PLAYED");
+
+  ASSERT_TRUE(peer_.send("sendmsg\ncall-command: hangup\nhangup-cause: NORMAL_CLEARING\n\n"));
+  EXPECT_TRUE(peer_.wait_event("CHANNEL_HANGUP").has_value());
+  // After the hangup: the disconnect notice naming the call, then the close (protocol.md 9.5).
+  std::optional<protocol::Message> notice;
+  for (auto& m : peer_.others()) {
+    if (m.content_type() == "text/disconnect-notice") notice = m;
+  }
+  while (!notice) {
+    auto m = peer_.read_non_event();
+    if (!m) break;
+    if (m->content_type() == "text/disconnect-notice") notice = m;
+  }
+  ASSERT_TRUE(notice.has_value());
+  EXPECT_EQ(header_or_empty(*notice, "Controlled-Session-UUID"), uuid);
+  EXPECT_EQ(header_or_empty(*notice, "Content-Disposition"), "disconnect");
+  EXPECT_TRUE(peer_.expect_closed());
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+TEST_F(OutboundTest, StaticSingleChannelDropsTheFirstReplyGatesCommandsAndResumesTheDialplan) {
+  std::string uuid = originate("socket:" + target() + ",park");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+
+  // The reply to the first packet is never written (protocol.md 9.3).
+  ASSERT_TRUE(peer_.send("getvar socket_host\n\n"));
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  auto data = peer_.read_message();
+  ASSERT_TRUE(data.has_value());
+  EXPECT_EQ(header_or_empty(*data, "Event-Name"), "CHANNEL_DATA");
+  EXPECT_EQ(header_or_empty(*data, "Socket-Mode"), "static");
+  EXPECT_EQ(header_or_empty(*data, "Control"), "single-channel");
+
+  // Without `full` everything past sendmsg is "not found" (protocol.md 4).
+  for (std::string_view command :
+       {"api status", "bgapi status", "event plain ALL", "linger", "nolinger", "log", "nolog",
+        "noevents", "nixevent ALL", "sendevent CUSTOM"}) {
+    ASSERT_TRUE(peer_.send(std::string(command) + "\n\n"));
+    EXPECT_EQ(reply_text(peer_.read_non_event()), "-ERR command not found") << command;
+  }
+  ASSERT_TRUE(peer_.send("divert_events off\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK events not diverted");
+  ASSERT_TRUE(peer_.send("myevents json\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+
+  // The application goes away mid-call: `socket` returns and the dialplan goes on (park).
+  peer_.close_connection();
+  auto park = subscriber_.wait_for("CHANNEL_PARK", uuid);
+  ASSERT_TRUE(park.has_value());
+  EXPECT_EQ(park->get("Channel-State"), "CS_EXECUTE");
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+TEST_F(OutboundTest, UnreachableTargetReturnsAtOnceAndFailoverReachesTheNextTarget) {
+  std::string unreachable = "127.0.0.1:" + std::to_string(dead_port());
+  std::string lone = originate("socket:" + unreachable + ",park");
+  ASSERT_FALSE(lone.empty());
+  auto park = subscriber_.wait_for("CHANNEL_PARK", lone);
+  ASSERT_TRUE(park.has_value());
+  EXPECT_EQ(park->get("variable_socket_host"), "127.0.0.1");
+  EXPECT_EQ(api(control_, "uuid_kill " + lone), "+OK\n");
+  EXPECT_TRUE(subscriber_.wait_destroyed(lone));
+
+  std::string uuid = originate("socket:" + unreachable + "/first|" + target() + "/ivr async");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  auto data = peer_.read_message();
+  ASSERT_TRUE(data.has_value());
+  EXPECT_EQ(header_or_empty(*data, "Socket-Mode"), "async");
+  EXPECT_EQ(header_or_empty(*data, "variable_socket_path"), "ivr");
+  ASSERT_TRUE(peer_.send("exit\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK bye");
+  EXPECT_TRUE(peer_.expect_closed());
+  // `socket` was the last action: the call ends once the application leaves.
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+}  // namespace
+}  // namespace es::itest
