@@ -24,6 +24,9 @@ struct OutboundSocketRequest {
   std::function<std::optional<std::string>(std::string_view name)> lookup_variable;
   // `resume`: sets a channel variable.
   std::function<void(std::string_view name, std::string_view value)> set_variable;
+  // Static mode sendmsg for the call (protocol.md 5.9): runs `message` on the call and calls
+  // `done` once it has finished; false when the call is gone (done is never called then).
+  std::function<bool(Event message, std::function<void()> done)> execute_message;
   std::function<void()> on_connect;  // the application sent `connect`
   std::function<void()> on_end;      // the connection is over (called once)
 };

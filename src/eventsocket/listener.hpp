@@ -85,7 +85,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void cmd_noevents();
   void cmd_myevents(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_divert_events(std::string_view text);
-  void cmd_sendmsg(const protocol::CommandPacket& packet, std::string_view text);
+  asio::awaitable<void> cmd_sendmsg(const protocol::CommandPacket& packet, std::string_view text);
+  // Static outbound mode: runs the message on the call and replies once it has finished.
+  asio::awaitable<void> execute_sendmsg(core::Event message);
   void cmd_sendevent(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_log(std::string_view text);
   void cmd_nolog();

@@ -96,7 +96,7 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   } else if (starts_with_nocase(cmd, "divert_events")) {
     cmd_divert_events(cmd.substr(13));
   } else if (starts_with_nocase(cmd, "sendmsg")) {
-    cmd_sendmsg(packet, cmd.substr(7));
+    co_await cmd_sendmsg(packet, cmd.substr(7));
   } else if (outbound_ && !outbound_->full) {
     // The gate of protocol.md 4: without `full` nothing below exists.
     reply("-ERR command not found");
@@ -289,7 +289,8 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
                self->jobs_in_flight_.fetch_sub(1);
              });
 }
-void Listener::cmd_sendmsg(const protocol::CommandPacket& packet, std::string_view text) {
+asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packet,
+                                            std::string_view text) {
   std::string target(skip_spaces(text));
   std::string controlled;
   {
@@ -302,7 +303,7 @@ void Listener::cmd_sendmsg(const protocol::CommandPacket& packet, std::string_vi
   if (target.empty()) target = controlled;
   if (target.empty() || !context_.sessions || !context_.sessions->is_live(target)) {
     reply(fmt::format("-ERR invalid session id [{}]", target));
-    return;
+    co_return;
   }
   core::Event message(EventType::kCommand);
   // FreeSWITCH cuts the uuid at its line end in place, which also shortens the Command
@@ -311,6 +312,12 @@ void Listener::cmd_sendmsg(const protocol::CommandPacket& packet, std::string_vi
   message.add_header("Command", uuid_on_line ? packet.command : packet.raw);
   for (const auto& h : packet.headers) message.add_header(h.name, h.value);
   if (!packet.body.empty()) message.set_body(packet.body);
+  const std::string* async_header = packet.header("async");
+  bool queued = !outbound_ || outbound_->async || (async_header && is_true_value(*async_header));
+  if (!queued && target == controlled && outbound_->execute_message) {
+    co_await execute_sendmsg(std::move(message));
+    co_return;
+  }
   auto result = context_.sessions->queue_message(target, std::move(message));
   reply(result == core::QueueResult::kQueued ? "+OK" : "-ERR memory error");
 }

@@ -4,7 +4,11 @@
 #include <fmt/format.h>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <atomic>
 
 #include "core/event_serializer.hpp"
 #include "eventsocket/listener.hpp"
@@ -96,6 +100,24 @@ void Listener::cmd_getvar(std::string_view text) {
   if (value.size() > kMaxReplyText) value.resize(kMaxReplyText);
   // An empty reply becomes "command not found" in FreeSWITCH (protocol.md 5.6).
   reply(value.empty() ? std::string_view("-ERR command not found") : value);
+}
+
+asio::awaitable<void> Listener::execute_sendmsg(core::Event message) {
+  // The reader waits here, so nothing else is read or replied until the call has run it.
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  std::weak_ptr<Listener> weak = shared_from_this();
+  bool accepted = outbound_->execute_message(std::move(message), [weak, finished] {
+    *finished = true;
+    if (auto self = weak.lock()) {
+      asio::post(self->strand_, [self] { self->wait_timer_.cancel(); });
+    }
+  });
+  while (accepted && !*finished && !closing_) {
+    wait_timer_.expires_at(asio::steady_timer::time_point::max());
+    co_await wait_timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+  }
+  if (closing_) co_return;  // the notice is out; a reply after it would be wrong
+  reply("+OK");
 }
 
 void Listener::cmd_resume() {

@@ -74,8 +74,10 @@ class OutboundPeer {
           deadline - std::chrono::steady_clock::now());
       auto message = read_message(std::max(left, 0ms));
       if (!message) return std::nullopt;
-      if (message->content_type() != "text/event-plain") return message;
-      events_.push_back(protocol::parse_header_block(message->body, true));
+      if (!message->content_type().starts_with("text/event-")) return message;
+      if (message->content_type() == "text/event-plain") {
+        events_.push_back(protocol::parse_header_block(message->body, true));
+      }
     }
   }
 
@@ -281,6 +283,14 @@ TEST_F(OutboundTest, StaticSingleChannelDropsTheFirstReplyGatesCommandsAndResume
   EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK events not diverted");
   ASSERT_TRUE(peer_.send("myevents json\n\n"));
   EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+
+  // Static mode runs sendmsg on the call before replying: the playback is over by then.
+  ASSERT_TRUE(
+      peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: playback\n"
+                 "execute-app-arg: silence_stream://300\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  ASSERT_TRUE(peer_.send("getvar playback_ms\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "300");
 
   // The application goes away mid-call: `socket` returns and the dialplan goes on (park).
   peer_.close_connection();

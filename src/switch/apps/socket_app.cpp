@@ -14,6 +14,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
+#include <mutex>
 #include <optional>
 
 #include "core/commands/separate_string.hpp"
@@ -129,6 +131,21 @@ struct SocketProgress {
   std::atomic<bool> connected{false};
   std::atomic<bool> ended{false};
   bool parking = false;  // strand only
+  // Static mode sendmsg packets waiting for the call, with what to call once each has run.
+  std::mutex mutex;
+  std::deque<std::pair<core::Event, std::function<void()>>> messages;
+
+  std::optional<std::pair<core::Event, std::function<void()>>> take_message() {
+    std::lock_guard lock(mutex);
+    if (messages.empty()) return std::nullopt;
+    auto item = std::move(messages.front());
+    messages.pop_front();
+    return item;
+  }
+  bool has_messages() {
+    std::lock_guard lock(mutex);
+    return !messages.empty();
+  }
 };
 
 core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool full,
@@ -151,6 +168,16 @@ core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool fu
   };
   request.set_variable = [weak](std::string_view name, std::string_view value) {
     if (auto session = weak.lock()) session->set_variable(name, value);
+  };
+  request.execute_message = [weak, progress](core::Event message, std::function<void()> done) {
+    auto session = weak.lock();
+    if (!session || progress->ended.load()) return false;
+    {
+      std::lock_guard lock(progress->mutex);
+      progress->messages.emplace_back(std::move(message), std::move(done));
+    }
+    session->signal();
+    return true;
   };
   request.on_connect = [weak, progress] {
     progress->connected = true;
@@ -240,9 +267,22 @@ asio::awaitable<void> socket_app(Session& s, std::string arg) {
   }
 
   if (!async) {
-    // Static mode: the call waits here while its connection lasts. Its sendmsg commands are
-    // queued by the listener and run from this loop.
-    co_await wait_while_connected(s, [&] { return progress->ended.load(); });
+    // Static mode: the call waits here while its connection lasts and runs the application's
+    // sendmsg packets one by one, each reply waiting for its packet (protocol.md 9.4).
+    while (!progress->ended.load() && s.ready()) {
+      while (auto item = progress->take_message()) {
+        co_await s.execute_command(std::move(item->first));
+        item->second();
+      }
+      co_await s.process_commands();
+      if (progress->ended.load() || !s.ready()) break;
+      if (progress->has_messages()) continue;
+      s.core().running_sessions.fetch_sub(1);
+      co_await s.wait_until(-1);
+      s.core().running_sessions.fetch_add(1);
+    }
+    // Packets that arrived as the call ended still get their reply.
+    while (auto item = progress->take_message()) item->second();
     co_return;
   }
   // Async: wait for `connect`, then park until the connection ends (protocol.md 9.4).
