@@ -301,6 +301,42 @@ TEST_F(OutboundTest, StaticSingleChannelDropsTheFirstReplyGatesCommandsAndResume
   EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
 }
 
+TEST_F(OutboundTest, LingerKeepsTheSocketAfterHangupUntilItsTimeIsUp) {
+  std::string uuid = originate("socket:" + target() + " async full");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  auto data = peer_.read_message();
+  ASSERT_TRUE(data.has_value());
+  std::string channel_name = header_or_empty(*data, "Channel-Name");
+  EXPECT_FALSE(channel_name.empty());
+  ASSERT_TRUE(peer_.send("myevents\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+  ASSERT_TRUE(peer_.send("linger 1\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK will linger 1 seconds");
+  ASSERT_TRUE(peer_.send("sendmsg\ncall-command: hangup\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+
+  // protocol.md 9.5: the linger notice, the rest of the call's events, then the goodbye.
+  auto notice = peer_.read_non_event();
+  ASSERT_TRUE(notice.has_value());
+  EXPECT_EQ(notice->content_type(), "text/disconnect-notice");
+  EXPECT_EQ(header_or_empty(*notice, "Content-Disposition"), "linger");
+  EXPECT_EQ(header_or_empty(*notice, "Controlled-Session-UUID"), uuid);
+  EXPECT_EQ(header_or_empty(*notice, "Channel-Name"), channel_name);
+  EXPECT_EQ(header_or_empty(*notice, "Linger-Time"), "1");
+  EXPECT_TRUE(peer_.wait_event("CHANNEL_HANGUP_COMPLETE").has_value());
+  std::optional<protocol::Message> goodbye;
+  for (auto& m : peer_.others()) {
+    if (m.content_type() == "text/disconnect-notice") goodbye = m;
+  }
+  if (!goodbye) goodbye = peer_.read_non_event();
+  ASSERT_TRUE(goodbye.has_value());
+  EXPECT_EQ(header_or_empty(*goodbye, "Content-Disposition"), "disconnect");
+  EXPECT_TRUE(peer_.expect_closed());
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
 TEST_F(OutboundTest, UnreachableTargetReturnsAtOnceAndFailoverReachesTheNextTarget) {
   std::string unreachable = "127.0.0.1:" + std::to_string(dead_port());
   std::string lone = originate("socket:" + unreachable + ",park");
