@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "call_events.hpp"
+#include "conf_dir.hpp"
 #include "daemon_fixture.hpp"
 #include "protocol/message_parser.hpp"
 
@@ -360,6 +361,44 @@ TEST_F(OutboundTest, UnreachableTargetReturnsAtOnceAndFailoverReachesTheNextTarg
   EXPECT_TRUE(peer_.expect_closed());
   // `socket` was the last action: the call ends once the application leaves.
   EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+// The first-packet deadline (protocol.md 8: 25 s, here shortened through auth-timeout).
+class OutboundTimeoutTest : public DaemonSuite {
+ public:
+  static void SetUpTestSuite() {
+    conf_ = std::make_unique<ConfDir>();
+    conf_->write("autoload_configs/event_socket.conf.xml",
+                 event_socket_conf(param("listen-ip", "127.0.0.1") + param("auth-timeout", "1")));
+    daemon_ = std::make_unique<DaemonProcess>(conf_args(*conf_));
+  }
+  static void TearDownTestSuite() {
+    DaemonSuite::TearDownTestSuite();
+    conf_.reset();
+  }
+  static inline std::unique_ptr<ConfDir> conf_;
+};
+
+TEST_F(OutboundTimeoutTest, AnApplicationThatNeverSpeaksIsDroppedAndTheCallGoesOn) {
+  TestClient control;
+  Subscriber subscriber;
+  OutboundPeer peer;
+  ASSERT_TRUE(connect_and_auth(control, port()));
+  ASSERT_TRUE(subscriber.start(port()));
+  ASSERT_TRUE(peer.listen());
+  std::string uuid =
+      ok_uuid(api(control, "originate null/1 'socket:127.0.0.1:" + std::to_string(peer.port()) +
+                               ",park' inline"));
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer.accept());
+  auto notice = peer.read_message();
+  ASSERT_TRUE(notice.has_value());
+  EXPECT_EQ(notice->content_type(), "text/disconnect-notice");
+  EXPECT_EQ(header_or_empty(*notice, "Controlled-Session-UUID"), uuid);
+  EXPECT_TRUE(peer.expect_closed());
+  EXPECT_TRUE(subscriber.wait_for("CHANNEL_PARK", uuid).has_value());
+  EXPECT_EQ(api(control, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(subscriber.wait_destroyed(uuid));
 }
 
 }  // namespace
