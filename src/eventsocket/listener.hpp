@@ -145,6 +145,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Outbound mode: the request minus its descriptor (null for inbound listeners).
   std::unique_ptr<core::OutboundSocketRequest> outbound_;
   bool first_packet_seen_ = false;
+  // The call's hangup is acted on between commands, so a command's reply precedes the notice.
+  bool command_running_ = false;
+  bool hangup_pending_ = false;
   bool drop_next_reply_ = false;  // FreeSWITCH never writes the reply to the first packet
   // Holds the controlled session (myevents <uuid>) until this listener ends.
   std::shared_ptr<void> session_hold_;

@@ -36,7 +36,9 @@ asio::awaitable<void> Listener::dispatch(protocol::CommandPacket& packet) {
     rearm_watchdog();
     drop_next_reply_ = true;
   }
+  command_running_ = true;
   co_await run_command(packet);
+  command_running_ = false;
   drop_next_reply_ = false;
   bool ready;
   {
@@ -45,6 +47,10 @@ asio::awaitable<void> Listener::dispatch(protocol::CommandPacket& packet) {
     ready = !queue_.empty();
   }
   if (ready) wake_writer();
+  if (hangup_pending_) {
+    hangup_pending_ = false;
+    on_session_hangup();
+  }
 }
 
 asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {

@@ -351,6 +351,10 @@ void Listener::cmd_linger(std::string_view text) {
 
 void Listener::on_session_hangup() {
   if (closing_) return;
+  if (command_running_) {
+    hangup_pending_ = true;
+    return;
+  }
   std::string uuid;
   {
     std::lock_guard lock(mutex_);

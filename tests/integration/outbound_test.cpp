@@ -39,6 +39,21 @@ class OutboundPeer {
     port_ = ntohs(address.sin_port);
     return ::listen(listen_fd_, 8) == 0;
   }
+  // Listens on ::1 instead.
+  bool listen_v6() {
+    listen_fd_ = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listen_fd_ < 0) return false;
+    sockaddr_in6 address{};
+    address.sin6_family = AF_INET6;
+    address.sin6_addr = in6addr_loopback;
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      return false;
+    }
+    socklen_t length = sizeof address;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin6_port);
+    return ::listen(listen_fd_, 8) == 0;
+  }
   unsigned short port() const { return port_; }
 
   bool accept(std::chrono::milliseconds timeout = kReadTimeout) {
@@ -360,6 +375,25 @@ TEST_F(OutboundTest, UnreachableTargetReturnsAtOnceAndFailoverReachesTheNextTarg
   EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK bye");
   EXPECT_TRUE(peer_.expect_closed());
   // `socket` was the last action: the call ends once the application leaves.
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+TEST_F(OutboundTest, Ipv6TargetInBrackets) {
+  OutboundPeer peer6;
+  if (!peer6.listen_v6()) GTEST_SKIP() << "no IPv6 loopback here";
+  std::string uuid = originate("socket:[::1]:" + std::to_string(peer6.port()) + " async full");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer6.accept());
+  ASSERT_TRUE(peer6.send("connect\n\n"));
+  auto data = peer6.read_message();
+  ASSERT_TRUE(data.has_value());
+  EXPECT_EQ(header_or_empty(*data, "Unique-ID"), uuid);
+  EXPECT_EQ(header_or_empty(*data, "variable_socket_host"), "%5B%3A%3A1%5D");
+  ASSERT_TRUE(peer6.send("api uuid_kill " + uuid + "\n\n"));
+  auto killed = peer6.read_non_event();
+  ASSERT_TRUE(killed.has_value());
+  EXPECT_EQ(killed->body, "+OK\n");
+  EXPECT_TRUE(peer6.expect_closed());
   EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
 }
 
