@@ -397,6 +397,20 @@ TEST_F(OutboundTest, Ipv6TargetInBrackets) {
   EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
 }
 
+TEST_F(OutboundTest, ATargetWithoutPortReusesThePortOfTheTargetBefore) {
+  // Nothing listens on 127.0.0.2; the second target has no port and takes the first one's.
+  std::string uuid =
+      originate("socket:127.0.0.2:" + std::to_string(peer_.port()) + "|127.0.0.1 async");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  auto data = peer_.read_message();
+  ASSERT_TRUE(data.has_value());
+  EXPECT_EQ(header_or_empty(*data, "variable_socket_host"), "127.0.0.1");
+  peer_.close_connection();
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
 // The first-packet deadline (protocol.md 8: 25 s, here shortened through auth-timeout).
 class OutboundTimeoutTest : public DaemonSuite {
  public:
