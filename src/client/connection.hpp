@@ -163,6 +163,7 @@ class Connection {
 
   // Events go to `handler` (on the connection's strand, in arrival order) instead of the queue
   // read by next_event(). Set it before subscribing; an empty function restores the queue.
+  // A handler that throws ends the connection (close_reason() says so).
   void set_event_handler(std::function<void(Event)> handler);
   // The next queued event; nullopt when `timeout` (zero: none) passed or the connection ended.
   asio::awaitable<std::optional<Event>> next_event(

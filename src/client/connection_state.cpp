@@ -227,7 +227,14 @@ asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state) {
         state->finish(ClientError::Kind::kDisconnected, "message body too large");
         co_return;
       }
-      state->handle_message(std::move(message));
+      try {
+        state->handle_message(std::move(message));
+      } catch (const std::exception& error) {
+        // A throwing handler would otherwise end this loop silently and leave every waiter hung.
+        state->finish(ClientError::Kind::kDisconnected,
+                      std::string("event or log handler threw: ") + error.what());
+        co_return;
+      }
       message = {};
     }
   }
