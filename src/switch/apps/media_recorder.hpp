@@ -25,7 +25,9 @@ struct SilenceDetection {
 class Recorder final : public FrameConsumer {
  public:
   // A stream whose frames arrive less than this far apart is contiguous.
-  static constexpr std::int64_t kJitterAllowanceUs = 100000;
+  // Generous: a producer starved for a moment on a loaded machine must not get silence in the
+  // middle of its stream; a real pause is still filled in full once it is noticed.
+  static constexpr std::int64_t kJitterAllowanceUs = 400000;
 
   Recorder(std::unique_ptr<media::AudioFileWriter> writer, const core::Clock& clock,
            SilenceDetection silence = SilenceDetection());
