@@ -146,40 +146,37 @@ std::shared_ptr<void> Session::attach(std::function<void()> on_hangup) {
 
 // --- ring / early / answer -------------------------------------------------------------
 
-bool Session::mark_ring_ready() {
+// The three marks share FreeSWITCH's steps: first time only, refused once hung up; the time
+// recorded, the event fired, then the call state changed (so the event shows the old one).
+bool Session::mark_progress(std::atomic<bool>& flag, std::int64_t ChannelTimes::*moment,
+                            std::string_view disposition, core::EventType type,
+                            CallState call_state) {
   if (hangup_cause() || !up()) return false;
-  if (ring_ready_.exchange(true)) return true;
-  update_profile(
-      [&](CallerProfile& p) { p.times.progress = core_.runtime().clock().now_epoch_us(); });
-  fire(core::EventType::kChannelProgress);
-  set_call_state(CallState::kRinging);
+  if (flag.exchange(true)) return true;
+  if (!disposition.empty()) set_variable("endpoint_disposition", disposition);
+  std::int64_t now = core_.runtime().clock().now_epoch_us();
+  update_profile([&](CallerProfile& p) { p.times.*moment = now; });
+  fire(type);
+  set_call_state(call_state);
   notify_watchers();
   return true;
+}
+
+bool Session::mark_ring_ready() {
+  return mark_progress(ring_ready_, &ChannelTimes::progress, {}, core::EventType::kChannelProgress,
+                       CallState::kRinging);
 }
 
 bool Session::mark_pre_answered() {
-  if (hangup_cause() || !up()) return false;
-  if (early_.exchange(true)) return true;
-  set_variable("endpoint_disposition", "EARLY MEDIA");
-  update_profile(
-      [&](CallerProfile& p) { p.times.progress_media = core_.runtime().clock().now_epoch_us(); });
-  fire(core::EventType::kChannelProgressMedia);
-  set_call_state(CallState::kEarly);
-  notify_watchers();
-  return true;
+  return mark_progress(early_, &ChannelTimes::progress_media, "EARLY MEDIA",
+                       core::EventType::kChannelProgressMedia, CallState::kEarly);
 }
 
 bool Session::mark_answered() {
-  if (hangup_cause() || !up()) return false;
-  if (answered_.exchange(true)) return true;
-  set_variable("endpoint_disposition", "ANSWER");
-  update_profile(
-      [&](CallerProfile& p) { p.times.answered = core_.runtime().clock().now_epoch_us(); });
-  fire(core::EventType::kChannelAnswer);
-  set_call_state(CallState::kActive);
-  notify_watchers();
+  bool ok = mark_progress(answered_, &ChannelTimes::answered, "ANSWER",
+                          core::EventType::kChannelAnswer, CallState::kActive);
   signal();
-  return true;
+  return ok;
 }
 
 bool Session::ring_ready() {
