@@ -77,6 +77,18 @@ class MediaAppsTest : public SwitchFixture {
 
   std::string file(const std::string& name) const { return dir_ + "/" + name; }
 
+  // What happened to a channel, for failure messages: its events and any hangup cause.
+  std::string history(const std::string& uuid) const {
+    std::string out;
+    for (const auto& e : recorder_->for_channel(uuid)) {
+      out += header(e, "Event-Name");
+      if (auto app = header(e, "Application"); !app.empty()) out += "(" + app + ")";
+      if (auto cause = header(e, "Hangup-Cause"); !cause.empty()) out += "[" + cause + "]";
+      out += ' ';
+    }
+    return out;
+  }
+
   std::string other_leg(const std::string& uuid) {
     std::string other;
     EXPECT_TRUE(eventually([&] {
@@ -96,12 +108,14 @@ class MediaAppsTest : public SwitchFixture {
     return nullptr;
   }
 
-  bool wait_for_app_done(const std::string& uuid, const std::string& app) {
+  // Waits for the `times`-th completion of `app` on `uuid`.
+  bool wait_for_app_done(const std::string& uuid, const std::string& app, int times = 1) {
     return recorder_->wait_until([&](const std::vector<core::FiredEventPtr>& events) {
+      int seen = 0;
       for (const auto& e : events) {
         if (header(e, "Unique-ID") == uuid &&
             header(e, "Event-Name") == "CHANNEL_EXECUTE_COMPLETE" &&
-            header(e, "Application") == app)
+            header(e, "Application") == app && ++seen == times)
           return true;
       }
       return false;
@@ -238,7 +252,8 @@ TEST_F(MediaAppsTest, PlayAndGetDigitsRejectsDigitsFailingTheRegex) {
       [&] { return api("uuid_getvar", b + " current_application") == "play_and_get_digits"; }));
   send_dtmf(a, "123#");
   ASSERT_TRUE(wait_for_app_done(b, "play_and_get_digits"));
-  EXPECT_EQ(api("uuid_getvar", b + " digits"), "_undef_");
+  EXPECT_EQ(api("uuid_getvar", b + " digits"), "_undef_")
+      << "b: " << history(b) << "\na: " << history(a);
   EXPECT_EQ(api("uuid_getvar", b + " digits_invalid"), "123");
   api("uuid_kill", a);
 }
@@ -248,9 +263,12 @@ TEST_F(MediaAppsTest, EchoReturnsWhatItReceives) {
   write_wav(file("e.wav"), played);
   std::string a =
       uuid_of(api("originate", "loopback/m:^:answer^echo/default/inline m:^:sleep:300^playback:" +
-                                   file("e.wav") + "^park inline"));
+                                   file("e.wav") + "^sleep:500^park inline"));
   EXPECT_EQ(api("uuid_record", a + " start " + file("echo.wav")), "+OK Success\n");
   ASSERT_TRUE(recorder_->wait_for("PLAYBACK_STOP", a));
+  // The echo comes back a few frames behind what was played; on a loaded machine more so,
+  // hence half a second of margin before the recording stops.
+  ASSERT_TRUE(wait_for_app_done(a, "sleep", 2));
   EXPECT_EQ(api("uuid_record", a + " stop " + file("echo.wav")), "+OK Success\n");
   ASSERT_TRUE(recorder_->wait_for("RECORD_STOP", a));
   EXPECT_EQ(header(find_event(a, "RECORD_STOP"), "Record-File-Path"), file("echo.wav"));
