@@ -167,6 +167,20 @@ int main(int argc, char** argv) {
   concurrent_cmd->add_option("--settle", concurrent.settle_s)->check(CLI::Range(0.0, 600.0));
   concurrent_cmd->add_option("--drain", concurrent.drain_s)->check(CLI::Range(0.1, 600.0));
 
+  OutboundOptions outbound;
+  auto* outbound_cmd = app.add_subcommand(
+      "outbound", "outbound socket sessions: answer, playback, hangup per loopback call");
+  add_common(*outbound_cmd, common);
+  outbound_cmd->add_option("--sessions", outbound.sessions)->check(CLI::Range(1, 100'000));
+  outbound_cmd->add_option("--pid", outbound.pid, "daemon process id")->required();
+  outbound_cmd->add_option("--playback", outbound.playback, "playback argument");
+  outbound_cmd->add_option("--sps", outbound.sps)->check(CLI::Range(1, 10'000'000));
+  outbound_cmd->add_option("--session-timeout", outbound.session_timeout_s)
+      ->check(CLI::Range(0.1, 3600.0));
+  outbound_cmd->add_option("--run-limit", outbound.run_limit_s)->check(CLI::Range(0.1, 3600.0));
+  outbound_cmd->add_flag("--pre-answer", outbound.pre_answer,
+                         "pre_answer in the B-leg's dialplan before socket");
+
   CLI11_PARSE(app, argc, argv);
 
   if (fanout_cmd->parsed()) return run_fanout(common, fanout);
@@ -179,5 +193,6 @@ int main(int argc, char** argv) {
   if (startup_cmd->parsed()) return run_startup(common, startup);
   if (calls_cmd->parsed()) return run_calls(common, calls);
   if (concurrent_cmd->parsed()) return run_concurrent_calls(common, concurrent);
+  if (outbound_cmd->parsed()) return run_outbound(common, outbound);
   return 2;
 }

@@ -7,7 +7,7 @@
 #
 # --quick runs a short version of every scenario (smoke check, a few seconds each).
 # --only limits the run to some scenarios: fanout, latency, api, bgapi, churn, idle, hostile,
-#        slow-consumer, startup, calls, concurrent-calls.
+#        slow-consumer, startup, calls, concurrent-calls, outbound.
 # Environment: ES_DAEMON_ARGS (extra daemon arguments, e.g. "--threads 2"),
 #   ES_DAEMON (daemon binary, default: <build dir>/src/apps/eventswitch),
 #   ES_BASELINE_THREADS (baseline_fanout event loops, default: number of cores, as the daemon),
@@ -231,6 +231,15 @@ if wanted concurrent-calls; then
   start_daemon
   scenario "concurrent-calls-$(q 100 1000)" concurrent-calls --port "$server_port" \
     --pid "$server_pid" --calls "$(q 100 1000)" --hold "$(q 0.5 2)" --timeout "$(q 60 180)"
+  stop_server "$server_pid"
+fi
+
+if wanted outbound; then
+  # Outbound mode: es_load is the application server; 500 calls at once, each session
+  # answers, plays 1 s of silence and hangs up (the scenario raises max_sessions and sps).
+  start_daemon
+  scenario "outbound-$(q 50 500)" outbound --port "$server_port" --pid "$server_pid" \
+    --sessions "$(q 50 500)" --playback silence_stream://1000 --timeout "$(q 30 40)"
   stop_server "$server_pid"
 fi
 

@@ -108,6 +108,16 @@ struct ConcurrentCallsOptions {
   double drain_s = 30;  // bound on waiting for hupall to end every session
 };
 
+struct OutboundOptions {
+  std::uint64_t sessions = 500;  // calls placed at once, one outbound socket session each
+  int pid = 0;
+  std::string playback = "silence_stream://1000";  // what each session plays after answer
+  std::uint64_t sps = 100000;                      // fsctl sps before the run
+  double session_timeout_s = 20;  // a session still open after this is closed and counted lost
+  double run_limit_s = 25;        // bound on waiting for every session and hangup
+  bool pre_answer = false;        // B-leg runs pre_answer before socket (originate returns sooner)
+};
+
 int run_fanout(const CommonOptions& common, const FanoutOptions& options);
 int run_api(const CommonOptions& common, const ApiOptions& options);
 int run_bgapi(const CommonOptions& common, const BgapiOptions& options);
@@ -118,6 +128,7 @@ int run_slow_consumer(const CommonOptions& common, const SlowConsumerOptions& op
 int run_startup(const CommonOptions& common, const StartupOptions& options);
 int run_calls(const CommonOptions& common, const CallsOptions& options);
 int run_concurrent_calls(const CommonOptions& common, const ConcurrentCallsOptions& options);
+int run_outbound(const CommonOptions& common, const OutboundOptions& options);
 
 // Resolves host/port/password into a Target (numeric IPv4/IPv6 addresses only: no DNS).
 bool make_target(const CommonOptions& common, Target& target);
