@@ -22,8 +22,9 @@ struct OutboundSocketRequest {
   std::function<void(Event& event)> fill_channel_data;
   // `getvar`: the ${name} lookup of the call.
   std::function<std::optional<std::string>(std::string_view name)> lookup_variable;
-  // `resume`: sets a channel variable.
-  std::function<void(std::string_view name, std::string_view value)> set_variable;
+  // `resume` (protocol.md 9.6): sets socket_resume=true and remembers the request, so the
+  // dialplan goes on after the application once the connection ends.
+  std::function<void()> resume;
   // Static mode sendmsg for the call (protocol.md 5.9): runs `message` on the call and calls
   // `done` once it has finished; false when the call is gone (done is never called then).
   std::function<bool(Event message, std::function<void()> done)> execute_message;

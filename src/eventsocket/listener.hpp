@@ -95,10 +95,14 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void cmd_nolinger();
   // The controlled call hung up: linger notice, or the end of the connection (protocol.md 9.5).
   void on_session_hangup();
-  // Outbound-only commands (listener_outbound.cpp).
+  // Commands of a listener controlling a call (listener_outbound.cpp): an outbound one, or an
+  // inbound one after `myevents <uuid>`.
   void cmd_connect();
   void cmd_getvar(std::string_view text);
   void cmd_resume();
+  std::string controlled_uuid() const;
+  // Caller profile as Channel-*, then the channel data (connect's CHANNEL_DATA).
+  void fill_controlled_channel_data(core::Event& event);
   // Calls the outbound request's on_end once.
   void end_outbound();
   bool api_allowed(std::string_view command, std::string_view arg) const;

@@ -86,15 +86,15 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
     std::lock_guard lock(mutex_);
     has_session = !session_uuid_.empty();
   }
-  // connect, getvar and resume need the call's callbacks, which only outbound listeners have.
-  bool outbound_session = has_session && outbound_;
+  // resume, connect and getvar exist for every listener controlling a call: outbound ones
+  // and inbound ones after `myevents <uuid>` (protocol.md 4, 9.3).
   if (starts_with_nocase(cmd, "filter ")) {
     cmd_filter(cmd.substr(7));
-  } else if (outbound_session && starts_with_nocase(cmd, "resume")) {
+  } else if (has_session && starts_with_nocase(cmd, "resume")) {
     cmd_resume();
-  } else if (outbound_session && starts_with_nocase(cmd, "connect")) {
+  } else if (has_session && starts_with_nocase(cmd, "connect")) {
     cmd_connect();
-  } else if (outbound_session && starts_with_nocase(cmd, "getvar")) {
+  } else if (has_session && starts_with_nocase(cmd, "getvar")) {
     cmd_getvar(cmd);
   } else if (starts_with_nocase(cmd, "myevents") &&
              (has_session || starts_with_nocase(cmd, "myevents "))) {

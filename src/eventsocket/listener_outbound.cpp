@@ -1,6 +1,8 @@
 // Outbound mode (protocol.md 9): a listener on the connection a `socket` application made.
 // It starts authenticated and controlling that call; connect, getvar and resume reach the
-// call through the request's callbacks, so this layer never sees the switch.
+// call through the request's callbacks, so this layer never sees the switch. An inbound
+// listener that took a call with `myevents <uuid>` has the same three commands; it reaches
+// the call through the runtime (channel data, uuid_getvar, uuid_setvar).
 #include <fmt/format.h>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -10,6 +12,7 @@
 
 #include <atomic>
 
+#include "core/api_registry.hpp"
 #include "core/event_serializer.hpp"
 #include "eventsocket/listener.hpp"
 
@@ -73,18 +76,46 @@ void Listener::end_outbound() {
   on_end();
 }
 
+std::string Listener::controlled_uuid() const {
+  std::lock_guard lock(mutex_);
+  return session_uuid_;
+}
+
+void Listener::fill_controlled_channel_data(core::Event& event) {
+  if (outbound_) {
+    if (outbound_->fill_channel_data) outbound_->fill_channel_data(event);
+    return;
+  }
+  // An inbound listener reaches the call only through the runtime's channel data. The
+  // Channel-* block is the caller profile under another prefix: the Caller-* headers of the
+  // same data, renamed.
+  auto& fill = context_.runtime.channel_event_data;
+  core::Event data(core::EventType::kChannelData);
+  if (!fill || !fill(controlled_uuid(), data)) return;
+  constexpr std::string_view kCallerPrefix = "Caller-";
+  for (const auto& header : data.headers()) {
+    if (header.name.starts_with(kCallerPrefix)) {
+      event.add_header("Channel-" + header.name.substr(kCallerPrefix.size()), header.value);
+    }
+  }
+  for (const auto& header : data.headers()) event.add_header(header.name, header.value);
+}
+
 void Listener::cmd_connect() {
   // No command/reply frame: the CHANNEL_DATA event itself is the reply (protocol.md 9.3).
   core::Event event = context_.runtime.events().create(core::EventType::kChannelData);
-  if (outbound_->fill_channel_data) outbound_->fill_channel_data(event);
+  fill_controlled_channel_data(event);
+  // Listeners of `myevents <uuid>` are asynchronous and have the full command set.
+  bool async = outbound_ ? outbound_->async : true;
+  bool full = outbound_ ? outbound_->full : true;
   event.add_header("Content-Type", "command/reply");
   event.add_header("Reply-Text", "+OK\n");
-  event.add_header("Socket-Mode", outbound_->async ? "async" : "static");
-  event.add_header("Control", outbound_->full ? "full" : "single-channel");
+  event.add_header("Socket-Mode", async ? "async" : "static");
+  event.add_header("Control", full ? "full" : "single-channel");
   std::string text;
   core::serialize_plain(event, text);
   send(std::move(text));
-  if (outbound_->on_connect) {
+  if (outbound_ && outbound_->on_connect) {
     auto on_connect = std::move(outbound_->on_connect);
     outbound_->on_connect = nullptr;
     on_connect();
@@ -94,8 +125,21 @@ void Listener::cmd_connect() {
 void Listener::cmd_getvar(std::string_view text) {
   std::string value;
   auto space = text.find(' ');
-  if (space != std::string_view::npos && outbound_->lookup_variable) {
-    value = outbound_->lookup_variable(text.substr(space + 1)).value_or("");
+  if (space != std::string_view::npos) {
+    std::string_view name = text.substr(space + 1);
+    if (outbound_) {
+      if (outbound_->lookup_variable) value = outbound_->lookup_variable(name).value_or("");
+    } else {
+      // uuid_getvar does the same ${name} lookup; it names an unset variable "_undef_".
+      core::ApiContext api_context;
+      auto result = context_.runtime.api().execute(
+          "uuid_getvar", controlled_uuid() + " " + std::string(name), api_context);
+      if (result.found && result.status == core::ApiStatus::kSuccess &&
+          result.output != "_undef_" && result.output != "-ERR No such channel!\n" &&
+          result.output != "-USAGE: <uuid> <var>\n") {
+        value = std::move(result.output);
+      }
+    }
   }
   if (value.size() > kMaxReplyText) value.resize(kMaxReplyText);
   // An empty reply becomes "command not found" in FreeSWITCH (protocol.md 5.6).
@@ -121,7 +165,14 @@ asio::awaitable<void> Listener::execute_sendmsg(core::Event message) {
 }
 
 void Listener::cmd_resume() {
-  if (outbound_->set_variable) outbound_->set_variable("socket_resume", "true");
+  if (outbound_) {
+    if (outbound_->resume) outbound_->resume();
+  } else {
+    // An inbound listener controlling a call through `myevents <uuid>` only sets the variable.
+    std::string uuid = controlled_uuid();
+    core::ApiContext api_context;
+    context_.runtime.api().execute("uuid_setvar", uuid + " socket_resume true", api_context);
+  }
   reply("+OK");
 }
 

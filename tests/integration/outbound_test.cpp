@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "call_events.hpp"
 #include "conf_dir.hpp"
 #include "daemon_fixture.hpp"
@@ -124,6 +126,19 @@ class OutboundPeer {
 
   // Replies and notices that arrived while wait_event was looking for events.
   std::vector<protocol::Message>& others() { return others_; }
+
+  // The disconnect notice: one already seen by wait_event, or the next non-event message
+  // that is one (other replies are skipped).
+  std::optional<protocol::Message> wait_notice() {
+    for (auto& m : others_) {
+      if (m.content_type() == "text/disconnect-notice") return m;
+    }
+    for (;;) {
+      auto m = read_non_event();
+      if (!m || m->content_type() == "text/disconnect-notice") return m;
+      others_.push_back(*m);
+    }
+  }
 
   bool expect_closed(std::chrono::milliseconds timeout = kReadTimeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -411,6 +426,328 @@ TEST_F(OutboundTest, ATargetWithoutPortReusesThePortOfTheTargetBefore) {
   EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
 }
 
+// --- the application leaving, resume (protocol.md 9.4, 9.6) -------------------------------
+
+TEST_F(OutboundTest, LeavingWithoutResumeEndsTheCallWhenSocketWasTheLastAction) {
+  // FreeSWITCH does not hang up itself: `socket` returns and the dialplan is over.
+  for (std::string mode : {" async", ""}) {
+    OutboundPeer peer;
+    ASSERT_TRUE(peer.listen());
+    std::string uuid = originate("socket:127.0.0.1:" + std::to_string(peer.port()) + mode);
+    ASSERT_FALSE(uuid.empty());
+    ASSERT_TRUE(peer.accept());
+    ASSERT_TRUE(peer.send("connect\n\n"));
+    ASSERT_TRUE(peer.read_message().has_value());
+    peer.close_connection();
+    auto hangup = subscriber_.wait_for("CHANNEL_HANGUP", uuid);
+    ASSERT_TRUE(hangup.has_value()) << mode;
+    EXPECT_EQ(hangup->get("Hangup-Cause"), "NORMAL_CLEARING") << mode;
+    EXPECT_TRUE(subscriber_.wait_destroyed(uuid)) << mode;
+  }
+}
+
+TEST_F(OutboundTest, WithoutResumeTheQueuedApplicationFinishesBeforeTheDialplanGoesOn) {
+  std::string uuid = originate("socket:" + target() + " async,park");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  ASSERT_TRUE(peer_.read_message().has_value());
+  ASSERT_TRUE(
+      peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: playback\n"
+                 "execute-app-arg: silence_stream://1000\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  auto started = subscriber_.wait_for([&](const SeenEvent& e) {
+    return e.name() == "CHANNEL_EXECUTE" && e.get("Unique-ID") == uuid &&
+           e.get("Application") == "playback";
+  });
+  ASSERT_TRUE(started.has_value());
+  peer_.close_connection();
+  auto parked = subscriber_.wait_for([&](const SeenEvent& e) {
+    return e.name() == "CHANNEL_EXECUTE" && e.get("Unique-ID") == uuid &&
+           e.get("Application") == "park";
+  });
+  ASSERT_TRUE(parked.has_value());
+  EXPECT_EQ(api(control_, "uuid_getvar " + uuid + " playback_ms"), "1000");
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+TEST_F(OutboundTest, ResumeResetsTheChannelSoTheRunningApplicationEndsAndTheDialplanGoesOn) {
+  std::string uuid = originate("socket:" + target() + " async,set:after_socket=reached,park");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  ASSERT_TRUE(peer_.read_message().has_value());
+  ASSERT_TRUE(peer_.send("resume\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  ASSERT_TRUE(
+      peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: playback\n"
+                 "execute-app-arg: silence_stream://30000\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  auto started = subscriber_.wait_for([&](const SeenEvent& e) {
+    return e.name() == "CHANNEL_EXECUTE" && e.get("Unique-ID") == uuid &&
+           e.get("Application") == "playback";
+  });
+  ASSERT_TRUE(started.has_value());
+  peer_.close_connection();
+
+  // CS_RESET makes the channel not ready: the playback stops long before its 30 s.
+  auto parked = subscriber_.wait_for([&](const SeenEvent& e) {
+    return e.name() == "CHANNEL_EXECUTE" && e.get("Unique-ID") == uuid &&
+           e.get("Application") == "park";
+  });
+  ASSERT_TRUE(parked.has_value());
+  EXPECT_EQ(parked->get("Channel-State"), "CS_EXECUTE");
+  std::string played = api(control_, "uuid_getvar " + uuid + " playback_ms");
+  EXPECT_LT(std::atoll(played.c_str()), 30000) << played;
+  EXPECT_EQ(api(control_, "uuid_getvar " + uuid + " after_socket"), "reached");
+  EXPECT_EQ(api(control_, "uuid_getvar " + uuid + " socket_resume"), "true");
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+TEST_F(OutboundTest, SocketResumeVariableInStaticModeContinuesTheDialplan) {
+  // FreeSWITCH itself would leave a static channel in CS_RESET here (protocol.md 9.6 UNSURE);
+  // eventswitch goes on with the next action as in async mode.
+  std::string uuid =
+      originate("set:socket_resume=true,socket:" + target() + ",set:after_socket=reached,park");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  auto data = peer_.read_message();
+  ASSERT_TRUE(data.has_value());
+  EXPECT_EQ(header_or_empty(*data, "Socket-Mode"), "static");
+  peer_.close_connection();
+  auto park = subscriber_.wait_for("CHANNEL_PARK", uuid);
+  ASSERT_TRUE(park.has_value());
+  EXPECT_EQ(park->get("Channel-State"), "CS_EXECUTE");
+  EXPECT_EQ(api(control_, "uuid_getvar " + uuid + " after_socket"), "reached");
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+// --- the call hanging up while a command runs --------------------------------------------
+
+TEST_F(OutboundTest, HangupDuringAnAsyncEventLockPlaybackEndsWithTheNoticeAndNoLeftovers) {
+  std::string uuid = originate("socket:" + target() + " async full");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  ASSERT_TRUE(peer_.read_message().has_value());
+  ASSERT_TRUE(peer_.send("myevents\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+  ASSERT_TRUE(
+      peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: playback\n"
+                 "execute-app-arg: silence_stream://30000\nevent-lock: true\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  ASSERT_TRUE(peer_.wait_event("CHANNEL_EXECUTE", "playback").has_value());
+
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(peer_.wait_event("CHANNEL_EXECUTE_COMPLETE", "playback").has_value());
+  auto hangup = peer_.wait_event("CHANNEL_HANGUP");
+  ASSERT_TRUE(hangup.has_value());
+  EXPECT_EQ(header_or_empty(*hangup, "Hangup-Cause"), "NORMAL_CLEARING");
+  auto notice = peer_.wait_notice();
+  ASSERT_TRUE(notice.has_value());
+  EXPECT_EQ(header_or_empty(*notice, "Controlled-Session-UUID"), uuid);
+  EXPECT_EQ(header_or_empty(*notice, "Content-Disposition"), "disconnect");
+  EXPECT_TRUE(peer_.expect_closed());
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+  EXPECT_EQ(api(control_, "show channels count"), "\n0 total.\n");
+}
+
+TEST_F(OutboundTest, HangupDuringAStaticPlaybackRepliesFirstThenSaysGoodbye) {
+  std::string uuid = originate("socket:" + target());
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  ASSERT_TRUE(peer_.read_message().has_value());
+  ASSERT_TRUE(peer_.send("myevents\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+  // Static mode: the reply waits for the playback, which only the hangup ends.
+  ASSERT_TRUE(
+      peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: playback\n"
+                 "execute-app-arg: silence_stream://30000\nevent-lock: true\n\n"));
+  auto started = subscriber_.wait_for([&](const SeenEvent& e) {
+    return e.name() == "CHANNEL_EXECUTE" && e.get("Unique-ID") == uuid &&
+           e.get("Application") == "playback";
+  });
+  ASSERT_TRUE(started.has_value());
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+
+  auto reply = peer_.read_non_event();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->content_type(), "command/reply");
+  EXPECT_EQ(reply_text(reply), "+OK");
+  EXPECT_TRUE(peer_.wait_event("CHANNEL_EXECUTE_COMPLETE", "playback").has_value());
+  EXPECT_TRUE(peer_.wait_event("CHANNEL_HANGUP").has_value());
+  auto notice = peer_.wait_notice();
+  ASSERT_TRUE(notice.has_value());
+  EXPECT_EQ(header_or_empty(*notice, "Controlled-Session-UUID"), uuid);
+  EXPECT_EQ(header_or_empty(*notice, "Content-Disposition"), "disconnect");
+  EXPECT_TRUE(peer_.expect_closed());
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+  EXPECT_EQ(api(control_, "show channels count"), "\n0 total.\n");
+}
+
+// --- the single-channel command set -----------------------------------------------------
+
+TEST_F(OutboundTest, SingleChannelFilterGetvarSendmsgTargetsAndExit) {
+  std::string other = originate("park");
+  ASSERT_FALSE(other.empty());
+  std::string long_value(600, 'x');
+  std::string uuid = originate("set:long_value=" + long_value + ",socket:" + target() + ",park");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  ASSERT_TRUE(peer_.read_message().has_value());
+
+  ASSERT_TRUE(peer_.send("filter Unique-ID " + uuid + "\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK filter added. [Unique-ID]=[" + uuid + "]");
+  ASSERT_TRUE(peer_.send("getvar\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "-ERR command not found");
+  ASSERT_TRUE(peer_.send("getvar long_value\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), std::string(511, 'x'));
+
+  // `async: true` queues even in static mode: +OK comes before the playback has run.
+  ASSERT_TRUE(
+      peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: playback\n"
+                 "execute-app-arg: silence_stream://1000\nasync: true\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  ASSERT_TRUE(peer_.send("getvar playback_ms\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "-ERR command not found");
+  auto played = subscriber_.wait_for([&](const SeenEvent& e) {
+    return e.name() == "CHANNEL_EXECUTE_COMPLETE" && e.get("Unique-ID") == uuid &&
+           e.get("Application") == "playback";
+  });
+  ASSERT_TRUE(played.has_value());
+  ASSERT_TRUE(peer_.send("getvar playback_ms\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "1000");
+
+  // Another call's uuid: queued on that call.
+  ASSERT_TRUE(peer_.send("sendmsg " + other +
+                         "\ncall-command: execute\nexecute-app-name: set\n"
+                         "execute-app-arg: from_socket=yes\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
+  auto set = subscriber_.wait_for([&](const SeenEvent& e) {
+    return e.name() == "CHANNEL_EXECUTE_COMPLETE" && e.get("Unique-ID") == other &&
+           e.get("Application") == "set";
+  });
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(api(control_, "uuid_getvar " + other + " from_socket"), "yes");
+  ASSERT_TRUE(peer_.send("sendmsg no-such-call\ncall-command: hangup\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "-ERR invalid session id [no-such-call]");
+
+  ASSERT_TRUE(peer_.send("exit\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK bye");
+  EXPECT_TRUE(peer_.expect_closed());
+  EXPECT_TRUE(subscriber_.wait_for("CHANNEL_PARK", uuid).has_value());
+  for (const std::string& call : {uuid, other}) {
+    EXPECT_EQ(api(control_, "uuid_kill " + call), "+OK\n");
+    EXPECT_TRUE(subscriber_.wait_destroyed(call));
+  }
+}
+
+// --- ordering of replies and events on one connection ------------------------------------
+
+TEST_F(OutboundTest, EventsFiredWhileACommandRunsFollowItsReply) {
+  std::string uuid = originate("socket:" + target() + " async full");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  ASSERT_TRUE(peer_.read_message().has_value());
+  ASSERT_TRUE(peer_.send("event plain CUSTOM order::probe\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK event listener enabled plain");
+
+  // The event is fired while `api msleep` runs; it is written after the api/response.
+  ASSERT_TRUE(peer_.send("api msleep 1500\n\n"));
+  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(control_.send("sendevent CUSTOM\nEvent-Subclass: order::probe\n\n"));
+  auto sent = control_.read_message();
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_TRUE(reply_text(sent).starts_with("+OK ")) << reply_text(sent);
+  auto first = peer_.read_message();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->content_type(), "api/response");
+  EXPECT_EQ(first->body, "+OK");
+  auto second = peer_.read_message();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->content_type(), "text/event-plain");
+  EXPECT_NE(second->body.find("Event-Subclass: order%3A%3Aprobe\n"), std::string::npos);
+
+  // A queued sendmsg: its +OK comes before the events of the application it starts.
+  ASSERT_TRUE(peer_.send("myevents\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+  ASSERT_TRUE(
+      peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: set\n"
+                 "execute-app-arg: ordered=yes\n\n"));
+  auto reply = peer_.read_message();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->content_type(), "command/reply");
+  EXPECT_EQ(reply_text(reply), "+OK");
+  EXPECT_TRUE(peer_.wait_event("CHANNEL_EXECUTE_COMPLETE", "set").has_value());
+
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
+// --- inbound listeners controlling a call (myevents <uuid>) ------------------------------
+
+TEST_F(OutboundTest, InboundListenerWithMyeventsUuidHasConnectGetvarAndResume) {
+  std::string uuid = originate("set:greeting=hello,park");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(subscriber_.wait_for("CHANNEL_PARK", uuid).has_value());
+  TestClient inbound;
+  ASSERT_TRUE(connect_and_auth(inbound, port()));
+  auto next_reply = [&]() -> std::optional<protocol::Message> {
+    auto frame = inbound.read_until(
+        [](const Frame& f) { return !f.content_type().starts_with("text/event-"); });
+    if (!frame) return std::nullopt;
+    return frame->message;
+  };
+  // Without a call they do not exist.
+  for (std::string_view command : {"connect", "getvar greeting", "resume"}) {
+    ASSERT_TRUE(inbound.send(std::string(command) + "\n\n"));
+    EXPECT_EQ(reply_text(next_reply()), "-ERR command not found") << command;
+  }
+  ASSERT_TRUE(inbound.send("myevents " + uuid + "\n\n"));
+  EXPECT_EQ(reply_text(next_reply()), "+OK Events Enabled");
+
+  ASSERT_TRUE(inbound.send("connect\n\n"));
+  auto data = next_reply();
+  ASSERT_TRUE(data.has_value());
+  ASSERT_GE(data->headers.size(), 4u);
+  EXPECT_EQ(data->headers.front().value, "CHANNEL_DATA");
+  auto n = data->headers.size();
+  EXPECT_EQ(data->headers[n - 4].name + ": " + data->headers[n - 4].value,
+            "Content-Type: command/reply");
+  EXPECT_EQ(data->headers[n - 3].name + ": " + data->headers[n - 3].value, "Reply-Text: %2BOK%0A");
+  EXPECT_EQ(data->headers[n - 2].name + ": " + data->headers[n - 2].value, "Socket-Mode: async");
+  EXPECT_EQ(data->headers[n - 1].name + ": " + data->headers[n - 1].value, "Control: full");
+  EXPECT_EQ(header_or_empty(*data, "Unique-ID"), uuid);
+  EXPECT_EQ(header_or_empty(*data, "Channel-Unique-ID"), uuid);
+  EXPECT_EQ(header_or_empty(*data, "Channel-Destination-Number"), "1");
+  EXPECT_EQ(header_or_empty(*data, "Channel-Destination-Number"),
+            header_or_empty(*data, "Caller-Destination-Number"));
+  EXPECT_EQ(header_or_empty(*data, "variable_greeting"), "hello");
+
+  ASSERT_TRUE(inbound.send("getvar greeting\n\n"));
+  EXPECT_EQ(reply_text(next_reply()), "hello");
+  ASSERT_TRUE(inbound.send("getvar no_such_variable_here\n\n"));
+  EXPECT_EQ(reply_text(next_reply()), "-ERR command not found");
+  ASSERT_TRUE(inbound.send("resume\n\n"));
+  EXPECT_EQ(reply_text(next_reply()), "+OK");
+  EXPECT_EQ(api(control_, "uuid_getvar " + uuid + " socket_resume"), "true");
+
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+  auto notice = inbound.read_until(
+      [](const Frame& f) { return f.content_type() == "text/disconnect-notice"; });
+  ASSERT_TRUE(notice.has_value());
+  EXPECT_EQ(header_or_empty(notice->message, "Controlled-Session-UUID"), uuid);
+  EXPECT_TRUE(inbound.expect_closed());
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
 // The first-packet deadline (protocol.md 8: 25 s, here shortened through auth-timeout).
 class OutboundTimeoutTest : public DaemonSuite {
  public:
@@ -446,6 +783,33 @@ TEST_F(OutboundTimeoutTest, AnApplicationThatNeverSpeaksIsDroppedAndTheCallGoesO
   EXPECT_TRUE(peer.expect_closed());
   EXPECT_TRUE(subscriber.wait_for("CHANNEL_PARK", uuid).has_value());
   EXPECT_EQ(api(control, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(subscriber.wait_destroyed(uuid));
+}
+
+TEST_F(OutboundTimeoutTest, AsyncWithoutConnectLeavesTheCallParkedAsFreeSwitchDoes) {
+  TestClient control;
+  Subscriber subscriber;
+  OutboundPeer peer;
+  ASSERT_TRUE(connect_and_auth(control, port()));
+  ASSERT_TRUE(subscriber.start(port()));
+  ASSERT_TRUE(peer.listen());
+  // FreeSWITCH's socket application parks even when its listener ended before `connect`;
+  // that park is a plain one, so the action after `socket` never runs.
+  std::string uuid =
+      ok_uuid(api(control, "originate null/1 'socket:127.0.0.1:" + std::to_string(peer.port()) +
+                               " async,hangup:USER_BUSY' inline"));
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer.accept());
+  auto notice = peer.read_message();
+  ASSERT_TRUE(notice.has_value());
+  EXPECT_EQ(notice->content_type(), "text/disconnect-notice");
+  EXPECT_EQ(header_or_empty(*notice, "Controlled-Session-UUID"), uuid);
+  EXPECT_TRUE(peer.expect_closed());
+  EXPECT_TRUE(subscriber.wait_for("CHANNEL_PARK", uuid).has_value());
+  EXPECT_EQ(api(control, "uuid_kill " + uuid), "+OK\n");
+  auto hangup = subscriber.wait_for("CHANNEL_HANGUP", uuid);
+  ASSERT_TRUE(hangup.has_value());
+  EXPECT_EQ(hangup->get("Hangup-Cause"), "NORMAL_CLEARING");
   EXPECT_TRUE(subscriber.wait_destroyed(uuid));
 }
 

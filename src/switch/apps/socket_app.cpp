@@ -130,7 +130,9 @@ asio::awaitable<std::optional<asio::ip::tcp::socket>> connect_to(Session& s,
 struct SocketProgress {
   std::atomic<bool> connected{false};
   std::atomic<bool> ended{false};
-  bool parking = false;  // strand only
+  std::atomic<bool> resume_requested{false};  // the application sent `resume`
+  bool parking = false;                       // strand only
+  bool resumed = false;  // strand only: the end put the channel in CS_RESET (protocol.md 9.6)
   // Static mode sendmsg packets waiting for the call, with what to call once each has run.
   std::mutex mutex;
   std::deque<std::pair<core::Event, std::function<void()>>> messages;
@@ -166,8 +168,9 @@ core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool fu
     if (auto session = weak.lock()) return session->lookup(name);
     return std::nullopt;
   };
-  request.set_variable = [weak](std::string_view name, std::string_view value) {
-    if (auto session = weak.lock()) session->set_variable(name, value);
+  request.resume = [weak, progress] {
+    progress->resume_requested = true;
+    if (auto session = weak.lock()) session->set_variable("socket_resume", "true");
   };
   request.execute_message = [weak, progress](core::Event message, std::function<void()> done) {
     auto session = weak.lock();
@@ -192,6 +195,13 @@ core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool fu
     // On the strand, so the application cannot be between "not ended" and entering the park.
     asio::post(session->strand(), [session, progress] {
       progress->ended = true;
+      // protocol.md 9.6: asked to resume, the channel is reset (which also ends a running
+      // application or the park); the application then sends it back to CS_EXECUTE.
+      bool resume = progress->resume_requested.load() || session->variable_true("socket_resume");
+      if (resume && session->up() && !session->transferring.load() &&
+          session->state() != ChannelState::kReset) {
+        progress->resumed = session->set_state(ChannelState::kReset);
+      }
       if (progress->parking) session->parked = false;
       session->signal();
     });
@@ -209,6 +219,13 @@ asio::awaitable<void> wait_while_connected(Session& s, const std::function<bool(
     co_await s.wait_until(-1);
     s.core().running_sessions.fetch_add(1);
   }
+}
+
+// After a resumed end the dialplan goes on with the action after `socket`. FreeSWITCH does this
+// in async mode only; in static mode it leaves the channel in CS_RESET, where nothing moves it
+// on (protocol.md 9.6, UNSURE there), so both modes follow the documented intent here.
+void resume_dialplan(Session& s, SocketProgress& progress) {
+  if (progress.resumed && s.state() == ChannelState::kReset) s.set_state(ChannelState::kExecute);
 }
 
 asio::awaitable<void> socket_app(Session& s, std::string arg) {
@@ -283,17 +300,21 @@ asio::awaitable<void> socket_app(Session& s, std::string arg) {
     }
     // Packets that arrived as the call ended still get their reply.
     while (auto item = progress->take_message()) item->second();
+    resume_dialplan(s, *progress);
     co_return;
   }
   // Async: wait for `connect`, then park until the connection ends (protocol.md 9.4).
   co_await wait_while_connected(
       s, [&] { return progress->ended.load() || progress->connected.load(); });
-  if (!progress->ended.load() && s.ready()) {
-    progress->parking = true;
+  if (s.ready() && (!progress->ended.load() || !progress->connected.load())) {
+    // An application that never sent `connect` leaves a plain park behind, as in FreeSWITCH:
+    // nothing releases it but a hangup or a transfer.
+    progress->parking = !progress->ended.load();
     co_await s.park();
     progress->parking = false;
   }
   co_await s.process_commands();
+  resume_dialplan(s, *progress);
 }
 
 }  // namespace
