@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libasio-dev libssl-dev libpugixml-dev libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev
-  libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps)
+  libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps tmux)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
