@@ -22,28 +22,9 @@ using detail::Slot;
 using StatePtr = std::shared_ptr<ConnectionState>;
 constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
 
-// Waits for `slot` (zero timeout: forever). Throws ClientError on failure or timeout.
-template <class T>
-asio::awaitable<T> await_slot(std::shared_ptr<Slot<T>> slot, std::chrono::milliseconds timeout,
-                              std::string_view what) {
-  if (!slot->done) {
-    if (timeout.count() > 0) slot->timer.expires_after(timeout);
-    co_await slot->timer.async_wait(kAwait);
-  }
-  if (!slot->done) {
-    slot->abandoned = true;
-    throw ClientError(ClientError::Kind::kTimeout, "timed out waiting for " + std::string(what));
-  }
-  if (slot->error) throw ClientError(slot->error_kind, *slot->error);
-  co_return std::move(*slot->value);
-}
+using detail::await_slot;
 
-Reply to_reply(protocol::Message message) {
-  Reply reply;
-  if (const std::string* text = message.header("Reply-Text")) reply.text = *text;
-  reply.headers = std::move(message.headers);
-  return reply;
-}
+using detail::to_reply;
 
 asio::awaitable<Reply> run_command(StatePtr state, std::string wire_text) {
   auto slot = state->send_command(std::move(wire_text));
@@ -75,78 +56,32 @@ std::string packet(std::string first_line, const std::vector<Header>& headers,
 
 asio::awaitable<void> do_connect(StatePtr state, std::string host, unsigned short port,
                                  Credentials credentials) {
-  using namespace asio::experimental::awaitable_operators;
   if (state->phase != Phase::kIdle) {
     throw ClientError(ClientError::Kind::kNotConnected, "connect() may be called once");
   }
   state->phase = Phase::kConnecting;
-  auto deadline = std::chrono::steady_clock::now() + state->options.connect_timeout;
-  auto fail = [&](ClientError::Kind kind, std::string why) {
-    state->finish(kind, why);
-    return ClientError(kind, why);
-  };
-  // The connection ended while we waited: its own reason ("access denied: ...") says it best.
-  auto ended = [&](const ClientError& error) {
-    if (error.kind() == ClientError::Kind::kTimeout || state->phase != Phase::kClosed) {
-      return fail(error.kind(), error.what());
-    }
+  state->host = std::move(host);
+  state->port = port;
+  state->credentials = std::move(credentials);
+  try {
+    co_await detail::establish(state);
+  } catch (const ClientError& error) {
+    state->finish(error.kind(), error.what());
+    throw;
+  }
+  if (state->phase != Phase::kConnecting) {
     std::lock_guard lock(state->reason_mutex);
-    return ClientError(state->close_kind, state->close_reason);
-  };
-
-  asio::ip::tcp::resolver resolver(state->strand);
-  auto [resolve_error, endpoints] =
-      co_await resolver.async_resolve(host, std::to_string(port), kAwait);
-  if (resolve_error) {
-    throw fail(ClientError::Kind::kConnectFailed,
-               "cannot resolve " + host + ": " + resolve_error.message());
+    throw ClientError(state->close_kind, state->close_reason);
   }
-  asio::steady_timer deadline_timer(state->strand, deadline);
-  auto outcome = co_await (asio::async_connect(state->socket, endpoints, kAwait) ||
-                           deadline_timer.async_wait(kAwait));
-  if (outcome.index() == 1) {
-    throw fail(ClientError::Kind::kTimeout,
-               "timed out connecting to " + host + ":" + std::to_string(port));
-  }
-  if (auto error = std::get<0>(std::get<0>(outcome)); error) {
-    throw fail(ClientError::Kind::kConnectFailed,
-               "cannot connect to " + host + ":" + std::to_string(port) + ": " + error.message());
-  }
-
-  // The greeting is awaited like a reply: the first message that is not an event or notice.
-  auto greeting = std::make_shared<detail::ReplySlot>(state->strand);
-  state->awaiting_reply.push_back(greeting);
-  asio::co_spawn(state->strand, detail::read_loop(state), asio::detached);
-  auto remaining = [&] {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    return std::max(left, std::chrono::milliseconds(1));
-  };
-  protocol::Message hello;
-  try {
-    hello = co_await await_slot(greeting, remaining(), "the auth/request greeting");
-  } catch (const ClientError& error) {
-    throw ended(error);
-  }
-  if (hello.content_type() != "auth/request") {
-    throw fail(ClientError::Kind::kAuthFailed,
-               "unexpected greeting: " + std::string(hello.content_type()));
-  }
-
   state->phase = Phase::kOpen;
-  std::string auth = credentials.user.empty()
-                         ? "auth " + credentials.password
-                         : "userauth " + credentials.user + ":" + credentials.password;
-  auto reply_slot = state->send_command(auth + "\n\n");
-  Reply reply;
-  try {
-    reply = to_reply(co_await await_slot(reply_slot, remaining(), "the authentication reply"));
-  } catch (const ClientError& error) {
-    throw ended(error);
-  }
-  if (!reply.ok()) {
-    throw fail(ClientError::Kind::kAuthFailed,
-               "authentication failed: " + (reply.text.empty() ? "no reply text" : reply.text));
+}
+
+// Subscription and filter changes are refused while reconnecting: the restore sends what was
+// recorded before the drop, and a change in between would be half applied.
+void refuse_while_reconnecting(const StatePtr& state) {
+  if (state->phase == Phase::kReconnecting) {
+    throw ClientError(ClientError::Kind::kDisconnected,
+                      "the connection dropped and is reconnecting");
   }
 }
 
@@ -155,14 +90,16 @@ asio::awaitable<BackgroundJob> do_bgapi(StatePtr state, std::string command, std
   auto job = std::make_shared<Slot<BackgroundJob>>(state->strand);
   if (state->phase == Phase::kOpen) {
     state->ensure_library_subscription("BACKGROUND_JOB");
-    state->jobs[job_uuid] = job;
+    state->jobs[job_uuid] = {job, command};
   }
   Reply reply;
   try {
     reply = co_await run_command(state, "bgapi " + command + "\nJob-UUID: " + job_uuid + "\n\n");
-  } catch (...) {
+  } catch (const ClientError& error) {
     state->jobs.erase(job_uuid);
-    throw;
+    if (error.kind() != ClientError::Kind::kDisconnected) throw;
+    throw ClientError(error.kind(),
+                      "background job " + job_uuid + " (" + command + ") lost: " + error.what());
   }
   if (!reply.ok()) {
     state->jobs.erase(job_uuid);
@@ -191,8 +128,10 @@ asio::awaitable<Event> do_execute(StatePtr state, std::string uuid, std::string 
   if (event_lock) headers.push_back({"event-lock", "true"});
   headers.push_back({"Event-UUID", app_uuid});
   Reply reply;
+  // Built before the co_await: GCC mishandles a conditional's temporaries inside one.
+  std::string wire = packet(uuid.empty() ? "sendmsg" : "sendmsg " + uuid, headers, body);
   try {
-    reply = co_await run_command(state, packet("sendmsg " + uuid, headers, body));
+    reply = co_await run_command(state, std::move(wire));
   } catch (...) {
     state->executions.erase(app_uuid);
     throw;
@@ -224,7 +163,9 @@ std::vector<std::string> words_of(std::string_view text) {
 
 asio::awaitable<Reply> do_subscribe(StatePtr state, protocol::EventFormat format,
                                     std::string events) {
+  refuse_while_reconnecting(state);
   state->format = format;
+  state->subscriptions.add(events);
   for (std::string& word : words_of(events)) {
     if (word == "ALL") state->application_all = true;
     state->application_events.insert(std::move(word));
@@ -234,10 +175,13 @@ asio::awaitable<Reply> do_subscribe(StatePtr state, protocol::EventFormat format
 }
 
 asio::awaitable<Reply> do_unsubscribe(StatePtr state, std::string events, bool everything) {
+  refuse_while_reconnecting(state);
   if (everything) {
     state->application_all = false;
     state->application_events.clear();
+    state->subscriptions = {};
   } else {
+    state->subscriptions.remove(events);
     for (const std::string& word : words_of(events)) {
       if (word == "ALL") {
         state->application_all = false;
@@ -253,8 +197,9 @@ asio::awaitable<Reply> do_unsubscribe(StatePtr state, std::string events, bool e
 }
 
 asio::awaitable<Reply> do_filter(StatePtr state, std::string header, std::string value) {
+  refuse_while_reconnecting(state);
   bool first = state->application_filters.empty();
-  state->application_filters.insert({header, value});
+  state->application_filters.emplace_back(header, value);
   auto slot = state->send_command("filter " + header + " " + value + "\n\n");
   if (first) {
     for (const std::string& name : state->library_events) {
@@ -267,15 +212,15 @@ asio::awaitable<Reply> do_filter(StatePtr state, std::string header, std::string
 }
 
 asio::awaitable<Reply> do_filter_delete(StatePtr state, std::string header, std::string value) {
+  refuse_while_reconnecting(state);
   auto& filters = state->application_filters;
   if (value.empty() && protocol::iequals(header, "all")) {
     filters.clear();
     state->library_filters.clear();  // the server drops them too
   } else {
-    for (auto it = filters.begin(); it != filters.end();) {
-      bool match = it->first == header && (value.empty() || it->second == value);
-      it = match ? filters.erase(it) : std::next(it);
-    }
+    std::erase_if(filters, [&](const auto& filter) {
+      return filter.first == header && (value.empty() || filter.second == value);
+    });
   }
   std::string command = "filter delete " + header;
   if (!value.empty()) command += " " + value;
@@ -288,6 +233,16 @@ asio::awaitable<Reply> do_filter_delete(StatePtr state, std::string header, std:
     state->library_filters.clear();
   }
   co_return to_reply(co_await await_slot(slot, state->options.command_timeout, "a reply"));
+}
+
+asio::awaitable<Reply> do_log(StatePtr state, std::optional<std::string> level) {
+  refuse_while_reconnecting(state);
+  std::string command = level ? "log " + *level + "\n\n" : "nolog\n\n";
+  auto slot = state->send_command(std::move(command));
+  Reply reply = to_reply(co_await await_slot(slot, state->options.command_timeout, "a reply"));
+  // Only a level the server took is restored after a reconnection.
+  if (reply.ok() || !level) state->log_level = std::move(level);
+  co_return reply;
 }
 
 asio::awaitable<std::optional<Event>> do_next_event(StatePtr state,
@@ -355,6 +310,10 @@ asio::awaitable<void> Connection::connect(std::string host, unsigned short port,
 
 asio::awaitable<void> Connection::disconnect() {
   auto exit = [](StatePtr state) -> asio::awaitable<void> {
+    state->ended_by_client = true;
+    if (state->phase == Phase::kReconnecting) {
+      state->finish(ClientError::Kind::kDisconnected, "disconnected by the client");
+    }
     if (state->phase != Phase::kOpen) co_return;
     try {
       co_await run_command(state, "exit\n\n");
@@ -369,6 +328,7 @@ asio::awaitable<void> Connection::disconnect() {
 
 void Connection::close() {
   asio::post(state_->strand, [state = state_] {
+    state->ended_by_client = true;
     state->finish(ClientError::Kind::kDisconnected, "closed by the client");
   });
 }
@@ -421,11 +381,11 @@ asio::awaitable<Reply> Connection::filter_delete(std::string header, std::string
 }
 
 asio::awaitable<Reply> Connection::log(std::string level) {
-  return command("log " + level + "\n\n");
+  return on_strand(state_, do_log(state_, std::move(level)));
 }
 
 asio::awaitable<Reply> Connection::nolog() {
-  return command("nolog\n\n");
+  return on_strand(state_, do_log(state_, std::nullopt));
 }
 
 asio::awaitable<Reply> Connection::sendevent(std::string name, std::vector<Header> headers,
@@ -463,6 +423,12 @@ asio::awaitable<std::optional<Event>> Connection::next_event(std::chrono::millis
 void Connection::set_log_handler(std::function<void(LogLine)> handler) {
   asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
     state->log_handler = std::move(handler);
+  });
+}
+
+void Connection::set_reconnect_handler(std::function<void(const ReconnectInfo&)> handler) {
+  asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
+    state->reconnect_handler = std::move(handler);
   });
 }
 

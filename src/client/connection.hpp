@@ -28,6 +28,14 @@
 // returning a Reply (check Reply::ok()); bgapi() and execute() throw on it, as no job or
 // application will run.
 //
+// Reconnection (ConnectionOptions::reconnect). When the connection drops, every command
+// awaiting a reply and every bgapi()/execute() in flight fails with ClientError(kDisconnected)
+// (a lost bgapi names its Job-UUID); commands issued while reconnecting fail the same way. The
+// connection then reconnects with backoff, authenticates again and restores, in this order, the
+// filters, the application's subscriptions (with the last format), the library's own
+// subscriptions and the log level; then is_open() is true again, the reconnect handler runs and
+// events flow as before. next_event() keeps waiting through a reconnection.
+//
 // Threading. All state lives on a strand of the executor given to the constructor; the public
 // awaitables may be awaited from any coroutine (they hop to the strand and back). Handlers set
 // with set_event_handler() / set_log_handler() run on that strand.
@@ -78,11 +86,39 @@ struct Credentials {
   }
 };
 
+// Reconnection after the connection dropped (socket closed or disconnect notice; never after the
+// application's own disconnect() or close(), an access denial or a failed authentication).
+// Attempt n waits initial_backoff * multiplier^(n-1), at most max_backoff, before connecting.
+struct ReconnectPolicy {
+  bool enabled = false;
+  std::chrono::milliseconds initial_backoff{500};
+  std::chrono::milliseconds max_backoff{30000};
+  double multiplier = 2.0;
+  int max_attempts = 0;  // zero: try forever
+};
+
 struct ConnectionOptions {
   std::chrono::milliseconds connect_timeout{5000};  // TCP connect + greeting + authentication
   // Longest wait for a command's reply; zero waits forever. An api command runs synchronously in
   // the server, so long-running ones need a generous value (or bgapi).
   std::chrono::milliseconds command_timeout{30000};
+  ReconnectPolicy reconnect;
+};
+
+// A bgapi job that was running when the connection dropped: its BACKGROUND_JOB is lost.
+struct LostJob {
+  std::string uuid;     // Job-UUID
+  std::string command;  // as given to bgapi()
+};
+
+// What the reconnect handler is told.
+struct ReconnectInfo {
+  bool reconnected = false;  // false: gave up (max_attempts, or refused); the connection ended
+  int attempts = 0;          // connection attempts made, the successful one included
+  std::string reason;        // why the connection dropped
+  std::string last_error;    // why the last failed attempt failed (empty when the first worked)
+  std::vector<LostJob> lost_jobs;   // their bgapi() awaitables threw ClientError(kDisconnected)
+  std::size_t failed_commands = 0;  // other commands awaiting a reply, failed with kDisconnected
 };
 
 // The reply to a non-api command (command/reply).
@@ -110,6 +146,7 @@ struct LogLine {
 namespace detail {
 class ConnectionState;
 }
+class OutboundSession;
 
 class Connection {
  public:
@@ -124,9 +161,10 @@ class Connection {
   asio::awaitable<void> connect(std::string host, unsigned short port, Credentials credentials);
   // Sends "exit" and waits for the server to close; never throws.
   asio::awaitable<void> disconnect();
-  // Closes the socket at once.
+  // Closes the socket at once (and stops reconnecting).
   void close();
-  // True between a successful connect() and the end of the connection.
+  // True between a successful connect() and the end of the connection (false while
+  // reconnecting).
   bool is_open() const;
   // Why the connection ended: the disconnect notice's text, "access denied", a socket error...
   std::string close_reason() const;
@@ -170,10 +208,14 @@ class Connection {
       std::chrono::milliseconds timeout = std::chrono::milliseconds::zero());
   // log/data messages go to `handler`; without one they are dropped.
   void set_log_handler(std::function<void(LogLine)> handler);
+  // Runs (on the strand) when a reconnection succeeded, after the restore, or when it gave up.
+  void set_reconnect_handler(std::function<void(const ReconnectInfo&)> handler);
 
   asio::any_io_executor executor() const;
 
  private:
+  friend class OutboundSession;  // adopts a socket the switch connected (outbound mode)
+
   asio::awaitable<Reply> command(std::string text);
   std::shared_ptr<detail::ConnectionState> state_;
 };

@@ -6,6 +6,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 
 #include "protocol/header_fields.hpp"
@@ -28,21 +29,119 @@ std::string trim_trailing_newlines(std::string text) {
   return text;
 }
 
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find(' ', pos);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > pos) words.emplace_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return words;
+}
+
 }  // namespace
+
+void SubscriptionRecord::add(std::string_view events) {
+  bool after_custom = false;
+  for (std::string& word : split_words(events)) {
+    if (after_custom) {
+      if (std::find(subclasses.begin(), subclasses.end(), word) == subclasses.end()) {
+        subclasses.push_back(std::move(word));
+      }
+    } else if (protocol::iequals(word, "CUSTOM")) {
+      custom = after_custom = true;
+    } else if (std::none_of(names.begin(), names.end(), [&](const std::string& name) {
+                 return protocol::iequals(name, word);
+               })) {
+      names.push_back(std::move(word));
+    }
+  }
+}
+
+void SubscriptionRecord::remove(std::string_view events) {
+  bool after_custom = false;
+  for (const std::string& word : split_words(events)) {
+    if (after_custom) {
+      std::erase(subclasses, word);
+    } else if (protocol::iequals(word, "CUSTOM")) {
+      after_custom = true;  // the CUSTOM type itself stays (protocol.md 5.17)
+    } else if (protocol::iequals(word, "ALL")) {
+      names.clear();
+      custom = false;
+    } else {
+      std::erase_if(names, [&](const std::string& name) { return protocol::iequals(name, word); });
+    }
+  }
+}
+
+std::string SubscriptionRecord::words() const {
+  std::string out;
+  for (const std::string& name : names) {
+    if (!out.empty()) out += ' ';
+    out += name;
+  }
+  if (custom) {
+    if (!out.empty()) out += ' ';
+    out += "CUSTOM";
+    for (const std::string& subclass : subclasses) out += " " + subclass;
+  }
+  return out;
+}
+
+Reply to_reply(protocol::Message message) {
+  Reply reply;
+  if (const std::string* text = message.header("Reply-Text")) reply.text = *text;
+  reply.headers = std::move(message.headers);
+  return reply;
+}
+
+const std::vector<std::string_view>& myevents_types() {
+  static const std::vector<std::string_view> kTypes = {"CHANNEL_ANSWER",
+                                                       "CHANNEL_APPLICATION",
+                                                       "CHANNEL_BRIDGE",
+                                                       "CHANNEL_CREATE",
+                                                       "CHANNEL_DATA",
+                                                       "CHANNEL_DESTROY",
+                                                       "CHANNEL_EXECUTE",
+                                                       "CHANNEL_EXECUTE_COMPLETE",
+                                                       "CHANNEL_HANGUP",
+                                                       "CHANNEL_HANGUP_COMPLETE",
+                                                       "CHANNEL_ORIGINATE",
+                                                       "CHANNEL_UUID",
+                                                       "CHANNEL_OUTGOING",
+                                                       "CHANNEL_PARK",
+                                                       "CHANNEL_PROGRESS",
+                                                       "CHANNEL_PROGRESS_MEDIA",
+                                                       "CHANNEL_STATE",
+                                                       "CHANNEL_UNBRIDGE",
+                                                       "CHANNEL_UNPARK",
+                                                       "DETECTED_SPEECH",
+                                                       "DTMF",
+                                                       "NOTALK",
+                                                       "TALK"};
+  return kTypes;
+}
 
 ConnectionState::ConnectionState(asio::any_io_executor executor,
                                  ConnectionOptions connection_options)
     : strand(asio::make_strand(executor)),
       socket(strand),
       options(connection_options),
-      parser(protocol::ParserLimits{}, false) {}
+      parser(protocol::ParserLimits{}, false),
+      reconnect_timer(strand) {}
 
-std::shared_ptr<ReplySlot> ConnectionState::send_command(std::string wire_text) {
+std::shared_ptr<ReplySlot> ConnectionState::send_command(std::string wire_text, bool internal) {
   auto slot = std::make_shared<ReplySlot>(strand);
   if (phase == Phase::kClosed || phase == Phase::kIdle) {
     std::lock_guard lock(reason_mutex);
     slot->fail(ClientError::Kind::kNotConnected,
                close_reason.empty() ? "not connected" : "connection closed: " + close_reason);
+    return slot;
+  }
+  if (phase == Phase::kReconnecting && !internal) {
+    slot->fail(ClientError::Kind::kDisconnected, "the connection dropped and is reconnecting");
     return slot;
   }
   awaiting_reply.push_back(slot);
@@ -62,11 +161,13 @@ void ConnectionState::start_writer() {
           std::string batch;
           for (const std::string& packet : self->outbox) batch += packet;
           self->outbox.clear();
+          std::uint64_t generation = self->generation;
           auto [ec, written] =
               co_await asio::async_write(self->socket, asio::buffer(batch), kAwait);
           (void)written;
-          if (ec) {
-            self->finish(ClientError::Kind::kDisconnected, "write failed: " + ec.message());
+          // A failed write to a replaced socket is old news; what is queued now is for the new one.
+          if (ec && generation == self->generation) {
+            self->drop("write failed: " + ec.message());
             break;
           }
         }
@@ -81,7 +182,17 @@ bool ConnectionState::application_wants(std::string_view event_name) const {
 
 void ConnectionState::ensure_library_subscription(std::string_view event_name) {
   std::string name = upper(event_name);
-  if (library_events.insert(name).second) {
+  bool newly_needed = library_events.insert(name).second;
+  const auto& channel_types = myevents_types();
+  if (outbound &&
+      std::find(channel_types.begin(), channel_types.end(), name) != channel_types.end()) {
+    // An outbound socket without `full` may not send "event"; "myevents" works on every one and
+    // brings the channel's own events, which is all an outbound session needs.
+    if (!myevents_on) {
+      myevents_on = library_myevents = true;
+      send_command("myevents\n\n")->abandoned = true;
+    }
+  } else if (newly_needed) {
     send_command("event " + std::string(protocol::format_name(format)) + " " + name + "\n\n")
         ->abandoned = true;
   }
@@ -106,13 +217,14 @@ void ConnectionState::finish(ClientError::Kind kind, std::string reason) {
     close_reason = reason;
     close_kind = kind;
   }
+  reconnect_timer.cancel();
   std::error_code ignored;
   socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
   std::string why = "connection ended: " + reason;
   for (auto& slot : awaiting_reply) slot->fail(kind, why);
   awaiting_reply.clear();
-  for (auto& [uuid, slot] : jobs) slot->fail(kind, why);
+  for (auto& [uuid, job] : jobs) job.slot->fail(kind, why);
   jobs.clear();
   for (auto& [uuid, slot] : executions) slot->fail(kind, why);
   executions.clear();
@@ -152,7 +264,7 @@ void ConnectionState::handle_message(protocol::Message message) {
     if (protocol::iequals(name, "BACKGROUND_JOB")) {
       auto job = jobs.find(std::string(event->header_or("Job-UUID")));
       if (job != jobs.end()) {
-        auto slot = std::move(job->second);
+        auto slot = std::move(job->second.slot);
         jobs.erase(job);
         BackgroundJob result{std::string(event->header_or("Job-UUID")), event->body, {}};
         if (wanted)
@@ -175,7 +287,9 @@ void ConnectionState::handle_message(protocol::Message message) {
         }
       }
     }
-    if (!wanted && library_events.contains(upper(name))) return;  // ours, not asked for
+    if (!wanted && (library_myevents || library_events.contains(upper(name)))) {
+      return;  // ours, not asked for
+    }
     deliver_event(std::move(*event));
     return;
   }
@@ -197,8 +311,7 @@ void ConnectionState::handle_message(protocol::Message message) {
     // A linger notice only says the controlled call hung up; the connection stays.
     const std::string* disposition = message.header("Content-Disposition");
     if (disposition && *disposition == "linger") return;
-    finish(ClientError::Kind::kDisconnected,
-           message.body.empty() ? "disconnect notice" : trim_trailing_newlines(message.body));
+    drop(message.body.empty() ? "disconnect notice" : trim_trailing_newlines(message.body));
     return;
   }
   if (type == "text/rude-rejection") {
@@ -209,18 +322,20 @@ void ConnectionState::handle_message(protocol::Message message) {
   // Unknown content types are ignored: newer servers may send messages we do not know.
 }
 
-asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state) {
+asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state, std::uint64_t generation) {
   std::array<char, 65536> buffer;
   protocol::Message message;
-  while (state->phase != Phase::kClosed) {
+  // Ends when the connection ends or its socket is replaced (a reconnection runs its own loop).
+  auto current = [&] { return state->phase != Phase::kClosed && state->generation == generation; };
+  while (current()) {
     auto [ec, received] = co_await state->socket.async_read_some(asio::buffer(buffer), kAwait);
+    if (!current()) co_return;
     if (ec) {
-      state->finish(ClientError::Kind::kDisconnected,
-                    ec == asio::error::eof ? "closed by the server" : ec.message());
+      state->drop(ec == asio::error::eof ? "closed by the server" : ec.message());
       co_return;
     }
     state->parser.feed(std::string_view(buffer.data(), received));
-    while (state->phase != Phase::kClosed) {
+    while (current()) {
       protocol::ParseStatus status = state->parser.next(message);
       if (status == protocol::ParseStatus::kNeedMore) break;
       if (status == protocol::ParseStatus::kBodyTooLarge) {

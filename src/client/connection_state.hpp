@@ -4,16 +4,20 @@
 // the atomics read by is_open()).
 #pragma once
 
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
+#include <asio/use_awaitable.hpp>
 
 #include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_map>
+#include <vector>
 
 #include "client/connection.hpp"
 #include "protocol/message_parser.hpp"
@@ -49,19 +53,42 @@ struct Slot {
 
 using ReplySlot = Slot<protocol::Message>;
 
-enum class Phase { kIdle, kConnecting, kOpen, kClosed };
+enum class Phase { kIdle, kConnecting, kOpen, kReconnecting, kClosed };
+
+struct PendingJob {
+  std::shared_ptr<Slot<BackgroundJob>> slot;
+  std::string command;
+};
+
+// The application's "event" subscriptions as it typed them, for replay after a reconnection.
+// Words after CUSTOM are subclass names (protocol.md 5.16), so they are kept apart.
+struct SubscriptionRecord {
+  std::vector<std::string> names;  // event type names, ALL included; CUSTOM is `custom`
+  bool custom = false;
+  std::vector<std::string> subclasses;
+  bool empty() const { return names.empty() && !custom; }
+  void add(std::string_view events);
+  void remove(std::string_view events);  // nixevent
+  std::string words() const;             // "NAME ... [CUSTOM sub ...]"
+};
 
 class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
  public:
   ConnectionState(asio::any_io_executor executor, ConnectionOptions connection_options);
 
   // Queues `wire_text` (a complete command packet) and returns the slot its reply will fill.
-  std::shared_ptr<ReplySlot> send_command(std::string wire_text);
+  // While reconnecting only `internal` commands (authentication, restore) go out.
+  std::shared_ptr<ReplySlot> send_command(std::string wire_text, bool internal = false);
   // Sends "event" for the event types the library needs but the server may not send yet.
   void ensure_library_subscription(std::string_view event_name);
   void resubscribe_library_events();
   bool application_wants(std::string_view event_name) const;
+  // Ends the connection for good: every waiter fails with `kind`.
   void finish(ClientError::Kind kind, std::string reason);
+  // The connection was lost: reconnects when the policy allows, else finish().
+  void drop(std::string reason);
+  // Takes over a socket the peer connected (outbound mode): no greeting, no authentication.
+  void adopt(asio::ip::tcp::socket connected);
   void handle_message(protocol::Message message);
   void deliver_event(Event event);
 
@@ -78,8 +105,18 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   std::deque<std::string> outbox;
   bool writing = false;
 
-  std::unordered_map<std::string, std::shared_ptr<Slot<BackgroundJob>>> jobs;  // Job-UUID
-  std::unordered_map<std::string, std::shared_ptr<Slot<Event>>> executions;    // App-UUID
+  // Bumped whenever the socket is replaced: read loops and writes of an older socket stop.
+  std::uint64_t generation = 0;
+  bool ended_by_client = false;  // disconnect()/close(): no reconnection
+  bool outbound = false;         // adopted socket: the switch connected to us
+  std::string host;
+  unsigned short port = 0;
+  Credentials credentials;
+  asio::steady_timer reconnect_timer;
+  std::function<void(const ReconnectInfo&)> reconnect_handler;
+
+  std::unordered_map<std::string, PendingJob> jobs;                          // Job-UUID
+  std::unordered_map<std::string, std::shared_ptr<Slot<Event>>> executions;  // App-UUID
   std::deque<Event> events;
   std::shared_ptr<Slot<bool>> event_waiter;
   std::function<void(Event)> event_handler;
@@ -88,14 +125,49 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   protocol::EventFormat format = protocol::EventFormat::kPlain;
   bool application_all = false;
   std::set<std::string> application_events;  // upper-case names the application subscribed to
+  SubscriptionRecord subscriptions;          // the same, as typed, for replay
   std::set<std::string> library_events;      // names the library needs for itself
-  std::multiset<std::pair<std::string, std::string>> application_filters;
+  // Filters in the order they were added (the server evaluates them in that order).
+  std::vector<std::pair<std::string, std::string>> application_filters;
   std::set<std::string> library_filters;  // Event-Name values filtered in for the library
+  std::optional<std::string> log_level;   // last "log" level, unset after "nolog"
+  // Outbound: "myevents" is on (by the application, or by the library for execute()).
+  bool myevents_on = false;
+  bool library_myevents = false;  // the library turned it on: those events are not handed out
 
  private:
   void start_writer();
 };
 
-asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state);
+asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state, std::uint64_t generation);
+
+// Resolves, connects, waits for auth/request and authenticates (phase untouched). Throws
+// ClientError; when the connection ended meanwhile, with its close reason.
+asio::awaitable<void> establish(std::shared_ptr<ConnectionState> state);
+
+// Waits for `slot` (zero timeout: forever). Throws ClientError on failure or timeout.
+template <class T>
+asio::awaitable<T> await_slot(std::shared_ptr<Slot<T>> slot, std::chrono::milliseconds timeout,
+                              std::string_view what) {
+  if (!slot->done) {
+    if (timeout.count() > 0) slot->timer.expires_after(timeout);
+    co_await slot->timer.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+  }
+  if (!slot->done) {
+    slot->abandoned = true;
+    throw ClientError(ClientError::Kind::kTimeout, "timed out waiting for " + std::string(what));
+  }
+  if (slot->error) throw ClientError(slot->error_kind, *slot->error);
+  co_return std::move(*slot->value);
+}
+
+Reply to_reply(protocol::Message message);
+
+// The wait before the reconnection attempt after one that waited `current`.
+std::chrono::milliseconds next_backoff(std::chrono::milliseconds current,
+                                       const ReconnectPolicy& policy);
+
+// The event types "myevents" enables (protocol.md 5.7).
+const std::vector<std::string_view>& myevents_types();
 
 }  // namespace es::client::detail

@@ -47,22 +47,50 @@ void FakePeer::close() {
   socket_.close(ignored);
 }
 
-FakeServer::FakeServer(std::function<void(FakePeer&)> script)
+FakeServer::FakeServer(Script script) : FakeServer(std::vector<Script>{std::move(script)}) {}
+
+FakeServer::FakeServer(std::vector<Script> scripts)
     : acceptor_(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
   port_ = acceptor_.local_endpoint().port();
-  thread_ = std::thread([this, script = std::move(script)] {
-    std::error_code ec;
-    asio::ip::tcp::socket socket(io_);
-    acceptor_.accept(socket, ec);
-    if (ec) return;
-    FakePeer peer(std::move(socket));
-    script(peer);
-    // Keep the connection until the client closes it, so the end is the client's doing.
-    peer.read_command();
+  thread_ = std::thread([this, scripts = std::move(scripts)] {
+    for (std::size_t i = 0; i < scripts.size(); ++i) {
+      std::error_code ec;
+      asio::ip::tcp::socket socket(io_);
+      acceptor_.accept(socket, ec);
+      if (ec) return;
+      {
+        std::lock_guard lock(mutex_);
+        accept_times_.push_back(std::chrono::steady_clock::now());
+      }
+      FakePeer peer(std::move(socket));
+      scripts[i](peer);
+      // Keep the last connection until the client closes it, so the end is the client's doing.
+      if (i + 1 == scripts.size()) peer.read_command();
+    }
   });
 }
 
 FakeServer::~FakeServer() {
+  thread_.join();
+}
+
+std::vector<std::chrono::steady_clock::time_point> FakeServer::accept_times() const {
+  std::lock_guard lock(mutex_);
+  return accept_times_;
+}
+
+FakeSwitch::FakeSwitch(unsigned short port, std::function<void(FakePeer&)> script) {
+  thread_ = std::thread([this, port, script = std::move(script)] {
+    asio::ip::tcp::socket socket(io_);
+    std::error_code ec;
+    socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+    ASSERT_FALSE(ec) << "cannot connect to the outbound server: " << ec.message();
+    FakePeer peer(std::move(socket));
+    script(peer);
+  });
+}
+
+FakeSwitch::~FakeSwitch() {
   thread_.join();
 }
 

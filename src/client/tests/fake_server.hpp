@@ -5,7 +5,9 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 
+#include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -34,14 +36,35 @@ class FakePeer {
 
 class FakeServer {
  public:
-  explicit FakeServer(std::function<void(FakePeer&)> script);
-  ~FakeServer();  // waits for the script to end
+  using Script = std::function<void(FakePeer&)>;
+  explicit FakeServer(Script script);
+  // One script per connection, accepted one after another (a client that reconnects). Every
+  // script but the last ends its connection itself (close()); the last keeps it until the client
+  // closes.
+  explicit FakeServer(std::vector<Script> scripts);
+  ~FakeServer();  // waits for the scripts to end
   unsigned short port() const { return port_; }
+  // When each connection was accepted so far.
+  std::vector<std::chrono::steady_clock::time_point> accept_times() const;
 
  private:
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   unsigned short port_ = 0;
+  mutable std::mutex mutex_;
+  std::vector<std::chrono::steady_clock::time_point> accept_times_;
+  std::thread thread_;
+};
+
+// The switch side of an outbound connection: connects to `port` on 127.0.0.1 and runs `script`
+// on its own thread.
+class FakeSwitch {
+ public:
+  FakeSwitch(unsigned short port, std::function<void(FakePeer&)> script);
+  ~FakeSwitch();  // waits for the script to end
+
+ private:
+  asio::io_context io_;
   std::thread thread_;
 };
 
