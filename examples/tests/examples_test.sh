@@ -99,7 +99,9 @@ test_outbound_ivr() {
   wait "$ivr_pid"
   status=$?
   [[ $status == 0 ]] || fail "outbound_ivr exited with $status" "$work/ivr.out"
-  expect "$work/ivr.out" "caller entered 42" "hangup: +OK"
+  expect "$work/ivr.out" "caller entered 42" "hangup: +OK" "ended, cause NORMAL_CLEARING"
+  # The log application put the result into the switch's log too.
+  expect "$work/daemon.log" "outbound_ivr: caller entered 42"
 }
 
 "test_$name"
