@@ -198,13 +198,19 @@ fi
 tmux_cmd kill-session -t escli >/dev/null 2>&1
 
 # --- the daemon goes away: a one-line notice and exit 1 ----------------------------------------
-mkfifo "$WORK/stdin"
+# A second escli with -R stays and connects again when the daemon is back on its port.
+mkfifo "$WORK/stdin" "$WORK/stdin-reconnect"
 "$ESCLI" "${CONNECT[@]}" -b -q <"$WORK/stdin" >"$WORK/out" 2>"$WORK/err" &
 ESCLI_PID=$!
 exec 3>"$WORK/stdin"
+"$ESCLI" "${CONNECT[@]}" -b -q -R <"$WORK/stdin-reconnect" >"$WORK/out-reconnect" \
+  2>"$WORK/err-reconnect" 3>&- &
+RECONNECT_PID=$!
+exec 4>"$WORK/stdin-reconnect"
 echo "echo connected-check" >&3
+echo "echo connected-check" >&4
 for _ in $(seq 100); do
-  grep -q connected-check "$WORK/out" && break
+  grep -q connected-check "$WORK/out" && grep -q connected-check "$WORK/out-reconnect" && break
   sleep 0.05
 done
 kill "$DAEMON_PID"
@@ -226,6 +232,32 @@ if [[ $status -eq 1 && $(wc -l <"$WORK/err") -eq 1 && $err == "escli: disconnect
   pass "losing the daemon: exit 1 with one line: $err"
 else
   fail "daemon gone: exit $status, stderr [$err]"
+fi
+
+"$DAEMON" --listen-ip 127.0.0.1 --listen-port "$PORT" --password "$PASSWORD" --no-color \
+  --heartbeat-interval 3600 2>"$WORK/daemon2.log" >/dev/null 3>&- 4>&- &
+DAEMON_PID=$!
+for _ in $(seq 100); do
+  grep -q "reconnected to 127.0.0.1:$PORT" "$WORK/err-reconnect" && break
+  sleep 0.05
+done
+echo "echo after-reconnect" >&4
+for _ in $(seq 100); do
+  grep -q after-reconnect "$WORK/out-reconnect" && break
+  sleep 0.05
+done
+exec 4>&-
+for _ in $(seq 100); do
+  kill -0 "$RECONNECT_PID" 2>/dev/null || break
+  sleep 0.05
+done
+kill "$RECONNECT_PID" 2>/dev/null && fail "escli -R did not end at the end of its input"
+wait "$RECONNECT_PID"
+status=$?
+if [[ $status -eq 0 ]] && grep -q '^after-reconnect$' "$WORK/out-reconnect"; then
+  pass "-R connects again when the daemon is back and carries on"
+else
+  fail "-R: exit $status, stdout [$(cat "$WORK/out-reconnect")], stderr [$(cat "$WORK/err-reconnect")]"
 fi
 
 if ((failures)); then

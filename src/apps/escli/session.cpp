@@ -1,5 +1,6 @@
 #include "apps/escli/session.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -8,7 +9,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <thread>
 
 #include "apps/escli/completion.hpp"
 
@@ -150,7 +150,24 @@ int Session::connect(bool retry) {
         report(fmt::format("{}; retrying once a second ({} attempts)", error.what(), attempts));
       }
     }
-    std::this_thread::sleep_for(kRetryPause);
+    if (!pause_before_retry()) {
+      report(fmt::format("gave up connecting to {} (interrupted)", where()));
+      return kExitConnectionFailed;
+    }
+  }
+}
+
+bool Session::pause_before_retry() {
+  // Ctrl-C (when escli catches it) wakes the pipe: the user wants out, not two more minutes.
+  pollfd wake{output_.wake_fd(), POLLIN, 0};
+  auto deadline = std::chrono::steady_clock::now() + kRetryPause;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return true;
+    if (poll(&wake, 1, static_cast<int>(left.count())) > 0 && output_.take_pending().interrupted) {
+      return false;
+    }
   }
 }
 

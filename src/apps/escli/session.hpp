@@ -33,6 +33,8 @@ class Session {
 
  private:
   int connect(bool retry);
+  // Waits a second between connection attempts; false when Ctrl-C asked to stop.
+  bool pause_before_retry();
   void after_connect();
   void start_watching(std::uint64_t generation);
   void connection_ended(std::uint64_t generation);
