@@ -183,6 +183,13 @@ else
   fail "log lines did not appear:"
   pane >&2
 fi
+tmux_cmd send-keys -t escli C-u F2
+if wait_for 'freeswitch@[^ ]+> status$' && wait_for '^UP [0-9]+ years'; then
+  pass "F2 runs its macro (status)"
+else
+  fail "F2 did not run status:"
+  pane >&2
+fi
 tmux_cmd send-keys -t escli '/exit' Enter
 if wait_for 'escli-exited-0'; then
   pass "/exit leaves with status 0"

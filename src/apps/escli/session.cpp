@@ -274,10 +274,10 @@ void Session::set_up_prompt(LineEditor& editor) {
 
 int Session::run_interactive() {
   bool terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-  interactive_ = terminal && !settings_.profile.batch_mode;
+  bool interactive = terminal && !settings_.profile.batch_mode;
   std::unique_ptr<LineEditor> editor;
   std::unique_ptr<PlainLineReader> plain;
-  if (interactive_) {
+  if (interactive) {
     EditorHooks hooks;
     hooks.complete = [this](const std::string& line, std::size_t cursor) {
       return complete(line, cursor);

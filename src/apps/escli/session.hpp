@@ -75,7 +75,6 @@ class Session {
 
   std::vector<std::string> replay_;  // lines that changed the connection's state, in order
   std::array<bool, kFunctionKeys> toggled_{};
-  bool interactive_ = false;
   std::string switch_name_;
   std::string switch_hostname_;
 };
