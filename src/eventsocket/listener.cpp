@@ -117,6 +117,12 @@ asio::awaitable<void> Listener::read_loop() {
       if (closing_) co_return;
     }
     bool mid = parser_.mid_packet();
+    if (mid) {
+      // FreeSWITCH writes events and log lines only between packets: whatever is fired while
+      // a packet is partly received waits behind that packet's reply (dispatch lets go).
+      std::lock_guard lock(mutex_);
+      queue_.hold(true);
+    }
     if (mid && !body_deadline_) {
       body_deadline_ =
           std::chrono::steady_clock::now() + std::chrono::seconds(context_.settings.body_timeout_s);
