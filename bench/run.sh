@@ -243,6 +243,24 @@ if wanted outbound; then
   stop_server "$server_pid"
 fi
 
+if wanted client; then
+  # --only client: the client library (bench/client/client_bench), skipped when not built.
+  client_bench=$build_dir/bench/client/client_bench
+  if [[ -x "$client_bench" ]]; then
+    start_daemon
+    for run in "api --seconds $(q 1 10)" "pipelined --seconds $(q 1 10) --in-flight 64" \
+               "events --format plain --events $(q 20000 500000)" \
+               "events --format json --events $(q 20000 500000)"; do
+      echo "run.sh: client_bench $run" >&2
+      # shellcheck disable=SC2086 # $run is a word list on purpose
+      "$client_bench" $run --port "$server_port" --label client || failed+=("client $run")
+    done
+    stop_server "$server_pid"
+  else
+    echo "run.sh: $client_bench not built: client scenarios skipped" >&2
+  fi
+fi
+
 if (( ${#failed[@]} )); then
   echo "run.sh: scenarios with failures: ${failed[*]}" >&2
   exit 1
