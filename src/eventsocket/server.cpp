@@ -4,11 +4,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <asio/ip/v6_only.hpp>
+#include <asio/post.hpp>
 
 namespace es::eventsocket {
 
 Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions options)
     : io_(io),
+      accept_work_(accept_io_.get_executor()),
       options_(std::move(options)),
       workers_(options_.worker_threads),
       context_{.runtime = runtime,
@@ -17,7 +19,7 @@ Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions optio
                .sessions = options_.sessions,
                .userauth = options_.userauth,
                .throttle = AuthThrottle{}},
-      acceptor_(io) {
+      acceptor_(accept_io_) {
   set_acl(options_.acl_allows);
   runtime.outbound_socket = [this](core::OutboundSocketRequest request) {
     return adopt_outbound(std::move(request));
@@ -26,8 +28,21 @@ Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions optio
 
 Server::~Server() {
   context_.runtime.outbound_socket = nullptr;
-  std::error_code ec;
-  acceptor_.close(ec);
+  {
+    std::lock_guard lock(io_work_mutex_);
+    io_work_.reset();
+  }
+  if (accept_thread_.joinable()) {
+    asio::post(accept_io_, [this] {
+      std::error_code ec;
+      acceptor_.close(ec);
+    });
+    accept_work_.reset();
+    accept_thread_.join();
+  } else {
+    std::error_code ec;
+    acceptor_.close(ec);
+  }
   workers_.join();
 }
 
@@ -78,28 +93,36 @@ asio::ip::tcp::endpoint Server::local_endpoint() const {
 }
 
 void Server::start_accepting() {
+  {
+    std::lock_guard lock(io_work_mutex_);
+    io_work_.emplace(io_.get_executor());
+  }
   accept_next();
+  if (!accept_thread_.joinable()) accept_thread_ = std::thread([this] { accept_io_.run(); });
 }
 
 void Server::accept_next() {
+  // Runs on the accept thread; the socket belongs to io_, where its listener is made.
   acceptor_.async_accept(io_, [this](std::error_code ec, asio::ip::tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
-      std::error_code peer_ec;
-      auto peer = socket.remote_endpoint(peer_ec).address();
-      if (peer.is_v6() && peer.to_v6().is_v4_mapped()) {
-        peer = asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
-      }
-      std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl;
-      {
-        std::lock_guard lock(acl_mutex_);
-        acl = acl_;
-      }
-      bool allowed = !peer_ec && (!acl || !*acl || (*acl)(peer));
-      auto listener =
-          std::make_shared<Listener>(context_, registry_, std::move(socket), next_id_.fetch_add(1));
-      registry_.add(listener);
-      listener->start(allowed);
+      asio::post(io_, [this, socket = std::move(socket)]() mutable {
+        std::error_code peer_ec;
+        auto peer = socket.remote_endpoint(peer_ec).address();
+        if (peer.is_v6() && peer.to_v6().is_v4_mapped()) {
+          peer = asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
+        }
+        std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl;
+        {
+          std::lock_guard lock(acl_mutex_);
+          acl = acl_;
+        }
+        bool allowed = !peer_ec && (!acl || !*acl || (*acl)(peer));
+        auto listener = std::make_shared<Listener>(context_, registry_, std::move(socket),
+                                                   next_id_.fetch_add(1));
+        registry_.add(listener);
+        listener->start(allowed);
+      });
     }
     // Transient errors (EMFILE, ECONNABORTED) must not stop the loop.
     accept_next();
@@ -129,10 +152,14 @@ bool Server::adopt_outbound(core::OutboundSocketRequest request) {
 }
 
 void Server::stop(std::string notice) {
-  asio::post(io_, [this] {
+  asio::post(accept_io_, [this] {
     std::error_code ec;
     acceptor_.close(ec);
   });
+  {
+    std::lock_guard lock(io_work_mutex_);
+    io_work_.reset();
+  }
   for (auto& listener : registry_.snapshot()) listener->shutdown(notice);
 }
 

@@ -2,6 +2,7 @@
 // set of live listeners; shutdown sends every listener FreeSWITCH's notice.
 #pragma once
 
+#include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/thread_pool.hpp>
@@ -9,8 +10,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "eventsocket/listener.hpp"
@@ -53,6 +57,18 @@ class Server {
   bool adopt_outbound(core::OutboundSocketRequest request);
 
   asio::io_context& io_;
+  // The acceptor runs alone on its own thread. Besides keeping accept latency independent of the
+  // event loops, this puts asio's per-socket reactor records (allocated where a socket is
+  // accepted and kept for reuse, never freed) in that thread's malloc arena, apart from the
+  // listeners' memory: once connections close, the loops' arenas empty out and malloc_trim can
+  // return them, instead of every page staying pinned by a reactor record in its midst.
+  asio::io_context accept_io_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> accept_work_;
+  // While accepting, io_ has work even with no connection yet (accepted sockets are posted
+  // to it); stop() lets it go.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> io_work_;
+  std::mutex io_work_mutex_;
+  std::thread accept_thread_;
   ServerOptions options_;
   asio::thread_pool workers_;
   ServerContext context_;
