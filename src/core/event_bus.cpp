@@ -16,21 +16,58 @@ EventBus::SubscriptionId EventBus::subscribe(std::weak_ptr<EventSubscriber> subs
 
 void EventBus::unsubscribe(SubscriptionId id) {
   std::lock_guard lock(mutex_);
-  std::erase_if(entries_, [id](const Entry& entry) { return entry.id == id; });
+  extract_locked(id);
   recompute_wanted_locked();
+}
+
+std::optional<EventBus::Entry> EventBus::extract_locked(SubscriptionId id) {
+  auto take = [id](std::vector<Entry>& entries) -> std::optional<Entry> {
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [id](const Entry& entry) { return entry.id == id; });
+    if (it == entries.end()) return std::nullopt;
+    Entry entry = std::move(*it);
+    entries.erase(it);
+    return entry;
+  };
+  if (auto entry = take(entries_)) return entry;
+  for (auto it = scoped_.begin(); it != scoped_.end(); ++it) {
+    if (auto entry = take(it->second)) {
+      if (it->second.empty()) scoped_.erase(it);
+      return entry;
+    }
+  }
+  return std::nullopt;
 }
 
 void EventBus::set_interest(SubscriptionId id, const Interest& interest) {
   std::lock_guard lock(mutex_);
-  for (auto& entry : entries_) {
-    if (entry.id == id) entry.interest = interest;
-  }
+  auto update = [&](std::vector<Entry>& entries) {
+    for (auto& entry : entries) {
+      if (entry.id == id) entry.interest = interest;
+    }
+  };
+  update(entries_);
+  for (auto& [uuid, entries] : scoped_) update(entries);
   recompute_wanted_locked();
+}
+
+void EventBus::set_scope(SubscriptionId id, const std::string& session_uuid) {
+  std::lock_guard lock(mutex_);
+  auto entry = extract_locked(id);
+  if (!entry) return;
+  if (session_uuid.empty()) {
+    entries_.push_back(std::move(*entry));
+  } else {
+    scoped_[session_uuid].push_back(std::move(*entry));
+  }
 }
 
 void EventBus::recompute_wanted_locked() {
   Interest any;
   for (const auto& entry : entries_) any |= entry.interest;
+  for (const auto& [uuid, entries] : scoped_) {
+    for (const auto& entry : entries) any |= entry.interest;
+  }
   for (std::size_t word = 0; word < wanted_.size(); ++word) {
     std::uint64_t bits = 0;
     for (std::size_t b = 0; b < 64 && word * 64 + b < any.size(); ++b) {
@@ -40,23 +77,51 @@ void EventBus::recompute_wanted_locked() {
   }
 }
 
+bool EventBus::deliver_locked(const std::vector<Entry>& entries, EventType type,
+                              const FiredEventPtr& fired) {
+  const auto bit = static_cast<std::size_t>(type);
+  bool all_alive = true;
+  for (const auto& entry : entries) {
+    if (!entry.interest.test(bit)) continue;
+    if (auto subscriber = entry.subscriber.lock()) {
+      subscriber->on_event(fired);
+    } else {
+      all_alive = false;
+    }
+  }
+  return all_alive;
+}
+
+void EventBus::prune_locked() {
+  auto dead = [](const Entry& entry) { return entry.subscriber.expired(); };
+  std::erase_if(entries_, dead);
+  for (auto it = scoped_.begin(); it != scoped_.end();) {
+    std::erase_if(it->second, dead);
+    it = it->second.empty() ? scoped_.erase(it) : std::next(it);
+  }
+  recompute_wanted_locked();
+}
+
 FiredEventPtr EventBus::fire(Event event) {
   event.move_subclass_header_first();
   FiredEventPtr fired = std::make_shared<const FiredEvent>(std::move(event));
-  bool saw_dead = false;
+  const Event& e = fired->event();
   {
     std::lock_guard lock(mutex_);
-    for (const auto& entry : entries_) {
-      if (auto subscriber = entry.subscriber.lock()) {
-        subscriber->on_event(fired);
-      } else {
-        saw_dead = true;
+    bool all_alive = deliver_locked(entries_, e.type(), fired);
+    if (!scoped_.empty()) {
+      const std::string* uuid = e.header("Unique-ID");
+      const std::string* owner = e.header("Job-Owner-UUID");
+      if (uuid) {
+        if (auto it = scoped_.find(*uuid); it != scoped_.end())
+          all_alive &= deliver_locked(it->second, e.type(), fired);
+      }
+      if (owner && !(uuid && *uuid == *owner)) {
+        if (auto it = scoped_.find(*owner); it != scoped_.end())
+          all_alive &= deliver_locked(it->second, e.type(), fired);
       }
     }
-    if (saw_dead) {
-      std::erase_if(entries_, [](const Entry& entry) { return entry.subscriber.expired(); });
-      recompute_wanted_locked();
-    }
+    if (!all_alive) prune_locked();
     fired_.fetch_add(1, std::memory_order_relaxed);
   }
   return fired;
@@ -64,7 +129,9 @@ FiredEventPtr EventBus::fire(Event event) {
 
 std::size_t EventBus::subscriber_count() const {
   std::lock_guard lock(mutex_);
-  return entries_.size();
+  std::size_t count = entries_.size();
+  for (const auto& [uuid, entries] : scoped_) count += entries.size();
+  return count;
 }
 
 }  // namespace es::core

@@ -10,6 +10,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/fired_event.hpp"
@@ -39,6 +42,11 @@ class EventBus {
     auto bit = static_cast<std::size_t>(type);
     return (wanted_[bit / 64].load(std::memory_order_relaxed) >> (bit % 64)) & 1u;
   }
+  // Narrows a subscriber to one session's events: those whose Unique-ID or Job-Owner-UUID is
+  // `session_uuid` (a controlled socket's myevents). Empty lifts the scope. Scoped subscribers
+  // are found by a hash lookup per event, so hundreds of controlled sockets cost each event
+  // one lookup instead of a visit to each of them.
+  void set_scope(SubscriptionId id, const std::string& session_uuid);
   void unsubscribe(SubscriptionId id);
 
   // Moves the event into a shared FiredEvent (Event-Subclass moved first, as FreeSWITCH's
@@ -54,11 +62,18 @@ class EventBus {
     std::weak_ptr<EventSubscriber> subscriber;
     Interest interest;
   };
+  // Delivers to the entries interested in `type`; false when one of them is gone.
+  static bool deliver_locked(const std::vector<Entry>& entries, EventType type,
+                             const FiredEventPtr& fired);
+  // Takes the entry out of whichever list holds it.
+  std::optional<Entry> extract_locked(SubscriptionId id);
+  void prune_locked();
   void recompute_wanted_locked();
   // Guards entries_ and serializes delivery so every subscriber sees one order.
   // Subscribers must not (un)subscribe from inside on_event.
   mutable std::mutex mutex_;
-  std::vector<Entry> entries_;
+  std::vector<Entry> entries_;                                  // unscoped
+  std::unordered_map<std::string, std::vector<Entry>> scoped_;  // by session uuid
   SubscriptionId next_id_ = 1;
   std::atomic<std::uint64_t> fired_{0};
   std::array<std::atomic<std::uint64_t>, (kEventTypeCount + 63) / 64> wanted_{};

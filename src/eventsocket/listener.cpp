@@ -305,8 +305,11 @@ void Listener::subscribe_events() {
   }
   // Tell the bus which types this listener may take, so nobody builds events no one reads.
   core::EventBus::Interest interest;
+  std::string scope;
   {
     std::lock_guard lock(mutex_);
+    // A controlled socket's myevents: the bus hands it only its session's events.
+    if (my_events_) scope = session_uuid_;
     if (events_on_) {
       if (all_events_) {
         interest.set();
@@ -317,6 +320,7 @@ void Listener::subscribe_events() {
     }
   }
   context_.runtime.bus().set_interest(bus_subscription_, interest);
+  context_.runtime.bus().set_scope(bus_subscription_, scope);
 }
 
 bool Listener::accepts_locked(const core::Event& event) const {

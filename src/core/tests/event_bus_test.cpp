@@ -186,5 +186,79 @@ TEST(EventBusInterest, WantsFollowsTheSubscribersInterest) {
   EXPECT_FALSE(bus.wants(EventType::kHeartbeat));
 }
 
+Event channel_event(EventType type, const std::string& uuid) {
+  Event event(type);
+  event.add_header("Unique-ID", uuid);
+  return event;
+}
+
+TEST(EventBusInterest, SubscribersGetOnlyTheTypesTheyAreInterestedIn) {
+  EventBus bus;
+  auto a = std::make_shared<RecordingSubscriber>();
+  auto id = bus.subscribe(a);
+  EventBus::Interest only_answer;
+  only_answer.set(static_cast<std::size_t>(EventType::kChannelAnswer));
+  bus.set_interest(id, only_answer);
+  bus.fire(channel_event(EventType::kChannelCreate, "u1"));
+  bus.fire(channel_event(EventType::kChannelAnswer, "u1"));
+  ASSERT_EQ(a->received.size(), 1u);
+  EXPECT_EQ(a->received[0]->event().type(), EventType::kChannelAnswer);
+}
+
+TEST(EventBusScope, AScopedSubscriberGetsOnlyItsSessionsEventsAndJobs) {
+  EventBus bus;
+  auto everyone = std::make_shared<RecordingSubscriber>();
+  auto mine = std::make_shared<RecordingSubscriber>();
+  auto other = std::make_shared<RecordingSubscriber>();
+  bus.subscribe(everyone);
+  auto mine_id = bus.subscribe(mine);
+  auto other_id = bus.subscribe(other);
+  bus.set_scope(mine_id, "u1");
+  bus.set_scope(other_id, "u2");
+  EXPECT_EQ(bus.subscriber_count(), 3u);
+
+  bus.fire(channel_event(EventType::kChannelAnswer, "u1"));
+  bus.fire(channel_event(EventType::kChannelAnswer, "u3"));
+  Event job(EventType::kBackgroundJob);
+  job.add_header("Job-Owner-UUID", "u1");
+  bus.fire(std::move(job));
+  Event no_uuid(EventType::kHeartbeat);
+  bus.fire(std::move(no_uuid));
+
+  EXPECT_EQ(everyone->received.size(), 4u);
+  ASSERT_EQ(mine->received.size(), 2u);
+  EXPECT_EQ(*mine->received[0]->event().header("Unique-ID"), "u1");
+  EXPECT_EQ(*mine->received[1]->event().header("Job-Owner-UUID"), "u1");
+  EXPECT_TRUE(other->received.empty());
+
+  // An event naming the session both ways reaches it once.
+  Event both = channel_event(EventType::kChannelAnswer, "u2");
+  both.add_header("Job-Owner-UUID", "u2");
+  bus.fire(std::move(both));
+  EXPECT_EQ(other->received.size(), 1u);
+
+  // Lifting the scope brings every event back; the scope follows interest changes.
+  bus.set_scope(mine_id, "");
+  bus.fire(channel_event(EventType::kChannelAnswer, "u9"));
+  EXPECT_EQ(mine->received.size(), 3u);
+  bus.set_interest(other_id, {});
+  EXPECT_TRUE(bus.wants(EventType::kChannelAnswer));  // the others still want it
+  bus.unsubscribe(other_id);
+  EXPECT_EQ(bus.subscriber_count(), 2u);
+}
+
+TEST(EventBusScope, DestroyedScopedSubscribersArePruned) {
+  EventBus bus;
+  {
+    auto temporary = std::make_shared<RecordingSubscriber>();
+    auto id = bus.subscribe(temporary);
+    bus.set_scope(id, "u1");
+  }
+  EXPECT_EQ(bus.subscriber_count(), 1u);
+  bus.fire(channel_event(EventType::kChannelAnswer, "u1"));
+  EXPECT_EQ(bus.subscriber_count(), 0u);
+  EXPECT_FALSE(bus.wants(EventType::kChannelAnswer));
+}
+
 }  // namespace
 }  // namespace es::core
