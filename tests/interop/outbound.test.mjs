@@ -426,11 +426,7 @@ test('esl FreeSwitchServer, async full with linger (no limit) and exit', async (
 
 // FreeSWITCH runs a static socket on the call's own thread (socket_function calls listener_run),
 // so the socket application returns, and hangup processing goes on, only when the connection ends.
-test('esl FreeSwitchServer, static full with linger: hangup completes only after exit', {
-  todo: 'daemon bug: static socket_app returns when the channel hangs up although the listener still ' +
-    'lingers (src/switch/apps/socket_app.cpp, socket_app, static loop ends on !s.ready()), so ' +
-    'CHANNEL_HANGUP_COMPLETE fires while the socket lingers',
-}, async () => {
+test('esl FreeSwitchServer, static full with linger: hangup completes only after exit', async () => {
   await eslServerIvr({ async: false, linger: true });
 });
 

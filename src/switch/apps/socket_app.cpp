@@ -298,8 +298,17 @@ asio::awaitable<void> socket_app(Session& s, std::string arg) {
       co_await s.wait_until(-1);
       s.core().running_sessions.fetch_add(1);
     }
-    // Packets that arrived as the call ended still get their reply.
-    while (auto item = progress->take_message()) item->second();
+    // FreeSWITCH serves a static socket on the call's own thread, so the application returns
+    // only when the connection ends: a lingering connection holds the hangup (and
+    // CHANNEL_HANGUP_COMPLETE) back until its linger time is up or it says exit. Packets that
+    // arrive meanwhile, or as the call ended, still get their reply.
+    for (;;) {
+      while (auto item = progress->take_message()) item->second();
+      if (progress->ended.load()) break;
+      s.core().running_sessions.fetch_sub(1);
+      co_await s.wait_until(-1);
+      s.core().running_sessions.fetch_add(1);
+    }
     resume_dialplan(s, *progress);
     co_return;
   }
