@@ -28,6 +28,13 @@ class SessionControl {
   // `on_hangup` is called once, from any thread, right after the session's CHANNEL_HANGUP
   // was fired. Null when no live session has that uuid. Dropping the handle releases it.
   virtual std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup) = 0;
+  // divert_events: the session's queued events (sendevent with its Unique-ID) go to `sink`
+  // instead of the session, while it is not hung up; a sink returning false leaves the event
+  // with the session. Events already queued are offered at once. A null sink ends diversion.
+  // False when no live session has that uuid.
+  virtual bool set_event_divert(std::string_view /*uuid*/, std::function<bool(Event&)> /*sink*/) {
+    return false;
+  }
 };
 
 }  // namespace es::core

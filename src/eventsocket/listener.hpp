@@ -115,6 +115,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void wake_writer();
   void rearm_watchdog();
   bool accepts_locked(const core::Event& event) const;
+  // divert_events: an event from the controlled session's queue, sent as it is when events
+  // are on; false (the event stays with the session) otherwise or when the queue is full.
+  bool take_diverted_event(core::Event& event);
   bool queue_bytes_over_limit() const;
   bool delivering() const;
   protocol::EventFormat current_format() const;

@@ -291,7 +291,34 @@ void Listener::cmd_divert_events(std::string_view text) {
   }
   bool on = equals_nocase(value, "on");
   divert_events_ = on;
+  if (context_.sessions) {
+    std::function<bool(core::Event&)> sink;
+    if (on) {
+      std::weak_ptr<Listener> weak = weak_from_this();
+      sink = [weak](core::Event& event) {
+        auto self = weak.lock();
+        return self && self->take_diverted_event(event);
+      };
+    }
+    context_.sessions->set_event_divert(controlled_uuid(), std::move(sink));
+  }
   reply(on ? "+OK events diverted" : "+OK events not diverted");
+}
+
+bool Listener::take_diverted_event(core::Event& event) {
+  bool was_empty = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (!events_on_ || killed_) return false;
+    was_empty = queue_.empty();
+    auto fired = std::make_shared<const core::FiredEvent>(std::move(event));
+    if (!queue_.try_push_event(fired, format_)) {
+      event = fired->event();
+      return false;
+    }
+  }
+  if (was_empty) wake_writer();
+  return true;
 }
 
 void Listener::cmd_log(std::string_view text) {

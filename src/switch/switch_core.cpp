@@ -162,6 +162,13 @@ std::shared_ptr<void> SwitchCore::attach(std::string_view uuid, std::function<vo
   return s ? s->attach(std::move(on_hangup)) : nullptr;
 }
 
+bool SwitchCore::set_event_divert(std::string_view uuid, std::function<bool(core::Event&)> sink) {
+  SessionPtr s = locate(uuid);
+  if (!s) return false;
+  s->set_event_divert(std::move(sink));
+  return true;
+}
+
 void SwitchCore::attach_to_runtime() {
   runtime_.session_control = this;
   runtime_.channel_event_data = [this](std::string_view uuid, core::Event& event) {

@@ -73,6 +73,7 @@ class SwitchCore final : public core::SessionControl {
   core::QueueResult queue_message(std::string_view uuid, core::Event message) override;
   core::QueueResult queue_event(std::string_view uuid, core::Event event) override;
   std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup) override;
+  bool set_event_divert(std::string_view uuid, std::function<bool(core::Event&)> sink) override;
 
   // Installs the Runtime hooks (session_control, channel_event_data, hangup_all,
   // channel_rows).

@@ -838,5 +838,55 @@ TEST_F(OutboundTimeoutTest, AsyncWithoutConnectLeavesTheCallParkedAsFreeSwitchDo
   EXPECT_TRUE(subscriber.wait_destroyed(uuid));
 }
 
+// divert_events on: events queued to the call (sendevent with its Unique-ID) go to the
+// controlling socket as they were sent, instead of being fired by the call; off again, the
+// call fires them with its channel data.
+TEST_F(OutboundTest, DivertedEventsGoToTheSocketInsteadOfTheCall) {
+  std::string uuid = originate("socket:" + target() + " async full");
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  ASSERT_TRUE(peer_.read_message().has_value());
+  ASSERT_TRUE(peer_.send("myevents\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+  ASSERT_TRUE(subscriber_.wait_for("CHANNEL_PARK", uuid));
+  ASSERT_TRUE(peer_.send("divert_events on\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK events diverted");
+
+  auto probe = [&](const std::string& number) {
+    ASSERT_TRUE(control_.send("sendevent CUSTOM\nEvent-Subclass: divert::probe\nUnique-ID: " +
+                              uuid + "\nProbe: " + number + "\n\n"));
+    auto sent = control_.read_message();
+    ASSERT_TRUE(sent.has_value());
+    EXPECT_TRUE(reply_text(sent).starts_with("+OK ")) << reply_text(sent);
+  };
+  auto is_probe = [&](const SeenEvent& e, const std::string& number) {
+    return e.get("Event-Subclass") == "divert::probe" && e.get("Probe") == number;
+  };
+  probe("1");
+  // Delivered as sent (FreeSWITCH does not prepare it for delivery either): the packet's
+  // headers, no Event-Name and none of the call's channel data.
+  auto frame = peer_.read_message();
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(frame->content_type(), "text/event-plain");
+  auto diverted = protocol::parse_header_block(frame->body, true);
+  EXPECT_EQ(header_or_empty(diverted, "Command"), "sendevent CUSTOM");
+  EXPECT_EQ(header_or_empty(diverted, "Event-Subclass"), "divert::probe");
+  EXPECT_EQ(header_or_empty(diverted, "Probe"), "1");
+  EXPECT_EQ(header_or_empty(diverted, "Channel-State"), "");
+
+  ASSERT_TRUE(peer_.send("divert_events off\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK events not diverted");
+  probe("2");
+  auto fired = subscriber_.wait_for([&](const SeenEvent& e) { return is_probe(e, "2"); });
+  ASSERT_TRUE(fired.has_value());
+  EXPECT_EQ(fired->get("Channel-State"), "CS_EXECUTE");
+  // The diverted one was never fired: the subscriber saw the second probe only.
+  EXPECT_EQ(subscriber_.index_of([&](const SeenEvent& e) { return is_probe(e, "1"); }), -1);
+
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+  EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+}
+
 }  // namespace
 }  // namespace es::itest

@@ -405,6 +405,12 @@ bool Session::queue_command(core::Event command) {
 }
 
 bool Session::queue_event(core::Event event) {
+  std::function<bool(core::Event&)> sink;
+  {
+    std::lock_guard lock(mutex_);
+    sink = divert_sink_;
+  }
+  if (sink && state() < ChannelState::kHangup && sink(event)) return true;
   {
     std::lock_guard lock(mutex_);
     if (events_.size() >= kMaxQueuedEvents) return false;
@@ -412,6 +418,28 @@ bool Session::queue_event(core::Event event) {
   }
   signal();
   return true;
+}
+
+void Session::set_event_divert(std::function<bool(core::Event&)> sink) {
+  std::deque<core::Event> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    divert_sink_ = sink;
+    if (sink) waiting.swap(events_);
+  }
+  if (waiting.empty()) return;
+  // Offer what was queued before, in order; whatever the sink refuses goes back in front.
+  std::deque<core::Event> refused;
+  for (auto& event : waiting) {
+    if (state() >= ChannelState::kHangup || !sink(event)) refused.push_back(std::move(event));
+  }
+  if (refused.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    events_.insert(events_.begin(), std::make_move_iterator(refused.begin()),
+                   std::make_move_iterator(refused.end()));
+  }
+  signal();
 }
 
 std::optional<core::Event> Session::dequeue_event() {

@@ -129,8 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<bool> hit_dialplan{false};
   std::atomic<bool> transferring{false};
   std::atomic<bool> break_requested{false};
-  std::atomic<bool> event_lock{false};     // a locked queued command is running
-  std::atomic<bool> divert_events{false};  // events from the queue go to the controller
+  std::atomic<bool> event_lock{false};  // a locked queued command is running
   std::atomic<bool> verbose_events{false};
 
   // --- extension and routing ----------------------------------------------------------
@@ -143,6 +142,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool queue_command(core::Event command);  // sendmsg; false when full
   bool queue_event(core::Event event);      // sendevent with Unique-ID; false when full
   std::optional<core::Event> dequeue_event();
+  // divert_events: queued events go to `sink` (SessionControl::set_event_divert).
+  void set_event_divert(std::function<bool(core::Event&)> sink);
   // Runs queued private commands unless a locked command is running (or force).
   asio::awaitable<void> process_commands();
   std::size_t queued_commands() const;
@@ -255,6 +256,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Extension> queued_extension_;
   std::deque<core::Event> commands_;
   std::deque<core::Event> events_;
+  std::function<bool(core::Event&)> divert_sink_;  // guarded by mutex_
   std::deque<Dtmf> dtmf_;
   std::weak_ptr<Session> bridge_peer_;
   std::string partner_uuid_;

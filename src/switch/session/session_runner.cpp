@@ -417,11 +417,10 @@ asio::awaitable<void> Session::park() {
   while (ready() && parked.load() && state() == entered) {
     co_await process_commands();
     while (has_dtmf()) dequeue_dtmf();
+    // Diverted events never reach this queue (they go to the controlling socket).
     if (auto event = dequeue_event()) {
-      if (!divert_events.load()) {
-        add_event_data(*event);
-        fire_event(std::move(*event));
-      }
+      add_event_data(*event);
+      fire_event(std::move(*event));
     }
     if (!ready() || !parked.load() || state() != entered) break;
     core_.running_sessions.fetch_sub(1);
