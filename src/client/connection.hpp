@@ -117,8 +117,10 @@ struct ReconnectInfo {
   int attempts = 0;          // connection attempts made, the successful one included
   std::string reason;        // why the connection dropped
   std::string last_error;    // why the last failed attempt failed (empty when the first worked)
-  std::vector<LostJob> lost_jobs;   // their bgapi() awaitables threw ClientError(kDisconnected)
-  std::size_t failed_commands = 0;  // other commands awaiting a reply, failed with kDisconnected
+  std::vector<LostJob> lost_jobs;  // their bgapi() awaitables threw ClientError(kDisconnected)
+  // Commands that were awaiting a reply (a bgapi awaiting its "+OK Job-UUID" included); they
+  // failed with kDisconnected.
+  std::size_t failed_commands = 0;
 };
 
 // The reply to a non-api command (command/reply).

@@ -86,4 +86,8 @@ void SyncConnection::set_log_handler(std::function<void(LogLine)> handler) {
   connection_.set_log_handler(std::move(handler));
 }
 
+void SyncConnection::set_reconnect_handler(std::function<void(const ReconnectInfo&)> handler) {
+  connection_.set_reconnect_handler(std::move(handler));
+}
+
 }  // namespace es::client

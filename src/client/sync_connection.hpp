@@ -52,6 +52,8 @@ class SyncConnection {
   // Handlers run on the background thread (see Connection).
   void set_event_handler(std::function<void(Event)> handler);
   void set_log_handler(std::function<void(LogLine)> handler);
+  // See ConnectionOptions::reconnect; runs on the background thread.
+  void set_reconnect_handler(std::function<void(const ReconnectInfo&)> handler);
 
   Connection& async() { return connection_; }
 
