@@ -131,6 +131,55 @@ ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
   return result;
 }
 
+bool ApiRegistry::has_async(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  auto found = commands_.find(lowercase(strip_whitespace(name)));
+  return found != commands_.end() && found->second->async_function;
+}
+
+void ApiRegistry::execute_async(std::string_view name, std::string_view arg,
+                                const ApiContext& context,
+                                std::function<void(ApiResult)> done) const {
+  std::shared_ptr<const ApiCommand> command;
+  EventBus* bus = nullptr;
+  EventFactory* factory = nullptr;
+  std::string_view trimmed_name = strip_whitespace(name);
+  {
+    std::shared_lock lock(mutex_);
+    bus = bus_;
+    factory = factory_;
+    auto found = commands_.find(lowercase(trimmed_name));
+    if (found != commands_.end()) command = found->second;
+  }
+  if (!command || !command->async_function) {
+    done(execute(name, arg, context));
+    return;
+  }
+  arg = strip_whitespace(arg);
+  // As execute(): the event is made before the command starts and fired once it is done.
+  auto event = std::make_shared<std::optional<Event>>();
+  if (bus && factory) {
+    event->emplace(factory->create(EventType::kApi));
+    if (!trimmed_name.empty()) (*event)->add_header("API-Command", trimmed_name);
+    if (!arg.empty()) (*event)->add_header("API-Command-Argument", arg);
+  }
+  ApiContext inner = context;
+  inner.api_event = nullptr;
+  command->async_function(
+      std::string(arg), inner,
+      [bus, event, done = std::move(done)](ApiStatus status, std::string output) {
+        ApiResult result;
+        result.status = status;
+        result.output = std::move(output);
+        if (status != ApiStatus::kSuccess) result.output += "COMMAND RETURNED ERROR!\n";
+        if (bus && event->has_value()) {
+          bus->fire(std::move(**event));
+          event->reset();
+        }
+        done(std::move(result));
+      });
+}
+
 ApiResult ApiRegistry::execute_line(std::string_view line, const ApiContext& context) const {
   auto space = line.find(' ');
   if (space == std::string_view::npos) return execute(line, {}, context);

@@ -35,12 +35,21 @@ struct ApiContext {
 using ApiFunction =
     std::function<ApiStatus(std::string_view arg, std::string& out, const ApiContext& context)>;
 
+// Ends an asynchronous command with its status and output; called once, from any thread.
+using ApiCompletion = std::function<void(ApiStatus status, std::string output)>;
+// A command that waits (originate) may also start its work and return at once, completing
+// later, so that whoever runs it (the event socket's api and bgapi) holds no thread meanwhile.
+// The context has no shared API event slot.
+using ApiAsyncFunction =
+    std::function<void(std::string arg, const ApiContext& context, ApiCompletion done)>;
+
 struct ApiCommand {
   std::string name;
   std::string syntax;
   std::string description;
   ApiFunction function;
-  std::string module;  // the "ikey" column of show api/modules, e.g. "mod_commands"
+  ApiAsyncFunction async_function;  // optional; `function` must do the same work, blocking
+  std::string module;               // the "ikey" column of show api/modules, e.g. "mod_commands"
   // False for commands that only compute and never wait: the event socket runs those on
   // its event loop instead of handing them to the worker pool (two thread hops saved).
   bool may_block = true;
@@ -70,6 +79,14 @@ class ApiRegistry {
   // gets "COMMAND RETURNED ERROR!\n" appended. Fires the API event afterwards.
   ApiResult execute(std::string_view name, std::string_view arg,
                     const ApiContext& context = {}) const;
+
+  // Whether `name` has an asynchronous form.
+  bool has_async(std::string_view name) const;
+  // execute() through the command's asynchronous form: returns at once; `done` receives the
+  // same result (and the API event is fired) when the command completes, on its thread. A
+  // command without that form runs synchronously, on the caller's thread.
+  void execute_async(std::string_view name, std::string_view arg, const ApiContext& context,
+                     std::function<void(ApiResult)> done) const;
 
   // Splits "cmd arg" at the first space and executes.
   ApiResult execute_line(std::string_view line, const ApiContext& context = {}) const;

@@ -1,5 +1,7 @@
 // The inbound command set (protocol.md 4-5): dispatch order, replies and their quirks.
 #include <fmt/format.h>
+#include <asio/async_result.hpp>
+#include <asio/associated_executor.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
@@ -235,6 +237,20 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
   core::ApiResult result;
   if (!console_mode && !registry.may_block(name)) {
     result = registry.execute(name, arg, api_context);
+  } else if (!console_mode && registry.has_async(name)) {
+    // A command that waits without a thread (originate): the reader awaits its completion,
+    // which is posted back to this strand.
+    result = co_await asio::async_initiate<const asio::use_awaitable_t<>, void(core::ApiResult)>(
+        [&](auto handler) {
+          auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+          registry.execute_async(name, arg, api_context, [waiting](core::ApiResult done) {
+            auto executor = asio::get_associated_executor(*waiting);
+            asio::post(executor, [waiting, done = std::move(done)]() mutable {
+              (*waiting)(std::move(done));
+            });
+          });
+        },
+        asio::use_awaitable);
   } else {
     // Commands that may block (msleep, originate) run on the worker pool, never on the event
     // loop. The reader waits, so replies stay in command order.
@@ -274,25 +290,35 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
     api_context.session_uuid = session_uuid_;
   }
   jobs_in_flight_.fetch_add(1);
+  // Fires the job's BACKGROUND_JOB with the command's output.
+  auto finish = [self = shared_from_this(), job_uuid = std::move(job_uuid),
+                 name = std::string(name), arg = std::string(arg),
+                 owner = api_context.session_uuid](core::ApiResult result) {
+    auto& rt = self->context_.runtime;
+    core::Event event = rt.events().create(EventType::kBackgroundJob);
+    event.add_header("Job-UUID", job_uuid);
+    if (!owner.empty()) event.add_header("Job-Owner-UUID", owner);
+    event.add_header("Job-Command", name);
+    if (!arg.empty()) event.add_header("Job-Command-Arg", arg);
+    if (!result.found || result.status != core::ApiStatus::kSuccess) {
+      event.set_body(fmt::format("-ERR {} Command not found!\n", name));
+    } else {
+      event.set_body(std::move(result.output));
+    }
+    rt.bus().fire(std::move(event));
+    self->jobs_in_flight_.fetch_sub(1);
+  };
+  auto& registry = context_.runtime.api();
+  if (registry.has_async(name)) {
+    // No thread waits for it (FreeSWITCH gives each job a thread; a pool would cap how many
+    // calls can ring at once).
+    registry.execute_async(name, arg, api_context, std::move(finish));
+    return;
+  }
   asio::post(context_.workers,
-             [self = shared_from_this(), job_uuid = std::move(job_uuid), name = std::string(name),
-              arg = std::string(arg), api_context = std::move(api_context)] {
-               auto& rt = self->context_.runtime;
-               core::ApiResult result = rt.api().execute(name, arg, api_context);
-               core::Event event = rt.events().create(EventType::kBackgroundJob);
-               event.add_header("Job-UUID", job_uuid);
-               if (!api_context.session_uuid.empty()) {
-                 event.add_header("Job-Owner-UUID", api_context.session_uuid);
-               }
-               event.add_header("Job-Command", name);
-               if (!arg.empty()) event.add_header("Job-Command-Arg", arg);
-               if (!result.found || result.status != core::ApiStatus::kSuccess) {
-                 event.set_body(fmt::format("-ERR {} Command not found!\n", name));
-               } else {
-                 event.set_body(std::move(result.output));
-               }
-               rt.bus().fire(std::move(event));
-               self->jobs_in_flight_.fetch_sub(1);
+             [&registry, finish = std::move(finish), name = std::string(name),
+              arg = std::string(arg), api_context = std::move(api_context)]() mutable {
+               finish(registry.execute(name, arg, api_context));
              });
 }
 asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packet,

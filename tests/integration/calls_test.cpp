@@ -474,5 +474,39 @@ TEST_F(SimulatedCallsTest, SimLegAnswersAndHangsUpOnTheSwitchClock) {
   EXPECT_LT(std::chrono::steady_clock::now() - wall_start, std::chrono::seconds(10));
 }
 
+// bgapi and api originate hold no thread while the call rings (the daemon has 8 workers for
+// blocking commands): 20 calls that never answer all ring at once, and hupall ends every job.
+TEST_F(CallsTest, TwentyRingingOriginatesDoNotWaitForEachOther) {
+  constexpr int kCalls = 20;
+  std::vector<std::string> jobs;
+  for (int i = 0; i < kCalls; ++i) {
+    jobs.push_back(bgapi(control_, "originate {sim_answer_ms=-1,originate_timeout=60}sim/" +
+                                       std::to_string(i) + " &park()"));
+    ASSERT_FALSE(jobs.back().empty());
+  }
+  // An api originate on another connection is not queued behind them either.
+  TestClient other;
+  ASSERT_TRUE(connect_and_auth(other, port()));
+  std::string answered = ok_uuid(api(other, "originate null/1 &park()"));
+  ASSERT_FALSE(answered.empty());
+  // Each logged event is offered to the matcher once, so it can count them.
+  int created = 0;
+  subscriber_.wait_for(
+      [&](const SeenEvent& e) {
+        if (e.name() == "CHANNEL_CREATE" && e.get("Caller-Source") == "mod_sim") ++created;
+        return created == kCalls;
+      },
+      std::chrono::seconds(10));
+  EXPECT_EQ(created, kCalls);
+  EXPECT_EQ(api(control_, "hupall"), "+OK hangup all channels with cause MANAGER_REQUEST\n");
+  for (const auto& job : jobs) {
+    auto done = subscriber_.wait_for([&](const SeenEvent& e) {
+      return e.name() == "BACKGROUND_JOB" && e.get("Job-UUID") == job;
+    });
+    ASSERT_TRUE(done) << job;
+    EXPECT_TRUE(done->plain.body.starts_with("-ERR ")) << done->plain.body;
+  }
+}
+
 }  // namespace
 }  // namespace es::itest
