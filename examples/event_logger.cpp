@@ -18,6 +18,7 @@
 #include <set>
 
 #include "client/sync_connection.hpp"
+#include "protocol/escape.hpp"
 
 namespace {
 
@@ -26,36 +27,12 @@ using Clock = std::chrono::steady_clock;
 
 std::atomic<bool> interrupted{false};
 
-// `text` as a JSON string literal: quotes, backslashes and control characters escaped; other
-// bytes (UTF-8 included) pass through.
+// `text` as a JSON string literal (the protocol layer escapes as FreeSWITCH's JSON does).
 std::string json_string(std::string_view text) {
   std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  es::protocol::json_escape_append(out, text);
+  out += '"';
+  return out;
 }
 
 // {"Event-Name":"...",...,"_body":"..."}. A header repeated in the event (CHANNEL_HANGUP_COMPLETE
