@@ -2,6 +2,8 @@
 // The outbound A-leg goes to the originator; the inbound B-leg, created when A runs CS_INIT,
 // routes through the dialplan. Signalling of B is mirrored onto A; DTMF, audio and hangups
 // cross from each leg to the other.
+#include <asio/post.hpp>
+
 #include <mutex>
 
 #include "switch/endpoints/builtin_endpoints.hpp"
@@ -104,7 +106,10 @@ class LoopbackDriver final : public ChannelDriver {
       b->queue_extension(std::move(extension));
     }
     b->set_state(ChannelState::kInit);
-    b->start();
+    // B starts once A has fired its CHANNEL_CREATE and CHANNEL_ORIGINATE (this runs inside A's
+    // INIT step, on A's strand): a B that answered at once would otherwise put A's
+    // CHANNEL_ANSWER before A's own creation events on a loaded machine.
+    asio::post(a.strand(), [b] { b->start(); });
   }
 
   void on_hangup(Session& session) override {
