@@ -53,14 +53,19 @@ asio::awaitable<void> serve_call(std::unique_ptr<OutboundSession> session, Optio
   fmt::print("{}: {}\n", uuid, said);
   co_await session->execute("log", "INFO outbound_ivr: " + said);  // into the switch's log
 
+  // Linger first: in async mode the switch sends its disconnect notice as soon as the call
+  // hangs up, which can come before the call's last events. Lingering, it keeps the socket
+  // open until we leave, so CHANNEL_HANGUP_COMPLETE is sure to arrive.
+  co_await session->linger();
   es::client::Reply reply = co_await session->hangup();
   fmt::print("{}: hangup: {}\n", uuid, reply.text);
-  // The switch sends the call's last events, then its disconnect notice, and closes.
   while (auto event = co_await session->connection().next_event(5s)) {
     if (event->name() == "CHANNEL_HANGUP_COMPLETE") {
       fmt::print("{}: ended, cause {}\n", uuid, event->header_or("Hangup-Cause"));
+      break;
     }
   }
+  co_await session->connection().disconnect();  // "exit" ends the lingering connection
 }
 
 asio::awaitable<void> serve(es::client::OutboundServer& server, Options options) {
