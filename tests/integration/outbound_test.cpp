@@ -213,6 +213,15 @@ class OutboundTest : public DaemonSuite {
     return ok_uuid(api(control_, "originate null/1 '" + actions + "' inline"));
   }
   std::string target() const { return "127.0.0.1:" + std::to_string(peer_.port()); }
+  // Originates a call into `actions`, accepts its socket and sends `connect`; the uuid, or
+  // empty (with a failure recorded) when a step fails.
+  std::string connected_call(const std::string& actions) {
+    std::string uuid = originate(actions);
+    bool ok = !uuid.empty() && peer_.accept() && peer_.send("connect\n\n") &&
+              peer_.read_message().has_value();
+    EXPECT_TRUE(ok) << "outbound session for " << actions;
+    return ok ? uuid : std::string();
+  }
 
   TestClient control_;
   Subscriber subscriber_;
@@ -447,11 +456,8 @@ TEST_F(OutboundTest, LeavingWithoutResumeEndsTheCallWhenSocketWasTheLastAction) 
 }
 
 TEST_F(OutboundTest, WithoutResumeTheQueuedApplicationFinishesBeforeTheDialplanGoesOn) {
-  std::string uuid = originate("socket:" + target() + " async,park");
+  std::string uuid = connected_call("socket:" + target() + " async,park");
   ASSERT_FALSE(uuid.empty());
-  ASSERT_TRUE(peer_.accept());
-  ASSERT_TRUE(peer_.send("connect\n\n"));
-  ASSERT_TRUE(peer_.read_message().has_value());
   ASSERT_TRUE(
       peer_.send("sendmsg\ncall-command: execute\nexecute-app-name: playback\n"
                  "execute-app-arg: silence_stream://1000\n\n"));
@@ -473,11 +479,8 @@ TEST_F(OutboundTest, WithoutResumeTheQueuedApplicationFinishesBeforeTheDialplanG
 }
 
 TEST_F(OutboundTest, ResumeResetsTheChannelSoTheRunningApplicationEndsAndTheDialplanGoesOn) {
-  std::string uuid = originate("socket:" + target() + " async,set:after_socket=reached,park");
+  std::string uuid = connected_call("socket:" + target() + " async,set:after_socket=reached,park");
   ASSERT_FALSE(uuid.empty());
-  ASSERT_TRUE(peer_.accept());
-  ASSERT_TRUE(peer_.send("connect\n\n"));
-  ASSERT_TRUE(peer_.read_message().has_value());
   ASSERT_TRUE(peer_.send("resume\n\n"));
   EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
   ASSERT_TRUE(
@@ -529,11 +532,8 @@ TEST_F(OutboundTest, SocketResumeVariableInStaticModeContinuesTheDialplan) {
 // --- the call hanging up while a command runs --------------------------------------------
 
 TEST_F(OutboundTest, HangupDuringAnAsyncEventLockPlaybackEndsWithTheNoticeAndNoLeftovers) {
-  std::string uuid = originate("socket:" + target() + " async full");
+  std::string uuid = connected_call("socket:" + target() + " async full");
   ASSERT_FALSE(uuid.empty());
-  ASSERT_TRUE(peer_.accept());
-  ASSERT_TRUE(peer_.send("connect\n\n"));
-  ASSERT_TRUE(peer_.read_message().has_value());
   ASSERT_TRUE(peer_.send("myevents\n\n"));
   EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
   ASSERT_TRUE(
@@ -658,11 +658,8 @@ TEST_F(OutboundTest, SingleChannelFilterGetvarSendmsgTargetsAndExit) {
 // --- ordering of replies and events on one connection ------------------------------------
 
 TEST_F(OutboundTest, EventsFiredWhileACommandRunsFollowItsReply) {
-  std::string uuid = originate("socket:" + target() + " async full");
+  std::string uuid = connected_call("socket:" + target() + " async full");
   ASSERT_FALSE(uuid.empty());
-  ASSERT_TRUE(peer_.accept());
-  ASSERT_TRUE(peer_.send("connect\n\n"));
-  ASSERT_TRUE(peer_.read_message().has_value());
   ASSERT_TRUE(peer_.send("event plain CUSTOM order::probe\n\n"));
   EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK event listener enabled plain");
 
@@ -842,11 +839,8 @@ TEST_F(OutboundTimeoutTest, AsyncWithoutConnectLeavesTheCallParkedAsFreeSwitchDo
 // controlling socket as they were sent, instead of being fired by the call; off again, the
 // call fires them with its channel data.
 TEST_F(OutboundTest, DivertedEventsGoToTheSocketInsteadOfTheCall) {
-  std::string uuid = originate("socket:" + target() + " async full");
+  std::string uuid = connected_call("socket:" + target() + " async full");
   ASSERT_FALSE(uuid.empty());
-  ASSERT_TRUE(peer_.accept());
-  ASSERT_TRUE(peer_.send("connect\n\n"));
-  ASSERT_TRUE(peer_.read_message().has_value());
   ASSERT_TRUE(peer_.send("myevents\n\n"));
   EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
   ASSERT_TRUE(subscriber_.wait_for("CHANNEL_PARK", uuid));
