@@ -21,19 +21,7 @@ using test::FakeServer;
 using test::plain_event;
 using test::reply;
 
-// Runs `body` as a coroutine on a fresh io_context until it finishes; rethrows its exception.
-void run_coroutine(std::function<asio::awaitable<void>(asio::io_context&)> body) {
-  asio::io_context io;
-  std::exception_ptr failure;
-  bool finished = false;
-  asio::co_spawn(io, body(io), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-  });
-  io.run_for(10s);
-  ASSERT_TRUE(finished) << "the coroutine did not finish";
-  if (failure) std::rethrow_exception(failure);
-}
+using test::run_coroutine;
 
 TEST(Connection, PipelinedRepliesAreMatchedInOrderDespiteInterleavedEvents) {
   FakeServer server([](FakePeer& peer) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <asio/co_spawn.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 
@@ -113,6 +114,20 @@ std::string plain_event(const std::vector<protocol::HeaderField>& headers, std::
   serialized += '\n';
   serialized += body;
   return protocol::event_frame(protocol::EventFormat::kPlain, serialized);
+}
+
+void run_coroutine(std::function<asio::awaitable<void>(asio::io_context&)> body,
+                   std::chrono::seconds limit) {
+  asio::io_context io;
+  std::exception_ptr failure;
+  bool finished = false;
+  asio::co_spawn(io, body(io), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+  });
+  io.run_for(limit);
+  ASSERT_TRUE(finished) << "the coroutine did not finish";
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace es::client::test

@@ -2,6 +2,7 @@
 // accepts one connection and runs a script on its own thread with blocking reads and writes.
 #pragma once
 
+#include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 
@@ -74,5 +75,10 @@ std::string api_response(std::string_view body);
 // A text/event-plain message; header values are URL-encoded as the server does.
 std::string plain_event(const std::vector<protocol::HeaderField>& headers,
                         std::string_view body = {});
+
+// Runs `body` as a coroutine on a fresh io_context until it finishes (a test failure if it has
+// not within `limit`); rethrows its exception.
+void run_coroutine(std::function<asio::awaitable<void>(asio::io_context&)> body,
+                   std::chrono::seconds limit = std::chrono::seconds(20));
 
 }  // namespace es::client::test

@@ -21,18 +21,7 @@ using test::FakeSwitch;
 using test::plain_event;
 using test::reply;
 
-void run_coroutine(std::function<asio::awaitable<void>(asio::io_context&)> body) {
-  asio::io_context io;
-  std::exception_ptr failure;
-  bool finished = false;
-  asio::co_spawn(io, body(io), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-  });
-  io.run_for(10s);
-  ASSERT_TRUE(finished) << "the coroutine did not finish";
-  if (failure) std::rethrow_exception(failure);
-}
+using test::run_coroutine;
 
 // What the switch sends for "connect": an event-plain header block that is its own reply.
 std::string channel_data(std::string_view uuid) {

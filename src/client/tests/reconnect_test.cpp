@@ -23,18 +23,7 @@ using test::plain_event;
 using test::reply;
 using Clock = std::chrono::steady_clock;
 
-void run_coroutine(std::function<asio::awaitable<void>(asio::io_context&)> body) {
-  asio::io_context io;
-  std::exception_ptr failure;
-  bool finished = false;
-  asio::co_spawn(io, body(io), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-  });
-  io.run_for(20s);
-  ASSERT_TRUE(finished) << "the coroutine did not finish";
-  if (failure) std::rethrow_exception(failure);
-}
+using test::run_coroutine;
 
 // Polls `done` every 10 ms for up to `limit`.
 asio::awaitable<bool> eventually(asio::io_context& io, std::function<bool()> done,
