@@ -38,23 +38,38 @@ std::vector<InterfaceEntry> all_interfaces(Runtime& rt) {
   return rows;
 }
 
-// SQLite LIKE: '%' any run, '_' any one character, ASCII case-insensitive.
+}  // namespace
+
 bool sql_like(std::string_view text, std::string_view pattern) {
   auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  if (pattern.empty()) return text.empty();
-  if (pattern.front() == '%') {
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-      if (sql_like(text.substr(i), pattern.substr(1))) return true;
+  // Greedy scan remembering the last '%': on a mismatch the '%' takes one more character and
+  // the rest of the pattern is tried again from there. Each retry moves the remembered start
+  // forward, so the work is at most text x pattern steps and needs no recursion.
+  std::size_t t = 0, p = 0;
+  std::size_t star = std::string_view::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '%') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.size() && (pattern[p] == '_' || lower(pattern[p]) == lower(text[t]))) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
     }
-    return false;
   }
-  if (text.empty()) return false;
-  if (pattern.front() != '_' && lower(pattern.front()) != lower(text.front())) return false;
-  return sql_like(text.substr(1), pattern.substr(1));
+  while (p < pattern.size() && pattern[p] == '%') ++p;
+  return p == pattern.size();
 }
+
+namespace {
 
 struct Query {
   Table table;
+  std::string error;  // replaces the table when set
   bool just_count = false;
   bool help = false;
 };
@@ -264,7 +279,9 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
   } else if (equals_nocase(command, "channels") && arg(1) && equals_nocase(*arg(1), "like")) {
     query.table.columns = channel_columns();
     auto rows = channel_table_rows(rt, "channels");
-    if (arg(2)) {
+    if (arg(2) && arg(2)->size() > kMaxLikePatternBytes) {
+      query.error = fmt::format("-ERR like pattern longer than {} bytes\n", kMaxLikePatternBytes);
+    } else if (arg(2)) {
       std::string match = *arg(2);
       for (char& c : match) {
         if (c == '\'' || c == ';') c = ' ';
@@ -320,6 +337,10 @@ ApiStatus show(Runtime& rt, std::string_view arg, std::string& out, const ApiCon
   Query query;
   if (!build_query(rt, argv, command, as, query)) {
     out += fmt::format("-USAGE: {}\n", kShowSyntax);
+    return ApiStatus::kSuccess;
+  }
+  if (!query.error.empty()) {
+    out += query.error;
     return ApiStatus::kSuccess;
   }
 

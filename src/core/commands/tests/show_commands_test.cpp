@@ -1,5 +1,8 @@
 #include "core/commands/show_commands.hpp"
 
+#include <chrono>
+#include <random>
+
 #include "core/commands/tests/command_test_fixture.hpp"
 
 namespace es::core::commands {
@@ -131,6 +134,67 @@ TEST_F(ShowCommandsTest, Help) {
   EXPECT_EQ(out.find("total."), std::string::npos);
   // FreeSWITCH ignores the name (show's command word never holds it): the whole list, no header.
   EXPECT_EQ(run("help", "md5"), out.substr(18));
+}
+
+// The recursive definition the matcher replaced, as the reference for small inputs.
+bool like_reference(std::string_view text, std::string_view pattern) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  if (pattern.empty()) return text.empty();
+  if (pattern.front() == '%') {
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (like_reference(text.substr(i), pattern.substr(1))) return true;
+    }
+    return false;
+  }
+  if (text.empty()) return false;
+  if (pattern.front() != '_' && lower(pattern.front()) != lower(text.front())) return false;
+  return like_reference(text.substr(1), pattern.substr(1));
+}
+
+TEST(SqlLike, Semantics) {
+  EXPECT_TRUE(sql_like("loopback/1000-a", "%LOOPBACK%"));
+  EXPECT_TRUE(sql_like("null/200", "null%"));
+  EXPECT_FALSE(sql_like("null/200", "%null"));
+  EXPECT_TRUE(sql_like("", "%"));
+  EXPECT_TRUE(sql_like("", ""));
+  EXPECT_FALSE(sql_like("a", ""));
+  EXPECT_FALSE(sql_like("", "_"));
+  EXPECT_TRUE(sql_like("abc", "a_c"));
+  EXPECT_TRUE(sql_like("abcbc", "%b_"));
+  EXPECT_FALSE(sql_like("ab", "a_c"));
+  // Same answers as the recursive definition on every small text and pattern over a few letters.
+  std::mt19937 random(7);
+  const std::string letters = "aAb%_";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text, pattern;
+    for (int i = static_cast<int>(random() % 7); i > 0; --i) text += letters[random() % 3];
+    for (int i = static_cast<int>(random() % 7); i > 0; --i) pattern += letters[random() % 5];
+    ASSERT_EQ(sql_like(text, pattern), like_reference(text, pattern))
+        << "text [" << text << "] pattern [" << pattern << "]";
+  }
+}
+
+TEST(SqlLike, PathologicalPatternsFinishQuickly) {
+  // Exponential for the recursive matcher (and a stack of one frame per '%' on long patterns).
+  std::string text(20000, 'a');
+  std::string pattern;
+  for (int i = 0; i < 500; ++i) pattern += "%a";
+  pattern += "%b";
+  std::string percents(1 << 20, '%');
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(sql_like(text, pattern));
+  EXPECT_TRUE(sql_like(text, percents));
+  EXPECT_FALSE(sql_like(text, percents + "b"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+TEST_F(ShowCommandsTest, LikePatternLengthIsBounded) {
+  rt_.channel_rows = [](std::string_view) {
+    return std::vector<std::vector<std::string>>{std::vector<std::string>(38, "x")};
+  };
+  std::string longest(kMaxLikePatternBytes, '%');
+  EXPECT_NE(show("channels like " + longest).find("\n1 total.\n"), std::string::npos);
+  EXPECT_EQ(show("channels like " + longest + "%"), "-ERR like pattern longer than 1024 bytes\n");
 }
 
 }  // namespace
