@@ -1,9 +1,9 @@
 #include "eventsocket/event_filter.hpp"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include <algorithm>
+#include <optional>
+
+#include "core/regex.hpp"
 
 namespace es::eventsocket {
 namespace {
@@ -22,8 +22,7 @@ struct EventFilters::Filter {
   std::string value;      // as given by the client
   std::string comparand;  // value without its polarity prefix
   bool negative = false;
-  pcre2_code* regex = nullptr;  // set when the value starts with '/' and compiles
-  pcre2_match_data* match = nullptr;
+  std::optional<core::Regex> regex;  // set when the value starts with '/'
 
   Filter(std::string_view h, std::string_view v) : header(h), value(v) {
     std::size_t i = 0;
@@ -42,39 +41,26 @@ struct EventFilters::Filter {
     if (!value.empty() && value.front() == '/') compile_regex();
   }
 
-  ~Filter() {
-    if (match) pcre2_match_data_free(match);
-    if (regex) pcre2_code_free(regex);
-  }
-
   void compile_regex() {
     std::string_view pattern = comparand;
-    std::uint32_t options = 0;
+    std::uint32_t flags = core::Regex::kNone;
     if (!pattern.empty() && pattern.front() == '/') {
       pattern.remove_prefix(1);
       auto close = pattern.rfind('/');
       if (close != std::string_view::npos) {
         for (char flag : pattern.substr(close + 1)) {
-          if (flag == 'i') options |= PCRE2_CASELESS;
-          if (flag == 's') options |= PCRE2_DOTALL;
+          if (flag == 'i') flags |= core::Regex::kCaseless;
+          if (flag == 's') flags |= core::Regex::kDotAll;
         }
         pattern = pattern.substr(0, close);
       }
     }
-    int error = 0;
-    PCRE2_SIZE offset = 0;
-    regex = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options,
-                          &error, &offset, nullptr);
-    if (regex) match = pcre2_match_data_create_from_pattern(regex, nullptr);
+    regex.emplace(pattern, flags);
   }
 
   bool matches(const std::string& header_value) const {
-    if (!value.empty() && value.front() == '/') {
-      if (!regex) return false;  // an invalid pattern never matches
-      int rc = pcre2_match(regex, reinterpret_cast<PCRE2_SPTR>(header_value.data()),
-                           header_value.size(), 0, 0, match, nullptr);
-      return rc >= 0;
-    }
+    // An invalid pattern never matches; nor does one that reaches the core's match limits.
+    if (regex) return regex->matches(header_value);
     return iequals(header_value, comparand);
   }
 };

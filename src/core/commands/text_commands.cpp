@@ -1,131 +1,16 @@
 // regex, cond, strftime, md5, echo, uuid_exists, log (mod_commands.c; strftime from mod_dptools.c).
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <fmt/format.h>
 #include <openssl/evp.h>
-#include <pcre2.h>
 
 #include <ctime>
 #include <memory>
 
 #include "core/commands/command_groups.hpp"
 #include "core/commands/separate_string.hpp"
+#include "core/regex.hpp"
 
 namespace es::core::commands {
 namespace {
-
-// switch_ast2regex: "_" patterns in Asterisk notation (N, X, Z, '.') become anchored regexes.
-std::string ast_to_regex(std::string_view pattern) {
-  std::string out = "^";
-  for (char c : pattern) {
-    if (c == 'N') {
-      out += "[2-9]";
-    } else if (c == 'X') {
-      out += "[0-9]";
-    } else if (c == 'Z') {
-      out += "[1-9]";
-    } else if (c == '.') {
-      out += ".*";
-    } else {
-      out += c;
-    }
-  }
-  out += '$';
-  return out.substr(0, 255);
-}
-
-struct MatchDataDeleter {
-  void operator()(pcre2_match_data* data) const { pcre2_match_data_free(data); }
-};
-struct CodeDeleter {
-  void operator()(pcre2_code* code) const { pcre2_code_free(code); }
-};
-
-struct RegexMatch {
-  std::unique_ptr<pcre2_code, CodeDeleter> code;
-  std::unique_ptr<pcre2_match_data, MatchDataDeleter> data;
-  int count = 0;  // switch_regex_perform's result: 0 when there is no match
-};
-
-// switch_regex_perform: "/pattern/flags" (i, s) form, "_" Asterisk form.
-RegexMatch regex_perform(std::string_view field, std::string_view expression) {
-  RegexMatch match;
-  std::string pattern(expression);
-  if (!pattern.empty() && pattern.front() == '_') {
-    std::string converted = ast_to_regex(std::string_view(pattern).substr(1));
-    if (converted != pattern) pattern = converted;
-  }
-  std::uint32_t flags = 0;
-  if (!pattern.empty() && pattern.front() == '/') {
-    std::string body = pattern.substr(1);
-    auto close = body.rfind('/');
-    if (close == std::string::npos) return match;
-    std::string options = body.substr(close + 1);
-    body.resize(close);
-    if (options.find('i') != std::string::npos) flags |= PCRE2_CASELESS;
-    if (options.find('s') != std::string::npos) flags |= PCRE2_DOTALL;
-    pattern = body;
-  }
-  int error = 0;
-  PCRE2_SIZE offset = 0;
-  match.code.reset(pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()),
-                                 PCRE2_ZERO_TERMINATED, flags, &error, &offset, nullptr));
-  if (!match.code) return match;
-  match.data.reset(pcre2_match_data_create_from_pattern(match.code.get(), nullptr));
-  int rc = pcre2_match(match.code.get(), reinterpret_cast<PCRE2_SPTR>(field.data()), field.size(),
-                       0, 0, match.data.get(), nullptr);
-  match.count = rc > 0 ? rc : 0;
-  return match;
-}
-
-// switch_perform_substitution: $N / ${N} with capture N, into at most `limit - 1` bytes.
-std::string substitute(const RegexMatch& match, std::string_view data, std::size_t limit) {
-  std::string out;
-  char index[10] = {};
-  std::size_t z = 0;  // like FreeSWITCH, not reset after a malformed ${N
-  auto at = [&](std::size_t i) { return i < data.size() ? data[i] : '\0'; };
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  for (std::size_t x = 0; out.size() < limit - 1 && x < data.size();) {
-    if (data[x] != '$') {
-      out += data[x++];
-      continue;
-    }
-    ++x;
-    bool brace = at(x) == '{';
-    if (brace) ++x;
-    if (!digit(at(x))) {
-      x -= brace ? 1 : 0;
-      out += data[x - 1];
-      continue;
-    }
-    while (digit(at(x)) && z < sizeof(index) - 1) index[z++] = data[x++];
-    if (brace) {
-      if (at(x) != '}') {
-        x -= z - 1;
-        out += data[x - 1];
-        continue;
-      }
-      ++x;
-    }
-    index[z] = '\0';
-    z = 0;
-    int number = std::atoi(index);
-    if (number < 0 || number > 256) continue;
-    PCRE2_UCHAR* text = nullptr;
-    PCRE2_SIZE length = 0;
-    if (pcre2_substring_get_bynumber(match.data.get(), static_cast<std::uint32_t>(number), &text,
-                                     &length) >= 0 &&
-        text) {
-      std::string_view captured(reinterpret_cast<const char*>(text), length);
-      captured = captured.substr(0, captured.find('\0'));
-      for (char c : captured) {
-        if (out.size() >= limit - 1) break;
-        out += c;
-      }
-      pcre2_substring_free(text);
-    }
-  }
-  return out;
-}
 
 ApiStatus regex_command(std::string_view arg, std::string& out) {
   std::string_view text = arg;
@@ -151,9 +36,10 @@ ApiStatus regex_command(std::string_view arg, std::string& out) {
     for (char& c : subst) {
       if (c == '%') c = '$';
     }
+    // FreeSWITCH substitutes into a buffer of (data + subst + 10) * match count bytes.
     std::size_t limit =
-        (argv[0].size() + argv[2].size() + 10) * static_cast<std::size_t>(match.count);
-    out += substitute(match, subst, limit);
+        (argv[0].size() + argv[2].size() + 10) * static_cast<std::size_t>(match.count) - 1;
+    out += perform_substitution(match, subst, limit);
   } else if (flags.find('n') != std::string_view::npos) {
   } else if (flags.find('b') != std::string_view::npos) {
     out += "false";

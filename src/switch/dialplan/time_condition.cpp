@@ -33,8 +33,8 @@ std::tm utc_tm(std::int64_t epoch_seconds) {
 }
 
 int group_int(const RegexMatch& match, int group) {
-  if (group >= static_cast<int>(match.groups.size()) || !match.groups[group]) return 0;
-  return fs_atoi(*match.groups[group]);
+  auto text = match.group(group);
+  return text ? fs_atoi(*text) : 0;
 }
 
 // Index of the weekday name (sun=1..sat=7) that `text` starts with, case-insensitively.

@@ -24,6 +24,23 @@ TEST_F(TextCommandsTest, RegexMatchAndSubstitute) {
   EXPECT_EQ(run("regex", "abc|(unclosed"), "false");
 }
 
+TEST_F(TextCommandsTest, RegexSubstitutionWithStaleDigitsStaysInBounds) {
+  // The regex API's former copy of the substitution read before its data here (ASan sees it
+  // once the substitution text is long enough to live on the heap).
+  std::string out = run("regex", "aaaaaaaaaaaa|a|${123x${4x");
+  EXPECT_EQ(out.size(), 31u);  // (12 + 10 + 10) * 1 match - 1: FreeSWITCH's buffer, full
+  EXPECT_EQ(out.find_first_not_of("${}1234x"), std::string::npos);
+  out = run("regex", "aaaaaaaaaaaa|a|${123x${4x_long_enough_for_the_heap");
+  EXPECT_EQ(out.size(), 56u);  // (12 + 35 + 10) - 1
+  EXPECT_EQ(out.find_first_not_of("${}1234x"), std::string::npos);
+}
+
+TEST_F(TextCommandsTest, RegexBacktrackingIsBounded) {
+  std::string subject(40, 'a');
+  EXPECT_EQ(run("regex", subject + "!|^(a+)+$"), "false");
+  EXPECT_EQ(run("regex", subject + "|^(a+)+$"), "true");
+}
+
 TEST_F(TextCommandsTest, Cond) {
   EXPECT_EQ(run("cond", "1 == 1 ? yes : no"), "yes");
   EXPECT_EQ(run("cond", "1 == 2 ? yes : no"), "no");
