@@ -1,7 +1,11 @@
 #include "core/global_vars.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <mutex>
+
+#include "core/log_bus.hpp"
 
 namespace es::core {
 namespace {
@@ -80,19 +84,39 @@ int c_atoi(std::string_view text) {
 
 constexpr int kMaxRecursion = 100;
 
+// What one outermost expansion has spent; nested expansions on its thread share it.
+struct ExpansionBudget {
+  std::size_t steps = 0;
+  std::size_t bytes = 0;
+  int depth = 0;  // recursion depth of the innermost level running
+  bool exhausted = false;
+  bool reported = false;
+};
+
+thread_local ExpansionBudget* active_budget = nullptr;
+
 // A line-by-line port of FreeSWITCH's expander (switch_event_expand_headers_check and
 // switch_channel_expand_variables_check), quirks included: the input is worked on in place
 // with NULs marking the ends of names and arguments, exactly as the C code does, because
 // several visible behaviours (argument ends, escapes right after '}') follow from that.
 class Expander {
  public:
-  Expander(const GlobalVars& globals, const ExpansionScope& scope)
-      : globals_(globals), scope_(scope) {}
+  Expander(const GlobalVars& globals, const ExpansionScope& scope, ExpansionBudget& budget)
+      : globals_(globals), scope_(scope), budget_(budget), base_depth_(budget.depth) {}
 
-  std::string run(std::string_view input, int depth) const {
+  std::string run(std::string_view input, int local_depth) const {
     std::string_view in = input.substr(0, input.find('\0'));
+    if (budget_.exhausted) return {};
+    const int depth = base_depth_ + local_depth;
     if (depth > kMaxRecursion || in.empty()) return std::string(in);
     if (!has_variable_reference(in) && !has_escaped_data(in)) return std::string(in);
+    // An API call made at this level starts its own expansions at this depth.
+    struct DepthGuard {
+      ExpansionBudget& budget;
+      int saved;
+      ~DepthGuard() { budget.depth = saved; }
+    } guard{budget_, budget_.depth};
+    budget_.depth = depth;
 
     std::string buf(in);
     const std::size_t end = buf.size();
@@ -194,11 +218,13 @@ class Expander {
           vtype = 2;
         }
 
+        if (!spend(0, 1)) return {};
         if (vtype == 2) {
-          out += call_api(cstr(name_at), cstr(args_at), depth);
+          out += call_api(cstr(name_at), cstr(args_at), local_depth);
         } else {
-          out += variable(cstr(name_at), vtype == 3, depth);
+          out += variable(cstr(name_at), vtype == 3, local_depth);
         }
+        if (budget_.exhausted) return {};
       }
 
       if (at(p) == '$') {
@@ -207,10 +233,21 @@ class Expander {
         out += buf[p];
       }
     }
+    if (!spend(out.size(), 0)) return {};
     return out;
   }
 
  private:
+  // Charges the budget; false (and the budget marked exhausted) once it is overdrawn.
+  bool spend(std::size_t bytes, std::size_t steps) const {
+    budget_.bytes += bytes;
+    budget_.steps += steps;
+    if (budget_.bytes > kExpansionMaxBytes || budget_.steps > kExpansionMaxSteps) {
+      budget_.exhausted = true;
+    }
+    return !budget_.exhausted;
+  }
+
   std::string variable(std::string_view raw_name, bool global_form, int depth) const {
     std::string name = run(raw_name, depth + 1);
     int offset = 0, length = 0;
@@ -230,17 +267,22 @@ class Expander {
     }
 
     std::optional<std::string> value;
+    auto taken = [this](std::optional<std::string>& found) {
+      return found && spend(found->size(), 0);
+    };
     if (scope_.channel_mode) {
       if (scope_.lookup) value = scope_.lookup(name, index);
-      if (value) value = run(*value, depth + 1);
+      if (taken(value)) value = run(*value, depth + 1);
     } else {
       if (!global_form && scope_.lookup) value = scope_.lookup(name, index);
       if (!value) {
         value = globals_.get(name);
-        if (value) value = run(*value, depth + 1);
+        if (taken(value)) value = run(*value, depth + 1);
+      } else {
+        taken(value);
       }
     }
-    if (!value) return {};
+    if (!value || budget_.exhausted) return {};
 
     std::string& text = *value;
     if (offset >= 0) {
@@ -266,12 +308,16 @@ class Expander {
       return scope_.channel_mode ? "<API Execute Permission Denied>"
                                  : "<API execute Permission Denied>";
     }
-    if (!scope_.api) return {};
-    return scope_.api(name, args);
+    if (!scope_.api || budget_.exhausted) return {};
+    std::string output = scope_.api(name, args);
+    if (!spend(output.size(), 0)) return {};
+    return output;
   }
 
   const GlobalVars& globals_;
   const ExpansionScope& scope_;
+  ExpansionBudget& budget_;
+  const int base_depth_;  // depth of the expansion that made the API call running this one
 };
 
 }  // namespace
@@ -320,7 +366,29 @@ std::vector<std::pair<std::string, std::string>> GlobalVars::ordered() const {
 
 std::string expand_variables(std::string_view text, const GlobalVars& globals,
                              const ExpansionScope& scope) {
-  return Expander(globals, scope).run(text, 0);
+  ExpansionBudget own;
+  struct Activation {
+    ExpansionBudget* outer = active_budget;
+    ExpansionBudget& budget;
+    explicit Activation(ExpansionBudget& mine) : budget(outer ? *outer : mine) {
+      active_budget = &budget;
+    }
+    ~Activation() { active_budget = outer; }
+  } activation(own);
+  ExpansionBudget& budget = activation.budget;
+  std::string result = Expander(globals, scope, budget).run(text, 0);
+  if (!budget.exhausted) return result;
+  if (!budget.reported && scope.log) {
+    budget.reported = true;
+    std::string_view start = text.substr(0, 64);
+    scope.log->log(static_cast<int>(LogLevel::kWarning), __FILE__, __func__, __LINE__,
+                   fmt::format("variable expansion refused after {} references and {} bytes "
+                               "(bounds {} and {}); it yields nothing. Input starts [{}]",
+                               budget.steps, budget.bytes, kExpansionMaxSteps,
+                               kExpansionMaxBytes, start),
+                   scope.session_uuid);
+  }
+  return {};
 }
 
 std::string expand_variables(std::string_view text, const GlobalVars& globals,

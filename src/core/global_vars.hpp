@@ -1,6 +1,7 @@
 // Global variables (vars.xml, global_setvar) and ${...}/$${...} expansion (calls.md 6.3).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <optional>
@@ -11,6 +12,8 @@
 #include <vector>
 
 namespace es::core {
+
+class LogBus;
 
 // FreeSWITCH keeps globals as headers of an event: names compare case-insensitively, a set
 // moves the variable to the end, and listing follows that order.
@@ -41,6 +44,14 @@ using IndexedVarLookup =
 // Runs an API command for ${cmd(args)} / ${cmd args}; returns its output ("" on failure).
 using ApiCall = std::function<std::string(std::string_view cmd, std::string_view arg)>;
 
+// Work allowed to one expansion, the expansions nested in it included (an API call made while
+// expanding, such as ${expand ...} or ${eval ...}, runs on the same thread and spends the same
+// budget; its recursion depth adds to the outer one). Past either bound the whole expansion
+// yields "" and one WARNING is logged (FreeSWITCH has no bound: "a=${a}${a}" never ends).
+inline constexpr std::size_t kExpansionMaxSteps = 10'000;  // ${...} references resolved
+// Bytes of variable values and API outputs taken, plus the bytes each level produced.
+inline constexpr std::size_t kExpansionMaxBytes = 16 * 1024 * 1024;
+
 struct ExpansionScope {
   // Event mode (switch_event_expand_headers): `lookup` reads event headers; ${name} falls
   // back to the globals, $${name} reads only the globals, and only values taken from the
@@ -51,8 +62,11 @@ struct ExpansionScope {
   IndexedVarLookup lookup;  // may be empty: nothing but the globals
   ApiCall api;              // may be empty: API forms expand to nothing
   bool api_enabled = true;  // fsctl api_expansion; off gives a permission-denied text
+  LogBus* log = nullptr;    // where a refused expansion is reported (none: silently)
+  std::string session_uuid;  // the log line's user data
 };
 
+// Returns "" (and logs once through scope.log) when the expansion passes its budget.
 std::string expand_variables(std::string_view text, const GlobalVars& globals,
                              const ExpansionScope& scope);
 

@@ -31,6 +31,8 @@ std::string expand_over_event(Runtime& rt, const Event* event, std::string_view 
   }
   scope.api = rt.api().expansion_caller(context);
   scope.api_enabled = rt.settings().api_expansion.load();
+  scope.log = &rt.log();
+  scope.session_uuid = context.session_uuid;
   return expand_variables(text, rt.globals(), scope);
 }
 

@@ -2,6 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/log_bus.hpp"
+
 namespace es::core {
 namespace {
 
@@ -159,6 +167,80 @@ TEST_F(ExpandTest, NameOnlyLookupOverload) {
     return std::nullopt;
   };
   EXPECT_EQ(expand_variables("${a}${name}", globals, lookup), "AWorld");
+}
+
+// Collects the log lines written while expanding.
+class LineCollector : public LogSink {
+ public:
+  void on_log(const LogLinePtr& line) override { lines.push_back(line->message); }
+  std::vector<std::string> lines;
+};
+
+class ExpansionBudgetTest : public ExpandTest {
+ protected:
+  ExpansionBudgetTest() : clock_(0), log_(clock_), sink_(std::make_shared<LineCollector>()) {
+    log_.add_sink(sink_);
+    scope_.channel_mode = true;
+    scope_.log = &log_;
+    scope_.session_uuid = "u-1";
+    scope_.lookup = [this](std::string_view name, int) -> std::optional<std::string> {
+      if (auto it = channel_.find(std::string(name)); it != channel_.end()) return it->second;
+      return std::nullopt;
+    };
+  }
+  std::string expand(std::string_view text) { return expand_variables(text, globals, scope_); }
+
+  SimulatedClock clock_;
+  LogBus log_;
+  std::shared_ptr<LineCollector> sink_;
+  ExpansionScope scope_;
+  std::map<std::string, std::string> channel_;
+};
+
+TEST_F(ExpansionBudgetTest, SelfDoublingVariableEndsEmptyWithOneLogLine) {
+  // 2^100 references without a budget.
+  channel_["a"] = "${a}${a}";
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(expand("x${a}y"), "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  ASSERT_EQ(sink_->lines.size(), 1u);
+  EXPECT_NE(sink_->lines[0].find("variable expansion refused"), std::string::npos);
+  // A plain reference chain of the same depth still expands (depth, not work, ends it).
+  channel_["b"] = "${b}";
+  EXPECT_EQ(expand("x${b}y"), "x${b}y");
+  // The budget is per expansion: the next one starts afresh.
+  channel_["c"] = "ok";
+  EXPECT_EQ(expand("${c}"), "ok");
+  EXPECT_EQ(sink_->lines.size(), 1u);
+}
+
+TEST_F(ExpansionBudgetTest, OutputBytesAreBounded) {
+  channel_["big"] = std::string(1 << 20, 'x');
+  std::string sixteen;
+  for (int i = 0; i < 16; ++i) sixteen += "${big}";
+  channel_["many"] = sixteen;
+  // 16 MiB at the inner level alone passes the bound once the outer level's copy counts.
+  EXPECT_EQ(expand("${many}"), "");
+  EXPECT_EQ(expand("${big}${big}").size(), 2u << 20);
+  EXPECT_EQ(sink_->lines.size(), 1u);
+}
+
+TEST_F(ExpansionBudgetTest, StepsAreBounded) {
+  std::string references;
+  for (std::size_t i = 0; i < kExpansionMaxSteps; ++i) references += "${s}";
+  channel_["s"] = "1";
+  EXPECT_EQ(expand(references).size(), kExpansionMaxSteps);
+  EXPECT_EQ(expand(references + "${s}"), "");
+}
+
+TEST_F(ExpansionBudgetTest, NestedExpansionsThroughApiCallsShareTheBudget) {
+  // An API that runs an expansion of its own, as ${eval ...} and ${expand ...} do; here it
+  // calls itself twice, so without one shared depth and budget it recurses until the stack
+  // ends.
+  scope_.api = [this](std::string_view, std::string_view) { return expand("${y}${y}"); };
+  channel_["y"] = "${e()}";
+  EXPECT_EQ(expand("${y}"), "");
+  EXPECT_EQ(sink_->lines.size(), 1u);
 }
 
 }  // namespace

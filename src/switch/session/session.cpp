@@ -287,6 +287,8 @@ std::string Session::expand(std::string_view text) const {
   context.session_uuid = uuid_;
   scope.api = core_.runtime().api().expansion_caller(context);
   scope.api_enabled = core_.runtime().settings().api_expansion.load();
+  scope.log = &core_.runtime().log();
+  scope.session_uuid = uuid_;
   return core::expand_variables(text, core_.runtime().globals(), scope);
 }
 
