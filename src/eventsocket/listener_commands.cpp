@@ -11,6 +11,7 @@
 #include "eventsocket/command_text.hpp"
 #include "eventsocket/directory_auth.hpp"
 #include "eventsocket/listener.hpp"
+#include "protocol/header_fields.hpp"
 
 namespace es::eventsocket {
 namespace {
@@ -357,6 +358,13 @@ asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packe
 void Listener::cmd_sendevent(const protocol::CommandPacket& packet, std::string_view text) {
   std::string_view name = text;
   while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+  // A header name that could split or spoof lines in subscribers' streams fires nothing.
+  for (const auto& h : packet.headers) {
+    if (!protocol::valid_header_name(h.name)) {
+      reply("-ERR invalid header name");
+      return;
+    }
+  }
   auto type = core::event_type_from_name(name);
   core::Event event(type ? *type : EventType::kCustom);
   event.add_header("Command", packet.command);

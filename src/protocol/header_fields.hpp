@@ -1,5 +1,5 @@
-// Small helpers shared by the parsers: ASCII case-insensitive comparison of header names and
-// C atoi-style parsing of Content-Length values.
+// Small helpers shared by the parsers: ASCII case-insensitive comparison of header names,
+// C atoi-style parsing of Content-Length values, and the rule for header names from peers.
 #pragma once
 
 #include <string_view>
@@ -14,6 +14,19 @@ inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Whether `name` may become a header name of an event: event names are written raw in every
+// format, so a name from a peer (sendevent's headers, a channel variable's name) must not hold
+// control bytes (CR or LF would start a header line of their own in plain events), ':' (it
+// would end the name when read back) or < > & (XML element names). Entry points refuse other
+// names with an -ERR reply (or a logged warning where nobody awaits a reply).
+inline bool valid_header_name(std::string_view name) {
+  for (char c : name) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F || c == ':' || c == '<' || c == '>' || c == '&') return false;
   }
   return true;
 }

@@ -1,4 +1,5 @@
 #include "protocol/command_parser.hpp"
+#include "protocol/header_fields.hpp"
 
 #include <gtest/gtest.h>
 
@@ -409,6 +410,24 @@ TEST(CommandParser, FindHeaderIsCaseInsensitiveAndReturnsTheFirst) {
   ASSERT_NE(find_header(headers, "EVENT-NAME"), nullptr);
   EXPECT_EQ(*find_header(headers, "EVENT-NAME"), "A");
   EXPECT_EQ(find_header(headers, "Event-Nam"), nullptr);
+}
+
+}  // namespace
+}  // namespace es::protocol
+
+namespace es::protocol {
+namespace {
+
+TEST(HeaderNames, PeersMayNotSplitOrSpoofHeaderLines) {
+  EXPECT_TRUE(valid_header_name("X-Custom_Header.1"));
+  EXPECT_TRUE(valid_header_name("sip_h_X-Foo"));
+  EXPECT_TRUE(valid_header_name("with space"));
+  EXPECT_TRUE(valid_header_name("Gr\xC3\xBC\xC3\x9F"));
+  for (std::string_view bad : {"a\nb", "a\rb", "a:b", "a<b", "a>b", "a&b", "tab\there",
+                               "del\x7F"}) {
+    EXPECT_FALSE(valid_header_name(bad)) << bad;
+  }
+  EXPECT_FALSE(valid_header_name(std::string_view("nul\0x", 5)));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "core/commands/separate_string.hpp"
 #include "core/event_serializer.hpp"
 #include "core/log_bus.hpp"
+#include "protocol/header_fields.hpp"
 #include "switch/apps/app_groups.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/session/session.hpp"
@@ -79,13 +80,16 @@ std::vector<std::string> split_multi(std::string_view arg) {
 void export_app(Session& s, const std::string& arg, std::string_view list_var) {
   std::string name, value;
   if (!split_assignment(arg, name, value)) return;
-  std::string local_name = name;
-  std::string export_name = name;
-  if (name.rfind("nolocal:", 0) == 0)
-    export_name = name.substr(8);
-  else
-    s.set_variable(local_name, value);
-  if (name.rfind("nolocal:", 0) == 0) s.set_variable(local_name, value);
+  bool local = name.rfind("nolocal:", 0) != 0;
+  std::string export_name = local ? name : name.substr(8);
+  if (!protocol::valid_header_name(export_name)) {
+    ES_LOG(s.core().runtime().log(), core::LogLevel::kWarning,
+           "export: refused variable name: not a valid header name");
+    return;
+  }
+  // FreeSWITCH also stores a "nolocal:" variable locally under its prefixed name; a ':' cannot
+  // be part of a header name, so that copy is not kept here.
+  if (local) s.set_variable(export_name, value);
   std::string list = s.variable(list_var).value_or("");
   bool present = false;
   std::string_view rest = list;
@@ -144,6 +148,11 @@ void event_app(Session& s, const std::string& arg) {
     if (core::header_name_equals(name, "Event-Subclass")) {
       subclass = value;
       continue;
+    }
+    if (!protocol::valid_header_name(name)) {
+      ES_LOG(s.core().runtime().log(), core::LogLevel::kWarning,
+             "event: not fired: a header name is not valid");
+      return;
     }
     event.add_header(name, value);
   }

@@ -8,6 +8,7 @@
 
 #include "core/commands/separate_string.hpp"
 #include "core/event_serializer.hpp"
+#include "protocol/header_fields.hpp"
 #include "switch/commands/call_actions.hpp"
 #include "switch/commands/switch_commands.hpp"
 #include "switch/session/hangup_cause.hpp"
@@ -128,8 +129,16 @@ void uuid_setvar_multi(SwitchCore& core, std::string_view arg, std::string& out)
     if (space == std::string_view::npos) return;
     SessionPtr session = core.locate(arg.substr(0, space));
     if (session) {
+      auto items = separate_string(arg.substr(space + 1), ';', 64);
+      // One name that could corrupt event streams refuses the whole command: nothing is set.
+      for (const auto& item : items) {
+        if (!protocol::valid_header_name(std::string_view(item).substr(0, item.find('=')))) {
+          out += "-ERR invalid variable name\n";
+          return;
+        }
+      }
       int set = 0;
-      for (const auto& item : separate_string(arg.substr(space + 1), ';', 64)) {
+      for (const auto& item : items) {
         std::size_t eq = item.find('=');
         std::string name = item.substr(0, eq);
         if (name.empty()) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "core/commands/separate_string.hpp"
+#include "protocol/header_fields.hpp"
 #include "switch/apps/app_groups.hpp"
 #include "switch/commands/switch_commands.hpp"
 #include "switch/session/hangup_cause.hpp"
@@ -60,6 +61,10 @@ void uuid_setvar(SwitchCore& core, std::string_view arg, std::string& out) {
   if (!s) return;
   if (words[1].empty()) {
     out += "-ERR No variable specified\n";
+    return;
+  }
+  if (!protocol::valid_header_name(words[1])) {
+    out += "-ERR invalid variable name\n";
     return;
   }
   s->set_variable(words[1], words.size() > 2 ? words[2] : std::string());

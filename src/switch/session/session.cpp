@@ -8,6 +8,8 @@
 #include <cstdlib>
 
 #include "core/log_bus.hpp"
+#include "protocol/escape.hpp"
+#include "protocol/header_fields.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/switch_core.hpp"
 
@@ -254,12 +256,26 @@ std::optional<std::string> Session::lookup(std::string_view name, int index) con
   return found;
 }
 
+bool Session::variable_name_allowed(std::string_view name) const {
+  if (protocol::valid_header_name(name)) return true;
+  // Every variable is a header of this channel's events ("variable_<name>").
+  core_.runtime().log().log(static_cast<int>(core::LogLevel::kWarning), __FILE__, __func__,
+                            __LINE__,
+                            fmt::format("refused channel variable named [{}]: not a valid "
+                                        "header name",
+                                        protocol::url_encode(name)),
+                            uuid_);
+  return false;
+}
+
 void Session::set_variable(std::string_view name, std::string_view value) {
+  if (!variable_name_allowed(name)) return;
   std::lock_guard lock(mutex_);
   vars_.set(name, value);
 }
 
 void Session::push_variable(std::string_view name, std::string_view value, bool front) {
+  if (!variable_name_allowed(name)) return;
   std::lock_guard lock(mutex_);
   vars_.push(name, value, front);
 }
@@ -309,6 +325,7 @@ void Session::set_other_leg(std::string_view type, const CallerProfile& profile)
 }
 
 void Session::push_scope(std::vector<std::pair<std::string, std::string>> vars) {
+  std::erase_if(vars, [this](const auto& var) { return !variable_name_allowed(var.first); });
   std::lock_guard lock(mutex_);
   scopes_.push_back(std::move(vars));
 }

@@ -94,6 +94,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<std::string> variable(std::string_view name) const;  // channel variables only
   // Full lookup for ${}: scoped, channel, profile fields (aleg_/bleg_), globals.
   std::optional<std::string> lookup(std::string_view name, int index = -1) const;
+  // A name that is not a valid header name (protocol::valid_header_name) is refused with a
+  // logged warning: variables become headers of the channel's events.
   void set_variable(std::string_view name, std::string_view value);
   void push_variable(std::string_view name, std::string_view value, bool front = false);
   bool variable_true(std::string_view name) const;
@@ -203,6 +205,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   friend class SessionRunner;
+  // False, with a warning logged, for a name set_variable refuses.
+  bool variable_name_allowed(std::string_view name) const;
   asio::awaitable<void> run();
   void set_running_state(ChannelState state);
   asio::awaitable<void> run_state(ChannelState state);
