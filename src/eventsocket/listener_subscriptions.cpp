@@ -77,9 +77,15 @@ void Listener::cmd_filter(std::string_view text) {
   }
   std::string_view header = text.substr(0, space);
   std::string_view value = text.substr(space + 1);
+  bool full = false;
   {
     std::lock_guard lock(mutex_);
-    filters_.add(header, value);
+    full = filters_.size() >= context_.settings.max_filters;
+    if (!full) filters_.add(header, value);
+  }
+  if (full) {
+    reply(fmt::format("-ERR too many filters (at most {})", context_.settings.max_filters));
+    return;
   }
   reply(fmt::format("+OK filter added. [{}]=[{}]", header, value));
 }
@@ -90,6 +96,7 @@ void Listener::cmd_event(std::string_view text) {
       split_words(space == std::string_view::npos ? std::string_view{} : text.substr(space + 1));
   bool any_keyword = false;
   bool denied = false;
+  bool too_many = false;
   {
     std::lock_guard lock(mutex_);
     bool custom = false;
@@ -109,6 +116,10 @@ void Listener::cmd_event(std::string_view text) {
           break;
         }
         if (std::find(subclasses_.begin(), subclasses_.end(), word) == subclasses_.end()) {
+          if (subclasses_.size() >= context_.settings.max_subclasses) {
+            too_many = true;
+            break;
+          }
           subclasses_.emplace_back(word);
         }
         continue;
@@ -134,13 +145,19 @@ void Listener::cmd_event(std::string_view text) {
       event_types_.set(static_cast<std::size_t>(*type));
       if (*type == EventType::kCustom) custom = true;
     }
-    if (!denied && any_keyword) {
+    if (!denied && !too_many && any_keyword) {
       events_on_ = true;
       events_enabled_fast_ = true;
     }
   }
   if (denied) {
     reply("-ERR permission denied");
+    return;
+  }
+  if (too_many) {
+    subscribe_events();
+    reply(fmt::format("-ERR too many event subclasses (at most {})",
+                      context_.settings.max_subclasses));
     return;
   }
   if (!any_keyword) {

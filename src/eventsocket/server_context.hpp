@@ -34,6 +34,12 @@ struct ListenerSettings {
   int kill_grace_ms = 2000;  // how long a killed listener may take to write its notice
   int max_lost_before_kill = 500;
   std::size_t max_jobs_in_flight = 1024;  // per connection; the reader waits beyond it
+  // Per connection, as each is checked for every event: a `filter` add beyond max_filters
+  // answers "-ERR too many filters" (nothing added); an `event ... CUSTOM` naming a subclass
+  // beyond max_subclasses answers "-ERR too many event subclasses" (the words before it stay
+  // applied, as after "-ERR permission denied").
+  std::size_t max_filters = 256;
+  std::size_t max_subclasses = 256;
 };
 
 struct ServerContext {

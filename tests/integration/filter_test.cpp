@@ -79,6 +79,42 @@ TEST_F(FilterTest, RegexFilter) {
   expect_next_event("caseless-match");
 }
 
+// A filter that backtracks catastrophically on a value ends as no match (PCRE2 match limit)
+// instead of occupying the thread that fires the event.
+TEST_F(FilterTest, BacktrackingRegexFilterEndsAsNoMatch) {
+  expect_reply(client_, "filter X-Code /^(a+)+$/\n\n",
+               reply_frame("+OK filter added. [X-Code]=[/^(a+)+$/]"));
+  fire("X-Code: " + std::string(40, 'a') + "!\n", "exponential");
+  fire("X-Code: aaaa\n", "match");
+  expect_next_event("match");
+}
+
+TEST_F(FilterTest, FiltersPerConnectionAreCapped) {
+  for (int i = 0; i < 256; ++i) {
+    std::string value = std::to_string(i);
+    value.insert(0, 1, 'v');
+    expect_reply(client_, "filter X-N " + value + "\n\n",
+                 reply_frame("+OK filter added. [X-N]=[" + value + "]"));
+  }
+  expect_reply(client_, "filter X-N one-more\n\n",
+               reply_frame("-ERR too many filters (at most 256)"));
+  expect_reply(client_, "filter delete X-N v0\n\n", reply_frame("+OK filter deleted. [X-N][v0]"));
+  expect_reply(client_, "filter X-N one-more\n\n",
+               reply_frame("+OK filter added. [X-N]=[one-more]"));
+}
+
+TEST_F(FilterTest, CustomSubclassesPerConnectionAreCapped) {
+  // es::filter (from SetUp) and 255 more make 256.
+  std::string words;
+  for (int i = 0; i < 255; ++i) words.append(" es::sub").append(std::to_string(i));
+  expect_reply(client_, "event plain CUSTOM" + words + "\n\n",
+               reply_frame("+OK event listener enabled plain"));
+  expect_reply(client_, "event plain CUSTOM es::filter es::sub0\n\n",
+               reply_frame("+OK event listener enabled plain"));  // already there: no new ones
+  expect_reply(client_, "event plain CUSTOM es::one-more\n\n",
+               reply_frame("-ERR too many event subclasses (at most 256)"));
+}
+
 // Quirk 7: with only negative filters nothing passes.
 TEST_F(FilterTest, OnlyNegativeFiltersBlockEverything) {
   expect_reply(client_, "filter X-Color -red\n\n",
