@@ -62,7 +62,37 @@ void EventBus::set_scope(SubscriptionId id, const std::string& session_uuid) {
   }
 }
 
+void EventBus::set_precheck(SubscriptionId id, bool on) {
+  std::lock_guard lock(mutex_);
+  auto update = [&](std::vector<Entry>& entries) {
+    for (auto& entry : entries) {
+      if (entry.id == id) entry.precheck = on;
+    }
+  };
+  update(entries_);
+  for (auto& [uuid, entries] : scoped_) update(entries);
+  recompute_wanted_locked();
+}
+
 void EventBus::recompute_wanted_locked() {
+  // The precheck copy follows every change of membership and interest, which all end here.
+  std::vector<Entry> prechecked;
+  auto collect = [&](const std::vector<Entry>& entries) {
+    for (const auto& entry : entries) {
+      if (entry.precheck) prechecked.push_back(entry);
+    }
+  };
+  collect(entries_);
+  for (const auto& [uuid, entries] : scoped_) collect(entries);
+  // Without prechecks before or after (the common case) nothing is allocated.
+  if (!prechecked.empty() || any_precheck_.load(std::memory_order_relaxed)) {
+    auto copy = prechecked.empty()
+                    ? nullptr
+                    : std::make_shared<const std::vector<Entry>>(std::move(prechecked));
+    std::lock_guard lock(prechecked_mutex_);
+    any_precheck_.store(copy != nullptr, std::memory_order_relaxed);
+    prechecked_ = std::move(copy);
+  }
   Interest any;
   for (const auto& entry : entries_) any |= entry.interest;
   for (const auto& [uuid, entries] : scoped_) {
@@ -77,14 +107,52 @@ void EventBus::recompute_wanted_locked() {
   }
 }
 
+EventBus::Tokens EventBus::run_prechecks(const FiredEvent& fired) const {
+  Tokens tokens;
+  if (!any_precheck_.load(std::memory_order_relaxed)) return tokens;
+  std::shared_ptr<const std::vector<Entry>> prechecked;
+  {
+    std::lock_guard lock(prechecked_mutex_);
+    prechecked = prechecked_;
+  }
+  if (!prechecked) return tokens;
+  const auto bit = static_cast<std::size_t>(fired.event().type());
+  for (const auto& entry : *prechecked) {
+    if (!entry.interest.test(bit)) continue;
+    if (auto subscriber = entry.subscriber.lock()) {
+      tokens.emplace_back(entry.id, subscriber->precheck(fired));
+    }
+  }
+  return tokens;
+}
+
 bool EventBus::deliver_locked(const std::vector<Entry>& entries, EventType type,
-                              const FiredEventPtr& fired) {
+                              const FiredEventPtr& fired, const Tokens& tokens) {
   const auto bit = static_cast<std::size_t>(type);
   bool all_alive = true;
+  if (tokens.empty()) {
+    // No precheck ran (the usual case): on_event(event) is what a precheck subscriber's
+    // on_event(event, 0) does too.
+    for (const auto& entry : entries) {
+      if (!entry.interest.test(bit)) continue;
+      if (auto subscriber = entry.subscriber.lock()) {
+        subscriber->on_event(fired);
+      } else {
+        all_alive = false;
+      }
+    }
+    return all_alive;
+  }
   for (const auto& entry : entries) {
     if (!entry.interest.test(bit)) continue;
     if (auto subscriber = entry.subscriber.lock()) {
-      subscriber->on_event(fired);
+      if (entry.precheck) {
+        auto token = std::find_if(tokens.begin(), tokens.end(),
+                                  [&](const auto& t) { return t.first == entry.id; });
+        subscriber->on_event(fired, token == tokens.end() ? 0 : token->second);
+      } else {
+        subscriber->on_event(fired);
+      }
     } else {
       all_alive = false;
     }
@@ -106,19 +174,20 @@ FiredEventPtr EventBus::fire(Event event) {
   event.move_subclass_header_first();
   FiredEventPtr fired = std::make_shared<const FiredEvent>(std::move(event));
   const Event& e = fired->event();
+  const Tokens tokens = run_prechecks(*fired);
   {
     std::lock_guard lock(mutex_);
-    bool all_alive = deliver_locked(entries_, e.type(), fired);
+    bool all_alive = deliver_locked(entries_, e.type(), fired, tokens);
     if (!scoped_.empty()) {
       const std::string* uuid = e.header("Unique-ID");
       const std::string* owner = e.header("Job-Owner-UUID");
       if (uuid) {
         if (auto it = scoped_.find(*uuid); it != scoped_.end())
-          all_alive &= deliver_locked(it->second, e.type(), fired);
+          all_alive &= deliver_locked(it->second, e.type(), fired, tokens);
       }
       if (owner && !(uuid && *uuid == *owner)) {
         if (auto it = scoped_.find(*owner); it != scoped_.end())
-          all_alive &= deliver_locked(it->second, e.type(), fired);
+          all_alive &= deliver_locked(it->second, e.type(), fired, tokens);
       }
     }
     if (!all_alive) prune_locked();

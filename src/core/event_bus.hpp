@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/fired_event.hpp"
@@ -23,6 +24,15 @@ class EventSubscriber {
  public:
   virtual ~EventSubscriber() = default;
   virtual void on_event(const FiredEventPtr& event) = 0;
+  // For subscribers marked with EventBus::set_precheck: costly checks (regular-expression
+  // filters) that fire() runs before it takes its dispatch lock, so one subscriber's filters
+  // never hold up the delivery of every event to everyone. The token returned is handed to
+  // on_event(event, token), under the lock and in fire order as always. A subscriber marked
+  // after fire() started gets on_event(event, 0) from that fire.
+  virtual std::uint64_t precheck(const FiredEvent&) { return 0; }
+  virtual void on_event(const FiredEventPtr& event, std::uint64_t /*precheck_token*/) {
+    on_event(event);
+  }
 };
 
 class EventBus {
@@ -47,6 +57,8 @@ class EventBus {
   // are found by a hash lookup per event, so hundreds of controlled sockets cost each event
   // one lookup instead of a visit to each of them.
   void set_scope(SubscriptionId id, const std::string& session_uuid);
+  // Whether fire() calls the subscriber's precheck before delivering (off for new ones).
+  void set_precheck(SubscriptionId id, bool on);
   void unsubscribe(SubscriptionId id);
 
   // Moves the event into a shared FiredEvent (Event-Subclass moved first, as FreeSWITCH's
@@ -61,10 +73,14 @@ class EventBus {
     SubscriptionId id;
     std::weak_ptr<EventSubscriber> subscriber;
     Interest interest;
+    bool precheck = false;
   };
+  using Tokens = std::vector<std::pair<SubscriptionId, std::uint64_t>>;
   // Delivers to the entries interested in `type`; false when one of them is gone.
   static bool deliver_locked(const std::vector<Entry>& entries, EventType type,
-                             const FiredEventPtr& fired);
+                             const FiredEventPtr& fired, const Tokens& tokens);
+  // The prechecks of this event, run without the dispatch lock.
+  Tokens run_prechecks(const FiredEvent& fired) const;
   // Takes the entry out of whichever list holds it.
   std::optional<Entry> extract_locked(SubscriptionId id);
   void prune_locked();
@@ -77,6 +93,11 @@ class EventBus {
   SubscriptionId next_id_ = 1;
   std::atomic<std::uint64_t> fired_{0};
   std::array<std::atomic<std::uint64_t>, (kEventTypeCount + 63) / 64> wanted_{};
+  // Copy of the entries marked for precheck, replaced whole when they change, so fire()
+  // reads it under its own short lock instead of the dispatch lock.
+  mutable std::mutex prechecked_mutex_;
+  std::shared_ptr<const std::vector<Entry>> prechecked_;
+  std::atomic<bool> any_precheck_{false};
 };
 
 }  // namespace es::core

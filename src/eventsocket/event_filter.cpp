@@ -72,9 +72,11 @@ EventFilters& EventFilters::operator=(EventFilters&&) noexcept = default;
 
 void EventFilters::add(std::string_view header, std::string_view value) {
   filters_.push_back(std::make_unique<Filter>(header, value));
+  ++generation_;
 }
 
 void EventFilters::remove(std::string_view header, std::string_view value) {
+  ++generation_;
   std::erase_if(filters_, [&](const std::unique_ptr<Filter>& f) {
     return iequals(f->header, header) && (value.empty() || f->value == value);
   });
@@ -82,6 +84,12 @@ void EventFilters::remove(std::string_view header, std::string_view value) {
 
 void EventFilters::clear() {
   filters_.clear();
+  ++generation_;
+}
+
+bool EventFilters::has_regex() const {
+  return std::any_of(filters_.begin(), filters_.end(),
+                     [](const std::unique_ptr<Filter>& f) { return f->regex.has_value(); });
 }
 
 bool EventFilters::passes(const core::Event& event) const {

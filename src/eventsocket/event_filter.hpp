@@ -2,6 +2,7 @@
 // values starting with '/' compared as PCRE2 regular expressions ("/pattern/flags").
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,11 @@ class EventFilters {
   void clear();
   bool empty() const { return filters_.empty(); }
   std::size_t size() const { return filters_.size(); }
+  // Whether any filter is a regular expression (costly enough to be checked before delivery,
+  // outside the event bus's dispatch lock).
+  bool has_regex() const;
+  // Changes with every add, remove and clear: tells whether a verdict taken earlier still holds.
+  std::uint64_t generation() const { return generation_; }
 
   // True when the event passes: at least one positive filter matches and no negative filter
   // matches later; with only negative filters nothing passes (FreeSWITCH's rule).
@@ -33,6 +39,7 @@ class EventFilters {
 
  private:
   std::vector<std::unique_ptr<Filter>> filters_;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace es::eventsocket

@@ -306,8 +306,10 @@ void Listener::subscribe_events() {
   // Tell the bus which types this listener may take, so nobody builds events no one reads.
   core::EventBus::Interest interest;
   std::string scope;
+  bool precheck = false;
   {
     std::lock_guard lock(mutex_);
+    precheck = filters_.has_regex();
     // A controlled socket's myevents: the bus hands it only its session's events.
     if (my_events_) scope = session_uuid_;
     if (events_on_) {
@@ -321,9 +323,18 @@ void Listener::subscribe_events() {
   }
   context_.runtime.bus().set_interest(bus_subscription_, interest);
   context_.runtime.bus().set_scope(bus_subscription_, scope);
+  context_.runtime.bus().set_precheck(bus_subscription_, precheck);
 }
 
-bool Listener::accepts_locked(const core::Event& event) const {
+namespace {
+
+// A precheck token: the filters' generation above two verdict bits (0 means no verdict).
+constexpr std::uint64_t kFiltersFail = 1;
+constexpr std::uint64_t kFiltersPass = 2;
+
+}  // namespace
+
+bool Listener::subscribed_locked(const core::Event& event) const {
   if (!all_events_) {
     auto type = event.type();
     if (!event_types_.test(static_cast<std::size_t>(type))) return false;
@@ -332,7 +343,6 @@ bool Listener::accepts_locked(const core::Event& event) const {
       return false;
     }
   }
-  if (!filters_.empty() && !filters_.passes(event)) return false;
   if (my_events_) {
     const std::string* uuid = event.header("Unique-ID");
     if (!session_uuid_.empty()) {
@@ -346,13 +356,37 @@ bool Listener::accepts_locked(const core::Event& event) const {
   return true;
 }
 
+bool Listener::accepts_locked(const core::Event& event, std::uint64_t precheck_token) const {
+  if (!subscribed_locked(event)) return false;
+  if (filters_.empty()) return true;
+  // A verdict taken under an older filter set is ignored (the filters changed meanwhile).
+  if (precheck_token != 0 && (precheck_token >> 2) == filters_.generation()) {
+    return (precheck_token & kFiltersPass) != 0;
+  }
+  return filters_.passes(event);
+}
+
+std::uint64_t Listener::precheck(const core::FiredEvent& fired) {
+  if (!events_enabled_fast_.load(std::memory_order_relaxed)) return 0;
+  std::lock_guard lock(mutex_);
+  if (!events_on_ || killed_ || filters_.empty()) return 0;
+  // The filters run only for events the subscription takes (on_event checks that again).
+  if (!subscribed_locked(fired.event())) return 0;
+  bool pass = filters_.passes(fired.event());
+  return (filters_.generation() << 2) | (pass ? kFiltersPass : kFiltersFail);
+}
+
 void Listener::on_event(const core::FiredEventPtr& event) {
+  on_event(event, 0);
+}
+
+void Listener::on_event(const core::FiredEventPtr& event, std::uint64_t precheck_token) {
   if (!events_enabled_fast_.load(std::memory_order_relaxed)) return;
   bool kill = false;
   bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
-    if (!events_on_ || killed_ || !accepts_locked(event->event())) return;
+    if (!events_on_ || killed_ || !accepts_locked(event->event(), precheck_token)) return;
     was_empty = queue_.empty();
     if (queue_.try_push_event(event, format_)) {
       consecutive_lost_events_ = 0;

@@ -52,6 +52,10 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void start_outbound(core::OutboundSocketRequest request);
 
   void on_event(const core::FiredEventPtr& event) override;
+  // With regular-expression filters the bus asks for the filters' verdict before it takes its
+  // dispatch lock (precheck) and hands it back with the event.
+  std::uint64_t precheck(const core::FiredEvent& event) override;
+  void on_event(const core::FiredEventPtr& event, std::uint64_t precheck_token) override;
   void on_log(const core::LogLinePtr& line) override;
 
   // Thread-safe: queue a disconnect notice with that text and close once it is written.
@@ -114,7 +118,11 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void close_now();
   void wake_writer();
   void rearm_watchdog();
-  bool accepts_locked(const core::Event& event) const;
+  // Event types, CUSTOM subclasses and myevents, without the filters.
+  bool subscribed_locked(const core::Event& event) const;
+  // Whether the subscription takes the event; `precheck_token` may carry the filters'
+  // verdict from precheck (0: none, evaluate them here).
+  bool accepts_locked(const core::Event& event, std::uint64_t precheck_token = 0) const;
   // divert_events: an event from the controlled session's queue, sent as it is when events
   // are on; false (the event stays with the session) otherwise or when the queue is full.
   bool take_diverted_event(core::Event& event);

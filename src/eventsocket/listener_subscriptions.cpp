@@ -59,6 +59,7 @@ void Listener::cmd_filter(std::string_view text) {
         filters_.remove(header, value);
       }
     }
+    if (bus_subscription_ != 0) subscribe_events();  // regex filters may be gone
     reply(fmt::format("+OK filter deleted. [{}][{}]", header, value));
     return;
   }
@@ -87,6 +88,8 @@ void Listener::cmd_filter(std::string_view text) {
     reply(fmt::format("-ERR too many filters (at most {})", context_.settings.max_filters));
     return;
   }
+  // A regex filter is checked before delivery, outside the bus's dispatch lock.
+  if (bus_subscription_ != 0) subscribe_events();
   reply(fmt::format("+OK filter added. [{}]=[{}]", header, value));
 }
 

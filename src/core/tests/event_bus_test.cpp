@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -164,6 +166,62 @@ TEST(EventBus, ConcurrentFiringGivesEverySubscriberTheSameOrder) {
     EXPECT_GT(number, last_seen[thread]);
     last_seen[thread] = number;
   }
+}
+
+// Answers precheck with 100 + the event's Number and records the tokens delivered back.
+class PrecheckingSubscriber : public EventSubscriber {
+ public:
+  std::uint64_t precheck(const FiredEvent& fired) override {
+    if (!started_other.exchange(true) && during_first_precheck) during_first_precheck();
+    return 100 + static_cast<std::uint64_t>(std::stoi(*fired.event().header("Number")));
+  }
+  void on_event(const FiredEventPtr&) override { tokens.push_back(0); }
+  void on_event(const FiredEventPtr&, std::uint64_t token) override { tokens.push_back(token); }
+  std::function<void()> during_first_precheck;
+  std::atomic<bool> started_other{false};
+  std::vector<std::uint64_t> tokens;  // written under the bus's dispatch lock
+};
+
+class CountingSubscriber : public EventSubscriber {
+ public:
+  void on_event(const FiredEventPtr&) override { ++count; }
+  std::atomic<int> count{0};
+};
+
+TEST(EventBusPrecheck, RunsOutsideTheDispatchLockAndHandsItsTokenToDelivery) {
+  EventBus bus;
+  auto checking = std::make_shared<PrecheckingSubscriber>();
+  auto counting = std::make_shared<CountingSubscriber>();
+  auto id = bus.subscribe(checking);
+  bus.subscribe(counting);
+  checking->started_other = true;  // no side trip for this one
+  bus.fire(numbered_event(1));     // not marked: plain delivery
+  bus.set_precheck(id, true);
+  bus.fire(numbered_event(2));
+  ASSERT_EQ(checking->tokens, (std::vector<std::uint64_t>{0, 102}));
+
+  // While the first precheck of event 3 runs, another thread fires event 4 and it reaches
+  // every subscriber: the dispatch lock is not held during a precheck.
+  checking->started_other = false;
+  std::thread other;
+  bool other_delivered = false;
+  checking->during_first_precheck = [&] {
+    other = std::thread([&] { bus.fire(numbered_event(4)); });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (counting->count < 3 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    other_delivered = counting->count == 3;
+  };
+  bus.fire(numbered_event(3));
+  other.join();
+  EXPECT_TRUE(other_delivered);
+  EXPECT_EQ(checking->tokens, (std::vector<std::uint64_t>{0, 102, 104, 103}));
+
+  // Unmarked again: no precheck, plain delivery.
+  bus.set_precheck(id, false);
+  bus.fire(numbered_event(5));
+  EXPECT_EQ(checking->tokens.back(), 0u);
 }
 
 TEST(EventBusInterest, WantsFollowsTheSubscribersInterest) {
