@@ -91,10 +91,14 @@ void BM_FanoutPlain(benchmark::State& state) {
 }
 BENCHMARK(BM_FanoutPlain)->Arg(1)->Arg(100)->Arg(1000);
 
-void BM_RegexUnderDispatchLock(benchmark::State& state) { fire_loop(state, 100, 1, false); }
+void BM_RegexUnderDispatchLock(benchmark::State& state) {
+  fire_loop(state, 100, 1, false);
+}
 BENCHMARK(BM_RegexUnderDispatchLock)->Threads(1)->Threads(2)->UseRealTime();
 
-void BM_RegexInPrecheck(benchmark::State& state) { fire_loop(state, 100, 1, true); }
+void BM_RegexInPrecheck(benchmark::State& state) {
+  fire_loop(state, 100, 1, true);
+}
 BENCHMARK(BM_RegexInPrecheck)->Threads(1)->Threads(2)->UseRealTime();
 
 }  // namespace

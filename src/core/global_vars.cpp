@@ -381,12 +381,12 @@ std::string expand_variables(std::string_view text, const GlobalVars& globals,
   if (!budget.reported && scope.log) {
     budget.reported = true;
     std::string_view start = text.substr(0, 64);
-    scope.log->log(static_cast<int>(LogLevel::kWarning), __FILE__, __func__, __LINE__,
-                   fmt::format("variable expansion refused after {} references and {} bytes "
-                               "(bounds {} and {}); it yields nothing. Input starts [{}]",
-                               budget.steps, budget.bytes, kExpansionMaxSteps,
-                               kExpansionMaxBytes, start),
-                   scope.session_uuid);
+    scope.log->log(
+        static_cast<int>(LogLevel::kWarning), __FILE__, __func__, __LINE__,
+        fmt::format("variable expansion refused after {} references and {} bytes "
+                    "(bounds {} and {}); it yields nothing. Input starts [{}]",
+                    budget.steps, budget.bytes, kExpansionMaxSteps, kExpansionMaxBytes, start),
+        scope.session_uuid);
   }
   return {};
 }

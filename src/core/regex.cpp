@@ -75,8 +75,8 @@ Regex& Regex::operator=(Regex&&) noexcept = default;
 int Regex::match(std::string_view subject, std::vector<std::pair<std::size_t, std::size_t>>* spans,
                  std::string* limit_error) const {
   if (!code_) return 0;
-  int rc = pcre2_match(code_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
-                       0, 0, code_->data, bounded_match_context());
+  int rc = pcre2_match(code_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
+                       0, code_->data, bounded_match_context());
   if (rc <= 0) {
     if (limit_error && (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
                         rc == PCRE2_ERROR_HEAPLIMIT)) {

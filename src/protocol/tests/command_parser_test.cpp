@@ -423,8 +423,8 @@ TEST(HeaderNames, PeersMayNotSplitOrSpoofHeaderLines) {
   EXPECT_TRUE(valid_header_name("sip_h_X-Foo"));
   EXPECT_TRUE(valid_header_name("with space"));
   EXPECT_TRUE(valid_header_name("Gr\xC3\xBC\xC3\x9F"));
-  for (std::string_view bad : {"a\nb", "a\rb", "a:b", "a<b", "a>b", "a&b", "tab\there",
-                               "del\x7F"}) {
+  for (std::string_view bad :
+       {"a\nb", "a\rb", "a:b", "a<b", "a>b", "a&b", "tab\there", "del\x7F"}) {
     EXPECT_FALSE(valid_header_name(bad)) << bad;
   }
   EXPECT_FALSE(valid_header_name(std::string_view("nul\0x", 5)));
