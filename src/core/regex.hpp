@@ -15,12 +15,13 @@
 
 namespace es::core {
 
-// Bounds of one match (PCRE2's match, depth and heap limits). A match that reaches one ends
-// as no match; callers that report regex errors report it as such. Legitimate dialplan and
-// filter patterns stay far below (a few hundred steps); catastrophic backtracking stops
-// within milliseconds.
+// Bounds of one match (PCRE2's match, depth and heap limits; PCRE2's own defaults are
+// 10,000,000 steps and 20 GB of backtracking memory). A match that reaches one ends as no
+// match; callers that report regex errors report it as such. Legitimate dialplan and filter
+// patterns stay far below (a few hundred steps); catastrophic backtracking stops within
+// milliseconds, and a repeated group over a long subject within 16 MiB.
 inline constexpr std::uint32_t kRegexMatchLimit = 1'000'000;
-inline constexpr std::uint32_t kRegexDepthLimit = 10'000;
+inline constexpr std::uint32_t kRegexDepthLimit = 100'000;
 inline constexpr std::uint32_t kRegexHeapLimitKiB = 16 * 1024;
 // Longest pattern compiled; a longer one fails to compile (an invalid pattern never matches).
 inline constexpr std::size_t kRegexMaxPatternBytes = 64 * 1024;

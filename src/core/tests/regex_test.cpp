@@ -76,6 +76,16 @@ TEST(Regex, CatastrophicBacktrackingEndsAsNoMatch) {
   EXPECT_TRUE(filter.matches("aaab"));
 }
 
+TEST(Regex, BacktrackingMemoryIsBounded) {
+  // Every iteration of the group leaves a backtracking point: with PCRE2's defaults this
+  // matches after taking hundreds of megabytes.
+  Regex repeated("^(?:(a)|b)*$");
+  std::string error;
+  EXPECT_EQ(repeated.match(std::string(2'000'000, 'a'), nullptr, &error), 0);
+  EXPECT_FALSE(error.empty());
+  EXPECT_TRUE(repeated.matches(std::string(1000, 'a')));
+}
+
 TEST(Regex, PatternLengthIsBounded) {
   // A comment: long to read, nothing to compile.
   std::string longest = "(?#" + std::string(kRegexMaxPatternBytes - 4, 'x') + ")";
