@@ -324,6 +324,8 @@ void Listener::subscribe_events() {
 }
 
 bool Listener::accepts_locked(const core::Event& event) const {
+  // esl-allowed-events bound every path (event, myevents, filters): checked on delivery.
+  if (!event_allowed_locked(event)) return false;
   if (!all_events_) {
     auto type = event.type();
     if (!event_types_.test(static_cast<std::size_t>(type))) return false;
