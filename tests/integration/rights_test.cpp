@@ -39,7 +39,7 @@ void write_rights_conf(const ConfDir& conf, std::string_view extra_params = {}) 
   conf.write("directory/default.xml",
              "<include>\n  <domain name=\"rights.test\">\n    <groups><group name=\"g\"><users>\n" +
                  user_xml("narrow", "pw", kNarrowApi, "") +
-                 user_xml("watcher", "pw", "myevents,getvar,uuid_kill", "CHANNEL_HANGUP") +
+                 user_xml("watcher", "pw", "myevents,uuid_kill", "CHANNEL_HANGUP") +
                  user_xml("media", "pw", "", "") +
                  "    </users></group></groups>\n  </domain>\n</include>\n");
   for (std::string_view dir : {"rec", "snd", "outside", "allowed"}) {
@@ -181,6 +181,8 @@ TEST_F(RightsTest, SocketCommandsMustBeListed) {
   login(watcher, "watcher");
   EXPECT_EQ(reply_to(watcher, "myevents " + uuid + "\n\n"), "+OK Events Enabled");
   EXPECT_EQ(reply_to(watcher, "divert_events on\n\n"), "-ERR permission denied");
+  EXPECT_EQ(api(control_, "uuid_setvar " + uuid + " rights_v hello"), "+OK\n");
+  EXPECT_EQ(reply_to(watcher, "getvar rights_v\n\n"), "-ERR permission denied");
 }
 
 TEST_F(RightsTest, MyeventsAndFiltersDeliverOnlyAllowedEvents) {
@@ -392,6 +394,25 @@ TEST_F(RightsTest, CallsAUserauthUserStartedOrTransferredStayConfined) {
   std::this_thread::sleep_for(300ms);
   EXPECT_FALSE(fs::exists(originated));
   EXPECT_FALSE(fs::exists(transferred));
+}
+
+// loopback's B leg runs what the originator chose (here an application): confined too.
+TEST_F(RightsTest, LoopbackPartnerOfAConfinedCallIsConfined) {
+  TestClient client;
+  login(client, "media");
+  fs::path outside = dir("outside") / "loopback.wav";
+  fs::path inside = dir("rec") / "loopback.wav";
+  for (const fs::path& path : {outside, inside}) {
+    // The refused B leg may hang up before A is answered: the originate may then fail.
+    std::string reply =
+        api_on(client, "originate loopback/app=record:" + path.string() + " &park()");
+    if (reply.starts_with("+OK ")) calls_.push_back(reply.substr(4, reply.size() - 5));
+    if (path == inside) {
+      ASSERT_TRUE(reply.starts_with("+OK ")) << reply;
+    }
+  }
+  EXPECT_TRUE(appears(inside));
+  EXPECT_FALSE(fs::exists(outside));
 }
 
 TEST_F(RightsTest, PasswordClientKeepsItsFreedomByDefault) {
