@@ -396,6 +396,24 @@ TEST_F(RightsTest, CallsAUserauthUserStartedOrTransferredStayConfined) {
   EXPECT_FALSE(fs::exists(transferred));
 }
 
+// `uuid_transfer <uuid> -bleg` reaches the bridged partner: it is confined as well.
+TEST_F(RightsTest, BridgedPartnerOfANamedCallIsConfined) {
+  std::string a = parked_call();
+  std::string b = parked_call();
+  ASSERT_FALSE(a.empty());
+  ASSERT_FALSE(b.empty());
+  ASSERT_EQ(api(control_, "uuid_bridge " + a + " " + b), "+OK " + b + "\n");
+  std::this_thread::sleep_for(200ms);  // the bridge application takes over both legs
+  TestClient client;
+  login(client, "media");
+  fs::path outside = dir("outside") / "partner.wav";
+  EXPECT_EQ(
+      api_on(client, "uuid_transfer " + a + " -bleg 'record:" + outside.string() + " 1' inline"),
+      "+OK\n");
+  std::this_thread::sleep_for(300ms);
+  EXPECT_FALSE(fs::exists(outside));
+}
+
 // loopback's B leg runs what the originator chose (here an application): confined too.
 TEST_F(RightsTest, LoopbackPartnerOfAConfinedCallIsConfined) {
   TestClient client;

@@ -5,13 +5,14 @@
 namespace es::sw {
 namespace {
 
-// How many leading words of a command's argument may name a call (uuid_bridge names two after
-// nothing, sched_broadcast one after its time, uuid_hold one after "off").
+// How many leading words of a command's argument may name a call (uuid_bridge names two,
+// sched_broadcast one after its time, uuid_hold one after "off").
 constexpr std::size_t kCallWordsScanned = 4;
 
-// A confined client's command acts on the calls its argument names: they obey its rules from
-// now on (Session::confine), before the command does anything to them. Over-confining a call
-// the command only reads is harmless; missing one it changes would not be.
+// A confined client's command acts on the calls its argument names (and their bridged
+// partners): they obey its rules from now on (Session::confine), before the command does
+// anything to them. Over-confining a call the command only reads is harmless; missing one it
+// changes would not be.
 void confine_named_calls(SwitchCore& core, std::string_view arg, const core::AccessRules& rules) {
   if (rules.empty()) return;
   for (std::size_t i = 0; i < kCallWordsScanned && !arg.empty(); ++i) {
@@ -19,7 +20,11 @@ void confine_named_calls(SwitchCore& core, std::string_view arg, const core::Acc
     std::size_t end = arg.find(' ');
     std::string_view word = arg.substr(0, end);
     if (!word.empty()) {
-      if (SessionPtr s = core.find(word)) s->confine(rules);
+      if (SessionPtr s = core.find(word)) {
+        s->confine(rules);
+        // -bleg / -both / bleg options reach the bridged partner through this call.
+        if (SessionPtr partner = core.find(s->partner_uuid())) partner->confine(rules);
+      }
     }
     if (end == std::string_view::npos) break;
     arg.remove_prefix(end);
