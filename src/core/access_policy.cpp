@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "protocol/header_fields.hpp"
+
 namespace es::core {
 
 namespace fs = std::filesystem;
@@ -14,13 +16,13 @@ bool AccessPolicy::allows_api(std::string_view name) const {
 }
 
 bool AccessPolicy::allows_application(std::string_view name) const {
-  if (!call_only) return true;
-  for (std::string_view denied : kCallOnlyDeniedApps) {
-    if (name.size() == denied.size() &&
-        std::equal(name.begin(), name.end(), denied.begin(),
-                   [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
-      return false;
+  if (call_only) {
+    for (std::string_view denied : kCallOnlyDeniedApps) {
+      if (protocol::iequals(name, denied)) return false;
     }
+  }
+  for (const auto& [app, command] : kAppsActingAsApi) {
+    if (protocol::iequals(name, app) && !allows_api(command)) return false;
   }
   return true;
 }

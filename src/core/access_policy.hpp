@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace es::core {
@@ -35,6 +36,10 @@ struct AccessPolicy {
 
 // Applications that act outside the call that runs them: refused under a call_only policy.
 inline constexpr std::string_view kCallOnlyDeniedApps[] = {"socket", "set_global"};
+// Applications that do what an API command does: under a policy with an API list, the
+// application needs that command listed.
+inline constexpr std::pair<std::string_view, std::string_view> kAppsActingAsApi[] = {
+    {"set_global", "global_setvar"}};
 
 // The API commands a call_only client reaches through ${name(args)} expansions: pure
 // computations on their arguments (record file names use strftime), none that touches another

@@ -85,7 +85,8 @@ bool Listener::socket_command_allowed(std::string_view name) {
 }
 
 bool Listener::event_allowed_locked(const core::Event& event) const {
-  if (!restrictions_.events_limited) return true;
+  // ALL in the list: everything, custom subclasses included (as `event ALL` delivers them).
+  if (!restrictions_.events_limited || restrictions_.events.all()) return true;
   if (!restrictions_.events.test(static_cast<std::size_t>(event.type()))) return false;
   if (event.type() == core::EventType::kCustom && !event.subclass().empty()) {
     const auto& allowed = restrictions_.subclasses;

@@ -2,7 +2,6 @@
 // esl-allowed-api / esl-allowed-events cannot reach, what an outbound application server
 // without `full` cannot reach, and where files may be read and written.
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "call_events.hpp"
@@ -40,7 +39,7 @@ void write_rights_conf(const ConfDir& conf, std::string_view extra_params = {}) 
              "<include>\n  <domain name=\"rights.test\">\n    <groups><group name=\"g\"><users>\n" +
                  user_xml("narrow", "pw", kNarrowApi, "") +
                  user_xml("watcher", "pw", "myevents,uuid_kill", "CHANNEL_HANGUP") +
-                 user_xml("media", "pw", "", "") +
+                 user_xml("media", "pw", "", "") + user_xml("allevents", "pw", "", "ALL") +
                  "    </users></group></groups>\n  </domain>\n</include>\n");
   for (std::string_view dir : {"rec", "snd", "outside", "allowed"}) {
     fs::create_directories(fs::path(conf.path()) / dir);
@@ -199,6 +198,18 @@ TEST_F(RightsTest, MyeventsAndFiltersDeliverOnlyAllowedEvents) {
   auto first = watcher.read_frame();
   ASSERT_TRUE(first);
   EXPECT_EQ(plain_header(*first, "Event-Name"), "CHANNEL_HANGUP") << first->raw;
+}
+
+// ALL in esl-allowed-events delivers everything, custom subclasses included (a guard for the
+// delivery-time check above).
+TEST_F(RightsTest, AllowedEventsAllStillDeliversCustomSubclasses) {
+  TestClient client;
+  login(client, "allevents");
+  EXPECT_EQ(reply_to(client, "event plain ALL\n\n"), "+OK event listener enabled plain");
+  ASSERT_FALSE(send_event(control_, "CUSTOM", "Event-Subclass: rights::any\n").empty());
+  auto event = client.read_until(
+      [](const Frame& f) { return plain_header(f, "Event-Subclass") == "rights%3A%3Aany"; });
+  EXPECT_TRUE(event.has_value());
 }
 
 // ---- point 5: outbound servers without `full` ---------------------------------------------

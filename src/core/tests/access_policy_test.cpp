@@ -68,6 +68,12 @@ TEST(AccessRules, EveryPolicyMustAllow) {
   EXPECT_EQ(rules.refuses_api("status"), b.get());
   EXPECT_EQ(rules.refuses_application("Socket"), b.get());
   EXPECT_EQ(rules.refuses_application("playback"), nullptr);
+  // set_global does what global_setvar does: it needs that command listed.
+  auto listed = std::make_shared<AccessPolicy>();
+  listed->api = std::vector<std::string>{"global_setvar"};
+  EXPECT_TRUE(listed->allows_application("SET_GLOBAL"));
+  EXPECT_FALSE(a->allows_application("set_global"));
+  EXPECT_TRUE(AccessPolicy{}.allows_application("set_global"));
 }
 
 // The registry refuses at every depth: a command that runs another with its context.
