@@ -324,7 +324,7 @@ void Listener::subscribe_events() {
 }
 
 bool Listener::accepts_locked(const core::Event& event) const {
-  // esl-allowed-events bound every path (event, myevents, filters): checked on delivery.
+  // esl-allowed-events bounds every path (event, myevents, filters): checked on delivery.
   if (!event_allowed_locked(event)) return false;
   if (!all_events_) {
     auto type = event.type();
