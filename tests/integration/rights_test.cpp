@@ -2,6 +2,7 @@
 // esl-allowed-api / esl-allowed-events cannot reach, what an outbound application server
 // without `full` cannot reach, and where files may be read and written.
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "call_events.hpp"
@@ -350,6 +351,37 @@ TEST_F(RightsTest, UserauthRecordsOnlyInTheRecordingsDirectory) {
   EXPECT_TRUE(appears(inside)) << "the call stopped working after the refusals";
   EXPECT_FALSE(fs::exists(outside));
   EXPECT_FALSE(fs::exists(dir("outside") / "climbing.wav"));
+}
+
+// tone_stream://path=<file> reads a file too: the same rule.
+TEST_F(RightsTest, ToneScriptFilesFollowTheFileRule) {
+  std::string uuid = parked_call();
+  ASSERT_FALSE(uuid.empty());
+  for (std::string_view where : {"outside", "snd"}) {
+    std::ofstream(dir(where) / "tones.txt") << "%(100,0,440)\n";
+  }
+  TestClient client;
+  login(client, "media");
+  auto play = [&](std::string_view where) {
+    EXPECT_EQ(reply_to(client, "sendmsg " + uuid +
+                                   "\ncall-command: execute\nexecute-app-name: playback\n"
+                                   "execute-app-arg: tone_stream://path=" +
+                                   (dir(where) / "tones.txt").string() + "\n\n"),
+              "+OK");
+  };
+  auto played_ms = [&] {
+    std::string value;
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    while ((value = api(control_, "uuid_getvar " + uuid + " playback_ms")) == "_undef_" &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    return value;
+  };
+  play("outside");
+  EXPECT_EQ(played_ms(), "_undef_");
+  play("snd");
+  EXPECT_EQ(played_ms(), "100");
 }
 
 TEST_F(RightsTest, SymlinkOutOfTheRecordingsDirectoryIsRefused) {

@@ -101,6 +101,10 @@ std::string file_path(std::string_view spec, std::string_view sound_dir) {
   return path;
 }
 
+OpenedSource refused(std::string_view path) {
+  return failed(fmt::format("permission denied: [{}] is outside the allowed directories", path));
+}
+
 }  // namespace
 
 std::optional<std::string> audio_file_path(std::string_view spec, std::string_view sound_dir) {
@@ -122,15 +126,16 @@ OpenedSource open_audio_source(std::string_view spec_text, std::string_view soun
   if (starts_with_nocase(spec, "silence_stream://")) {
     out.source = SilenceSource::parse(spec.substr(17), &error);
   } else if (starts_with_nocase(spec, "tone_stream://")) {
+    if (auto file = ToneSource::script_file(spec.substr(14));
+        file && may_open && !may_open(*file)) {
+      return refused(*file);
+    }
     out.source = ToneSource::parse(spec.substr(14), loops ? &*loops : nullptr, &error);
   } else if (is_stream(spec)) {
     return failed(fmt::format("unsupported stream [{}]", spec));
   } else {
     std::string path = file_path(spec, sound_dir);
-    if (may_open && !may_open(path)) {
-      return failed(
-          fmt::format("permission denied: [{}] is outside the allowed directories", path));
-    }
+    if (may_open && !may_open(path)) return refused(path);
     auto opened = SoundFileReader::open(path, start_sample < 0 ? 0 : start_sample, true);
     if (!opened.reader) return failed(std::move(opened.error));
     out.source = std::make_unique<FileSource>(std::move(opened.reader));
