@@ -118,6 +118,11 @@ int run_daemon(const DaemonOptions& options) {
   if (options.listen_port)
     server_options.listen_port = static_cast<unsigned short>(*options.listen_port);
   if (options.password) server_options.listener.password = *options.password;
+  // Confined clients (userauth users, outbound servers without `full`) reach files only in
+  // the recordings and sounds directories unless allowed-file-dirs says otherwise.
+  for (const std::string* dir : {&options.recording_dir, &options.sound_dir}) {
+    if (!dir->empty()) server_options.listener.confined_file_dirs.push_back(*dir);
+  }
 
   int threads = options.threads > 0
                     ? options.threads

@@ -79,6 +79,7 @@ void DaemonConfig::apply(eventsocket::ServerOptions& options) {
   options.listener.auth_timeout_s = event_socket_.auth_timeout_s;
   options.listener.body_timeout_s = event_socket_.body_timeout_s;
   options.listener.max_lost_before_kill = event_socket_.max_lost_before_kill;
+  options.listener.allowed_file_dirs = event_socket_.allowed_file_dirs;
   options.acl_allows = [this](const asio::ip::address& peer) { return acl_allows(peer); };
   options.userauth = [this](std::string_view arg) {
     auto config = store_.current();

@@ -113,7 +113,10 @@ ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
   }
 
   ApiResult result;
-  if (command) {
+  if (command && context.rules.refuses_api(name)) {
+    result.status = ApiStatus::kFailure;
+    result.output = kPermissionDenied;
+  } else if (command) {
     ApiContext inner = context;
     inner.api_event = event;
     result.status = command->function(arg, result.output, inner);
@@ -151,7 +154,7 @@ void ApiRegistry::execute_async(std::string_view name, std::string_view arg,
     auto found = commands_.find(lowercase(trimmed_name));
     if (found != commands_.end()) command = found->second;
   }
-  if (!command || !command->async_function) {
+  if (!command || !command->async_function || context.rules.refuses_api(trimmed_name)) {
     done(execute(name, arg, context));
     return;
   }
@@ -186,7 +189,7 @@ ApiResult ApiRegistry::execute_line(std::string_view line, const ApiContext& con
   return execute(line.substr(0, space), line.substr(space + 1), context);
 }
 
-ApiResult ApiRegistry::execute_console(std::string_view line, const ApiContext& context) const {
+std::vector<std::string_view> ApiRegistry::console_parts(std::string_view line) {
   while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
 
   std::vector<std::string_view> parts;
@@ -202,15 +205,20 @@ ApiResult ApiRegistry::execute_console(std::string_view line, const ApiContext& 
     }
     parts.push_back(rest);
   }
-
-  ApiResult combined;
-  combined.status = ApiStatus::kFailure;
-  combined.found = false;
-  for (std::string_view part : parts) {
+  for (std::string_view& part : parts) {
     // Cut at the first CR, else at the first LF.
     auto cut = part.find('\r');
     if (cut == std::string_view::npos) cut = part.find('\n');
     if (cut != std::string_view::npos) part = part.substr(0, cut);
+  }
+  return parts;
+}
+
+ApiResult ApiRegistry::execute_console(std::string_view line, const ApiContext& context) const {
+  ApiResult combined;
+  combined.status = ApiStatus::kFailure;
+  combined.found = false;
+  for (std::string_view part : console_parts(line)) {
     ApiResult one = execute_line(part, context);
     combined.output += one.output;
     combined.status = one.status;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/access_policy.hpp"
 #include "core/event.hpp"
 #include "core/global_vars.hpp"
 
@@ -30,7 +31,15 @@ struct ApiContext {
   // slot: the nested execution adds its headers to the same event and fires it (as expand
   // and "show status" do in FreeSWITCH). Null outside an execution.
   std::optional<Event>* api_event = nullptr;
+  // The confined client this execution runs for (empty: unrestricted). execute() refuses a
+  // command these rules do not allow, at every depth: a command that runs another through
+  // execute() with this context (eval, expand, json, show, ${api()} expansions) is checked
+  // again, and so is whatever it starts on a call (originate confines its legs).
+  AccessRules rules;
 };
+
+// The reply of a command the caller's rules refuse.
+inline constexpr std::string_view kPermissionDenied = "-ERR permission denied\n";
 
 using ApiFunction =
     std::function<ApiStatus(std::string_view arg, std::string& out, const ApiContext& context)>;
@@ -96,6 +105,9 @@ class ApiRegistry {
   // CR/LF and split at the first space. Outputs are concatenated; the status (and `found`)
   // are those of the last part.
   ApiResult execute_console(std::string_view line, const ApiContext& context = {}) const;
+  // The parts execute_console runs, each cut at its line end (one home for the split, so the
+  // event socket checks exactly what will run).
+  static std::vector<std::string_view> console_parts(std::string_view line);
 
   // Runs ${api(args)} for variable expansion: the output on success, "" otherwise.
   ApiCall expansion_caller(const ApiContext& context = {}) const;

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/access_policy.hpp"
 #include "core/event.hpp"
 
 namespace es::core {
@@ -17,6 +18,9 @@ struct OutboundSocketRequest {
   std::string session_uuid;
   bool async = false;  // `socket ... async`: sendmsg is queued (Socket-Mode: async)
   bool full = false;   // `socket ... full`: the whole command set (Control: full)
+  // The rules of the call when it connected (docs/security-rights.md): the server obeys them
+  // on top of its own, so a confined client cannot gain rights by starting `socket`.
+  AccessRules rules;
   // Every callback may be called from any thread and must tolerate the call being gone.
   // Fills a CHANNEL_DATA event for `connect`: Channel-* caller profile, then channel data.
   std::function<void(Event& event)> fill_channel_data;

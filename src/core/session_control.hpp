@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/access_policy.hpp"
 #include "core/event.hpp"
 
 namespace es::core {
@@ -19,6 +20,9 @@ class SessionControl {
 
   // A session with that uuid exists and is not hung up.
   virtual bool is_live(std::string_view uuid) const = 0;
+  // A confined client (sendmsg, sendevent) is about to act on the call: the call obeys its
+  // rules from now on (docs/security-rights.md). False when no live session has that uuid.
+  virtual bool confine(std::string_view uuid, const AccessRules& rules) = 0;
   // sendmsg: hands a command packet (as an event) to the session's private command queue.
   virtual QueueResult queue_message(std::string_view uuid, Event message) = 0;
   // sendevent with a Unique-ID: hands the event to that session's event queue.

@@ -67,6 +67,19 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
       } else {
         result.warnings.push_back("Max acl records of 100 reached");
       }
+    } else if (equals_nocase(name, "allowed-file-dirs")) {
+      std::vector<std::string> dirs;
+      for (std::size_t start = 0; start <= value_view.size();) {
+        std::size_t end = value_view.find_first_of(",;", start);
+        if (end == std::string_view::npos) end = value_view.size();
+        std::string_view dir = value_view.substr(start, end - start);
+        while (!dir.empty() && dir.front() == ' ') dir.remove_prefix(1);
+        while (!dir.empty() && dir.back() == ' ') dir.remove_suffix(1);
+        if (!dir.empty()) dirs.emplace_back(dir);
+        start = end + 1;
+      }
+      // Set but empty (or only separators) allows no file at all, which is what it says.
+      config.allowed_file_dirs = std::move(dirs);
     } else if (equals_nocase(name, "stop-on-bind-error")) {
       config.stop_on_bind_error = is_true_value(value_view);
     } else {

@@ -11,10 +11,17 @@
 //   auth-timeout          seconds to authenticate after connecting [25]
 //   body-timeout          seconds for an announced body to arrive [25]
 //   max-lost-before-kill  consecutive lost events/logs that end a connection [500]
+//   allowed-file-dirs     directories (separated by ',' or ';') that every client's file
+//                         arguments (record, uuid_record, playback, uuid_broadcast...) must
+//                         lie below, `..` and symlinks resolved [unset: clients that
+//                         authenticated with the password reach any path; userauth users
+//                         and outbound servers without `full` reach only the recordings
+//                         and sounds directories]. See docs/security-rights.md.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +45,7 @@ struct EventSocketConfig {
   int auth_timeout_s = 25;
   int body_timeout_s = 25;
   int max_lost_before_kill = 500;
+  std::optional<std::vector<std::string>> allowed_file_dirs;  // nullopt: not set
 };
 
 struct EventSocketConfigResult {

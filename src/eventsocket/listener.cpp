@@ -335,6 +335,8 @@ constexpr std::uint64_t kFiltersPass = 2;
 }  // namespace
 
 bool Listener::subscribed_locked(const core::Event& event) const {
+  // esl-allowed-events bounds every path (event, myevents, filters): checked on delivery.
+  if (!event_allowed_locked(event)) return false;
   if (!all_events_) {
     auto type = event.type();
     if (!event_types_.test(static_cast<std::size_t>(type))) return false;

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/access_policy.hpp"
 #include "core/event_bus.hpp"
 #include "core/log_bus.hpp"
 #include "core/outbound_socket.hpp"
@@ -64,12 +65,10 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::uint64_t id() const { return id_; }
 
  private:
-  struct Restrictions {  // from userauth
+  struct Restrictions {  // esl-allowed-events of userauth (set once, before any event)
     bool events_limited = false;
     std::bitset<core::kEventTypeCount> events;
     std::vector<std::string> subclasses;
-    bool api_limited = false;
-    std::vector<std::string> api;
   };
 
   asio::awaitable<void> read_loop();
@@ -109,7 +108,21 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void fill_controlled_channel_data(core::Event& event);
   // Calls the outbound request's on_end once.
   void end_outbound();
+  // Access rules (docs/security-rights.md; listener_rights.cpp).
   bool api_allowed(std::string_view command, std::string_view arg) const;
+  bool console_allowed(std::string_view line) const;
+  // A socket command (sendmsg, sendevent, myevents, divert_events, getvar) that an
+  // esl-allowed-api list must name; replies `-ERR permission denied` and returns false if not.
+  bool socket_command_allowed(std::string_view name);
+  // The event passes esl-allowed-events (under mutex_).
+  bool event_allowed_locked(const core::Event& event) const;
+  // The policy of a client that authenticated with the password (null unless the operator
+  // set allowed-file-dirs), of a userauth user, or of an outbound server.
+  core::AccessPolicyPtr password_policy() const;
+  core::AccessPolicyPtr userauth_policy(const std::string& user,
+                                        const std::optional<std::string>& allowed_api) const;
+  core::AccessPolicyPtr outbound_policy(const core::OutboundSocketRequest& request) const;
+  const core::AccessRules& access_rules() const { return rules_; }
 
   void reply(std::string_view reply_text);
   void send(std::string frame);
@@ -147,6 +160,11 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Reader-side state (strand only).
   std::atomic<bool> authenticated_{false};
   Restrictions restrictions_;
+  // What this client may reach (null: everything). Set once at authentication.
+  core::AccessPolicyPtr policy_;
+  // policy_, plus for an outbound server the rules of the call that connected it (a call a
+  // confined client started cannot hand out more rights than that client had).
+  core::AccessRules rules_;
   bool closing_ = false;
   bool closed_ = false;
   bool close_after_flush_ = false;

@@ -17,15 +17,6 @@ namespace es::eventsocket {
 namespace {
 
 using core::EventType;
-
-// Commands whose argument names another command to run (checked recursively).
-bool wraps_command(std::string_view name) {
-  for (std::string_view w : {"bgapi", "sched_api", "eval", "expand", "xml_wrap"}) {
-    if (name == w) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 asio::awaitable<void> Listener::dispatch(protocol::CommandPacket& packet) {
@@ -98,19 +89,19 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   } else if (has_session && starts_with_nocase(cmd, "connect")) {
     cmd_connect();
   } else if (has_session && starts_with_nocase(cmd, "getvar")) {
-    cmd_getvar(cmd);
+    if (socket_command_allowed("getvar")) cmd_getvar(cmd);
   } else if (starts_with_nocase(cmd, "myevents") &&
              (has_session || starts_with_nocase(cmd, "myevents "))) {
-    cmd_myevents(packet, cmd);
+    if (socket_command_allowed("myevents")) cmd_myevents(packet, cmd);
   } else if (starts_with_nocase(cmd, "divert_events")) {
-    cmd_divert_events(cmd.substr(13));
+    if (socket_command_allowed("divert_events")) cmd_divert_events(cmd.substr(13));
   } else if (starts_with_nocase(cmd, "sendmsg")) {
-    co_await cmd_sendmsg(packet, cmd.substr(7));
+    if (socket_command_allowed("sendmsg")) co_await cmd_sendmsg(packet, cmd.substr(7));
   } else if (outbound_ && !outbound_->full) {
     // The gate of protocol.md 4: without `full` nothing below exists.
     reply("-ERR command not found");
   } else if (starts_with_nocase(cmd, "sendevent")) {
-    cmd_sendevent(packet, cmd.substr(9));
+    if (socket_command_allowed("sendevent")) cmd_sendevent(packet, cmd.substr(9));
   } else if (starts_with_nocase(cmd, "api ")) {
     co_await cmd_api(packet, cmd.substr(4));
   } else if (starts_with_nocase(cmd, "bgapi ")) {
@@ -136,6 +127,8 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
 
 asio::awaitable<void> Listener::cmd_auth(std::string_view password) {
   if (password == context_.settings.password) {
+    policy_ = password_policy();
+    rules_ = core::AccessRules(policy_);
     authenticated_ = true;
     context_.throttle.record_success(peer_address_);
     rearm_watchdog();
@@ -184,13 +177,11 @@ asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {
       }
     }
   }
-  if (outcome.allowed_api) {
-    r.api_limited = true;
-    r.api = split_allowed_list(*outcome.allowed_api);
-  }
-  restrictions_ = std::move(r);
+  policy_ = userauth_policy(outcome.user, outcome.allowed_api);
+  rules_ = core::AccessRules(policy_);
   {
     std::lock_guard lock(mutex_);
+    restrictions_ = std::move(r);  // read by publishers (event_allowed_locked)
     user_ = outcome.user;
   }
   logs_allowed_ = outcome.allowed_log;
@@ -202,29 +193,12 @@ asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {
       outcome.allowed_log ? "true" : "false")));
 }
 
-bool Listener::api_allowed(std::string_view command, std::string_view arg) const {
-  if (!restrictions_.api_limited) return true;
-  // Nested commands are checked too, so bgapi cannot smuggle a forbidden one.
-  for (int depth = 0; depth < 16; ++depth) {
-    if (std::find(restrictions_.api.begin(), restrictions_.api.end(), command) ==
-        restrictions_.api.end()) {
-      return false;
-    }
-    if (!wraps_command(command)) return true;
-    auto [next, rest] = split_command(skip_spaces(arg));
-    if (next.empty()) return true;
-    command = next;
-    arg = rest;
-  }
-  return false;
-}
-
 asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
                                         std::string_view text) {
   const std::string* console = packet.header("console_execute");
   bool console_mode = console && is_true_value(*console);
   auto [name, arg] = split_command(text);
-  if (!api_allowed(name, arg)) {
+  if (console_mode ? !console_allowed(text) : !api_allowed(name, arg)) {
     reply("-ERR permission denied");
     co_return;
   }
@@ -234,6 +208,7 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
     api_context.session_uuid = session_uuid_;
   }
   api_context.from_console = console_mode;
+  api_context.rules = access_rules();
   auto& registry = context_.runtime.api();
   core::ApiResult result;
   if (!console_mode && !registry.may_block(name)) {
@@ -290,6 +265,7 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
     std::lock_guard lock(mutex_);
     api_context.session_uuid = session_uuid_;
   }
+  api_context.rules = access_rules();
   jobs_in_flight_.fetch_add(1);
   // Fires the job's BACKGROUND_JOB with the command's output.
   auto finish = [self = shared_from_this(), job_uuid = std::move(job_uuid),
@@ -338,6 +314,12 @@ asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packe
     reply(fmt::format("-ERR invalid session id [{}]", target));
     co_return;
   }
+  if (policy_ && policy_->call_only && target != controlled) {
+    reply("-ERR permission denied");  // an outbound server without `full` has only its call
+    co_return;
+  }
+  // From here on the call obeys this client's rules, whatever the message makes it run.
+  if (!rules_.empty()) context_.sessions->confine(target, rules_);
   core::Event message(EventType::kCommand);
   // FreeSWITCH cuts the uuid at its line end in place, which also shortens the Command
   // header to the first line; without a uuid on the line the header keeps the whole block.
@@ -381,6 +363,7 @@ void Listener::cmd_sendevent(const protocol::CommandPacket& packet, std::string_
   const std::string* target = event.header("Unique-ID");
   if (target && context_.sessions && context_.sessions->is_live(*target)) {
     std::string uuid = *target;
+    if (!rules_.empty()) context_.sessions->confine(uuid, rules_);
     context_.sessions->queue_event(uuid, std::move(event));
   } else {
     context_.runtime.events().prepare(event);

@@ -27,6 +27,9 @@ constexpr std::size_t kMaxReplyText = 511;
 void Listener::start_outbound(core::OutboundSocketRequest request) {
   request.native_fd = -1;
   outbound_ = std::make_unique<core::OutboundSocketRequest>(std::move(request));
+  policy_ = outbound_policy(*outbound_);
+  rules_ = core::AccessRules(policy_);
+  rules_.add(outbound_->rules);
   authenticated_ = true;
   std::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);

@@ -329,7 +329,7 @@ bool Listener::take_diverted_event(core::Event& event) {
   bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
-    if (!events_on_ || killed_) return false;
+    if (!events_on_ || killed_ || !event_allowed_locked(event)) return false;
     was_empty = queue_.empty();
     auto fired = std::make_shared<const core::FiredEvent>(std::move(event));
     if (!queue_.try_push_event(fired, format_)) {

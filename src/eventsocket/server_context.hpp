@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/runtime.hpp"
 #include "core/session_control.hpp"
@@ -40,6 +41,12 @@ struct ListenerSettings {
   // applied, as after "-ERR permission denied").
   std::size_t max_filters = 256;
   std::size_t max_subclasses = 256;
+  // Files (docs/security-rights.md). allowed-file-dirs of event_socket.conf: when set, every
+  // client's file arguments must lie below one of these directories.
+  std::optional<std::vector<std::string>> allowed_file_dirs;
+  // Where userauth users and outbound servers without `full` may reach files when
+  // allowed-file-dirs is not set: the switch's recordings and sounds directories (empty: none).
+  std::vector<std::string> confined_file_dirs;
 };
 
 struct ServerContext {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/access_policy.hpp"
 #include "switch/session/caller_profile.hpp"
 
 namespace es::sw {
@@ -24,6 +25,7 @@ struct OutgoingRequest {
   CallerProfile profile;  // prepared by originate: caller id, callee id, destination
   std::string uuid;       // origination_uuid or empty
   SessionPtr caller;      // the calling session (bridge), may be null
+  core::AccessRules rules;  // of the client that asked, and of the caller (files it opens)
 };
 
 struct OutgoingResult {

@@ -49,6 +49,8 @@ LegAttempt create_leg(SwitchCore& core, const DialString& dial, const DialLeg& l
   request.data = leg.data;
   request.vars = vars.vars;
   request.caller = options.caller;
+  request.rules = options.rules;
+  if (options.caller) request.rules.add(options.caller->access_rules());
   if (const std::string* uuid = vars.find("origination_uuid")) request.uuid = *uuid;
 
   std::string destination = destination_from_data(leg.data);
@@ -99,6 +101,7 @@ LegAttempt create_leg(SwitchCore& core, const DialString& dial, const DialLeg& l
     int seconds = std::atoi(t->c_str());
     if (seconds > 0) attempt.deadline = s->now_monotonic_us() + std::int64_t{seconds} * 1000000;
   }
+  s->confine(request.rules);
   s->originate_hold = true;
   s->add_watcher(waiter);
   s->start();

@@ -22,6 +22,9 @@ struct OriginateOptions {
   SessionPtr caller;  // bridge: the calling session; the wait then runs on its strand
   // Variables applied to every leg before the dial string's own ({} level).
   std::vector<std::pair<std::string, std::string>> vars;
+  // The confined client that asked (api originate); every leg obeys its rules, and those of
+  // the caller (bridge).
+  core::AccessRules rules;
 };
 
 struct OriginateResult {

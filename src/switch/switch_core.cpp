@@ -143,6 +143,13 @@ bool SwitchCore::is_live(std::string_view uuid) const {
   return locate(uuid) != nullptr;
 }
 
+bool SwitchCore::confine(std::string_view uuid, const core::AccessRules& rules) {
+  SessionPtr s = locate(uuid);
+  if (!s) return false;
+  s->confine(rules);
+  return true;
+}
+
 core::QueueResult SwitchCore::queue_message(std::string_view uuid, core::Event message) {
   SessionPtr s = locate(uuid);
   if (!s) return core::QueueResult::kNoSession;

@@ -70,6 +70,7 @@ class SwitchCore final : public core::SessionControl {
 
   // core::SessionControl
   bool is_live(std::string_view uuid) const override;
+  bool confine(std::string_view uuid, const core::AccessRules& rules) override;
   core::QueueResult queue_message(std::string_view uuid, core::Event message) override;
   core::QueueResult queue_event(std::string_view uuid, core::Event event) override;
   std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup) override;

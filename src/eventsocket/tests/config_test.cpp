@@ -124,6 +124,18 @@ TEST(EventSocketConfig, EventswitchLimits) {
   EXPECT_EQ(bad.warnings.size(), 3u);
 }
 
+TEST(EventSocketConfig, AllowedFileDirs) {
+  EXPECT_FALSE(load_settings("").config.allowed_file_dirs.has_value());
+  auto result = load_settings(param("Allowed-File-Dirs", " /var/rec , /var/snd;/tmp/x ;"));
+  ASSERT_TRUE(result.config.allowed_file_dirs.has_value());
+  EXPECT_EQ(*result.config.allowed_file_dirs,
+            (std::vector<std::string>{"/var/rec", "/var/snd", "/tmp/x"}));
+  // Set but empty allows no file: it is not the same as absent.
+  auto empty = load_settings(param("allowed-file-dirs", ""));
+  ASSERT_TRUE(empty.config.allowed_file_dirs.has_value());
+  EXPECT_TRUE(empty.config.allowed_file_dirs->empty());
+}
+
 TEST(EventSocketConfig, VariablesFromVarsXmlAreExpanded) {
   testing::ConfTree tree;
   tree.write("vars.xml",

@@ -29,6 +29,7 @@ class FakeSessions final : public core::SessionControl {
   bool is_live(std::string_view uuid) const override {
     return uuid == kLiveUuid || uuid == kFullUuid;
   }
+  bool confine(std::string_view uuid, const core::AccessRules&) override { return is_live(uuid); }
   core::QueueResult queue_message(std::string_view uuid, core::Event message) override {
     if (uuid == kFullUuid) return core::QueueResult::kQueueFull;
     std::lock_guard lock(mutex_);

@@ -103,7 +103,9 @@ asio::awaitable<PlayOutcome> play_source(Session& s, media::AudioSource& source,
 
 asio::awaitable<PlayOutcome> play_file(Session& s, std::string_view file, DigitMode mode) {
   if (file.empty() || !s.ready()) co_return PlayOutcome{PlayStatus::kFalse, 0};
-  media::OpenedSource opened = media::open_audio_source(file, sound_prefix(s));
+  media::OpenedSource opened = media::open_audio_source(
+      file, sound_prefix(s),
+      [&s](const std::string& path) { return s.may_use_file(path, "play"); });
   if (!opened.source) {
     ES_LOG(s.core().runtime().log(), core::LogLevel::kErr, "Can't open {}: {}", file, opened.error);
     co_return PlayOutcome{PlayStatus::kNotFound, 0};

@@ -46,6 +46,8 @@ asio::awaitable<void> record_app(Session& s, std::string arg) {
   if (!s.ready()) co_return;
 
   std::string path = recording_path(words[0], s.core().options().recording_dir);
+  // A refused path fails the application only (logged); the call goes on.
+  if (!s.may_use_file(path, "record")) co_return;
   std::string error;
   auto writer = media::AudioFileWriter::open(path, &error);
   if (!writer) {

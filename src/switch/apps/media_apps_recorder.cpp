@@ -166,6 +166,7 @@ bool start(Session& s, const std::string& path, std::int64_t limit_seconds) {
   bug->session = s.weak_from_this();
   bug->name = path;
   bug->path = recording_path(path, s.core().options().recording_dir);
+  if (!s.may_use_file(bug->path, "record")) return false;
   std::string error;
   auto writer = media::AudioFileWriter::open(bug->path, &error);
   if (!writer) {

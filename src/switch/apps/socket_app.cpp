@@ -157,6 +157,7 @@ core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool fu
   request.session_uuid = s.uuid();
   request.async = async;
   request.full = full;
+  request.rules = s.access_rules();
   std::weak_ptr<Session> weak = s.shared_from_this();
   request.fill_channel_data = [weak](core::Event& event) {
     if (auto session = weak.lock()) {
@@ -164,8 +165,9 @@ core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool fu
       session->add_event_data(event, true);
     }
   };
-  request.lookup_variable = [weak](std::string_view name) -> std::optional<std::string> {
-    if (auto session = weak.lock()) return session->lookup(name);
+  // Without `full` the application server is confined to its call: no global variables.
+  request.lookup_variable = [weak, full](std::string_view name) -> std::optional<std::string> {
+    if (auto session = weak.lock()) return session->lookup(name, -1, full);
     return std::nullopt;
   };
   request.resume = [weak, progress] {

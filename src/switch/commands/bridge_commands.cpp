@@ -32,15 +32,7 @@ void uuid_bridge_command(SwitchCore& core, std::string_view arg, std::string& ou
 }  // namespace
 
 void register_bridge_commands(SwitchCore& core) {
-  core::ApiCommand command;
-  command.name = "uuid_bridge";
-  command.description = "Bridge call legs";
-  command.module = "mod_commands";
-  command.function = [&core](std::string_view arg, std::string& out, const core::ApiContext&) {
-    uuid_bridge_command(core, arg, out);
-    return core::ApiStatus::kSuccess;
-  };
-  core.runtime().api().add(std::move(command));
+  add_switch_command(core, "uuid_bridge", "", "Bridge call legs", uuid_bridge_command);
 }
 
 }  // namespace es::sw

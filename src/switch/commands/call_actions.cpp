@@ -1,8 +1,11 @@
 #include "switch/commands/call_actions.hpp"
 
+#include <fmt/format.h>
+
 #include <string>
 
 #include "core/log_bus.hpp"
+#include "switch/media/audio_source.hpp"
 #include "switch/scheduler.hpp"
 #include "switch/session/session.hpp"
 #include "switch/switch_core.hpp"
@@ -25,6 +28,17 @@ core::Event execute_command(std::string_view app, std::string_view arg, unsigned
 
 }  // namespace
 
+bool broadcast_path_allowed(const Session& session, std::string_view path) {
+  if (path.find("::") != std::string_view::npos) return true;
+  auto file = media::audio_file_path(path, {});
+  if (!file || file->empty() || file->front() != '/') return true;
+  return session.may_use_file(*file, "play");
+}
+
+std::string refused_file_reply(std::string_view path) {
+  return fmt::format("-ERR permission denied: [{}] is outside the allowed directories\n", path);
+}
+
 bool broadcast(SwitchCore& core, std::string_view uuid, std::string_view path, unsigned flags) {
   SessionPtr session = core.locate(uuid);
   if (!session) return false;
@@ -45,6 +59,7 @@ bool broadcast(SwitchCore& core, std::string_view uuid, std::string_view path, u
   }
   if (flags & broadcast_flag::kEchoBleg) {
     if (SessionPtr partner = core.locate(session->partner_uuid())) {
+      partner->confine(session->access_rules());  // whoever confined the call sends this too
       partner->queue_command(execute_command(app, arg, flags, true));
     }
   }

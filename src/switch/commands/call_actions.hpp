@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace es::sw {
@@ -23,6 +24,11 @@ inline constexpr unsigned kLoop = 8;      // "loops: -1"
 // "<app>!<cause>::<arg>") on the channel and/or its partner; false when the uuid is not a
 // live channel.
 bool broadcast(SwitchCore& core, std::string_view uuid, std::string_view path, unsigned flags);
+// For the commands' early, clear refusal: false when `path` is an absolute sound file the
+// call's access rules refuse (an `app::arg` or a relative file is checked when it runs).
+bool broadcast_path_allowed(const Session& session, std::string_view path);
+// The reply of an API command whose file argument the caller's rules refuse.
+std::string refused_file_reply(std::string_view path);
 
 // false when the call is already held (or, for unhold, not held).
 bool hold(Session& session, std::string_view message, bool music_on_hold);

@@ -117,6 +117,10 @@ void uuid_broadcast(SwitchCore& core, std::string_view arg, std::string& out) {
   } else {
     flags = broadcast_flag::kEchoAleg | broadcast_flag::kHoldBleg;
   }
+  if (SessionPtr s = core.locate(argv[0]); s && !broadcast_path_allowed(*s, argv[1])) {
+    out += refused_file_reply(argv[1]);
+    return;
+  }
   out += broadcast(core, argv[0], argv[1], flags) ? "+OK Message sent\n" : "-ERR invalid uuid\n";
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/commands/separate_string.hpp"
 #include "switch/apps/media_recorder.hpp"
+#include "switch/commands/call_actions.hpp"
 #include "switch/commands/switch_commands.hpp"
 #include "switch/switch_core.hpp"
 
@@ -34,6 +35,10 @@ void uuid_record(SwitchCore& core, std::string_view arg, std::string& out) {
     out += ok ? std::string("+OK Success\n") : fmt::format("-ERR {}\n", failure);
   };
   if (equals_nocase(action, "start")) {
+    if (!s->may_use_file(recording_path(path, core.options().recording_dir), "record")) {
+      out += refused_file_reply(path);
+      return;
+    }
     long long limit = argv.size() > 3 ? core::commands::c_atol(argv[3]) : 0;
     reply(session_recording::start(*s, path, limit), "Cannot record session!");
   } else if (equals_nocase(action, "stop")) {
@@ -54,16 +59,8 @@ void uuid_record(SwitchCore& core, std::string_view arg, std::string& out) {
 }  // namespace
 
 void register_media_commands(SwitchCore& core) {
-  core::ApiCommand command;
-  command.name = "uuid_record";
-  command.syntax = std::string(kRecordSyntax);
-  command.description = "Record session audio";
-  command.module = "mod_commands";
-  command.function = [&core](std::string_view arg, std::string& out, const core::ApiContext&) {
-    uuid_record(core, arg, out);
-    return core::ApiStatus::kSuccess;
-  };
-  core.runtime().api().add(std::move(command));
+  add_switch_command(core, "uuid_record", std::string(kRecordSyntax), "Record session audio",
+                     uuid_record);
 }
 
 }  // namespace es::sw

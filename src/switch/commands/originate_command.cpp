@@ -28,7 +28,7 @@ void register_originate_command(SwitchCore& core) {
   // The work is asynchronous: the originate coroutine runs on a strand of its own and the
   // completion starts the answered leg. The blocking form (console, sched_api, ${api()})
   // waits for that completion.
-  command.async_function = [&core](std::string arg, const core::ApiContext&,
+  command.async_function = [&core](std::string arg, const core::ApiContext& context,
                                    core::ApiCompletion done) {
     auto parsed = parse_originate_args(arg);
     if (!parsed.args) {
@@ -40,6 +40,7 @@ void register_originate_command(SwitchCore& core) {
     options.timeout_s = args.timeout_s;
     options.cid_name = args.cid_name;
     options.cid_num = args.cid_num;
+    options.rules = context.rules;
     asio::co_spawn(
         asio::make_strand(core.io()),
         [&core, url = args.call_url, options]() { return originate(core, url, options); },

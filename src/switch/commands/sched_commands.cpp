@@ -26,7 +26,8 @@ std::int64_t now_s(SwitchCore& core) {
 
 constexpr std::string_view kSchedSyntax = "[+@]<time> <group_name> <command_string>[&]";
 
-void sched_api(SwitchCore& core, std::string_view arg, std::string& out) {
+void sched_api(SwitchCore& core, std::string_view arg, std::string& out,
+               const core::ApiContext& context) {
   std::size_t group_at = arg.find(' ');
   std::size_t command_at =
       group_at == std::string_view::npos ? group_at : arg.find(' ', group_at + 1);
@@ -51,8 +52,12 @@ void sched_api(SwitchCore& core, std::string_view arg, std::string& out) {
   if (own_thread) command.pop_back();
   std::uint32_t id = scheduler_of(core).add(
       when, "sched_api_function", group,
-      [&core, command, recur](ScheduledTask& task) {
-        auto result = core.runtime().api().execute_line(command);
+      [&core, command, recur, rules = context.rules](ScheduledTask& task) {
+        // It runs later but for the same client: with its rules (a confined user cannot
+        // schedule what it could not run).
+        core::ApiContext later;
+        later.rules = rules;
+        auto result = core.runtime().api().execute_line(command, later);
         std::size_t space = command.find(' ');
         ES_LOG(core.runtime().log(), core::LogLevel::kDebug, "Command {}({}):\n{}",
                command.substr(0, space),
@@ -161,6 +166,10 @@ void sched_broadcast(SwitchCore& core, std::string_view arg, std::string& out) {
   } else {
     flags = broadcast_flag::kEchoAleg;
   }
+  if (SessionPtr s = core.locate(argv[1]); s && !broadcast_path_allowed(*s, argv[2])) {
+    out += refused_file_reply(argv[2]);
+    return;
+  }
   // Scheduled whether or not the uuid exists; the task finds out when it runs.
   schedule_broadcast(core, when, argv[1], argv[2], flags);
   out += "+OK Message scheduled\n";
@@ -169,8 +178,8 @@ void sched_broadcast(SwitchCore& core, std::string_view arg, std::string& out) {
 }  // namespace
 
 void register_sched_commands(SwitchCore& core) {
-  add_switch_command(core, "sched_api", std::string(kSchedSyntax), "Schedule an api command",
-                     sched_api);
+  add_switch_command_with_context(core, "sched_api", std::string(kSchedSyntax),
+                                  "Schedule an api command", sched_api);
   add_switch_command(core, "unsched_api", "<task_id>", "Unschedule an api command", unsched_api);
   add_switch_command(core, "sched_del", "<task_id>|<group_id>", "Delete a scheduled task",
                      sched_del);

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/api_registry.hpp"
+
 namespace es::sw {
 
 class SwitchCore;
@@ -15,6 +17,10 @@ class SwitchCore;
 void add_switch_command(SwitchCore& core, std::string name, std::string syntax,
                         std::string description,
                         std::function<void(SwitchCore&, std::string_view, std::string&)> fn);
+// The same for a command that needs its caller's context (sched_api keeps its rules).
+void add_switch_command_with_context(
+    SwitchCore& core, std::string name, std::string syntax, std::string description,
+    std::function<void(SwitchCore&, std::string_view, std::string&, const core::ApiContext&)> fn);
 
 void register_switch_commands(SwitchCore& core);
 void register_originate_command(SwitchCore& core);

@@ -77,6 +77,8 @@ class LoopbackDriver final : public ChannelDriver {
       return;
     }
     b->set_name("loopback/" + target_.destination + "-b");
+    // B runs what A's originator chose (its dialplan may be inline): A's rules bind it too.
+    b->confine(a.access_rules());
     // The originate variables of A travel to B, then the variables named in loopback_export.
     for (const auto& [name, value] : vars_) b->set_variable(name, value);
     if (auto exports = a.variable("loopback_export")) {

@@ -285,7 +285,16 @@ class SimEndpoint final : public Endpoint {
     }
     std::unique_ptr<media::AudioSource> audio;
     if (!script->play.empty()) {
-      media::OpenedSource opened = media::open_audio_source(script->play, core.options().sound_dir);
+      media::OpenedSource opened = media::open_audio_source(
+          script->play, core.options().sound_dir, [&](const std::string& path) {
+            const core::AccessPolicy* refusing = request.rules.refuses_file(path);
+            if (refusing) {
+              ES_LOG(core.runtime().log(), core::LogLevel::kErr,
+                     "sim/{}: play [{}] refused: outside the directories allowed to {}",
+                     request.data, path, refusing->who);
+            }
+            return refusing == nullptr;
+          });
       if (!opened.source) {
         ES_LOG(core.runtime().log(), core::LogLevel::kErr, "sim/{}: cannot play {}: {}",
                request.data, script->play, opened.error);

@@ -65,16 +65,60 @@ OpenedSource failed(std::string error) {
 
 }  // namespace
 
-OpenedSource open_audio_source(std::string_view spec, std::string_view sound_dir) {
-  // `@@<n>`: the first '@' must be doubled, as in the playback application.
+namespace {
+
+struct ParsedSpec {
   std::int64_t start_sample = 0;
+  std::optional<std::string> loops;
+  std::string_view spec;  // without @@ offset and {} parameters
+};
+
+ParsedSpec parse_spec(std::string_view spec) {
+  ParsedSpec out;
+  // `@@<n>`: the first '@' must be doubled, as in the playback application.
   if (const auto at = spec.find('@');
       at != std::string_view::npos && at + 1 < spec.size() && spec[at + 1] == '@') {
-    start_sample = leading_int(spec.substr(at + 2));
+    out.start_sample = leading_int(spec.substr(at + 2));
     spec = spec.substr(0, at);
   }
-  std::optional<std::string> loops;
-  spec = strip_params(spec, loops);
+  out.spec = strip_params(spec, out.loops);
+  return out;
+}
+
+bool is_stream(std::string_view spec) {
+  return spec.find("://") != std::string_view::npos;
+}
+
+std::string file_path(std::string_view spec, std::string_view sound_dir) {
+  std::string path;
+  if (spec.front() == '/' || sound_dir.empty()) {
+    path = spec;
+  } else {
+    path = fmt::format("{}{}{}", sound_dir, sound_dir.back() == '/' ? "" : "/", spec);
+  }
+  // As in the reference, a name without extension is looked for as a WAV file.
+  if (!has_extension(path)) path += ".wav";
+  return path;
+}
+
+OpenedSource refused(std::string_view path) {
+  return failed(fmt::format("permission denied: [{}] is outside the allowed directories", path));
+}
+
+}  // namespace
+
+std::optional<std::string> audio_file_path(std::string_view spec, std::string_view sound_dir) {
+  ParsedSpec parsed = parse_spec(spec);
+  if (parsed.spec.empty() || is_stream(parsed.spec)) return std::nullopt;
+  return file_path(parsed.spec, sound_dir);
+}
+
+OpenedSource open_audio_source(std::string_view spec_text, std::string_view sound_dir,
+                               const FileCheck& may_open) {
+  ParsedSpec parsed = parse_spec(spec_text);
+  std::string_view spec = parsed.spec;
+  std::int64_t start_sample = parsed.start_sample;
+  std::optional<std::string>& loops = parsed.loops;
   if (spec.empty()) return failed("empty file name");
 
   OpenedSource out;
@@ -82,18 +126,16 @@ OpenedSource open_audio_source(std::string_view spec, std::string_view sound_dir
   if (starts_with_nocase(spec, "silence_stream://")) {
     out.source = SilenceSource::parse(spec.substr(17), &error);
   } else if (starts_with_nocase(spec, "tone_stream://")) {
+    if (auto file = ToneSource::script_file(spec.substr(14));
+        file && may_open && !may_open(*file)) {
+      return refused(*file);
+    }
     out.source = ToneSource::parse(spec.substr(14), loops ? &*loops : nullptr, &error);
-  } else if (spec.find("://") != std::string_view::npos) {
+  } else if (is_stream(spec)) {
     return failed(fmt::format("unsupported stream [{}]", spec));
   } else {
-    std::string path;
-    if (spec.front() == '/' || sound_dir.empty()) {
-      path = spec;
-    } else {
-      path = fmt::format("{}{}{}", sound_dir, sound_dir.back() == '/' ? "" : "/", spec);
-    }
-    // As in the reference, a name without extension is looked for as a WAV file.
-    if (!has_extension(path)) path += ".wav";
+    std::string path = file_path(spec, sound_dir);
+    if (may_open && !may_open(path)) return refused(path);
     auto opened = SoundFileReader::open(path, start_sample < 0 ? 0 : start_sample, true);
     if (!opened.reader) return failed(std::move(opened.error));
     out.source = std::make_unique<FileSource>(std::move(opened.reader));

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +39,12 @@ struct OpenedSource {
 //    Any rate and channel count libsndfile reads is converted to 8 kHz mono.
 // A `@@<start-sample>` suffix starts a file that many of its own samples in. Leading
 // `{name=value,...}` parameters are accepted; `loops` applies to tone_stream.
-OpenedSource open_audio_source(std::string_view spec, std::string_view sound_dir = {});
+// `may_open` (when set) is asked first about the file path; a refusal fails the open.
+using FileCheck = std::function<bool(const std::string& path)>;
+OpenedSource open_audio_source(std::string_view spec, std::string_view sound_dir = {},
+                               const FileCheck& may_open = {});
+// The file a playback spec would open (resolved as above), or nullopt for a stream.
+std::optional<std::string> audio_file_path(std::string_view spec, std::string_view sound_dir);
 
 // Reads a whole file as 8 kHz mono samples (for tests and tools). false + error if unreadable.
 bool read_all_samples(const std::string& path, std::vector<std::int16_t>& out, std::string* error);

@@ -170,6 +170,19 @@ bool ToneSource::read(Frame& out) {
   return true;
 }
 
+std::optional<std::string> ToneSource::script_file(std::string_view args) {
+  std::string script(args);
+  std::string lowered = script;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (const auto at = lowered.find(";loops="); at != std::string::npos) {
+    script.resize(at);
+    lowered.resize(at);
+  }
+  if (lowered.rfind("path=", 0) != 0) return std::nullopt;
+  return script.substr(5);
+}
+
 std::unique_ptr<ToneSource> ToneSource::parse(std::string_view args, const std::string* loops,
                                               std::string* error) {
   std::string script(args);
@@ -190,8 +203,8 @@ std::unique_ptr<ToneSource> ToneSource::parse(std::string_view args, const std::
 
   TonePlan plan;
   ToneScriptState state;
-  if (lowered.rfind("path=", 0) == 0) {
-    const std::string path = script.substr(5);
+  if (std::optional<std::string> file = script_file(args)) {
+    const std::string& path = *file;
     std::ifstream in(path);
     if (!in) {
       if (error != nullptr) *error = fmt::format("failed to open tone script [{}]", path);

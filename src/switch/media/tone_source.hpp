@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,8 @@ class ToneSource final : public AudioSource {
   // overrides the play count when given (from `{loops=<n>}`).
   static std::unique_ptr<ToneSource> parse(std::string_view args, const std::string* loops,
                                            std::string* error);
+  // The file a `path=<file>` script reads (so callers can check it first), else nullopt.
+  static std::optional<std::string> script_file(std::string_view args);
 
  private:
   bool at_valid_position() const;

@@ -212,7 +212,8 @@ std::optional<std::string> Session::variable(std::string_view name) const {
   return std::nullopt;
 }
 
-std::optional<std::string> Session::lookup(std::string_view name, int index) const {
+std::optional<std::string> Session::lookup(std::string_view name, int index,
+                                           bool with_globals) const {
   std::optional<std::string> found;
   {
     std::lock_guard lock(mutex_);
@@ -247,7 +248,7 @@ std::optional<std::string> Session::lookup(std::string_view name, int index) con
       }
     }
   }
-  if (!found) found = core_.runtime().globals().get(name);
+  if (!found && with_globals) found = core_.runtime().globals().get(name);
   if (found && index >= 0) {
     auto elements = array_elements(*found);
     if (static_cast<std::size_t>(index) >= elements.size()) return std::nullopt;
@@ -301,11 +302,33 @@ std::string Session::expand(std::string_view text) const {
   scope.lookup = [this](std::string_view name, int index) { return lookup(name, index); };
   core::ApiContext context;
   context.session_uuid = uuid_;
+  context.rules = access_rules();
   scope.api = core_.runtime().api().expansion_caller(context);
   scope.api_enabled = core_.runtime().settings().api_expansion.load();
   scope.log = &core_.runtime().log();
   scope.session_uuid = uuid_;
   return core::expand_variables(text, core_.runtime().globals(), scope);
+}
+
+void Session::confine(const core::AccessRules& rules) {
+  if (rules.empty()) return;
+  std::lock_guard lock(mutex_);
+  rules_.add(rules);
+}
+
+core::AccessRules Session::access_rules() const {
+  std::lock_guard lock(mutex_);
+  return rules_;
+}
+
+bool Session::may_use_file(std::string_view path, std::string_view what) const {
+  const core::AccessRules rules = access_rules();
+  const core::AccessPolicy* refusing = rules.refuses_file(path);
+  if (!refusing) return true;
+  ES_LOG(core_.runtime().log(), core::LogLevel::kErr,
+         "{}: {} [{}] refused: outside the directories allowed to {}", uuid_, what, path,
+         refusing->who);
+  return false;
 }
 
 CallerProfile Session::profile() const {

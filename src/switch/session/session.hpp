@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/access_policy.hpp"
 #include "core/event.hpp"
 #include "switch/dialplan/extension.hpp"
 #include "switch/media/frame.hpp"
@@ -92,8 +93,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // --- variables and profile (calls.md 6) ---------------------------------------------
   std::optional<std::string> variable(std::string_view name) const;  // channel variables only
-  // Full lookup for ${}: scoped, channel, profile fields (aleg_/bleg_), globals.
-  std::optional<std::string> lookup(std::string_view name, int index = -1) const;
+  // Full lookup for ${}: scoped, channel, profile fields (aleg_/bleg_), globals (unless
+  // `with_globals` is false: what a client confined to this call may read).
+  std::optional<std::string> lookup(std::string_view name, int index = -1,
+                                    bool with_globals = true) const;
   // A name that is not a valid header name (protocol::valid_header_name) is refused with a
   // logged warning: variables become headers of the channel's events.
   void set_variable(std::string_view name, std::string_view value);
@@ -108,6 +111,17 @@ class Session : public std::enable_shared_from_this<Session> {
   // Scoped variables of %[...] application arguments, innermost last.
   void push_scope(std::vector<std::pair<std::string, std::string>> vars);
   void pop_scope();
+
+  // --- access rules (docs/security-rights.md) -----------------------------------------
+  // A confined client acted on this call (created it, sent it an application, set its
+  // variables): from now on until the call ends, everything it runs obeys that client's
+  // policy too (applications, their files, API calls of ${} expansions, legs it bridges
+  // to). Sticky on purpose: a transfer or an execute_on_* variable cannot shed it.
+  void confine(const core::AccessRules& rules);
+  core::AccessRules access_rules() const;
+  // Whether the call may read or write `path` (resolved as the file will be opened); logs
+  // the refusal naming the client.
+  bool may_use_file(std::string_view path, std::string_view what) const;
 
   // --- events (events.md 6-8) ---------------------------------------------------------
   // A new event of `type` with the standard headers (nothing of the channel yet).
@@ -192,11 +206,14 @@ class Session : public std::enable_shared_from_this<Session> {
   // Starts the state machine (CS_INIT must be set). Holds the session until CS_DESTROY.
   void start();
   // Runs one application with FreeSWITCH's execution record (calls.md 11); false when the
-  // application is unknown (the channel is then hung up) or refused after hangup.
+  // application is unknown (the channel is then hung up), refused after hangup, or refused
+  // by the call's access rules (logged; the call goes on).
   asio::awaitable<bool> execute_application(std::string app, std::string arg);
   // The same for an application with a synchronous function (inline dialplan actions);
   // false when the application is unknown or has none.
   bool execute_application_now(std::string_view app, std::string_view arg);
+  // The access rules allow `app` on this call (a refusal is logged).
+  bool application_allowed(std::string_view app) const;
   // Runs a "sendmsg"-style command packet (calls.md 12) and fires PRIVATE_COMMAND.
   asio::awaitable<void> execute_command(core::Event command);
 
@@ -256,6 +273,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<CallerProfile> other_profile_;
   ChannelVariables vars_;
   std::vector<std::vector<std::pair<std::string, std::string>>> scopes_;
+  core::AccessRules rules_;
   std::optional<Extension> extension_;
   std::optional<Extension> queued_extension_;
   std::deque<core::Event> commands_;

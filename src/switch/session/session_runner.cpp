@@ -214,6 +214,7 @@ void Session::on_hangup_state() {
     std::string expanded = expand(*hook);
     core::ApiContext context;
     context.session_uuid = uuid_;
+    context.rules = access_rules();
     core_.runtime().api().execute_line(expanded, context);
   }
   state_.store(ChannelState::kReporting, std::memory_order_release);
@@ -280,6 +281,16 @@ void Session::end_execution(const ExecutionRecord& record) {
   if (record.scoped) pop_scope();
 }
 
+bool Session::application_allowed(std::string_view app) const {
+  const core::AccessRules rules = access_rules();
+  const core::AccessPolicy* refusing = rules.refuses_application(app);
+  if (!refusing) return true;
+  ES_LOG(core_.runtime().log(), core::LogLevel::kErr,
+         "{}: application {} refused: it reaches outside the call, which {} may not", uuid_, app,
+         refusing->who);
+  return false;
+}
+
 asio::awaitable<bool> Session::execute_application(std::string app, std::string arg) {
   auto def = core_.applications().find(app);
   if (!def) {
@@ -288,6 +299,7 @@ asio::awaitable<bool> Session::execute_application(std::string app, std::string 
     co_return false;
   }
   if (!def->flags.zombie && !up()) co_return false;
+  if (!application_allowed(def->name)) co_return false;
   if (!def->flags.no_media && !outbound() && !answered() && !early_media()) pre_answer();
   ExecutionRecord record = begin_execution(def->name, arg);
   if (def->sync) {
@@ -303,6 +315,7 @@ bool Session::execute_application_now(std::string_view app, std::string_view arg
   auto def = core_.applications().find(app);
   if (!def || !def->sync) return false;
   if (!def->flags.zombie && !up()) return false;
+  if (!application_allowed(def->name)) return false;
   ExecutionRecord record = begin_execution(def->name, arg);
   def->sync(*this, record.expanded);
   end_execution(record);
