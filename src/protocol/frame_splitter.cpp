@@ -8,6 +8,9 @@ namespace {
 
 // Compacting earlier than this would copy small buffers over and over for nothing.
 constexpr std::size_t kCompactThreshold = 4096;
+// An emptied buffer larger than this is freed instead of kept (after one large packet an idle
+// connection goes back to holding next to nothing).
+constexpr std::size_t kKeepBufferBytes = 16384;
 
 bool is_line_end(char c) {
   return c == '\r' || c == '\n';
@@ -15,9 +18,14 @@ bool is_line_end(char c) {
 
 }  // namespace
 
-FrameSplitter::FrameSplitter(std::size_t max_header_block)
-    // A cap of 0 behaves like FreeSWITCH's: the check runs after a byte was stored.
-    : max_header_block_(std::max<std::size_t>(max_header_block, 1)) {}
+FrameSplitter::FrameSplitter(std::size_t max_header_block) {
+  set_max_header_block(max_header_block);
+}
+
+void FrameSplitter::set_max_header_block(std::size_t max_header_block) {
+  // A cap of 0 behaves like FreeSWITCH's: the check runs after a byte was stored.
+  max_header_block_ = std::max<std::size_t>(max_header_block, 1);
+}
 
 void FrameSplitter::feed(std::string_view bytes) {
   if (failed_) return;
@@ -27,7 +35,11 @@ void FrameSplitter::feed(std::string_view bytes) {
 
 void FrameSplitter::compact() {
   if (consumed_ == buffer_.size()) {
-    buffer_.clear();
+    if (buffer_.capacity() > kKeepBufferBytes) {
+      std::string().swap(buffer_);
+    } else {
+      buffer_.clear();
+    }
     consumed_ = 0;
     scan_pos_ = 0;
     return;
