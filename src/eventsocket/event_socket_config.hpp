@@ -11,6 +11,13 @@
 //   auth-timeout          seconds to authenticate after connecting [25]
 //   body-timeout          seconds for an announced body to arrive [25]
 //   max-lost-before-kill  consecutive lost events/logs that end a connection [500]
+//   max-bgapi-jobs        bgapi jobs running per connection; beyond it the connection's
+//                         next command is not read until one ends [1024]
+//   max-connections       inbound connections at once; one more is closed at once, with a
+//                         WARNING (at most one a second, counting the others) [20000]
+//   max-unauthenticated-per-address
+//                         connections of one peer address not yet authenticated; one more
+//                         is closed at once, as above [12000]
 #pragma once
 
 #include <cstddef>
@@ -38,6 +45,9 @@ struct EventSocketConfig {
   int auth_timeout_s = 25;
   int body_timeout_s = 25;
   int max_lost_before_kill = 500;
+  std::size_t max_bgapi_jobs = 1024;
+  std::size_t max_connections = 20000;
+  std::size_t max_unauthenticated_per_address = 12000;
 };
 
 struct EventSocketConfigResult {

@@ -27,7 +27,7 @@ constexpr std::size_t kMaxReplyText = 511;
 void Listener::start_outbound(core::OutboundSocketRequest request) {
   request.native_fd = -1;
   outbound_ = std::make_unique<core::OutboundSocketRequest>(std::move(request));
-  authenticated_ = true;
+  became_authenticated();
   std::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);

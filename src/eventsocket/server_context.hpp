@@ -13,6 +13,7 @@
 #include "core/runtime.hpp"
 #include "core/session_control.hpp"
 #include "eventsocket/auth_throttle.hpp"
+#include "eventsocket/connection_limits.hpp"
 #include "eventsocket/outbound_queue.hpp"
 
 namespace es::eventsocket {
@@ -34,6 +35,10 @@ struct ListenerSettings {
   int kill_grace_ms = 2000;  // how long a killed listener may take to write its notice
   int max_lost_before_kill = 500;
   std::size_t max_jobs_in_flight = 1024;  // per connection; the reader waits beyond it
+  // Accepted connections beyond these are closed at once (0: no cap). Outbound connections
+  // (made by the switch) are not counted.
+  std::size_t max_connections = 20000;
+  std::size_t max_unauthenticated_per_address = 12000;
 };
 
 struct ServerContext {
@@ -43,6 +48,10 @@ struct ServerContext {
   core::SessionControl* sessions = nullptr;
   std::function<UserAuthOutcome(std::string_view arg)> userauth;  // null: userauth refused
   AuthThrottle throttle;
+  ConnectionLimits connections;
+  // Queue bytes dropped at once (killed or closed listeners): the daemon hands freed memory
+  // back to the system when this grows, instead of keeping a stuck subscriber's peak.
+  std::atomic<std::size_t> released_bytes{0};
 };
 
 }  // namespace es::eventsocket
