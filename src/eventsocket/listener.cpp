@@ -22,12 +22,14 @@ constexpr std::size_t kWriteBatchBytes = 1u << 20;
 // Reads go into one buffer per thread, so an idle connection holds no read buffer.
 constexpr std::size_t kReadChunk = 64 * 1024;
 
-// Before authentication a connection costs almost nothing whatever it sends (policy): header
-// blocks end at 4 KiB (as FreeSWITCH ends them at its 10 MiB cap), 16 header lines are kept, a
-// Content-Length above 0 ends the connection (nothing before auth has a body), reads take 4 KiB
-// at a time, and no command is read while more than 1 KiB of replies waits for the peer.
+// Before authentication a connection costs almost nothing whatever it sends (policy; a real
+// client sends one auth or userauth packet of a few bytes): a header block reaching 4 KiB, a
+// Content-Length above 0 or a 17th packet ends the connection with the goodbye notice; 16
+// header lines are kept; reads take 4 KiB at a time; and no command is read while more than
+// 1 KiB of replies waits for the peer.
 constexpr protocol::ParserLimits kUnauthParserLimits{
     .max_header_block = 4096, .max_body = 0, .max_header_lines = 16};
+constexpr int kUnauthMaxPackets = 16;
 constexpr std::size_t kUnauthReadChunk = 4096;
 constexpr std::size_t kUnauthQueueBytes = 1024;
 // A reader waiting for room is woken by the writer and by finished jobs; this is a fallback.
@@ -120,6 +122,10 @@ asio::awaitable<void> Listener::read_loop() {
       auto status = parser_.next(packet);
       if (status == protocol::ParseStatus::kNeedMore) break;
       if (status == protocol::ParseStatus::kBodyTooLarge) {
+        finish(protocol::kGoodbyeText);
+        co_return;
+      }
+      if (!authenticated_ && (packet.block_capped || ++unauth_packets_ > kUnauthMaxPackets)) {
         finish(protocol::kGoodbyeText);
         co_return;
       }

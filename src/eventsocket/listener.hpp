@@ -148,6 +148,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
   protocol::CommandParser parser_;
   ConnectionLimits::Slot slot_;
   bool reader_waiting_room_ = false;  // strand only
+  int unauth_packets_ = 0;            // packets read before authentication
 
   // Reader-side state (strand only).
   std::atomic<bool> authenticated_{false};

@@ -127,6 +127,7 @@ ParseStatus CommandParser::next(CommandPacket& out) {
       break;
   }
   long long body_length = parse_block(piece, out);
+  out.block_capped = splitter_.last_block_capped();
   if (body_length < 0) {
     failed_ = true;
     splitter_.fail();

@@ -41,6 +41,9 @@ struct CommandPacket {
   // Header lines past ParserLimits::max_header_lines: counted, not stored (their
   // Content-Length is still honoured, so the packet is framed as FreeSWITCH frames it).
   std::size_t dropped_headers = 0;
+  // The header block reached ParserLimits::max_header_block and was cut there (FreeSWITCH
+  // treats such a block as complete; a caller may prefer to refuse it).
+  bool block_capped = false;
 
   const std::string* header(std::string_view name) const { return find_header(headers, name); }
 };

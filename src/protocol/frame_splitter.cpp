@@ -73,11 +73,13 @@ FrameSplitter::Step FrameSplitter::next(std::string_view& out) {
   std::size_t cap_end =
       consumed_ + std::min(max_header_block_, std::numeric_limits<std::size_t>::max() - consumed_);
   std::size_t block_end = scanner_.scan(buffer_, scan_pos_, std::min(buffer_.size(), cap_end));
+  last_block_capped_ = false;
   if (block_end == std::string::npos) {
     if (scan_pos_ < cap_end) return Step::kNeedMore;
     // The cap was reached: the block counts as terminated right here.
     scanner_.reset();
     block_end = cap_end;
+    last_block_capped_ = true;
   }
   out = std::string_view(buffer_.data() + consumed_, block_end - consumed_);
   consumed_ = block_end;

@@ -27,6 +27,9 @@ class FrameSplitter {
   // Drops everything buffered; further input is ignored.
   void fail();
 
+  // The block handed out last was cut at the size cap (it had no end of its own).
+  bool last_block_capped() const { return last_block_capped_; }
+
   // A block has started (a byte other than CR/LF is buffered) or a body is pending.
   bool mid_frame() const;
   std::size_t buffered_bytes() const { return buffer_.size() - consumed_; }
@@ -42,6 +45,7 @@ class FrameSplitter {
   HeaderBlockScanner scanner_;
   bool in_body_ = false;
   bool failed_ = false;
+  bool last_block_capped_ = false;
   std::size_t body_needed_ = 0;
 };
 

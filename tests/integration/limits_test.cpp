@@ -42,6 +42,11 @@ TEST(UnauthenticatedLimits, HeaderFloodCostsAlmostNothing) {
   }
   std::this_thread::sleep_for(500ms);
   long during = rss_kb(daemon.pid());
+  for (int fd : attackers) {
+    bool closed = false;
+    read_until_closed(fd, 2s, &closed);
+    EXPECT_TRUE(closed) << "a header flood before auth must end the connection";
+  }
   // The previous daemon held 2.6 million header entries (~300 MB) per such connection.
   EXPECT_LT(during - before, 16 * 1024) << "RSS before " << before << " KiB, during " << during;
 
@@ -68,19 +73,18 @@ TEST(UnauthenticatedLimits, ABodyBeforeAuthenticationEndsTheConnection) {
   EXPECT_EQ(received, std::string(kAuthRequestFrame) + disconnect_frame(kGoodbyeBody));
 }
 
-TEST(UnauthenticatedLimits, PipelinedCommandsBeforeAuthAreAllAnswered) {
+TEST(UnauthenticatedLimits, SixteenPacketsBeforeAuthAreAnsweredInOrder) {
   DaemonProcess daemon(DaemonProcess::default_args());
   ASSERT_TRUE(daemon.listening());
   TestClient client;
   ASSERT_TRUE(client.connect(daemon.port()));
   ASSERT_TRUE(read_greeting(client));
-  // Many small unknown commands in one write, read only afterwards: every one is answered,
-  // in order, however few the daemon lets wait at a time.
+  // Pipelined in one write, read only afterwards: every one is answered, in order.
   std::string pipelined;
-  for (int i = 0; i < 300; ++i) pipelined += "nope " + std::to_string(i) + "\n\n";
-  pipelined += "auth ClueCon\n\n";
+  for (int i = 0; i < 15; ++i) pipelined += "nope " + std::to_string(i) + "\n\n";
+  pipelined += "auth ClueCon\n\napi version\n\n";
   ASSERT_TRUE(client.send(pipelined));
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 15; ++i) {
     auto frame = client.read_frame(2s);
     ASSERT_TRUE(frame) << "reply " << i;
     ASSERT_EQ(frame->raw, reply_frame("-ERR command not found"));
@@ -88,6 +92,40 @@ TEST(UnauthenticatedLimits, PipelinedCommandsBeforeAuthAreAllAnswered) {
   auto accepted = client.read_frame(2s);
   ASSERT_TRUE(accepted);
   EXPECT_EQ(accepted->raw, reply_frame("+OK accepted"));
+  auto version = client.read_frame(2s);
+  ASSERT_TRUE(version);
+  EXPECT_EQ(version->content_type(), "api/response");
+}
+
+TEST(UnauthenticatedLimits, ASeventeenthPacketBeforeAuthEndsTheConnection) {
+  DaemonProcess daemon(DaemonProcess::default_args());
+  ASSERT_TRUE(daemon.listening());
+  int fd = connect_from("127.0.0.1", daemon.port());
+  ASSERT_GE(fd, 0);
+  std::string pipelined;
+  for (int i = 0; i < 40; ++i) pipelined += "nope\n\n";
+  ASSERT_TRUE(send_all(fd, pipelined));
+  bool closed = false;
+  std::string received = read_until_closed(fd, 2s, &closed);
+  ::close(fd);
+  std::string expected(kAuthRequestFrame);
+  for (int i = 0; i < 16; ++i) expected += reply_frame("-ERR command not found");
+  expected += disconnect_frame(kGoodbyeBody);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(received, expected);
+}
+
+TEST(UnauthenticatedLimits, A4KiBHeaderBlockBeforeAuthEndsTheConnection) {
+  DaemonProcess daemon(DaemonProcess::default_args());
+  ASSERT_TRUE(daemon.listening());
+  int fd = connect_from("127.0.0.1", daemon.port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(send_all(fd, "auth " + std::string(5000, 'p') + "\n\n"));
+  bool closed = false;
+  std::string received = read_until_closed(fd, 2s, &closed);
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(received, std::string(kAuthRequestFrame) + disconnect_frame(kGoodbyeBody));
 }
 
 TEST(HeaderLineCap, APacketWithTooManyHeaderLinesIsRefused) {

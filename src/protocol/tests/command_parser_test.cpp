@@ -285,6 +285,21 @@ TEST(CommandParser, HeaderBlockCapTerminatesTheBlock) {
             (std::vector{packet("abcdefghijklmn", "abcdefghijklmn\n\n"), packet("xy", "xy\n\n")}));
 }
 
+TEST(CommandParser, ACappedBlockIsMarked) {
+  ParserLimits limits;
+  limits.max_header_block = 16;
+  CommandParser parser(limits);
+  CommandPacket out;
+  parser.feed("api 0123456789abcdefgh\n\napi x\n\n");
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_TRUE(out.block_capped);
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);  // the rest of the cut line
+  EXPECT_FALSE(out.block_capped);
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_EQ(out.command, "api x");
+  EXPECT_FALSE(out.block_capped);
+}
+
 TEST(CommandParser, CappedBlockStillReadsItsBody) {
   ParserLimits limits;
   limits.max_header_block = 24;
