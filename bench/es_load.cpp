@@ -115,6 +115,11 @@ int main(int argc, char** argv) {
   hostile_cmd->add_option("--concurrency", hostile.concurrency)->check(CLI::Range(1, 10000));
   hostile_cmd->add_option("--probe-interval-ms", hostile.probe_interval_ms)
       ->check(CLI::Range(0.1, 10000.0));
+  hostile_cmd->add_option("--flood-bytes", hostile.flood_bytes, "header lines per held connection")
+      ->check(CLI::Range(0, 1 << 30));
+  hostile_cmd->add_option("--flood-seconds", hostile.flood_s)->check(CLI::Range(0.1, 600.0));
+  hostile_cmd->add_option("--hold-seconds", hostile.hold_s, "hold the connections at least")
+      ->check(CLI::Range(0.0, 600.0));
 
   SlowConsumerOptions slow;
   auto* slow_cmd = app.add_subcommand("slow-consumer", "one subscriber never reads");

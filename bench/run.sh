@@ -193,10 +193,21 @@ if wanted idle; then
 fi
 
 if wanted hostile; then
+  # 10,000 unauthenticated connections, each sending 4092 bytes of header lines that never
+  # end a block (just under the 4 KiB cap before auth, so the partial block stays buffered and
+  # the connection is kept), while wrong passwords and connect/auth/exit cycles run and a
+  # well-behaved client measures api latency.
   start_daemon
   scenario "hostile" hostile --port "$server_port" --pid "$server_pid" \
-    --unauth "$(q 300 3000)" --wrong-passwords "$(q 100 2000)" --cycles "$(q 300 5000)" \
-    --timeout "$(q 60 300)"
+    --unauth "$(q 300 10000)" --flood-bytes 4092 \
+    --wrong-passwords "$(q 100 2000)" --cycles "$(q 300 5000)" --timeout "$(q 60 300)"
+  stop_server "$server_pid"
+  # The 10 MiB block of "a:b" lines (FreeSWITCH's header block cap) on a few connections:
+  # the daemon ends each at 4 KiB.
+  start_daemon
+  scenario "hostile-header-flood" hostile --port "$server_port" --pid "$server_pid" \
+    --unauth "$(q 4 20)" --flood-bytes 10490000 --flood-seconds "$(q 3 10)" \
+    --wrong-passwords 0 --cycles 0 --timeout 120
   stop_server "$server_pid"
 fi
 

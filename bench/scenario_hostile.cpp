@@ -1,7 +1,9 @@
-// hostile: at the same time, U unauthenticated connections held open, W wrong-password
-// attempts and C connect/auth/exit cycles; meanwhile a separate connection measures
-// `api version` latency (quiet first, then under attack). Afterwards the daemon's RSS and
-// descriptors are compared with the start: everything must have been released.
+// hostile: at the same time, U unauthenticated connections held open (each optionally sending
+// a flood of header lines that never ends its block), W wrong-password attempts and C
+// connect/auth/exit cycles; meanwhile a separate connection measures `api version` latency
+// (quiet first, then under attack). The daemon's RSS is sampled while the connections are held
+// (RSS per unauthenticated connection), and afterwards compared with the start: everything
+// must have been released.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -26,14 +28,19 @@ struct AttackTally {
 };
 
 struct HostileState {
-  std::optional<ProcessSample> before, after;
-  ProbeResult quiet_probe, attack_probe;
+  std::optional<ProcessSample> before, held, after;
+  std::uint64_t flood_sent = 0;  // bytes the server took from all flooding connections
+  double flood_s = 0;
+  // attack: from the first connection of the attack to its end; held: for up to 10 s once all
+  // unauthenticated connections are open and have sent their flood (before the daemon's 25 s
+  // authentication deadline closes them).
+  ProbeResult quiet_probe, attack_probe, held_probe;
   ProcessPeak peak;
   OpenedConnections unauth;
   AttackTally wrong, cycles;
   double unauth_open_s = 0, attack_s = 0;
   std::uint64_t unauth_closed_by_server = 0;  // the daemon's unauthenticated timeout at work
-  std::atomic<bool> quiet_stop{false}, attack_stop{false}, watch_stop{false};
+  std::atomic<bool> quiet_stop{false}, attack_stop{false}, held_stop{false}, watch_stop{false};
   bool done = false;
 };
 
@@ -63,6 +70,36 @@ std::uint64_t count_closed_by_server(std::vector<std::unique_ptr<Connection>>& c
     if (ec != asio::error::would_block) ++closed;
   }
   return closed;
+}
+
+// Every connection sends `bytes` of "a:b" lines, as much as the server takes without
+// blocking, round after round until all is sent or `give_up`.
+asio::awaitable<std::uint64_t> flood_all(std::vector<std::unique_ptr<Connection>>& connections,
+                                         std::size_t bytes, Clock::time_point give_up) {
+  std::string pattern;
+  while (pattern.size() < 65536) pattern += "a:b\n";
+  std::vector<std::size_t> sent(connections.size(), 0);
+  std::uint64_t total = 0;
+  bool pending = true;
+  while (pending && Clock::now() < give_up) {
+    pending = false;
+    for (std::size_t i = 0; i < connections.size(); ++i) {
+      auto& socket = connections[i]->socket();
+      std::error_code ec;
+      socket.non_blocking(true, ec);
+      while (!ec && sent[i] < bytes) {
+        // The pattern is whole lines, so any prefix continues the block seamlessly.
+        std::size_t offset = sent[i] % 4;
+        std::size_t length = std::min(bytes - sent[i], pattern.size() - offset);
+        std::size_t n = socket.write_some(asio::buffer(pattern.data() + offset, length), ec);
+        sent[i] += n;
+        total += n;
+      }
+      if (sent[i] < bytes && ec == asio::error::would_block) pending = true;
+    }
+    if (pending) co_await sleep_for(std::chrono::milliseconds(20));
+  }
+  co_return total;
 }
 
 // Runs `total` attempts of `attempt` with `concurrency` workers on the current executor.
@@ -138,13 +175,36 @@ asio::awaitable<void> hostile_main(const Target& target, const CommonOptions& co
   // All unauthenticated connections at once (connect and read the challenge, send nothing).
   co_await open_many(target, options.unauth, options.unauth, false, state.unauth);
   state.unauth_open_s = seconds_between(attack_start, Clock::now());
-  while (*remaining > 0) co_await sleep_for(std::chrono::milliseconds(5));
+  if (options.flood_bytes > 0) {
+    auto flood_start = Clock::now();
+    state.flood_sent = co_await flood_all(state.unauth.connections, options.flood_bytes,
+                                          flood_start + seconds(options.flood_s));
+    state.flood_s = seconds_between(flood_start, Clock::now());
+  }
+  // Let the server take in what was sent, then look at what the held connections cost.
+  co_await sleep_for(std::chrono::seconds(1));
+  state.held = sample_process(options.pid);
+  asio::co_spawn(executor, api_probe(target, interval, state.held_stop, state.held_probe),
+                 asio::detached);
+  asio::co_spawn(
+      executor,
+      [&state]() -> asio::awaitable<void> {
+        co_await sleep_for(std::chrono::seconds(10));
+        state.held_stop = true;
+      },
+      asio::detached);
+  auto hold_until = Clock::now() + seconds(options.hold_s);
+  while (*remaining > 0 || Clock::now() < hold_until) {
+    co_await sleep_for(std::chrono::milliseconds(5));
+  }
   state.attack_s = seconds_between(attack_start, Clock::now());
   state.attack_stop = true;
+  state.held_stop = true;
 
   state.unauth_closed_by_server = count_closed_by_server(state.unauth.connections);
   for (auto& connection : state.unauth.connections) connection->close();
-  co_await sleep_for(std::chrono::seconds(1));
+  // The daemon hands freed memory back on its next one-second tick after a mass close.
+  co_await sleep_for(std::chrono::seconds(3));
   state.watch_stop = true;
   state.after = sample_process(options.pid);
   state.done = true;
@@ -182,7 +242,15 @@ int run_hostile(const CommonOptions& common, const HostileOptions& options) {
       .add("held", static_cast<std::uint64_t>(state.unauth.connections.size()))
       .add("failures", state.unauth.failures)
       .add("open_s", state.unauth_open_s)
-      .add("closed_by_server", state.unauth_closed_by_server);
+      .add("closed_by_server", state.unauth_closed_by_server)
+      .add("flood_bytes_each", static_cast<std::uint64_t>(options.flood_bytes))
+      .add("flood_bytes_taken", state.flood_sent)
+      .add("flood_s", state.flood_s);
+  if (state.before && state.held && !state.unauth.connections.empty()) {
+    unauth.add("rss_per_connection_kb",
+               static_cast<double>(state.held->rss_kb - state.before->rss_kb) /
+                   static_cast<double>(state.unauth.connections.size()));
+  }
   if (!state.unauth.first_error.empty()) unauth.add("first_error", state.unauth.first_error);
   JsonLine out;
   out.add("scenario", "hostile")
@@ -194,8 +262,11 @@ int run_hostile(const CommonOptions& common, const HostileOptions& options) {
       .add("cycles", tally_json(state.cycles, static_cast<std::uint64_t>(options.cycles)))
       .add_latency("probe_quiet", state.quiet_probe.latency)
       .add_latency("probe_under_attack", state.attack_probe.latency)
-      .add("probe_errors", state.quiet_probe.errors + state.attack_probe.errors);
+      .add_latency("probe_while_held", state.held_probe.latency)
+      .add("probe_errors",
+           state.quiet_probe.errors + state.attack_probe.errors + state.held_probe.errors);
   if (state.before) out.add("before", to_json(*state.before));
+  if (state.held) out.add("held", to_json(*state.held));
   if (state.peak.samples) out.add("peak", to_json(state.peak.peak));
   if (state.after) out.add("after", to_json(*state.after));
   if (state.before && state.after) {
@@ -205,7 +276,8 @@ int run_hostile(const CommonOptions& common, const HostileOptions& options) {
   out.add("timed_out", !finished);
   out.print();
   bool clean = state.wrong.failures == 0 && state.cycles.failures == 0 &&
-               state.unauth.failures == 0 && state.attack_probe.errors == 0;
+               state.unauth.failures == 0 && state.attack_probe.errors == 0 &&
+               state.held_probe.errors == 0;
   return finished && state.done && clean ? 0 : 1;
 }
 

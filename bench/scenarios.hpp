@@ -63,6 +63,11 @@ struct HostileOptions {
   int pid = 0;
   int concurrency = 100;          // in-flight wrong-password attempts and cycles
   double probe_interval_ms = 10;  // spacing of the `api version` probes
+  // Bytes of "a:b" header lines (never a blank line) each held unauthenticated connection
+  // sends after the greeting: the worst input before authentication. 0: they send nothing.
+  std::size_t flood_bytes = 0;
+  double flood_s = 5;  // the sending gives up after this (the server may stop reading)
+  double hold_s = 0;   // hold the connections at least this long after the flood
 };
 
 struct SlowConsumerOptions {

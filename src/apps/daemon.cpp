@@ -31,6 +31,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Queue memory freed by killed or closed listeners that makes the next one-second tick hand
+// freed memory back to the system (a stuck subscriber's peak must not stay in RSS).
+constexpr std::size_t kTrimAfterReleasedBytes = 1u << 20;
+
 void raise_descriptor_limit() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
@@ -229,7 +233,8 @@ int run_daemon(const DaemonOptions& options) {
     // Hand freed memory back to the system once many connections are gone (or a killed
     // listener's queue was freed): glibc keeps it otherwise, and RSS would stay at its peak.
     std::size_t listeners = server.listener_count();
-    if (++seconds_since_trim >= 10 || listener_previous >= listeners + 50) {
+    bool released = server.take_released_bytes() >= kTrimAfterReleasedBytes;
+    if (++seconds_since_trim >= 10 || listener_previous >= listeners + 50 || released) {
       malloc_trim(0);
       seconds_since_trim = 0;
     }

@@ -80,6 +80,9 @@ void DaemonConfig::apply(eventsocket::ServerOptions& options) {
   options.listener.body_timeout_s = event_socket_.body_timeout_s;
   options.listener.max_lost_before_kill = event_socket_.max_lost_before_kill;
   options.listener.allowed_file_dirs = event_socket_.allowed_file_dirs;
+  options.listener.max_jobs_in_flight = event_socket_.max_bgapi_jobs;
+  options.listener.max_connections = event_socket_.max_connections;
+  options.listener.max_unauthenticated_per_address = event_socket_.max_unauthenticated_per_address;
   options.acl_allows = [this](const asio::ip::address& peer) { return acl_allows(peer); };
   options.userauth = [this](std::string_view arg) {
     auto config = store_.current();

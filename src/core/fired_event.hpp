@@ -2,6 +2,8 @@
 // (and framed) at most once, on first demand, whatever the number of subscribers.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,8 +16,14 @@ namespace es::core {
 
 class FiredEvent {
  public:
-  explicit FiredEvent(Event event) : event_(std::move(event)) {}
+  explicit FiredEvent(Event event);
   const Event& event() const { return event_; }
+
+  // Heap bytes this object pins: the event (headers, arrays, body) and every frame serialized
+  // so far. Queues charge this, not just the frame they send, since a queued item keeps it all.
+  std::size_t footprint() const {
+    return event_bytes_ + frame_bytes_.load(std::memory_order_acquire);
+  }
 
   // The complete socket frame: "Content-Length: n\nContent-Type: text/event-<fmt>\n\n<data>".
   // Thread-safe; computed once per format.
@@ -25,6 +33,8 @@ class FiredEvent {
   Event event_;
   mutable std::once_flag once_[protocol::kEventFormatCount];
   mutable std::string frames_[protocol::kEventFormatCount];
+  std::size_t event_bytes_ = 0;
+  mutable std::atomic<std::size_t> frame_bytes_{0};
 };
 
 using FiredEventPtr = std::shared_ptr<const FiredEvent>;

@@ -88,7 +88,10 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
              ours("max-queue-bytes", &config.max_queue_bytes) ||
              ours("auth-timeout", &config.auth_timeout_s) ||
              ours("body-timeout", &config.body_timeout_s) ||
-             ours("max-lost-before-kill", &config.max_lost_before_kill));
+             ours("max-lost-before-kill", &config.max_lost_before_kill) ||
+             ours("max-bgapi-jobs", &config.max_bgapi_jobs) ||
+             ours("max-connections", &config.max_connections) ||
+             ours("max-unauthenticated-per-address", &config.max_unauthenticated_per_address));
     }
   }
 

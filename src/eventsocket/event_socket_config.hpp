@@ -17,6 +17,13 @@
 //                         authenticated with the password reach any path; userauth users
 //                         and outbound servers without `full` reach only the recordings
 //                         and sounds directories]. See docs/security-rights.md.
+//   max-bgapi-jobs        bgapi jobs running per connection; beyond it the connection's
+//                         next command is not read until one ends [1024]
+//   max-connections       inbound connections at once; one more is closed at once, with a
+//                         WARNING (at most one a second, counting the others) [20000]
+//   max-unauthenticated-per-address
+//                         connections of one peer address not yet authenticated; one more
+//                         is closed at once, as above [12000]
 #pragma once
 
 #include <cstddef>
@@ -46,6 +53,9 @@ struct EventSocketConfig {
   int body_timeout_s = 25;
   int max_lost_before_kill = 500;
   std::optional<std::vector<std::string>> allowed_file_dirs;  // nullopt: not set
+  std::size_t max_bgapi_jobs = 1024;
+  std::size_t max_connections = 20000;
+  std::size_t max_unauthenticated_per_address = 12000;
 };
 
 struct EventSocketConfigResult {

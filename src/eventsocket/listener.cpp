@@ -22,6 +22,19 @@ constexpr std::size_t kWriteBatchBytes = 1u << 20;
 // Reads go into one buffer per thread, so an idle connection holds no read buffer.
 constexpr std::size_t kReadChunk = 64 * 1024;
 
+// Before authentication a connection costs almost nothing whatever it sends (policy; a real
+// client sends one auth or userauth packet of a few bytes): a header block reaching 4 KiB, a
+// Content-Length above 0 or a 17th packet ends the connection with the goodbye notice; 16
+// header lines are kept; reads take 4 KiB at a time; and no command is read while more than
+// 1 KiB of replies waits for the peer.
+constexpr protocol::ParserLimits kUnauthParserLimits{
+    .max_header_block = 4096, .max_body = 0, .max_header_lines = 16};
+constexpr int kUnauthMaxPackets = 16;
+constexpr std::size_t kUnauthReadChunk = 4096;
+constexpr std::size_t kUnauthQueueBytes = 1024;
+// A reader waiting for room is woken by the writer and by finished jobs; this is a fallback.
+constexpr auto kRoomRecheck = 1s;
+
 std::string endpoint_text(const asio::ip::tcp::socket& socket, std::string* address) {
   std::error_code ec;
   auto remote = socket.remote_endpoint(ec);
@@ -47,7 +60,7 @@ Listener::Listener(ServerContext& context, ListenerRegistry& registry, asio::ip:
       watchdog_timer_(strand_),
       wait_timer_(strand_),
       id_(id),
-      parser_(protocol::ParserLimits{}),
+      parser_(kUnauthParserLimits),
       queue_(context.settings.limits) {
   peer_ = endpoint_text(socket_, &peer_address_);
   connected_epoch_us_ = context_.runtime.clock().now_epoch_us();
@@ -57,7 +70,8 @@ Listener::~Listener() {
   end_outbound();
 }
 
-void Listener::start(bool acl_allows) {
+void Listener::start(bool acl_allows, ConnectionLimits::Slot slot) {
+  slot_ = std::move(slot);
   std::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   // A peer that half-closed and then vanished is found by keep-alive probes.
@@ -85,17 +99,13 @@ asio::awaitable<void> Listener::read_loop() {
   thread_local std::array<char, kReadChunk> chunk;
   protocol::CommandPacket packet;
   while (!closing_) {
-    // Backpressure: a peer that does not read its replies is not read from either.
-    while (!closing_ && (queue_bytes_over_limit() ||
-                         jobs_in_flight_.load() >= context_.settings.max_jobs_in_flight)) {
-      wait_timer_.expires_after(50ms);
-      co_await wait_timer_.async_wait(kAwait);
-    }
-    if (closing_) break;
+    // A peer that does not read its replies is not read from either.
+    if (!co_await wait_for_room()) break;
     auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kAwait);
     if (wait_ec || closing_) break;
     std::error_code ec;
-    std::size_t n = socket_.read_some(asio::buffer(chunk), ec);
+    std::size_t want = authenticated_ ? kReadChunk : kUnauthReadChunk;
+    std::size_t n = socket_.read_some(asio::buffer(chunk.data(), want), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
     if (ec == asio::error::eof || (!ec && n == 0)) {
       // The peer shut down its sending side (`printf ... | nc` does this). A subscriber can
@@ -107,9 +117,15 @@ asio::awaitable<void> Listener::read_loop() {
     if (ec) break;
     parser_.feed(std::string_view(chunk.data(), n));
     for (;;) {
+      // Checked before every command, not once per read: one read can hold thousands.
+      if (!co_await wait_for_room()) co_return;
       auto status = parser_.next(packet);
       if (status == protocol::ParseStatus::kNeedMore) break;
       if (status == protocol::ParseStatus::kBodyTooLarge) {
+        finish(protocol::kGoodbyeText);
+        co_return;
+      }
+      if (!authenticated_ && (packet.block_capped || ++unauth_packets_ > kUnauthMaxPackets)) {
         finish(protocol::kGoodbyeText);
         co_return;
       }
@@ -136,14 +152,41 @@ asio::awaitable<void> Listener::read_loop() {
   if (!closing_) finish(protocol::kGoodbyeText);
 }
 
+bool Listener::must_wait_for_room() const {
+  if (jobs_in_flight_.load() >= context_.settings.max_jobs_in_flight) return true;
+  std::lock_guard lock(mutex_);
+  std::size_t bound = authenticated_ ? queue_.limits().max_bytes : kUnauthQueueBytes;
+  return queue_.bytes() > bound;
+}
+
+asio::awaitable<bool> Listener::wait_for_room() {
+  while (!closing_ && must_wait_for_room()) {
+    reader_waiting_room_ = true;
+    wait_timer_.expires_after(kRoomRecheck);
+    co_await wait_timer_.async_wait(kAwait);
+    reader_waiting_room_ = false;
+  }
+  co_return !closing_;
+}
+
+void Listener::wake_waiting_reader() {
+  if (reader_waiting_room_ && !must_wait_for_room()) wait_timer_.cancel();
+}
+
+void Listener::became_authenticated() {
+  authenticated_ = true;
+  parser_.set_limits(protocol::ParserLimits{});
+  slot_.promote();
+  rearm_watchdog();
+}
+
+void Listener::note_released(std::size_t bytes) {
+  context_.released_bytes.fetch_add(bytes, std::memory_order_relaxed);
+}
+
 bool Listener::delivering() const {
   std::lock_guard lock(mutex_);
   return events_on_ || logging_;
-}
-
-bool Listener::queue_bytes_over_limit() const {
-  std::lock_guard lock(mutex_);
-  return queue_.bytes() > queue_.limits().max_bytes;
 }
 
 asio::awaitable<void> Listener::write_loop() {
@@ -173,7 +216,12 @@ asio::awaitable<void> Listener::write_loop() {
     buffers.clear();
     for (auto& item : batch) buffers.push_back(asio::buffer(item.bytes()));
     auto [ec, written] = co_await asio::async_write(socket_, buffers, kAwait);
+    {
+      std::lock_guard lock(mutex_);
+      queue_.written(batch);
+    }
     batch.clear();
+    wake_waiting_reader();
     if (ec) {
       close_now();
       break;
@@ -276,9 +324,10 @@ void Listener::close_now() {
     context_.runtime.bus().unsubscribe(bus_subscription_);
     bus_subscription_ = 0;
   }
+  std::size_t released = 0;
   {
     std::lock_guard lock(mutex_);
-    queue_.clear();
+    released = queue_.clear();
     events_on_ = false;
     events_enabled_fast_ = false;
     logging_ = false;
@@ -290,6 +339,8 @@ void Listener::close_now() {
   watchdog_timer_.cancel();
   wait_timer_.cancel();
   session_hold_.reset();
+  note_released(released);
+  slot_ = ConnectionLimits::Slot{};
   registry_.remove(id_);
   end_outbound();
 }
@@ -384,6 +435,7 @@ void Listener::on_event(const core::FiredEventPtr& event) {
 
 void Listener::on_event(const core::FiredEventPtr& event, std::uint64_t precheck_token) {
   if (!events_enabled_fast_.load(std::memory_order_relaxed)) return;
+  std::size_t released = 0;
   bool kill = false;
   bool was_empty = false;
   {
@@ -399,12 +451,12 @@ void Listener::on_event(const core::FiredEventPtr& event, std::uint64_t precheck
         kill = true;
         events_on_ = false;
         events_enabled_fast_ = false;
-        queue_.drop_events();
-        queue_.drop_logs();
+        released = queue_.drop_events() + queue_.drop_logs();
       }
     }
   }
   if (kill) {
+    note_released(released);
     asio::post(strand_, [self = shared_from_this()] {
       auto& log = self->context_.runtime.log();
       log.log(static_cast<int>(core::LogLevel::kWarning), __FILE__, __func__, __LINE__,
@@ -418,6 +470,7 @@ void Listener::on_event(const core::FiredEventPtr& event, std::uint64_t precheck
 }
 
 void Listener::on_log(const core::LogLinePtr& line) {
+  std::size_t released = 0;
   bool kill = false;
   bool was_empty = false;
   {
@@ -432,12 +485,12 @@ void Listener::on_log(const core::LogLinePtr& line) {
         killed_ = true;
         kill = true;
         logging_ = false;
-        queue_.drop_logs();
-        queue_.drop_events();
+        released = queue_.drop_logs() + queue_.drop_events();
       }
     }
   }
   if (kill) {
+    note_released(released);
     asio::post(strand_, [self = shared_from_this()] { self->finish(protocol::kLostLogsText); });
   } else if (was_empty) {
     wake_writer();

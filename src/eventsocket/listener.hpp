@@ -47,7 +47,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   ~Listener() override;
 
   // Starts the coroutines; a denied peer gets the rude rejection and the goodbye notice.
-  void start(bool acl_allows);
+  // `slot` is the connection's place in the server's connection caps, held until it closes.
+  void start(bool acl_allows, ConnectionLimits::Slot slot = {});
   // Outbound mode (protocol.md 9): the connection a `socket` application made. Starts
   // authenticated and controlling the call, sends nothing first.
   void start_outbound(core::OutboundSocketRequest request);
@@ -72,6 +73,15 @@ class Listener : public std::enable_shared_from_this<Listener>,
   };
 
   asio::awaitable<void> read_loop();
+  // Backpressure, checked before every command: waits while the queue is over its byte bound
+  // (a small budget before authentication) or too many bgapi jobs run. False once closing.
+  asio::awaitable<bool> wait_for_room();
+  bool must_wait_for_room() const;
+  // The writer or a finished job made room: wakes a reader waiting in wait_for_room.
+  void wake_waiting_reader();
+  // auth or userauth succeeded (or an outbound connection started): full parser limits, and
+  // the connection stops counting as unauthenticated.
+  void became_authenticated();
   asio::awaitable<void> write_loop();
   asio::awaitable<void> watchdog_loop();
 
@@ -129,6 +139,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Queues the notice and closes after it is written (or after the kill grace period).
   void finish(std::string_view notice);
   void close_now();
+  // Counts `bytes` of dropped queue items towards the server's memory hand-back.
+  void note_released(std::size_t bytes);
   void wake_writer();
   void rearm_watchdog();
   // Event types, CUSTOM subclasses and myevents, without the filters.
@@ -139,7 +151,6 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // divert_events: an event from the controlled session's queue, sent as it is when events
   // are on; false (the event stays with the session) otherwise or when the queue is full.
   bool take_diverted_event(core::Event& event);
-  bool queue_bytes_over_limit() const;
   bool delivering() const;
   protocol::EventFormat current_format() const;
   void subscribe_events();
@@ -156,6 +167,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::string peer_;
   std::int64_t connected_epoch_us_ = 0;
   protocol::CommandParser parser_;
+  ConnectionLimits::Slot slot_;
+  bool reader_waiting_room_ = false;  // strand only
+  int unauth_packets_ = 0;            // packets read before authentication
 
   // Reader-side state (strand only).
   std::atomic<bool> authenticated_{false};

@@ -48,6 +48,11 @@ asio::awaitable<void> Listener::dispatch(protocol::CommandPacket& packet) {
 }
 
 asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
+  if (packet.dropped_headers > 0) {
+    // Policy of protocol::ParserLimits::max_header_lines: such a packet is not run at all.
+    reply("-ERR too many header lines");
+    co_return;
+  }
   std::string rewritten;
   std::string_view cmd = packet.command;
   // Any command text naming mod_event_socket with unload/reload is rewritten (quirk 9).
@@ -129,7 +134,7 @@ asio::awaitable<void> Listener::cmd_auth(std::string_view password) {
   if (password == context_.settings.password) {
     policy_ = password_policy();
     rules_ = core::AccessRules(policy_);
-    authenticated_ = true;
+    became_authenticated();
     context_.throttle.record_success(peer_address_);
     rearm_watchdog();
     reply("+OK accepted");
@@ -185,7 +190,7 @@ asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {
     user_ = outcome.user;
   }
   logs_allowed_ = outcome.allowed_log;
-  authenticated_ = true;
+  became_authenticated();
   rearm_watchdog();
   send(protocol::command_reply_with_headers(fmt::format(
       "Reply-Text: +OK accepted\nAllowed-Events: {}\nAllowed-API: {}\nAllowed-LOG: {}\n",
@@ -283,7 +288,10 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
       event.set_body(std::move(result.output));
     }
     rt.bus().fire(std::move(event));
-    self->jobs_in_flight_.fetch_sub(1);
+    if (self->jobs_in_flight_.fetch_sub(1) == self->context_.settings.max_jobs_in_flight) {
+      // The reader may be waiting for a job to end before it reads the next command.
+      asio::post(self->strand_, [self] { self->wake_waiting_reader(); });
+    }
   };
   auto& registry = context_.runtime.api();
   if (registry.has_async(name)) {

@@ -30,7 +30,7 @@ void Listener::start_outbound(core::OutboundSocketRequest request) {
   policy_ = outbound_policy(*outbound_);
   rules_ = core::AccessRules(policy_);
   rules_.add(outbound_->rules);
-  authenticated_ = true;
+  became_authenticated();
   std::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);

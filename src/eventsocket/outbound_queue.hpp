@@ -5,6 +5,11 @@
 // the queue is over its byte bound, so they stay bounded too); events and log lines are
 // refused once the queue holds max_events (or max_logs) of them or max_bytes in total, and
 // the caller counts the loss.
+//
+// Bytes are what an item pins in memory, not just the bytes it sends: a queued event keeps its
+// whole FiredEvent alive (headers, body, every serialized format), counted at push time, plus
+// the queue slot. Items handed to the writer stay counted until it reports them written, so
+// a peer that stops reading in the middle of a batch cannot pin a batch beyond the bound.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +41,7 @@ class OutboundQueue {
     std::shared_ptr<const void> owner;
     std::string_view view;
     Kind kind = Kind::kText;
+    std::uint32_t charge = 0;  // memory counted for this item while queued or being written
     std::string_view bytes() const { return view; }
   };
 
@@ -45,12 +51,15 @@ class OutboundQueue {
   bool try_push_event(core::FiredEventPtr event, protocol::EventFormat format);
   bool try_push_log(core::LogLinePtr line);
 
-  // Moves up to max_items / about max_bytes from the front into `out`.
+  // Moves up to max_items / about max_bytes (of frames) from the front into `out`; they stay
+  // counted in bytes() until written() is called with them.
   void take(std::vector<Item>& out, std::size_t max_items, std::size_t max_bytes);
-  // Drops queued events and log lines (noevents, nolog, kill), keeping texts.
-  void drop_events();
-  void drop_logs();
-  void clear();
+  void written(const std::vector<Item>& batch);
+  // Drop queued events / log lines (noevents, nolog, kill), keeping texts; clear() drops
+  // everything queued. Each returns the bytes it uncounted.
+  std::size_t drop_events();
+  std::size_t drop_logs();
+  std::size_t clear();
 
   // While a command runs, events and log lines wait behind its reply (FreeSWITCH writes
   // nothing else on a connection while a command runs): they are held aside and appended
@@ -59,20 +68,21 @@ class OutboundQueue {
 
   // True when nothing is ready to write (held items wait for the reply).
   bool empty() const { return items_.empty(); }
-  std::size_t bytes() const { return bytes_; }
+  std::size_t bytes() const { return bytes_ + in_flight_bytes_; }
   std::size_t events() const { return events_; }
   std::size_t logs() const { return logs_; }
   const OutboundLimits& limits() const { return limits_; }
 
  private:
   void account_out(const Item& item);
-  void drop_kind(Kind kind);
+  std::size_t drop_kind(Kind kind);
 
   OutboundLimits limits_;
   std::deque<Item> items_;
   std::deque<Item> held_;
   bool holding_ = false;
-  std::size_t bytes_ = 0;
+  std::size_t bytes_ = 0;            // items queued (ready or held)
+  std::size_t in_flight_bytes_ = 0;  // items taken by the writer, not yet written
   std::size_t events_ = 0;
   std::size_t logs_ = 0;
 };

@@ -6,7 +6,39 @@
 #include <asio/ip/v6_only.hpp>
 #include <asio/post.hpp>
 
+#include <cerrno>
+
 namespace es::eventsocket {
+namespace {
+
+// Policy when accept fails for lack of descriptors or memory (EMFILE, ENFILE, ENOBUFS,
+// ENOMEM): the pending connection stays in the backlog and accepting resumes after this
+// pause, instead of failing again at once in a loop that spins a core.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
+constexpr auto kRefusalLogInterval = std::chrono::seconds(1);
+
+bool out_of_resources(const std::error_code& ec) {
+  if (ec.category() != asio::error::get_system_category()) return false;
+  switch (ec.value()) {
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+asio::ip::address peer_address(const asio::ip::tcp::socket& socket, std::error_code& ec) {
+  auto peer = socket.remote_endpoint(ec).address();
+  if (peer.is_v6() && peer.to_v6().is_v4_mapped()) {
+    peer = asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
+  }
+  return peer;
+}
+
+}  // namespace
 
 Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions options)
     : io_(io),
@@ -36,6 +68,7 @@ Server::~Server() {
     asio::post(accept_io_, [this] {
       std::error_code ec;
       acceptor_.close(ec);
+      accept_retry_timer_.cancel();
     });
     accept_work_.reset();
     accept_thread_.join();
@@ -105,27 +138,68 @@ void Server::accept_next() {
   // Runs on the accept thread; the socket belongs to io_, where its listener is made.
   acceptor_.async_accept(io_, [this](std::error_code ec, asio::ip::tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      asio::post(io_, [this, socket = std::move(socket)]() mutable {
-        std::error_code peer_ec;
-        auto peer = socket.remote_endpoint(peer_ec).address();
-        if (peer.is_v6() && peer.to_v6().is_v4_mapped()) {
-          peer = asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
-        }
-        std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl;
-        {
-          std::lock_guard lock(acl_mutex_);
-          acl = acl_;
-        }
-        bool allowed = !peer_ec && (!acl || !*acl || (*acl)(peer));
-        auto listener = std::make_shared<Listener>(context_, registry_, std::move(socket),
-                                                   next_id_.fetch_add(1));
-        registry_.add(listener);
-        listener->start(allowed);
-      });
+    if (out_of_resources(ec)) {
+      accept_later(ec);
+      return;
     }
-    // Transient errors (EMFILE, ECONNABORTED) must not stop the loop.
+    if (!ec) admit(std::move(socket));
+    // Other errors (ECONNABORTED...) concern one connection: go on at once.
     accept_next();
+  });
+}
+
+void Server::accept_later(const std::error_code& ec) {
+  log_refusal(
+      fmt::format("cannot accept: {}; retrying in {} ms", ec.message(), kAcceptRetryDelay.count()));
+  accept_retry_timer_.expires_after(kAcceptRetryDelay);
+  accept_retry_timer_.async_wait([this](std::error_code wait_ec) {
+    if (!wait_ec && acceptor_.is_open()) accept_next();
+  });
+}
+
+void Server::log_refusal(std::string_view what) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log_ < kRefusalLogInterval) {
+    ++refusals_unlogged_;
+    return;
+  }
+  std::string text = fmt::format("event socket {}", what);
+  if (refusals_unlogged_ > 0) {
+    text += fmt::format(" ({} more refusals in the last second not logged)", refusals_unlogged_);
+  }
+  last_refusal_log_ = now;
+  refusals_unlogged_ = 0;
+  context_.runtime.log().log(static_cast<int>(core::LogLevel::kWarning), __FILE__, __func__,
+                             __LINE__, text);
+}
+
+void Server::admit(asio::ip::tcp::socket socket) {
+  std::error_code peer_ec;
+  auto peer = peer_address(socket, peer_ec);
+  std::string address = peer_ec ? std::string("unknown") : peer.to_string();
+  ConnectionLimits::Refusal refusal;
+  auto slot =
+      context_.connections.admit(address, context_.settings.max_connections,
+                                 context_.settings.max_unauthenticated_per_address, &refusal);
+  if (!slot) {
+    // Closed before anything is allocated for it: an attacker over a cap costs one accept.
+    std::error_code ignored;
+    socket.close(ignored);
+    log_refusal(fmt::format("refused a connection from {}: {}", address, refusal_text(refusal)));
+    return;
+  }
+  asio::post(io_, [this, peer, peer_ec, socket = std::move(socket),
+                   slot = std::make_shared<ConnectionLimits::Slot>(std::move(*slot))]() mutable {
+    std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl;
+    {
+      std::lock_guard lock(acl_mutex_);
+      acl = acl_;
+    }
+    bool allowed = !peer_ec && (!acl || !*acl || (*acl)(peer));
+    auto listener =
+        std::make_shared<Listener>(context_, registry_, std::move(socket), next_id_.fetch_add(1));
+    registry_.add(listener);
+    listener->start(allowed, std::move(*slot));
   });
 }
 
@@ -155,6 +229,7 @@ void Server::stop(std::string notice) {
   asio::post(accept_io_, [this] {
     std::error_code ec;
     acceptor_.close(ec);
+    accept_retry_timer_.cancel();
   });
   {
     std::lock_guard lock(io_work_mutex_);

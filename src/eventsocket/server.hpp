@@ -5,6 +5,7 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 
 #include <atomic>
@@ -49,10 +50,18 @@ class Server {
   void stop(std::string notice);
   std::vector<ListenerStats> listener_stats() const;
   std::size_t listener_count() const { return registry_.size(); }
+  // Queue bytes dropped by killed or closed listeners since the last call (for malloc_trim).
+  std::size_t take_released_bytes() { return context_.released_bytes.exchange(0); }
   void set_acl(std::function<bool(const asio::ip::address&)> acl);
 
  private:
   void accept_next();
+  // Accept thread: handles one accepted socket (caps, then a listener on io_).
+  void admit(asio::ip::tcp::socket socket);
+  // Accept thread: out of descriptors or memory; accepting resumes after a pause.
+  void accept_later(const std::error_code& ec);
+  // Accept thread: one WARNING a second at most, counting the refusals in between.
+  void log_refusal(std::string_view what);
   // Runtime::outbound_socket: a `socket` application's connection becomes a listener.
   bool adopt_outbound(core::OutboundSocketRequest request);
 
@@ -75,6 +84,9 @@ class Server {
   ListenerRegistry registry_;
   asio::ip::tcp::acceptor acceptor_;
   std::atomic<std::uint64_t> next_id_{1};
+  asio::steady_timer accept_retry_timer_{accept_io_};
+  std::chrono::steady_clock::time_point last_refusal_log_{};
+  std::uint64_t refusals_unlogged_ = 0;
   std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl_;
   mutable std::mutex acl_mutex_;
   bool stopped_ = false;

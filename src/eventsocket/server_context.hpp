@@ -14,6 +14,7 @@
 #include "core/runtime.hpp"
 #include "core/session_control.hpp"
 #include "eventsocket/auth_throttle.hpp"
+#include "eventsocket/connection_limits.hpp"
 #include "eventsocket/outbound_queue.hpp"
 
 namespace es::eventsocket {
@@ -47,6 +48,10 @@ struct ListenerSettings {
   // Where userauth users and outbound servers without `full` may reach files when
   // allowed-file-dirs is not set: the switch's recordings and sounds directories (empty: none).
   std::vector<std::string> confined_file_dirs;
+  // Accepted connections beyond these are closed at once (0: no cap). Outbound connections
+  // (made by the switch) are not counted.
+  std::size_t max_connections = 20000;
+  std::size_t max_unauthenticated_per_address = 12000;
 };
 
 struct ServerContext {
@@ -56,6 +61,10 @@ struct ServerContext {
   core::SessionControl* sessions = nullptr;
   std::function<UserAuthOutcome(std::string_view arg)> userauth;  // null: userauth refused
   AuthThrottle throttle;
+  ConnectionLimits connections;
+  // Queue bytes dropped at once (killed or closed listeners): the daemon hands freed memory
+  // back to the system when this grows, instead of keeping a stuck subscriber's peak.
+  std::atomic<std::size_t> released_bytes{0};
 };
 
 }  // namespace es::eventsocket

@@ -24,10 +24,43 @@ void put_header(std::vector<HeaderField>& headers, std::size_t index, std::strin
   }
 }
 
+// A packet object holding more than this after use is emptied rather than kept for reuse.
+constexpr std::size_t kKeepPacketBytes = 8192;
+
+std::size_t heap_bytes(const std::string& text) {
+  // Short strings live inside the object (small-string optimisation).
+  return text.capacity() > 15 ? text.capacity() : 0;
+}
+
+std::size_t footprint(const CommandPacket& packet) {
+  std::size_t bytes = heap_bytes(packet.command) + heap_bytes(packet.raw) +
+                      heap_bytes(packet.body) + packet.headers.capacity() * sizeof(HeaderField);
+  for (const HeaderField& field : packet.headers) {
+    bytes += heap_bytes(field.name) + heap_bytes(field.value);
+  }
+  return bytes;
+}
+
+void release_if_large(CommandPacket& packet) {
+  if (footprint(packet) <= kKeepPacketBytes) return;
+  // Swapped, not assigned: a moved-in empty string would keep the old string's buffer.
+  CommandPacket released;
+  std::swap(packet, released);
+}
+
 }  // namespace
 
 CommandParser::CommandParser(ParserLimits limits)
     : limits_(limits), splitter_(limits.max_header_block) {}
+
+void CommandParser::set_limits(ParserLimits limits) {
+  limits_ = limits;
+  splitter_.set_max_header_block(limits.max_header_block);
+}
+
+std::size_t CommandParser::retained_bytes() const {
+  return splitter_.capacity() + footprint(pending_);
+}
 
 void CommandParser::feed(std::string_view bytes) {
   if (!failed_) splitter_.feed(bytes);
@@ -44,6 +77,7 @@ long long CommandParser::parse_block(std::string_view block, CommandPacket& out)
   std::size_t pos = std::min(block.find_first_of("\r\n"), block.size());
   out.command.assign(block.substr(0, pos));
   out.body.clear();
+  out.dropped_headers = 0;
 
   std::size_t header_count = 0;
   bool content_length_seen = false;
@@ -66,6 +100,10 @@ long long CommandParser::parse_block(std::string_view block, CommandPacket& out)
       content_length = length;
     }
     if (value.empty()) continue;
+    if (header_count == limits_.max_header_lines) {
+      ++out.dropped_headers;
+      continue;
+    }
     put_header(out.headers, header_count++, name, value);
   }
   out.headers.resize(header_count);
@@ -74,6 +112,8 @@ long long CommandParser::parse_block(std::string_view block, CommandPacket& out)
 
 ParseStatus CommandParser::next(CommandPacket& out) {
   if (failed_) return ParseStatus::kBodyTooLarge;
+  // The caller is done with whatever `out` held.
+  release_if_large(out);
   std::string_view piece;
   switch (splitter_.next(piece)) {
     case FrameSplitter::Step::kNeedMore:
@@ -81,11 +121,13 @@ ParseStatus CommandParser::next(CommandPacket& out) {
     case FrameSplitter::Step::kBody:
       std::swap(out, pending_);
       out.body.assign(piece.substr(0, piece.find('\0')));
+      release_if_large(pending_);
       return ParseStatus::kPacket;
     case FrameSplitter::Step::kBlock:
       break;
   }
   long long body_length = parse_block(piece, out);
+  out.block_capped = splitter_.last_block_capped();
   if (body_length < 0) {
     failed_ = true;
     splitter_.fail();

@@ -38,6 +38,12 @@ struct CommandPacket {
   std::vector<HeaderField> headers;
   // The body announced by Content-Length, cut at its first NUL byte as FreeSWITCH does.
   std::string body;
+  // Header lines past ParserLimits::max_header_lines: counted, not stored (their
+  // Content-Length is still honoured, so the packet is framed as FreeSWITCH frames it).
+  std::size_t dropped_headers = 0;
+  // The header block reached ParserLimits::max_header_block and was cut there (FreeSWITCH
+  // treats such a block as complete; a caller may prefer to refuse it).
+  bool block_capped = false;
 
   const std::string* header(std::string_view name) const { return find_header(headers, name); }
 };
@@ -47,6 +53,9 @@ struct ParserLimits {
   std::size_t max_header_block = 10485760;
   // Largest accepted Content-Length (FreeSWITCH: 16 MiB); larger or negative is an error.
   std::size_t max_body = 16777216;
+  // Header lines stored per packet; the rest only counts in CommandPacket::dropped_headers, so a
+  // block of millions of short lines cannot become millions of allocated fields.
+  std::size_t max_header_lines = 4096;
 };
 
 enum class ParseStatus {
@@ -59,18 +68,25 @@ class CommandParser {
  public:
   explicit CommandParser(ParserLimits limits = {});
 
+  // New limits from the next header block on (a block being scanned gets the new cap too).
+  void set_limits(ParserLimits limits);
+
   // Appends received bytes. Cheap: the bytes are only scanned by next().
   void feed(std::string_view bytes);
 
   // Extracts the next complete packet into `out`. Call repeatedly until kNeedMore. `out` holds
   // a packet only when kPacket is returned. After kBodyTooLarge the parser stays failed: every
-  // later call returns kBodyTooLarge and fed bytes are discarded.
+  // later call returns kBodyTooLarge and fed bytes are discarded. When `out` is reused after
+  // holding a large packet its storage is freed first, so an idle connection keeps no trace of
+  // its largest packet.
   ParseStatus next(CommandPacket& out);
 
   // True when part of a packet is buffered (a started header block or a pending body); blank
   // lines waiting to be discarded do not count.
   bool mid_packet() const;
   std::size_t buffered_bytes() const { return splitter_.buffered_bytes(); }
+  // Heap bytes kept between packets (input buffer and the parked packet), for tests.
+  std::size_t retained_bytes() const;
 
  private:
   // Parses a finished header block into `out`; returns the Content-Length to read (0: none),

@@ -8,6 +8,9 @@ namespace {
 
 // Compacting earlier than this would copy small buffers over and over for nothing.
 constexpr std::size_t kCompactThreshold = 4096;
+// An emptied buffer larger than this is freed instead of kept (after one large packet an idle
+// connection goes back to holding next to nothing).
+constexpr std::size_t kKeepBufferBytes = 16384;
 
 bool is_line_end(char c) {
   return c == '\r' || c == '\n';
@@ -15,9 +18,14 @@ bool is_line_end(char c) {
 
 }  // namespace
 
-FrameSplitter::FrameSplitter(std::size_t max_header_block)
-    // A cap of 0 behaves like FreeSWITCH's: the check runs after a byte was stored.
-    : max_header_block_(std::max<std::size_t>(max_header_block, 1)) {}
+FrameSplitter::FrameSplitter(std::size_t max_header_block) {
+  set_max_header_block(max_header_block);
+}
+
+void FrameSplitter::set_max_header_block(std::size_t max_header_block) {
+  // A cap of 0 behaves like FreeSWITCH's: the check runs after a byte was stored.
+  max_header_block_ = std::max<std::size_t>(max_header_block, 1);
+}
 
 void FrameSplitter::feed(std::string_view bytes) {
   if (failed_) return;
@@ -27,7 +35,11 @@ void FrameSplitter::feed(std::string_view bytes) {
 
 void FrameSplitter::compact() {
   if (consumed_ == buffer_.size()) {
-    buffer_.clear();
+    if (buffer_.capacity() > kKeepBufferBytes) {
+      std::string().swap(buffer_);
+    } else {
+      buffer_.clear();
+    }
     consumed_ = 0;
     scan_pos_ = 0;
     return;
@@ -61,11 +73,13 @@ FrameSplitter::Step FrameSplitter::next(std::string_view& out) {
   std::size_t cap_end =
       consumed_ + std::min(max_header_block_, std::numeric_limits<std::size_t>::max() - consumed_);
   std::size_t block_end = scanner_.scan(buffer_, scan_pos_, std::min(buffer_.size(), cap_end));
+  last_block_capped_ = false;
   if (block_end == std::string::npos) {
     if (scan_pos_ < cap_end) return Step::kNeedMore;
     // The cap was reached: the block counts as terminated right here.
     scanner_.reset();
     block_end = cap_end;
+    last_block_capped_ = true;
   }
   out = std::string_view(buffer_.data() + consumed_, block_end - consumed_);
   consumed_ = block_end;

@@ -116,6 +116,17 @@ TEST(EventSocketConfig, EventswitchLimits) {
   EXPECT_EQ(result.config.max_lost_before_kill, 20);
   EXPECT_TRUE(result.warnings.empty());
 
+  EXPECT_EQ(result.config.max_bgapi_jobs, 1024u);
+  EXPECT_EQ(result.config.max_connections, 20000u);
+  EXPECT_EQ(result.config.max_unauthenticated_per_address, 12000u);
+
+  auto caps = load_settings(param("max-bgapi-jobs", "4") + param("MAX-CONNECTIONS", "300") +
+                            param("max-unauthenticated-per-address", "30"));
+  EXPECT_EQ(caps.config.max_bgapi_jobs, 4u);
+  EXPECT_EQ(caps.config.max_connections, 300u);
+  EXPECT_EQ(caps.config.max_unauthenticated_per_address, 30u);
+  EXPECT_TRUE(caps.warnings.empty());
+
   auto bad = load_settings(param("max-queue-events", "0") + param("auth-timeout", "5s") +
                            param("max-queue-bytes", "-1"));
   EXPECT_EQ(bad.config.max_queue_events, 100000u);

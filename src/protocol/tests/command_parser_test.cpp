@@ -286,6 +286,21 @@ TEST(CommandParser, HeaderBlockCapTerminatesTheBlock) {
             (std::vector{packet("abcdefghijklmn", "abcdefghijklmn\n\n"), packet("xy", "xy\n\n")}));
 }
 
+TEST(CommandParser, ACappedBlockIsMarked) {
+  ParserLimits limits;
+  limits.max_header_block = 16;
+  CommandParser parser(limits);
+  CommandPacket out;
+  parser.feed("api 0123456789abcdefgh\n\napi x\n\n");
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_TRUE(out.block_capped);
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);  // the rest of the cut line
+  EXPECT_FALSE(out.block_capped);
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_EQ(out.command, "api x");
+  EXPECT_FALSE(out.block_capped);
+}
+
 TEST(CommandParser, CappedBlockStillReadsItsBody) {
   ParserLimits limits;
   limits.max_header_block = 24;
@@ -403,6 +418,69 @@ TEST(CommandParser, ConsumedInputIsReleased) {
   parser.feed(packet_text.substr(0, 500));
   EXPECT_EQ(parser.next(out), ParseStatus::kNeedMore);
   EXPECT_EQ(parser.buffered_bytes(), 500u);
+}
+
+TEST(CommandParser, HeaderLinesBeyondTheCapAreCountedNotStored) {
+  ParserLimits limits;
+  limits.max_header_lines = 2;
+  CommandParser parser(limits);
+  parser.feed("sendevent CUSTOM\nA: 1\nB: 2\nC: 3\nContent-Length: 2\n\nxyapi x\nD: 4\n\n");
+  CommandPacket out;
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  ASSERT_EQ(out.headers.size(), 2u);
+  EXPECT_EQ(out.headers[1].name, "B");
+  EXPECT_EQ(out.dropped_headers, 2u);
+  EXPECT_EQ(out.body, "xy");  // a dropped Content-Length still frames the packet
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_EQ(out.command, "api x");
+  EXPECT_EQ(out.headers.size(), 1u);
+  EXPECT_EQ(out.dropped_headers, 0u);
+}
+
+TEST(CommandParser, MillionsOfShortLinesStayWithinTheLineCap) {
+  // 10 MiB of "a:b" lines: FreeSWITCH's block cap, about 2.6 million lines.
+  std::string block = "api status\n";
+  while (block.size() < 10485760) block += "a:b\n";
+  CommandParser parser;
+  parser.feed(block);
+  parser.feed("\n");
+  CommandPacket out;
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_EQ(out.headers.size(), ParserLimits{}.max_header_lines);
+  EXPECT_LE(out.headers.capacity(), 2 * ParserLimits{}.max_header_lines);
+  EXPECT_GT(out.dropped_headers, 2000000u);
+}
+
+TEST(CommandParser, StorageOfALargePacketIsReleasedOnceItIsDone) {
+  CommandParser parser;
+  CommandPacket out;
+  parser.feed("api x\nBig: " + std::string(1 << 20, 'v') + "\nContent-Length: 1048576\n\n");
+  parser.feed(std::string(1 << 20, 'b'));
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_EQ(out.body.size(), 1u << 20);
+  ASSERT_EQ(parser.next(out), ParseStatus::kNeedMore);
+  EXPECT_LT(out.raw.capacity() + out.body.capacity(), 8192u);
+  EXPECT_LT(parser.retained_bytes(), 32768u);
+  // A small packet afterwards parses as usual.
+  parser.feed("api y\nK: v\n\n");
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_EQ(out.command, "api y");
+  ASSERT_NE(out.header("K"), nullptr);
+}
+
+TEST(CommandParser, SetLimitsAppliesToTheNextBlock) {
+  ParserLimits small;
+  small.max_header_block = 16;
+  small.max_body = 0;
+  CommandParser parser(small);
+  CommandPacket out;
+  parser.feed("auth secret\n\n");
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  parser.set_limits(ParserLimits{});
+  parser.feed("api " + std::string(100, 'x') + "\nContent-Length: 3\n\nabc");
+  ASSERT_EQ(parser.next(out), ParseStatus::kPacket);
+  EXPECT_EQ(out.command.size(), 104u);
+  EXPECT_EQ(out.body, "abc");
 }
 
 TEST(CommandParser, FindHeaderIsCaseInsensitiveAndReturnsTheFirst) {

@@ -1,0 +1,97 @@
+#include "eventsocket/connection_limits.hpp"
+
+#include <utility>
+
+namespace es::eventsocket {
+
+ConnectionLimits::Slot& ConnectionLimits::Slot::operator=(Slot&& other) noexcept {
+  if (this != &other) {
+    release();
+    owner_ = std::exchange(other.owner_, nullptr);
+    address_ = std::move(other.address_);
+    authenticated_ = other.authenticated_;
+  }
+  return *this;
+}
+
+void ConnectionLimits::Slot::promote() {
+  if (!owner_ || authenticated_) return;
+  authenticated_ = true;
+  owner_->promote(address_);
+}
+
+void ConnectionLimits::Slot::release() {
+  if (!owner_) return;
+  std::exchange(owner_, nullptr)->release(address_, authenticated_);
+}
+
+std::optional<ConnectionLimits::Slot> ConnectionLimits::admit(
+    const std::string& address, std::size_t max_total, std::size_t max_unauthenticated_per_address,
+    Refusal* refusal) {
+  std::lock_guard lock(mutex_);
+  *refusal = Refusal::kNone;
+  if (max_total != 0 && total_ >= max_total) {
+    *refusal = Refusal::kTotal;
+    return std::nullopt;
+  }
+  auto found = unauthenticated_.find(address);
+  std::size_t pending = found == unauthenticated_.end() ? 0 : found->second;
+  if (max_unauthenticated_per_address != 0 && pending >= max_unauthenticated_per_address) {
+    *refusal = Refusal::kUnauthenticatedPerAddress;
+    return std::nullopt;
+  }
+  ++total_;
+  ++unauthenticated_[address];
+  Slot slot;
+  slot.owner_ = this;
+  slot.address_ = address;
+  return slot;
+}
+
+void ConnectionLimits::uncount_unauthenticated(const std::string& address) {
+  auto found = unauthenticated_.find(address);
+  if (found == unauthenticated_.end()) return;
+  // The last one of an address takes its entry with it: nothing outlives the connections.
+  if (--found->second == 0) unauthenticated_.erase(found);
+}
+
+void ConnectionLimits::promote(const std::string& address) {
+  std::lock_guard lock(mutex_);
+  uncount_unauthenticated(address);
+}
+
+void ConnectionLimits::release(const std::string& address, bool authenticated) {
+  std::lock_guard lock(mutex_);
+  --total_;
+  if (!authenticated) uncount_unauthenticated(address);
+}
+
+std::size_t ConnectionLimits::total() const {
+  std::lock_guard lock(mutex_);
+  return total_;
+}
+
+std::size_t ConnectionLimits::unauthenticated(const std::string& address) const {
+  std::lock_guard lock(mutex_);
+  auto found = unauthenticated_.find(address);
+  return found == unauthenticated_.end() ? 0 : found->second;
+}
+
+std::size_t ConnectionLimits::tracked_addresses() const {
+  std::lock_guard lock(mutex_);
+  return unauthenticated_.size();
+}
+
+std::string_view refusal_text(ConnectionLimits::Refusal refusal) {
+  switch (refusal) {
+    case ConnectionLimits::Refusal::kTotal:
+      return "max-connections reached";
+    case ConnectionLimits::Refusal::kUnauthenticatedPerAddress:
+      return "max-unauthenticated-per-address reached";
+    case ConnectionLimits::Refusal::kNone:
+      break;
+  }
+  return "admitted";
+}
+
+}  // namespace es::eventsocket

@@ -1,0 +1,85 @@
+#include "eventsocket/outbound_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace es::eventsocket {
+namespace {
+
+// An event whose object is much bigger than its frame: many short headers.
+core::FiredEventPtr fat_event(int headers) {
+  core::Event event(core::EventType::kCustom, "queue::test");
+  for (int i = 0; i < headers; ++i) {
+    std::string name = std::to_string(i);
+    name.insert(0, 1, 'H');
+    event.add_header(name, "v");
+  }
+  return std::make_shared<const core::FiredEvent>(std::move(event));
+}
+
+TEST(OutboundQueue, ByteBoundCountsTheWholeEventNotJustItsFrame) {
+  OutboundLimits limits;
+  limits.max_bytes = 256 * 1024;
+  OutboundQueue queue(limits);
+  std::size_t accepted = 0;
+  std::size_t frame_bytes = 0;
+  while (accepted < 10000) {
+    auto event = fat_event(500);
+    frame_bytes = event->frame(protocol::EventFormat::kPlain).size();
+    if (!queue.try_push_event(event, protocol::EventFormat::kPlain)) break;
+    ++accepted;
+  }
+  ASSERT_GT(accepted, 0u);
+  // What the queue pins: at least one EventHeader per header of every accepted event.
+  std::size_t pinned_at_least = accepted * 500 * sizeof(core::EventHeader);
+  EXPECT_LE(pinned_at_least, limits.max_bytes);
+  EXPECT_LE(queue.bytes(), limits.max_bytes);
+  EXPECT_GT(queue.bytes(), accepted * frame_bytes);
+}
+
+TEST(OutboundQueue, ItemsBeingWrittenStayCountedUntilWritten) {
+  OutboundQueue queue(OutboundLimits{});
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(queue.try_push_event(fat_event(50), protocol::EventFormat::kPlain));
+  }
+  queue.push_text("Content-Type: command/reply\nReply-Text: +OK\n\n");
+  std::size_t queued = queue.bytes();
+  std::vector<OutboundQueue::Item> batch;
+  queue.take(batch, 256, 1u << 20);
+  EXPECT_EQ(batch.size(), 11u);
+  EXPECT_TRUE(queue.empty());
+  EXPECT_EQ(queue.events(), 0u);
+  EXPECT_EQ(queue.bytes(), queued);  // still pinned by the write in progress
+  queue.written(batch);
+  EXPECT_EQ(queue.bytes(), 0u);
+}
+
+TEST(OutboundQueue, DropsAndClearReportWhatTheyUncount) {
+  OutboundQueue queue(OutboundLimits{});
+  ASSERT_TRUE(queue.try_push_event(fat_event(20), protocol::EventFormat::kJson));
+  queue.push_text("reply");
+  std::size_t total = queue.bytes();
+  std::size_t events = queue.drop_events();
+  EXPECT_GT(events, 0u);
+  EXPECT_EQ(queue.bytes(), total - events);
+  EXPECT_EQ(queue.clear(), total - events);
+  EXPECT_EQ(queue.bytes(), 0u);
+}
+
+TEST(OutboundQueue, FootprintGrowsWithEachFormatSerialized) {
+  auto event = fat_event(10);
+  std::size_t bare = event->footprint();
+  EXPECT_GT(bare, 10 * sizeof(core::EventHeader));
+  event->frame(protocol::EventFormat::kPlain);
+  std::size_t plain = event->footprint();
+  EXPECT_GT(plain, bare + event->frame(protocol::EventFormat::kPlain).size());
+  event->frame(protocol::EventFormat::kPlain);  // once only
+  EXPECT_EQ(event->footprint(), plain);
+  event->frame(protocol::EventFormat::kXml);
+  EXPECT_GT(event->footprint(), plain);
+}
+
+}  // namespace
+}  // namespace es::eventsocket
