@@ -18,6 +18,8 @@
 #include "core/commands/core_commands.hpp"
 #include "core/heartbeat.hpp"
 #include "core/runtime.hpp"
+#include "core/spawn.hpp"
+#include "eventsocket/event_socket_config.hpp"
 #include "eventsocket/server.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
@@ -241,8 +243,10 @@ int run_daemon(const DaemonOptions& options) {
   runtime.bus().fire(std::move(startup));
 
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
-  io.run();
+  for (int i = 1; i < threads; ++i) {
+    pool.emplace_back([&] { core::run_guarded(io, runtime.log(), "event loop"); });
+  }
+  core::run_guarded(io, runtime.log(), "event loop");
   for (auto& t : pool) t.join();
   return 0;
 }

@@ -408,10 +408,14 @@ void Connection::set_event_handler(std::function<void(Event)> handler) {
   asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
     state->event_handler = std::move(handler);
     // Events queued before the handler was set are handed to it first, keeping their order.
-    while (state->event_handler && !state->events.empty()) {
-      Event event = std::move(state->events.front());
-      state->events.pop_front();
-      state->event_handler(std::move(event));
+    try {
+      while (state->event_handler && !state->events.empty()) {
+        Event event = std::move(state->events.front());
+        state->events.pop_front();
+        state->event_handler(std::move(event));
+      }
+    } catch (...) {
+      state->fail("event handler", std::current_exception());
     }
   });
 }

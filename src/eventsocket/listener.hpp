@@ -114,6 +114,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void close_now();
   void wake_writer();
   void rearm_watchdog();
+  // Starts one of the connection's coroutines under core/spawn.hpp's exception policy.
+  void spawn_loop(const char* name, asio::awaitable<void> loop);
   bool accepts_locked(const core::Event& event) const;
   // divert_events: an event from the controlled session's queue, sent as it is when events
   // are on; false (the event stays with the session) otherwise or when the queue is full.

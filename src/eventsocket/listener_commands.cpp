@@ -7,6 +7,7 @@
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "core/spawn.hpp"
 #include "core/uuid.hpp"
 #include "eventsocket/command_text.hpp"
 #include "eventsocket/directory_auth.hpp"
@@ -315,11 +316,11 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
     registry.execute_async(name, arg, api_context, std::move(finish));
     return;
   }
-  asio::post(context_.workers,
-             [&registry, finish = std::move(finish), name = std::string(name),
-              arg = std::string(arg), api_context = std::move(api_context)]() mutable {
-               finish(registry.execute(name, arg, api_context));
-             });
+  core::post_guarded(context_.runtime.log(), context_.workers, "bgapi job",
+                     [&registry, finish = std::move(finish), name = std::string(name),
+                      arg = std::string(arg), api_context = std::move(api_context)]() mutable {
+                       finish(registry.execute(name, arg, api_context));
+                     });
 }
 asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packet,
                                             std::string_view text) {

@@ -6,6 +6,8 @@
 #include <asio/ip/v6_only.hpp>
 #include <asio/post.hpp>
 
+#include "core/spawn.hpp"
+
 namespace es::eventsocket {
 
 Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions options)
@@ -98,7 +100,9 @@ void Server::start_accepting() {
     io_work_.emplace(io_.get_executor());
   }
   accept_next();
-  if (!accept_thread_.joinable()) accept_thread_ = std::thread([this] { accept_io_.run(); });
+  if (!accept_thread_.joinable())
+    accept_thread_ = std::thread(
+        [this] { core::run_guarded(accept_io_, context_.runtime.log(), "accept loop"); });
 }
 
 void Server::accept_next() {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/log_bus.hpp"
+#include "core/spawn.hpp"
 #include "switch/application_registry.hpp"
 #include "switch/switch_core.hpp"
 
@@ -155,7 +156,7 @@ void Scheduler::run_due() {
       }
       if (due->own_thread) {
         std::weak_ptr<Scheduler> weak = weak_from_this();
-        asio::post(core_.io(), [weak, due] {
+        core::post_guarded(core_.runtime().log(), core_.io(), "scheduled task", [weak, due] {
           if (auto self = weak.lock()) {
             due->fn(due->task);
             self->finish(due);

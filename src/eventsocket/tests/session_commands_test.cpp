@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "core/runtime.hpp"
@@ -156,6 +157,48 @@ TEST_F(SessionCommandsTest, SendeventWithALiveUniqueIdGoesToThatSession) {
   ASSERT_TRUE(event.header("Event-UUID"));
   EXPECT_EQ(*event.header("Event-UUID"), reply.substr(4));
   EXPECT_EQ(event.subclass(), "test::x");
+}
+
+// The exception policy: a throwing command answers -ERR with its text, on the event loop and
+// on the worker pool alike, and the connection keeps working.
+TEST_F(SessionCommandsTest, ThrowingApiCommandAnswersErrAndTheConnectionGoesOn) {
+  core::ApiCommand blocking;
+  blocking.name = "test_throw";
+  blocking.function = [](std::string_view, std::string&,
+                         const core::ApiContext&) -> core::ApiStatus {
+    throw std::runtime_error("api broke");
+  };
+  core::ApiCommand quick = blocking;
+  quick.name = "test_throw_quick";
+  quick.may_block = false;
+  runtime_.api().add(blocking);
+  runtime_.api().add(quick);
+  for (std::string_view name : {"test_throw", "test_throw_quick"}) {
+    asio::write(socket_, asio::buffer("api " + std::string(name) + "\n\n"));
+    read_raw();
+    EXPECT_EQ(last_.body, "-ERR api broke\n") << name;
+  }
+  EXPECT_EQ(command("event plain HEARTBEAT"), "+OK event listener enabled plain");
+}
+
+TEST_F(SessionCommandsTest, ThrowingBgapiJobCompletesWithErr) {
+  core::ApiCommand thrower;
+  thrower.name = "test_throw";
+  thrower.function = [](std::string_view, std::string&,
+                        const core::ApiContext&) -> core::ApiStatus {
+    throw std::runtime_error("job broke");
+  };
+  runtime_.api().add(thrower);
+  EXPECT_EQ(command("event plain BACKGROUND_JOB"), "+OK event listener enabled plain");
+  EXPECT_EQ(command("bgapi test_throw\nJob-UUID: job-1"), "+OK Job-UUID: job-1");
+  read_raw();
+  protocol::Message event;
+  protocol::MessageParser inner;
+  inner.feed(last_.body);
+  ASSERT_EQ(inner.next(event), protocol::ParseStatus::kPacket);
+  EXPECT_EQ(*event.header("Job-UUID"), "job-1");
+  EXPECT_EQ(event.body, "-ERR job broke\n");
+  EXPECT_EQ(command("noevents"), "+OK no longer listening for events");
 }
 
 }  // namespace
