@@ -157,6 +157,14 @@ int run_daemon(const DaemonOptions& options) {
   eventsocket::register_event_socket_api(runtime, server);
   server.start_accepting();
   auto endpoint = server.local_endpoint();
+  if (eventsocket::exposes_default_password(server_options.listen_ip,
+                                            server_options.listener.password)) {
+    ES_LOG(runtime.log(), core::LogLevel::kWarning,
+           "the event socket listens on {} beyond loopback with the default password ClueCon: "
+           "anyone who can reach it controls the switch (set a password: --password-file, "
+           "EVENTSWITCH_PASSWORD or event_socket.conf)",
+           server_options.listen_ip);
+  }
   ES_LOG(runtime.log(), core::LogLevel::kNotice, "event socket listening on {}",
          endpoint.address().is_v6()
              ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())

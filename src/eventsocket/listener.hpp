@@ -77,6 +77,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   asio::awaitable<void> run_command(protocol::CommandPacket& packet);
   asio::awaitable<void> cmd_auth(std::string_view password);
   asio::awaitable<void> cmd_userauth(std::string_view arg);
+  // Serves the authentication delay decided before the check (auth_throttle.hpp).
+  asio::awaitable<void> wait_auth_delay(std::chrono::milliseconds delay);
   asio::awaitable<void> cmd_api(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_filter(std::string_view text);
@@ -112,10 +114,10 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Queues the notice and closes after it is written (or after the kill grace period).
   void finish(std::string_view notice);
   void close_now();
-  void wake_writer();
-  void rearm_watchdog();
   // Starts one of the connection's coroutines under core/spawn.hpp's exception policy.
   void spawn_loop(const char* name, asio::awaitable<void> loop);
+  void wake_writer();
+  void rearm_watchdog();
   bool accepts_locked(const core::Event& event) const;
   // divert_events: an event from the controlled session's queue, sent as it is when events
   // are on; false (the event stays with the session) otherwise or when the queue is full.

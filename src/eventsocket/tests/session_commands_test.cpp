@@ -7,6 +7,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/write.hpp>
 
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
@@ -199,6 +200,41 @@ TEST_F(SessionCommandsTest, ThrowingBgapiJobCompletesWithErr) {
   EXPECT_EQ(*event.header("Job-UUID"), "job-1");
   EXPECT_EQ(event.body, "-ERR job broke\n");
   EXPECT_EQ(command("noevents"), "+OK no longer listening for events");
+}
+
+// The wrong-password delay comes from past failures and is served to a right password too,
+// so the time to answer does not tell whether the password was right.
+TEST_F(SessionCommandsTest, AuthDelayAfterAFailureAppliesToTheRightPasswordToo) {
+  auto attempt = [&](std::string_view password, std::string* reply) {
+    asio::ip::tcp::socket socket(io_);
+    socket.connect(server_->local_endpoint());
+    protocol::MessageParser parser;
+    auto next = [&] {
+      protocol::Message message;
+      while (parser.next(message) != protocol::ParseStatus::kPacket) {
+        char chunk[4096];
+        std::size_t n = socket.read_some(asio::buffer(chunk));
+        parser.feed(std::string_view(chunk, n));
+      }
+      return message;
+    };
+    next();  // auth/request
+    auto started = std::chrono::steady_clock::now();
+    asio::write(socket, asio::buffer("auth " + std::string(password) + "\n\n"));
+    protocol::Message answer = next();
+    *reply = *answer.header("Reply-Text");
+    return std::chrono::steady_clock::now() - started;
+  };
+  std::string reply;
+  attempt("wrong", &reply);
+  EXPECT_EQ(reply, "-ERR invalid");
+  auto waited = attempt("ClueCon", &reply);
+  EXPECT_EQ(reply, "+OK accepted");
+  EXPECT_GE(waited, AuthThrottle::kStep);
+  // The success cleared the failures: no delay now.
+  waited = attempt("ClueCon", &reply);
+  EXPECT_EQ(reply, "+OK accepted");
+  EXPECT_LT(waited, AuthThrottle::kStep);
 }
 
 }  // namespace
