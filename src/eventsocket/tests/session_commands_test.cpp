@@ -160,6 +160,13 @@ TEST_F(SessionCommandsTest, SendeventWithALiveUniqueIdGoesToThatSession) {
   EXPECT_EQ(event.subclass(), "test::x");
 }
 
+// A huge linger saturates at INT_MAX seconds (atoi used to wrap it to another number).
+TEST_F(SessionCommandsTest, HugeLingerSaturates) {
+  EXPECT_EQ(command("myevents " + std::string(kLiveUuid) + " plain"), "+OK Events Enabled");
+  EXPECT_EQ(command("linger 99999999999"), "+OK will linger 2147483647 seconds");
+  EXPECT_EQ(command("linger -99999999999"), "+OK will linger -2147483648 seconds");
+}
+
 // The exception policy: a throwing command answers -ERR with its text, on the event loop and
 // on the worker pool alike, and the connection keeps working.
 TEST_F(SessionCommandsTest, ThrowingApiCommandAnswersErrAndTheConnectionGoesOn) {

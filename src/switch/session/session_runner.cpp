@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/log_bus.hpp"
+#include "core/saturating.hpp"
 #include "core/spawn.hpp"
 #include "core/uuid.hpp"
 #include "switch/routing.hpp"
@@ -439,9 +440,11 @@ asio::awaitable<void> Session::park() {
                                                 : cause_from_string(spec.substr(colon + 1));
     if (seconds > 0) {
       std::weak_ptr<Session> weak = weak_from_this();
-      core_.timers().call_at(now_monotonic_us() + seconds * 1000000, [weak, cause] {
-        if (auto s = weak.lock(); s && s->parked.load()) s->hangup(cause);
-      });
+      core_.timers().call_at(
+          core::saturating_add(now_monotonic_us(), core::saturating_mul(seconds, 1000000)),
+          [weak, cause] {
+            if (auto s = weak.lock(); s && s->parked.load()) s->hangup(cause);
+          });
     }
   }
   controlled = true;

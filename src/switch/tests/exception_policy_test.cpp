@@ -1,6 +1,6 @@
 // The exception policy (core/spawn.hpp) in the switch: an application or a state machine that
 // throws hangs its call up with CRASH, the session is destroyed and its max_sessions slot
-// freed.
+// freed; numbers given by a client saturate instead of overflowing into the past.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -131,6 +131,44 @@ TEST_F(ExceptionPolicyTest, StateMachineThatThrowsAgainWhileHangingUpIsDestroyed
   std::string next = uuid_of(api("originate", "null/2 &park"));
   EXPECT_TRUE(recorder_->wait_for("CHANNEL_PARK", next));
   api("uuid_kill", next);
+}
+
+// Numbers a client gives saturate: before, a product of them wrapped into the past and the
+// timer fired at once. Simulated time, so nothing but the test moves the clock.
+class SaturationTest : public SwitchFixture {
+ protected:
+  SaturationTest() : SwitchFixture(/*simulated_time=*/true) {}
+  bool has_event(const std::string& uuid, const std::string& name) {
+    for (const auto& e : recorder_->for_channel(uuid)) {
+      if (header(e, "Event-Name") == name) return true;
+    }
+    return false;
+  }
+};
+
+TEST_F(SaturationTest, HugeParkTimeoutDoesNotWrapIntoThePast) {
+  std::string uuid = uuid_of(api("originate", "{park_timeout=10000000000000}null/1 &park"));
+  ASSERT_TRUE(recorder_->wait_for("CHANNEL_PARK", uuid));
+  advance_ms(1000);
+  EXPECT_FALSE(has_event(uuid, "CHANNEL_HANGUP"));
+  api("uuid_kill", uuid);
+  EXPECT_TRUE(recorder_->wait_for("CHANNEL_DESTROY", uuid));
+}
+
+TEST_F(SaturationTest, HugeSleepDoesNotWrapIntoThePast) {
+  std::string uuid = uuid_of(api("originate", "null/1 &sleep(10000000000000000)"));
+  ASSERT_TRUE(recorder_->wait_for("CHANNEL_EXECUTE", uuid));
+  advance_ms(1000);
+  EXPECT_FALSE(has_event(uuid, "CHANNEL_EXECUTE_COMPLETE"));
+  api("uuid_kill", uuid);
+  EXPECT_TRUE(recorder_->wait_for("CHANNEL_DESTROY", uuid));
+}
+
+TEST_F(SaturationTest, HugeScheduleTimeDoesNotRunTheTaskNow) {
+  EXPECT_EQ(api("sched_api", "+10000000000000 none global_setvar sched_probe=ran").rfind("+OK", 0),
+            0u);
+  advance_ms(1000);
+  EXPECT_EQ(api("global_getvar", "sched_probe"), "");
 }
 
 }  // namespace
