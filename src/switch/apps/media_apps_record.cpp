@@ -41,7 +41,7 @@ asio::awaitable<void> record_app(Session& s, std::string arg) {
   if (silence.threshold) {
     std::int64_t seconds = words.size() > 3 ? unsigned_number(words[3]) : 0;
     if (seconds == 0) seconds = 3;
-    silence.hits = seconds * media::kSampleRate / media::kFrameSamples;
+    silence.hits = core::saturating_mul(seconds, media::kSampleRate) / media::kFrameSamples;
   }
   s.set_variable("playback_terminator_used", "");
   if (!s.ready()) co_return;

@@ -171,5 +171,20 @@ TEST_F(SaturationTest, HugeScheduleTimeDoesNotRunTheTaskNow) {
   EXPECT_EQ(api("global_getvar", "sched_probe"), "");
 }
 
+// DTMF-Duration is the duration in samples (ms * 8): a huge duration no longer overflows int.
+TEST_F(SaturationTest, HugeDtmfDurationDoesNotOverflow) {
+  std::string uuid = uuid_of(api("originate", "null/1 &park"));
+  ASSERT_TRUE(recorder_->wait_for("CHANNEL_PARK", uuid));
+  api("uuid_recv_dtmf", uuid + " 7@999999999");
+  ASSERT_TRUE(recorder_->wait_for("DTMF", uuid));
+  for (const auto& e : recorder_->for_channel(uuid)) {
+    if (header(e, "Event-Name") == "DTMF") {
+      EXPECT_EQ(header(e, "DTMF-Duration"), "7999999992");
+    }
+  }
+  api("uuid_kill", uuid);
+  EXPECT_TRUE(recorder_->wait_for("CHANNEL_DESTROY", uuid));
+}
+
 }  // namespace
 }  // namespace es::sw::testing
