@@ -18,6 +18,8 @@
 #include "core/commands/core_commands.hpp"
 #include "core/heartbeat.hpp"
 #include "core/runtime.hpp"
+#include "core/spawn.hpp"
+#include "eventsocket/event_socket_config.hpp"
 #include "eventsocket/server.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
@@ -164,6 +166,14 @@ int run_daemon(const DaemonOptions& options) {
   eventsocket::register_event_socket_api(runtime, server);
   server.start_accepting();
   auto endpoint = server.local_endpoint();
+  if (eventsocket::exposes_default_password(server_options.listen_ip,
+                                            server_options.listener.password)) {
+    ES_LOG(runtime.log(), core::LogLevel::kWarning,
+           "the event socket listens on {} beyond loopback with the default password ClueCon: "
+           "anyone who can reach it controls the switch (set a password: --password-file, "
+           "EVENTSWITCH_PASSWORD or event_socket.conf)",
+           server_options.listen_ip);
+  }
   ES_LOG(runtime.log(), core::LogLevel::kNotice, "event socket listening on {}",
          endpoint.address().is_v6()
              ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
@@ -251,8 +261,10 @@ int run_daemon(const DaemonOptions& options) {
   runtime.bus().fire(std::move(startup));
 
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
-  io.run();
+  for (int i = 1; i < threads; ++i) {
+    pool.emplace_back([&] { core::run_guarded(io, runtime.log(), "event loop"); });
+  }
+  core::run_guarded(io, runtime.log(), "event loop");
   for (auto& t : pool) t.join();
   return 0;
 }

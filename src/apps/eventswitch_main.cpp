@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
 
 #include "apps/daemon.hpp"
 #include "core/log_bus.hpp"
@@ -19,7 +22,14 @@ int main(int argc, char** argv) {
   app.add_option("--listen-ip", listen_ip, "override the event socket listen-ip");
   app.add_option("--listen-port", listen_port, "override listen-port (0: any free port)")
       ->check(CLI::Range(0, 65535));
-  app.add_option("--password", password, "override the event socket password");
+  std::string password_file;
+  auto* password_option = app.add_option(
+      "--password", password,
+      "override the event socket password (visible in ps: prefer --password-file or the "
+      "EVENTSWITCH_PASSWORD environment variable)");
+  app.add_option("--password-file", password_file,
+                 "read the event socket password from the first line of this file")
+      ->excludes(password_option);
   app.add_option("--log-file", options.log_file, "append log lines to this file");
   std::string level = "INFO";
   app.add_option("-l,--log-level", level, "console log level (CONSOLE..DEBUG or 0-7)");
@@ -37,6 +47,21 @@ int main(int argc, char** argv) {
 
   if (!listen_ip.empty()) options.listen_ip = listen_ip;
   if (listen_port >= 0) options.listen_port = listen_port;
+  // Precedence: --password, --password-file, EVENTSWITCH_PASSWORD, the configuration.
+  if (!password_file.empty()) {
+    std::ifstream file(password_file);
+    if (!file || !std::getline(file, password)) {
+      std::fprintf(stderr, "eventswitch: cannot read a password from %s\n", password_file.c_str());
+      return 1;
+    }
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) {
+      std::fprintf(stderr, "eventswitch: the first line of %s is empty\n", password_file.c_str());
+      return 1;
+    }
+  } else if (const char* env = std::getenv("EVENTSWITCH_PASSWORD"); password.empty() && env) {
+    password = env;
+  }
   if (!password.empty()) options.password = password;
   auto parsed = es::core::parse_log_level(level);
   if (!parsed) {

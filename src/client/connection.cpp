@@ -8,10 +8,9 @@
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
-#include <random>
-
 #include "client/connection_state.hpp"
 #include "protocol/header_fields.hpp"
+#include "protocol/uuid.hpp"
 
 namespace es::client {
 namespace {
@@ -275,21 +274,7 @@ int LogLine::level() const {
 }
 
 std::string make_uuid() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  std::uint64_t high = generator();
-  std::uint64_t low = generator();
-  high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;    // RFC 4122 variant
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 32; ++i) {
-    std::uint64_t word = i < 16 ? high : low;
-    int shift = 60 - 4 * (i % 16);
-    out += kHex[(word >> shift) & 0xF];
-    if (i == 7 || i == 11 || i == 15 || i == 19) out += '-';
-  }
-  return out;
+  return protocol::make_uuid();
 }
 
 Connection::Connection(asio::any_io_executor executor, ConnectionOptions options)
@@ -408,10 +393,14 @@ void Connection::set_event_handler(std::function<void(Event)> handler) {
   asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
     state->event_handler = std::move(handler);
     // Events queued before the handler was set are handed to it first, keeping their order.
-    while (state->event_handler && !state->events.empty()) {
-      Event event = std::move(state->events.front());
-      state->events.pop_front();
-      state->event_handler(std::move(event));
+    try {
+      while (state->event_handler && !state->events.empty()) {
+        Event event = std::move(state->events.front());
+        state->events.pop_front();
+        state->event_handler(std::move(event));
+      }
+    } catch (...) {
+      state->fail("event handler", std::current_exception());
     }
   });
 }

@@ -222,7 +222,8 @@ class Connection {
   std::shared_ptr<detail::ConnectionState> state_;
 };
 
-// A fresh random (version 4) UUID in the usual 8-4-4-4-12 lowercase form.
+// A fresh random (version 4) UUID in the usual 8-4-4-4-12 lowercase form, from the kernel's
+// CSPRNG (getrandom).
 std::string make_uuid();
 
 }  // namespace es::client

@@ -169,7 +169,7 @@ asio::awaitable<void> establish(std::shared_ptr<ConnectionState> state) {
   // The greeting is awaited like a reply: the first message that is not an event or notice.
   auto greeting = std::make_shared<ReplySlot>(state->strand);
   state->awaiting_reply.push_back(greeting);
-  asio::co_spawn(state->strand, read_loop(state, state->generation), asio::detached);
+  state->spawn("read loop", read_loop(state, state->generation));
   auto remaining = [&] {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -218,7 +218,7 @@ void ConnectionState::adopt(asio::ip::tcp::socket connected) {
   }
   outbound = true;
   phase = Phase::kOpen;
-  asio::co_spawn(strand, read_loop(shared_from_this(), generation), asio::detached);
+  spawn("read loop", read_loop(shared_from_this(), generation));
 }
 
 void ConnectionState::drop(std::string reason) {
@@ -250,7 +250,7 @@ void ConnectionState::drop(std::string reason) {
   // A bgapi still waiting for its "+OK Job-UUID" reply is lost as well: that reply failed above.
   for (auto& [uuid, slot] : executions) slot->fail(Kind::kDisconnected, why);
   executions.clear();
-  asio::co_spawn(strand, reconnect(shared_from_this(), std::move(info)), asio::detached);
+  spawn("reconnection", reconnect(shared_from_this(), std::move(info)));
 }
 
 }  // namespace es::client::detail

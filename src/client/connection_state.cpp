@@ -3,6 +3,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
@@ -153,27 +154,23 @@ std::shared_ptr<ReplySlot> ConnectionState::send_command(std::string wire_text, 
 void ConnectionState::start_writer() {
   if (writing) return;
   writing = true;
-  asio::co_spawn(
-      strand,
-      [self = shared_from_this()]() -> asio::awaitable<void> {
-        while (!self->outbox.empty() && self->phase != Phase::kClosed) {
-          // Everything queued so far goes out in one write; order is queue order.
-          std::string batch;
-          for (const std::string& packet : self->outbox) batch += packet;
-          self->outbox.clear();
-          std::uint64_t generation = self->generation;
-          auto [ec, written] =
-              co_await asio::async_write(self->socket, asio::buffer(batch), kAwait);
-          (void)written;
-          // A failed write to a replaced socket is old news; what is queued now is for the new one.
-          if (ec && generation == self->generation) {
-            self->drop("write failed: " + ec.message());
-            break;
-          }
-        }
-        self->writing = false;
-      },
-      asio::detached);
+  spawn("writer", [self = shared_from_this()]() -> asio::awaitable<void> {
+    while (!self->outbox.empty() && self->phase != Phase::kClosed) {
+      // Everything queued so far goes out in one write; order is queue order.
+      std::string batch;
+      for (const std::string& packet : self->outbox) batch += packet;
+      self->outbox.clear();
+      std::uint64_t generation = self->generation;
+      auto [ec, written] = co_await asio::async_write(self->socket, asio::buffer(batch), kAwait);
+      (void)written;
+      // A failed write to a replaced socket is old news; what is queued now is for the new one.
+      if (ec && generation == self->generation) {
+        self->drop("write failed: " + ec.message());
+        break;
+      }
+    }
+    self->writing = false;
+  });
 }
 
 bool ConnectionState::application_wants(std::string_view event_name) const {
@@ -230,6 +227,25 @@ void ConnectionState::finish(ClientError::Kind kind, std::string reason) {
   executions.clear();
   outbox.clear();
   if (event_waiter) std::exchange(event_waiter, nullptr)->complete(false);
+}
+
+void ConnectionState::fail(const char* name, const std::exception_ptr& error) {
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  finish(ClientError::Kind::kDisconnected, std::string(name) + " failed: " + what);
+}
+
+std::function<void(std::exception_ptr)> ConnectionState::spawn_completion(const char* name) {
+  return [weak = weak_from_this(), name](std::exception_ptr error) {
+    auto self = weak.lock();
+    if (!error || !self) return;
+    asio::post(self->strand, [self, name, error] { self->fail(name, error); });
+  };
 }
 
 void ConnectionState::deliver_event(Event event) {

@@ -4,6 +4,7 @@
 // the atomics read by is_open()).
 #pragma once
 
+#include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
@@ -12,6 +13,8 @@
 
 #include <atomic>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -91,6 +94,17 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   void adopt(asio::ip::tcp::socket connected);
   void handle_message(protocol::Message message);
   void deliver_event(Event event);
+  // co_spawn on the strand under the library's exception policy: a coroutine that throws (an
+  // application's event handler, say) ends the connection with "<name> failed: <what>", so
+  // every waiting command fails with that reason instead of waiting forever. (The daemon's
+  // core/spawn.hpp logs instead; this library does not depend on core and has no log.)
+  template <class Work>
+  void spawn(const char* name, Work&& work) {
+    asio::co_spawn(strand, std::forward<Work>(work), spawn_completion(name));
+  }
+  std::function<void(std::exception_ptr)> spawn_completion(const char* name);
+  // finish() with "<name> failed: <what>"; on the strand.
+  void fail(const char* name, const std::exception_ptr& error);
 
   asio::strand<asio::any_io_executor> strand;
   asio::ip::tcp::socket socket;

@@ -35,7 +35,9 @@ Event parse_plain_event(std::string_view serialized);
 
 // Parses a text/event-json body: one JSON object whose members are headers; "_body" becomes the
 // body. String values are unescaped, arrays of strings become FreeSWITCH's "ARRAY::a|:b" text,
-// other values keep their JSON text. nullopt when the text is not a JSON object.
+// other values keep their JSON text. nullopt when the text is not a JSON object, or when it
+// nests containers more than 64 deep (no real event does; the limit keeps hostile input from
+// exhausting the stack). Takes any bytes.
 std::optional<Event> parse_json_event(std::string_view serialized);
 
 }  // namespace es::client

@@ -8,6 +8,11 @@
 namespace es::client {
 namespace {
 
+// Values nested deeper than this (counting the event object) make the body unreadable
+// (nullopt): the skipper recurses, and a hostile peer must not be able to exhaust the stack.
+// Events are flat, so real bodies nest one or two levels.
+constexpr int kMaxJsonNesting = 64;
+
 class JsonReader {
  public:
   explicit JsonReader(std::string_view text) : text_(text) {}
@@ -64,7 +69,7 @@ class JsonReader {
     if (peek() == '"') return read_string(out);
     if (peek() == '[') return read_string_array(out);
     std::size_t start = pos_;
-    if (!skip_value()) return false;
+    if (!skip_value(1)) return false;
     out.assign(text_.substr(start, pos_ - start));
     return true;
   }
@@ -85,7 +90,7 @@ class JsonReader {
       skip_space();
       if (peek() != '"') {
         pos_ = start;
-        if (!skip_value()) return false;
+        if (!skip_value(1)) return false;
         out.assign(text_.substr(start, pos_ - start));
         return true;
       }
@@ -103,7 +108,8 @@ class JsonReader {
     return true;
   }
 
-  bool skip_value() {
+  // `depth`: how many containers enclose the value (the event object counts).
+  bool skip_value(int depth) {
     skip_space();
     char c = peek();
     if (c == '"') {
@@ -111,6 +117,7 @@ class JsonReader {
       return read_string(ignored);
     }
     if (c == '{' || c == '[') {
+      if (depth >= kMaxJsonNesting) return false;
       char close = c == '{' ? '}' : ']';
       ++pos_;
       skip_space();
@@ -123,7 +130,7 @@ class JsonReader {
           skip_space();
           if (!consume(':')) return false;
         }
-        if (!skip_value()) return false;
+        if (!skip_value(depth + 1)) return false;
         skip_space();
         if (consume(',')) continue;
         return consume(close);

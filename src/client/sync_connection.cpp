@@ -3,9 +3,17 @@
 namespace es::client {
 
 SyncConnection::SyncConnection(ConnectionOptions options)
-    : work_(asio::make_work_guard(io_)),
-      connection_(io_.get_executor(), options),
-      thread_([this] { io_.run(); }) {}
+    : work_(asio::make_work_guard(io_)), connection_(io_.get_executor(), options), thread_([this] {
+        // Handlers of the library end their connection when they throw (spawn_completion);
+        // should anything else escape, the loop goes on rather than end the process.
+        for (;;) {
+          try {
+            io_.run();
+            return;
+          } catch (...) {
+          }
+        }
+      }) {}
 
 SyncConnection::~SyncConnection() {
   connection_.close();

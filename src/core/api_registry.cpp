@@ -1,9 +1,11 @@
 #include "core/api_registry.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 #include "core/event_bus.hpp"
+#include "core/spawn.hpp"
 #include "core/switch_identity.hpp"
 
 namespace es::core {
@@ -37,6 +39,12 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 }
 
 constexpr std::size_t kMaxConsoleParts = 128;
+
+// A command that throws answers "-ERR <what>" in place of its output (its caller, an api reply
+// or a BACKGROUND_JOB, goes on as after any failing command).
+std::string thrown_reply(const std::exception_ptr& error) {
+  return "-ERR " + exception_text(error) + "\n";
+}
 
 }  // namespace
 
@@ -119,7 +127,12 @@ ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
   } else if (command) {
     ApiContext inner = context;
     inner.api_event = event;
-    result.status = command->function(arg, result.output, inner);
+    try {
+      result.status = command->function(arg, result.output, inner);
+    } catch (...) {
+      result.status = ApiStatus::kSuccess;
+      result.output = thrown_reply(std::current_exception());
+    }
     if (result.status != ApiStatus::kSuccess) result.output += "COMMAND RETURNED ERROR!\n";
   } else {
     result.found = false;
@@ -168,19 +181,26 @@ void ApiRegistry::execute_async(std::string_view name, std::string_view arg,
   }
   ApiContext inner = context;
   inner.api_event = nullptr;
-  command->async_function(
-      std::string(arg), inner,
-      [bus, event, done = std::move(done)](ApiStatus status, std::string output) {
-        ApiResult result;
-        result.status = status;
-        result.output = std::move(output);
-        if (status != ApiStatus::kSuccess) result.output += "COMMAND RETURNED ERROR!\n";
-        if (bus && event->has_value()) {
-          bus->fire(std::move(**event));
-          event->reset();
-        }
-        done(std::move(result));
-      });
+  // A command that throws before completing still completes once, with the exception's text.
+  auto completed = std::make_shared<std::atomic<bool>>(false);
+  auto complete = [bus, event, completed, done = std::move(done)](ApiStatus status,
+                                                                  std::string output) {
+    if (completed->exchange(true)) return;
+    ApiResult result;
+    result.status = status;
+    result.output = std::move(output);
+    if (status != ApiStatus::kSuccess) result.output += "COMMAND RETURNED ERROR!\n";
+    if (bus && event->has_value()) {
+      bus->fire(std::move(**event));
+      event->reset();
+    }
+    done(std::move(result));
+  };
+  try {
+    command->async_function(std::string(arg), inner, complete);
+  } catch (...) {
+    complete(ApiStatus::kSuccess, thrown_reply(std::current_exception()));
+  }
 }
 
 ApiResult ApiRegistry::execute_line(std::string_view line, const ApiContext& context) const {

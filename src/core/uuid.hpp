@@ -1,4 +1,5 @@
-// Random (version 4) UUIDs in FreeSWITCH's lowercase 8-4-4-4-12 text form.
+// Random (version 4) UUIDs in FreeSWITCH's lowercase 8-4-4-4-12 text form, from the kernel's
+// CSPRNG (protocol/uuid.hpp has the one implementation, shared with the client library).
 #pragma once
 
 #include <string>

@@ -4,7 +4,18 @@
 
 namespace es::eventsocket {
 
-std::chrono::milliseconds AuthThrottle::record_failure(const std::string& address) {
+std::chrono::milliseconds AuthThrottle::delay_for(const std::string& address) const {
+  std::lock_guard lock(mutex_);
+  auto it = peers_.find(address);
+  if (it == peers_.end() || Clock::now() - it->second.last > kForgetAfter) {
+    return std::chrono::milliseconds{0};
+  }
+  // Capped before multiplying: the count itself cannot overflow the product.
+  auto steps = std::min<unsigned>(it->second.failures, kMax / kStep);
+  return kStep * steps;
+}
+
+void AuthThrottle::record_failure(const std::string& address) {
   std::lock_guard lock(mutex_);
   auto now = Clock::now();
   auto it = peers_.find(address);
@@ -19,11 +30,8 @@ std::chrono::milliseconds AuthThrottle::record_failure(const std::string& addres
   } else if (now - it->second.last > kForgetAfter) {
     it->second.failures = 0;
   }
-  it->second.failures += 1;
+  if (it->second.failures < kMax / kStep) it->second.failures += 1;
   it->second.last = now;
-  // The first failure is answered at once (a typo costs nothing); later ones wait longer.
-  auto delay = kStep * (it->second.failures - 1);
-  return std::min<std::chrono::milliseconds>(delay, kMax);
 }
 
 void AuthThrottle::record_success(const std::string& address) {

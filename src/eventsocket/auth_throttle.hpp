@@ -1,5 +1,8 @@
-// Wrong passwords are answered after a delay that grows with the failures of that peer
-// address, so guessing is slow while nobody else waits (each delay is a timer, not a sleep).
+// Authentication hygiene. Attempts from an address that recently failed are answered after a
+// delay that grows with those failures, so guessing is slow while nobody else waits (each delay
+// is a timer, not a sleep). The delay is decided from past failures before the password is
+// checked and applied to the reply whatever the outcome, so how long a reply takes says nothing
+// about whether the password was right.
 // Bounded: at most max_peers addresses are remembered; the stalest is forgotten first.
 #pragma once
 
@@ -16,8 +19,10 @@ class AuthThrottle {
   using Clock = std::chrono::steady_clock;
   explicit AuthThrottle(std::size_t max_peers = 4096) : max_peers_(max_peers) {}
 
-  // Records a failure for the address and returns how long to wait before replying.
-  std::chrono::milliseconds record_failure(const std::string& address);
+  // How long to wait before answering the address's next attempt: kStep per failure of the
+  // last kForgetAfter, at most kMax (none after no failure, so a typo costs nothing).
+  std::chrono::milliseconds delay_for(const std::string& address) const;
+  void record_failure(const std::string& address);
   void record_success(const std::string& address);
   std::size_t tracked() const;
 

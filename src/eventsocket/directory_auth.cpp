@@ -56,7 +56,7 @@ UserauthResult authenticate_directory_user(const core::XmlConfig& config, std::s
   if (!user) return result;
   auto password = user->param("esl-password");
   if (!password || password->empty() || !credentials->password || credentials->password->empty() ||
-      *password != *credentials->password) {
+      !passwords_equal(*credentials->password, *password)) {
     return result;
   }
 
@@ -68,6 +68,19 @@ UserauthResult authenticate_directory_user(const core::XmlConfig& config, std::s
     result.allowed_event_names = split_allowed_list(*result.allowed_events);
   if (result.allowed_api) result.allowed_api_names = split_allowed_list(*result.allowed_api);
   return result;
+}
+
+bool passwords_equal(std::string_view given, std::string_view expected) {
+  // Every given byte is compared (against the expected bytes, cycled), and the differences
+  // are OR-ed: no branch depends on the contents.
+  unsigned char difference = given.size() == expected.size() ? 0 : 1;
+  if (expected.empty()) return given.empty();
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    difference |= static_cast<unsigned char>(given[i] ^ expected[j]);
+    j = j + 1 == expected.size() ? 0 : j + 1;
+  }
+  return difference == 0;
 }
 
 }  // namespace es::eventsocket

@@ -44,4 +44,8 @@ struct UserauthResult {
 // against a non-empty esl-password, exactly and case-sensitively. Anything else: not accepted.
 UserauthResult authenticate_directory_user(const core::XmlConfig& config, std::string_view text);
 
+// Compares a password as given with the expected one (auth and userauth) in a time that
+// depends only on the given length: it never stops at the first difference.
+bool passwords_equal(std::string_view given, std::string_view expected);
+
 }  // namespace es::eventsocket

@@ -1,9 +1,12 @@
 #include "eventsocket/event_socket_config.hpp"
 
+#include <asio/ip/address.hpp>
+
 #include <charconv>
 #include <cstdlib>
 #include <limits>
 #include <string_view>
+#include <system_error>
 
 #include "eventsocket/command_text.hpp"
 
@@ -101,6 +104,16 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
   if (config.listen_port == 0) config.listen_port = 8021;
   config.nat_map = false;
   return result;
+}
+
+bool exposes_default_password(std::string_view listen_ip, std::string_view password) {
+  if (password != EventSocketConfig{}.password) return false;
+  std::error_code ec;
+  auto address = asio::ip::make_address(std::string(listen_ip), ec);
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return ec || !address.is_loopback();
 }
 
 }  // namespace es::eventsocket

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/xml_config.hpp"
@@ -65,5 +66,9 @@ struct EventSocketConfigResult {
 
 // Reads event_socket.conf from `xml`; without one (or with a null `xml`) the defaults above.
 EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml);
+
+// True when the server would listen beyond loopback (anything but 127.0.0.0/8 and ::1, a host
+// name included) with FreeSWITCH's well-known default password: the daemon warns at start.
+bool exposes_default_password(std::string_view listen_ip, std::string_view password);
 
 }  // namespace es::eventsocket

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/spawn.hpp"
+
 namespace es::eventsocket {
 namespace {
 
@@ -86,10 +88,10 @@ void Listener::start(bool acl_allows, ConnectionLimits::Slot slot) {
       self->send(std::string(protocol::kAuthRequest));
       self->auth_deadline_ = std::chrono::steady_clock::now() +
                              std::chrono::seconds(self->context_.settings.auth_timeout_s);
-      asio::co_spawn(self->strand_, self->read_loop(), asio::detached);
+      self->spawn_loop("listener read loop", self->read_loop());
     }
-    asio::co_spawn(self->strand_, self->write_loop(), asio::detached);
-    asio::co_spawn(self->strand_, self->watchdog_loop(), asio::detached);
+    self->spawn_loop("listener write loop", self->write_loop());
+    self->spawn_loop("listener watchdog", self->watchdog_loop());
     self->rearm_watchdog();
   });
 }
@@ -314,6 +316,16 @@ void Listener::finish(std::string_view notice) {
   // The socket is not cancelled here: that would abort a write in flight and lose the notice.
   // A reader parked in async_wait wakes when close_now() closes the socket.
   wait_timer_.cancel();
+}
+
+void Listener::spawn_loop(const char* name, asio::awaitable<void> loop) {
+  // A loop that throws closes its connection (the others end with it); the server goes on.
+  core::spawn_guarded(context_.runtime.log(), strand_, name, std::move(loop),
+                      [weak = weak_from_this()](const std::exception_ptr&) {
+                        if (auto self = weak.lock()) {
+                          asio::post(self->strand_, [self] { self->close_now(); });
+                        }
+                      });
 }
 
 void Listener::close_now() {

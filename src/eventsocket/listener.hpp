@@ -90,6 +90,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   asio::awaitable<void> run_command(protocol::CommandPacket& packet);
   asio::awaitable<void> cmd_auth(std::string_view password);
   asio::awaitable<void> cmd_userauth(std::string_view arg);
+  // Serves the authentication delay decided before the check (auth_throttle.hpp).
+  asio::awaitable<void> wait_auth_delay(std::chrono::milliseconds delay);
   asio::awaitable<void> cmd_api(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_filter(std::string_view text);
@@ -141,6 +143,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void close_now();
   // Counts `bytes` of dropped queue items towards the server's memory hand-back.
   void note_released(std::size_t bytes);
+  // Starts one of the connection's coroutines under core/spawn.hpp's exception policy.
+  void spawn_loop(const char* name, asio::awaitable<void> loop);
   void wake_writer();
   void rearm_watchdog();
   // Event types, CUSTOM subclasses and myevents, without the filters.

@@ -7,6 +7,7 @@
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "core/spawn.hpp"
 #include "core/uuid.hpp"
 #include "eventsocket/command_text.hpp"
 #include "eventsocket/directory_auth.hpp"
@@ -131,37 +132,45 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
 }
 
 asio::awaitable<void> Listener::cmd_auth(std::string_view password) {
-  if (password == context_.settings.password) {
+  // The delay comes from past failures only and is served before either answer.
+  auto delay = context_.throttle.delay_for(peer_address_);
+  bool accepted = passwords_equal(password, context_.settings.password);
+  if (accepted) {
+    context_.throttle.record_success(peer_address_);
+  } else {
+    context_.throttle.record_failure(peer_address_);
+  }
+  co_await wait_auth_delay(delay);
+  if (accepted) {
     policy_ = password_policy();
     rules_ = core::AccessRules(policy_);
     became_authenticated();
-    context_.throttle.record_success(peer_address_);
     rearm_watchdog();
     reply("+OK accepted");
     co_return;
-  }
-  auto delay = context_.throttle.record_failure(peer_address_);
-  if (delay.count() > 0) {
-    wait_timer_.expires_after(delay);
-    co_await wait_timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
   }
   reply("-ERR invalid");
   finish(protocol::kGoodbyeText);
 }
 
+asio::awaitable<void> Listener::wait_auth_delay(std::chrono::milliseconds delay) {
+  if (delay.count() <= 0) co_return;
+  wait_timer_.expires_after(delay);
+  co_await wait_timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+}
+
 asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {
+  auto delay = context_.throttle.delay_for(peer_address_);
   UserAuthOutcome outcome;
   if (context_.userauth) outcome = context_.userauth(arg);
   if (!outcome.accepted) {
-    auto delay = context_.throttle.record_failure(peer_address_);
-    if (delay.count() > 0) {
-      wait_timer_.expires_after(delay);
-      co_await wait_timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
-    }
+    context_.throttle.record_failure(peer_address_);
+    co_await wait_auth_delay(delay);
     reply("-ERR invalid");
     finish(protocol::kGoodbyeText);
     co_return;
   }
+  co_await wait_auth_delay(delay);
   context_.throttle.record_success(peer_address_);
   Restrictions r;
   if (outcome.allowed_events) {
@@ -300,11 +309,11 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
     registry.execute_async(name, arg, api_context, std::move(finish));
     return;
   }
-  asio::post(context_.workers,
-             [&registry, finish = std::move(finish), name = std::string(name),
-              arg = std::string(arg), api_context = std::move(api_context)]() mutable {
-               finish(registry.execute(name, arg, api_context));
-             });
+  core::post_guarded(context_.runtime.log(), context_.workers, "bgapi job",
+                     [&registry, finish = std::move(finish), name = std::string(name),
+                      arg = std::string(arg), api_context = std::move(api_context)]() mutable {
+                       finish(registry.execute(name, arg, api_context));
+                     });
 }
 asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packet,
                                             std::string_view text) {

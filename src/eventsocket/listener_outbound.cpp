@@ -46,8 +46,8 @@ void Listener::start_outbound(core::OutboundSocketRequest request) {
         }
       });
     }
-    asio::co_spawn(self->strand_, self->write_loop(), asio::detached);
-    asio::co_spawn(self->strand_, self->watchdog_loop(), asio::detached);
+    self->spawn_loop("listener write loop", self->write_loop());
+    self->spawn_loop("listener watchdog", self->watchdog_loop());
     if (!hold) {
       // The call ended before its connection could be adopted.
       self->finish(protocol::kGoodbyeText);
@@ -66,7 +66,7 @@ void Listener::start_outbound(core::OutboundSocketRequest request) {
       }
       self->first_packet_deadline_ = std::chrono::steady_clock::now() +
                                      std::chrono::seconds(self->context_.settings.auth_timeout_s);
-      asio::co_spawn(self->strand_, self->read_loop(), asio::detached);
+      self->spawn_loop("listener read loop", self->read_loop());
     }
     self->rearm_watchdog();
   });

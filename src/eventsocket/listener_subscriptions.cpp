@@ -5,8 +5,10 @@
 
 #include <cstdlib>
 
+#include "core/saturating.hpp"
 #include "eventsocket/command_text.hpp"
 #include "eventsocket/listener.hpp"
+#include "protocol/header_fields.hpp"
 
 namespace es::eventsocket {
 namespace {
@@ -387,7 +389,8 @@ void Listener::cmd_linger(std::string_view text) {
     return;
   }
   if (!text.empty() && text.front() == ' ' && !skip_spaces(text).empty()) {
-    linger_seconds_ = std::atoi(std::string(skip_spaces(text)).c_str());
+    // atoi in FreeSWITCH; here a huge number saturates at INT_MAX seconds instead of wrapping.
+    linger_seconds_ = core::saturate_to<int>(protocol::parse_c_integer(skip_spaces(text)));
     reply(fmt::format("+OK will linger {} seconds", linger_seconds_));
   } else {
     linger_seconds_ = -1;
@@ -414,7 +417,8 @@ void Listener::on_session_hangup() {
   send(protocol::linger_notice(uuid, session_channel_name_, linger_seconds_));
   if (linger_seconds_ > 0) {
     // FreeSWITCH ends the connection once the time is strictly past the deadline (seconds).
-    linger_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(linger_seconds_ + 1);
+    linger_deadline_ =
+        std::chrono::steady_clock::now() + std::chrono::seconds(std::int64_t{linger_seconds_} + 1);
     rearm_watchdog();
   }
 }

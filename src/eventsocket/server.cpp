@@ -7,6 +7,7 @@
 #include <asio/post.hpp>
 
 #include <cerrno>
+#include "core/spawn.hpp"
 
 namespace es::eventsocket {
 namespace {
@@ -131,7 +132,9 @@ void Server::start_accepting() {
     io_work_.emplace(io_.get_executor());
   }
   accept_next();
-  if (!accept_thread_.joinable()) accept_thread_ = std::thread([this] { accept_io_.run(); });
+  if (!accept_thread_.joinable())
+    accept_thread_ = std::thread(
+        [this] { core::run_guarded(accept_io_, context_.runtime.log(), "accept loop"); });
 }
 
 void Server::accept_next() {

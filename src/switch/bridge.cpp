@@ -1,8 +1,5 @@
 #include "switch/bridge.hpp"
 
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
-
 #include <fmt/format.h>
 
 #include <cctype>
@@ -10,6 +7,7 @@
 
 #include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
+#include "core/spawn.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/switch_core.hpp"
 
@@ -395,8 +393,13 @@ bool uuid_bridge(SwitchCore& core, std::string_view originator_uuid,
     leg->break_requested = true;
     leg->set_state(ChannelState::kExchangeMedia);
   }
-  asio::co_spawn(
-      a->strand(), [a, b]() { return control_uuid_bridge(a, b); }, asio::detached);
+  core::spawn_guarded(
+      core.runtime().log(), a->strand(), "uuid_bridge control",
+      [a, b]() { return control_uuid_bridge(a, b); },
+      [a, b](const std::exception_ptr&) {
+        a->hangup(cause::kCrash);
+        b->hangup(cause::kCrash);
+      });
   return true;
 }
 

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "core/log_bus.hpp"
+#include "core/saturating.hpp"
+#include "core/spawn.hpp"
 #include "switch/application_registry.hpp"
 #include "switch/switch_core.hpp"
 
@@ -117,10 +119,11 @@ void Scheduler::arm() {
   if (earliest < 0) return;
   // The task is due when the epoch clock reaches its second; timers run on monotonic time.
   auto& clock = core_.runtime().clock();
-  std::int64_t wait_us = earliest * 1000000 - clock.now_epoch_us();
+  std::int64_t wait_us =
+      core::saturating_sub(core::saturating_mul(earliest, 1000000), clock.now_epoch_us());
   if (wait_us < 0) wait_us = 0;
   std::weak_ptr<Scheduler> weak = weak_from_this();
-  timer_ = core_.timers().call_at(clock.now_monotonic_us() + wait_us, [weak] {
+  timer_ = core_.timers().call_at(core::saturating_add(clock.now_monotonic_us(), wait_us), [weak] {
     if (auto self = weak.lock()) self->run_due();
   });
 }
@@ -145,17 +148,17 @@ void Scheduler::run_due() {
           }
         }
         if (!due) break;
-        if (now - due->task.runtime > 1) {
+        if (std::int64_t late = core::saturating_sub(now, due->task.runtime); late > 1) {
           ES_LOG(core_.runtime().log(), core::LogLevel::kWarning,
-                 "Task was executed late by {} seconds {} {} ({})", now - due->task.runtime,
-                 due->task.id, due->task.desc, due->task.group);
+                 "Task was executed late by {} seconds {} {} ({})", late, due->task.id,
+                 due->task.desc, due->task.group);
         }
         due->executed = now;
         due->running = true;
       }
       if (due->own_thread) {
         std::weak_ptr<Scheduler> weak = weak_from_this();
-        asio::post(core_.io(), [weak, due] {
+        core::post_guarded(core_.runtime().log(), core_.io(), "scheduled task", [weak, due] {
           if (auto self = weak.lock()) {
             due->fn(due->task);
             self->finish(due);
@@ -178,7 +181,7 @@ void Scheduler::finish(const EntryPtr& entry) {
   {
     std::lock_guard lock(mutex_);
     entry->running = false;
-    if (entry->task.repeat) entry->task.runtime = now_s() + entry->task.repeat;
+    if (entry->task.repeat) entry->task.runtime = core::saturating_add(now_s(), entry->task.repeat);
     if (!entry->destroy_requested && entry->task.runtime > entry->executed) {
       entry->executed = 0;
       rescheduled = entry->task;

@@ -1,4 +1,10 @@
 // Authentication phase of inbound connections (protocol.md 3.2, 5.1, 13).
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
 #include "daemon_fixture.hpp"
 
 namespace es::itest {
@@ -115,6 +121,40 @@ TEST_F(AuthTest, UnknownDirectoryUserIsInvalid) {
   EXPECT_TRUE(client.expect_closed());
   TestClient good;
   connect_and_auth(good, port());
+}
+
+// The password need not be on the command line (where ps shows it): --password-file reads the
+// first line of a file, EVENTSWITCH_PASSWORD the environment.
+TEST(PasswordSources, FileAndEnvironment) {
+  std::string path = ::testing::TempDir() + "eventswitch-password-" + std::to_string(getpid());
+  {
+    std::ofstream file(path);
+    file << "fr0m-file\nsecond line ignored\n";
+  }
+  {
+    DaemonProcess daemon(DaemonProcess::default_args({"--password-file", path}));
+    ASSERT_TRUE(daemon.listening()) << daemon.stderr_text();
+    TestClient client;
+    EXPECT_TRUE(connect_and_auth(client, daemon.port(), "fr0m-file"));
+    // Listening on loopback: no warning about the default password.
+    EXPECT_EQ(daemon.stderr_text().find("default password"), std::string::npos);
+  }
+  std::remove(path.c_str());
+  {
+    DaemonProcess missing(DaemonProcess::default_args({"--password-file", path}),
+                          /*expect_listening=*/false);
+    auto code = missing.wait_exit(5s);
+    ASSERT_TRUE(code);
+    EXPECT_NE(*code, 0);
+    missing.wait_stderr_closed(1s);
+    EXPECT_NE(missing.stderr_text().find(path), std::string::npos) << missing.stderr_text();
+  }
+  ASSERT_EQ(setenv("EVENTSWITCH_PASSWORD", "fr0m-env", 1), 0);
+  DaemonProcess daemon(DaemonProcess::default_args());
+  unsetenv("EVENTSWITCH_PASSWORD");
+  ASSERT_TRUE(daemon.listening()) << daemon.stderr_text();
+  TestClient client;
+  EXPECT_TRUE(connect_and_auth(client, daemon.port(), "fr0m-env"));
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 #include <asio/detached.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <stdexcept>
 
 #include "fake_server.hpp"
 
@@ -214,6 +217,33 @@ TEST(Connection, HandlersReceiveEventsAndLogLinesInOrder) {
     }
     EXPECT_EQ(seen, expected);
     conn.close();
+  });
+}
+
+// The exception policy: a handler that throws ends the connection with a reason, whether it
+// runs from the read loop or on events queued before it was set (the latter used to escape
+// into the caller's io_context::run()).
+TEST(Connection, HandlerThrowingOnQueuedEventsEndsTheConnectionWithAReason) {
+  FakeServer server([](FakePeer& peer) {
+    peer.accept_auth();
+    EXPECT_EQ(peer.read_command().command, "event plain ALL");
+    peer.send(reply("+OK event listener enabled plain"));
+    peer.send(plain_event({{"Event-Name", "CUSTOM"}, {"Seq", "1"}}));
+    EXPECT_EQ(peer.read_command().command, "api sync");
+    peer.send(api_response("done"));
+    peer.read_command();  // until the client goes away
+  });
+  run_coroutine([&](asio::io_context& io) -> asio::awaitable<void> {
+    Connection conn(io.get_executor());
+    co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
+    EXPECT_TRUE((co_await conn.subscribe(protocol::EventFormat::kPlain, "ALL")).ok());
+    EXPECT_EQ(co_await conn.api("sync"), "done");
+    conn.set_event_handler([](Event) { throw std::runtime_error("handler broke"); });
+    // The handler runs on the strand, after this coroutine lets it go.
+    asio::steady_timer pause(io, 100ms);
+    co_await pause.async_wait(asio::use_awaitable);
+    EXPECT_FALSE(conn.is_open());
+    EXPECT_EQ(conn.close_reason(), "event handler failed: handler broke");
   });
 }
 

@@ -58,5 +58,27 @@ TEST(JsonEvent, MalformedTextIsRejected) {
   EXPECT_TRUE(parse_json_event(R"( { } )").has_value());
 }
 
+// A hostile body cannot exhaust the stack: 100,000 open brackets are refused (before the
+// limit this recursed once per bracket and crashed).
+TEST(JsonEvent, DeepNestingIsRejectedWithoutRecursingPerLevel) {
+  std::string deep = R"({"a":)" + std::string(100000, '[');
+  EXPECT_FALSE(parse_json_event(deep).has_value());
+  std::string closed = R"({"a":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_FALSE(parse_json_event(closed).has_value());
+  std::string objects = R"({"a":)";
+  for (int i = 0; i < 100000; ++i) objects += R"({"b":)";
+  EXPECT_FALSE(parse_json_event(objects).has_value());
+}
+
+TEST(JsonEvent, NestingUpToTheLimitIsRead) {
+  // The event object is level 1: a value may open 63 more containers.
+  std::string ok = R"({"a":)" + std::string(63, '[') + std::string(63, ']') + "}";
+  auto event = parse_json_event(ok);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->header("a")->size(), 126u);
+  std::string deep = R"({"a":)" + std::string(64, '[') + std::string(64, ']') + "}";
+  EXPECT_FALSE(parse_json_event(deep).has_value());
+}
+
 }  // namespace
 }  // namespace es::client

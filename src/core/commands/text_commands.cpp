@@ -8,6 +8,7 @@
 #include "core/commands/command_groups.hpp"
 #include "core/commands/separate_string.hpp"
 #include "core/regex.hpp"
+#include "core/saturating.hpp"
 
 namespace es::core::commands {
 namespace {
@@ -172,7 +173,7 @@ ApiStatus strftime_command(Runtime& rt, std::string_view arg, std::string& out) 
   std::string_view format = arg;
   if (!arg.empty()) {
     if (auto bar = arg.find('|'); bar != std::string_view::npos) {
-      when_us = c_atol(arg.substr(0, bar)) * 1000000;
+      when_us = saturating_mul(c_atol(arg.substr(0, bar)), 1000000);
       // FreeSWITCH starts the format one character after the '|' (it skips one too many).
       format = bar + 2 <= arg.size() ? arg.substr(bar + 2) : std::string_view();
     }

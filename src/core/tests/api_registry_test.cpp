@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <stdexcept>
+#include <vector>
 
 #include "core/event_bus.hpp"
 #include "core/switch_identity.hpp"
@@ -72,6 +74,36 @@ TEST_F(ApiRegistryTest, FailingCommandGetsErrorAppended) {
   EXPECT_TRUE(result.found);
   EXPECT_EQ(result.status, ApiStatus::kFailure);
   EXPECT_EQ(result.output, "partial\nCOMMAND RETURNED ERROR!\n");
+}
+
+TEST_F(ApiRegistryTest, ThrowingCommandAnswersErrWithItsTextAndStillFiresTheApiEvent) {
+  attach();
+  registry_.add(ApiCommand{
+      .name = "throws",
+      .function = [](std::string_view, std::string& out, const ApiContext&) -> ApiStatus {
+        out += "partial\n";
+        throw std::runtime_error("broken command");
+      }});
+  ApiResult result;
+  ASSERT_NO_THROW(result = registry_.execute("throws", ""));
+  EXPECT_TRUE(result.found);
+  EXPECT_EQ(result.output, "-ERR broken command\n");
+  EXPECT_EQ(recorder_->events.size(), 1u);
+}
+
+TEST_F(ApiRegistryTest, ThrowingAsyncCommandCompletesOnceWithErr) {
+  registry_.add(ApiCommand{
+      .name = "athrows",
+      .function = [](std::string_view, std::string&, const ApiContext&) -> ApiStatus {
+        return ApiStatus::kSuccess;
+      },
+      .async_function = [](std::string, const ApiContext&,
+                           ApiCompletion) { throw std::runtime_error("async broken"); }});
+  std::vector<ApiResult> results;
+  ASSERT_NO_THROW(registry_.execute_async("athrows", "", {},
+                                          [&](ApiResult r) { results.push_back(std::move(r)); }));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].output, "-ERR async broken\n");
 }
 
 TEST_F(ApiRegistryTest, ConsoleCompleteIsNotTrimmed) {

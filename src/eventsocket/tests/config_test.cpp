@@ -160,5 +160,18 @@ TEST(EventSocketConfig, VariablesFromVarsXmlAreExpanded) {
   EXPECT_EQ(load_event_socket_config(loaded.config.get()).config.password, "s3cret");
 }
 
+TEST(EventSocketConfig, DefaultPasswordBeyondLoopbackIsFlagged) {
+  EXPECT_FALSE(exposes_default_password("127.0.0.1", "ClueCon"));
+  EXPECT_FALSE(exposes_default_password("127.3.2.1", "ClueCon"));
+  EXPECT_FALSE(exposes_default_password("::1", "ClueCon"));
+  EXPECT_FALSE(exposes_default_password("::ffff:127.0.0.1", "ClueCon"));
+  EXPECT_TRUE(exposes_default_password("0.0.0.0", "ClueCon"));
+  EXPECT_TRUE(exposes_default_password("::", "ClueCon"));
+  EXPECT_TRUE(exposes_default_password("192.0.2.7", "ClueCon"));
+  EXPECT_TRUE(exposes_default_password("switch.example", "ClueCon"));
+  EXPECT_FALSE(exposes_default_password("0.0.0.0", "s3cret"));
+  EXPECT_FALSE(exposes_default_password("0.0.0.0", "cluecon"));
+}
+
 }  // namespace
 }  // namespace es::eventsocket

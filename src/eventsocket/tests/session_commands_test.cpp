@@ -7,8 +7,10 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/write.hpp>
 
+#include <chrono>
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "core/runtime.hpp"
@@ -157,6 +159,90 @@ TEST_F(SessionCommandsTest, SendeventWithALiveUniqueIdGoesToThatSession) {
   ASSERT_TRUE(event.header("Event-UUID"));
   EXPECT_EQ(*event.header("Event-UUID"), reply.substr(4));
   EXPECT_EQ(event.subclass(), "test::x");
+}
+
+// A huge linger saturates at INT_MAX seconds (atoi used to wrap it to another number).
+TEST_F(SessionCommandsTest, HugeLingerSaturates) {
+  EXPECT_EQ(command("myevents " + std::string(kLiveUuid) + " plain"), "+OK Events Enabled");
+  EXPECT_EQ(command("linger 99999999999"), "+OK will linger 2147483647 seconds");
+  EXPECT_EQ(command("linger -99999999999"), "+OK will linger -2147483648 seconds");
+}
+
+// The exception policy: a throwing command answers -ERR with its text, on the event loop and
+// on the worker pool alike, and the connection keeps working.
+TEST_F(SessionCommandsTest, ThrowingApiCommandAnswersErrAndTheConnectionGoesOn) {
+  core::ApiCommand blocking;
+  blocking.name = "test_throw";
+  blocking.function = [](std::string_view, std::string&,
+                         const core::ApiContext&) -> core::ApiStatus {
+    throw std::runtime_error("api broke");
+  };
+  core::ApiCommand quick = blocking;
+  quick.name = "test_throw_quick";
+  quick.may_block = false;
+  runtime_.api().add(blocking);
+  runtime_.api().add(quick);
+  for (std::string_view name : {"test_throw", "test_throw_quick"}) {
+    asio::write(socket_, asio::buffer("api " + std::string(name) + "\n\n"));
+    read_raw();
+    EXPECT_EQ(last_.body, "-ERR api broke\n") << name;
+  }
+  EXPECT_EQ(command("event plain HEARTBEAT"), "+OK event listener enabled plain");
+}
+
+TEST_F(SessionCommandsTest, ThrowingBgapiJobCompletesWithErr) {
+  core::ApiCommand thrower;
+  thrower.name = "test_throw";
+  thrower.function = [](std::string_view, std::string&,
+                        const core::ApiContext&) -> core::ApiStatus {
+    throw std::runtime_error("job broke");
+  };
+  runtime_.api().add(thrower);
+  EXPECT_EQ(command("event plain BACKGROUND_JOB"), "+OK event listener enabled plain");
+  EXPECT_EQ(command("bgapi test_throw\nJob-UUID: job-1"), "+OK Job-UUID: job-1");
+  read_raw();
+  protocol::Message event;
+  protocol::MessageParser inner;
+  inner.feed(last_.body);
+  ASSERT_EQ(inner.next(event), protocol::ParseStatus::kPacket);
+  EXPECT_EQ(*event.header("Job-UUID"), "job-1");
+  EXPECT_EQ(event.body, "-ERR job broke\n");
+  EXPECT_EQ(command("noevents"), "+OK no longer listening for events");
+}
+
+// The wrong-password delay comes from past failures and is served to a right password too,
+// so the time to answer does not tell whether the password was right.
+TEST_F(SessionCommandsTest, AuthDelayAfterAFailureAppliesToTheRightPasswordToo) {
+  auto attempt = [&](std::string_view password, std::string* reply) {
+    asio::ip::tcp::socket socket(io_);
+    socket.connect(server_->local_endpoint());
+    protocol::MessageParser parser;
+    auto next = [&] {
+      protocol::Message message;
+      while (parser.next(message) != protocol::ParseStatus::kPacket) {
+        char chunk[4096];
+        std::size_t n = socket.read_some(asio::buffer(chunk));
+        parser.feed(std::string_view(chunk, n));
+      }
+      return message;
+    };
+    next();  // auth/request
+    auto started = std::chrono::steady_clock::now();
+    asio::write(socket, asio::buffer("auth " + std::string(password) + "\n\n"));
+    protocol::Message answer = next();
+    *reply = *answer.header("Reply-Text");
+    return std::chrono::steady_clock::now() - started;
+  };
+  std::string reply;
+  attempt("wrong", &reply);
+  EXPECT_EQ(reply, "-ERR invalid");
+  auto waited = attempt("ClueCon", &reply);
+  EXPECT_EQ(reply, "+OK accepted");
+  EXPECT_GE(waited, AuthThrottle::kStep);
+  // The success cleared the failures: no delay now.
+  waited = attempt("ClueCon", &reply);
+  EXPECT_EQ(reply, "+OK accepted");
+  EXPECT_LT(waited, AuthThrottle::kStep);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "core/event_serializer.hpp"
 #include "core/log_bus.hpp"
 #include "protocol/header_fields.hpp"
+#include "core/saturating.hpp"
 #include "switch/apps/app_groups.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/session/session.hpp"
@@ -232,16 +233,17 @@ void sched_hangup_app(Session& s, const std::string& arg) {
   if (!target) return;
   std::int64_t delay_us;
   if (relative) {
-    delay_us = seconds * 1000000;
+    delay_us = core::saturating_mul(seconds, 1000000);
   } else {
-    delay_us = seconds * 1000000 - s.core().runtime().clock().now_epoch_us();
+    delay_us = core::saturating_sub(core::saturating_mul(seconds, 1000000),
+                                    s.core().runtime().clock().now_epoch_us());
   }
   if (delay_us <= 0) {
     target->hangup(cause);
     return;
   }
   std::weak_ptr<Session> weak = target;
-  s.core().timers().call_at(s.now_monotonic_us() + delay_us, [weak, cause] {
+  s.core().timers().call_at(core::saturating_add(s.now_monotonic_us(), delay_us), [weak, cause] {
     if (auto t = weak.lock()) t->hangup(cause);
   });
 }

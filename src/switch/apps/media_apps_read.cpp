@@ -5,6 +5,7 @@
 
 #include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
+#include "core/saturating.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/dialplan/dialplan_regex.hpp"
 #include "switch/session/session.hpp"
@@ -56,7 +57,9 @@ asio::awaitable<ReadStatus> collect_digits(Session& s, std::string& buffer, std:
   ReadStatus status = ReadStatus::kFalse;
   while (s.ready()) {
     co_await s.process_commands();
-    std::int64_t deadline = effective_ms ? digit_started + effective_ms * 1000 : -1;
+    std::int64_t deadline =
+        effective_ms ? core::saturating_add(digit_started, core::saturating_mul(effective_ms, 1000))
+                     : -1;
     if (effective_ms && s.now_monotonic_us() >= deadline) {
       status = ReadStatus::kTimeout;
       break;

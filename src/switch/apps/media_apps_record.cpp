@@ -7,6 +7,7 @@
 
 #include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
+#include "core/saturating.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/apps/media_recorder.hpp"
 #include "switch/session/hangup_cause.hpp"
@@ -40,7 +41,7 @@ asio::awaitable<void> record_app(Session& s, std::string arg) {
   if (silence.threshold) {
     std::int64_t seconds = words.size() > 3 ? unsigned_number(words[3]) : 0;
     if (seconds == 0) seconds = 3;
-    silence.hits = seconds * media::kSampleRate / media::kFrameSamples;
+    silence.hits = core::saturating_mul(seconds, media::kSampleRate) / media::kFrameSamples;
   }
   s.set_variable("playback_terminator_used", "");
   if (!s.ready()) co_return;
@@ -78,7 +79,8 @@ asio::awaitable<void> record_app(Session& s, std::string arg) {
     }
     co_await s.process_commands();
     std::int64_t now = s.now_monotonic_us();
-    if (limit_seconds > 0 && now - started > limit_seconds * 1000000) break;
+    const std::int64_t limit_us = core::saturating_mul(limit_seconds, 1000000);
+    if (limit_seconds > 0 && now - started > limit_us) break;
     if (s.has_dtmf()) {
       if (auto digit = s.dequeue_dtmf(); digit && is_playback_terminator(s, digit->digit)) {
         status = PlayStatus::kBreak;
@@ -92,7 +94,8 @@ asio::awaitable<void> record_app(Session& s, std::string arg) {
     }
     recorder->tick();
     std::int64_t wake = now + kRecordTickUs;
-    if (limit_seconds > 0) wake = std::min(wake, started + limit_seconds * 1000000 + 1);
+    if (limit_seconds > 0)
+      wake = std::min(wake, core::saturating_add(core::saturating_add(started, limit_us), 1));
     co_await media_wait(s, wake);
   }
   s.remove_frame_consumer(recorder.get());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/log_bus.hpp"
+#include "core/saturating.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/apps/media_recorder.hpp"
 #include "switch/switch_core.hpp"
@@ -176,7 +177,8 @@ bool start(Session& s, const std::string& path, std::int64_t limit_seconds) {
   }
   bug->recorder = std::make_shared<Recorder>(std::move(writer), s.core().runtime().clock());
   std::int64_t now = s.now_monotonic_us();
-  if (limit_seconds > 0) bug->deadline_us = now + limit_seconds * 1000000;
+  if (limit_seconds > 0)
+    bug->deadline_us = core::saturating_add(now, core::saturating_mul(limit_seconds, 1000000));
   {
     std::lock_guard lock(g_mutex);
     g_bugs[&s].push_back(bug);

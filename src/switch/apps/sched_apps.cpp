@@ -5,6 +5,7 @@
 
 #include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
+#include "core/saturating.hpp"
 #include "switch/apps/app_groups.hpp"
 #include "switch/apps/execute_extension_app.hpp"
 #include "switch/commands/call_actions.hpp"
@@ -38,7 +39,7 @@ void sched_hangup_app(Session& s, const std::string& arg) {
     return;
   }
   std::int64_t seconds = c_atol(std::string_view(argv[0]).substr(1));
-  std::int64_t when = argv[0][0] == '+' ? now_s(s) + seconds : c_atol(argv[0]);
+  std::int64_t when = argv[0][0] == '+' ? core::saturating_add(now_s(s), seconds) : c_atol(argv[0]);
   int cause = argv.size() > 1 ? cause_from_string(argv[1]) : cause::kAllottedTimeout;
   bool bleg = argv.size() > 2 && core::commands::equals_nocase(argv[2], "bleg");
   if (seconds == 0) {
@@ -56,7 +57,8 @@ void sched_transfer_app(Session& s, const std::string& arg) {
     return;
   }
   auto word = [&](std::size_t i) { return i < argv.size() ? argv[i] : std::string(); };
-  std::int64_t when = argv[0][0] == '+' ? now_s(s) + c_atol(argv[0].substr(1)) : c_atol(argv[0]);
+  std::int64_t when = argv[0][0] == '+' ? core::saturating_add(now_s(s), c_atol(argv[0].substr(1)))
+                                        : c_atol(argv[0]);
   std::uint32_t id = schedule_transfer(s.core(), when, s.uuid(), argv[1], word(2), word(3));
   s.set_variable("last_sched_id", std::to_string(id));
 }
@@ -72,7 +74,7 @@ void sched_broadcast_app(Session& s, const std::string& arg) {
   if (argv[0][0] == '@') {
     when = c_atol(argv[0].substr(1));
   } else if (argv[0][0] == '+') {
-    when = now_s(s) + c_atol(argv[0].substr(1));
+    when = core::saturating_add(now_s(s), c_atol(argv[0].substr(1)));
   } else {
     when = c_atol(argv[0]);
   }

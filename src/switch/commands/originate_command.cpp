@@ -45,7 +45,7 @@ void register_originate_command(SwitchCore& core) {
         asio::make_strand(core.io()),
         [&core, url = args.call_url, options]() { return originate(core, url, options); },
         [args, done = std::move(done)](std::exception_ptr error, OriginateResult result) {
-          if (error) result.cause = 700;
+          if (error) result.cause = cause::kCrash;
           if (!result.leg) {
             done(core::ApiStatus::kSuccess, fmt::format("-ERR {}\n", cause_name(result.cause)));
             return;

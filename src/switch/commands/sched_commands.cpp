@@ -6,6 +6,7 @@
 
 #include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
+#include "core/saturating.hpp"
 #include "switch/commands/call_actions.hpp"
 #include "switch/commands/switch_commands.hpp"
 #include "switch/scheduler.hpp"
@@ -41,10 +42,10 @@ void sched_api(SwitchCore& core, std::string_view arg, std::string& out,
   std::int64_t when;
   std::uint32_t recur = 0;
   if (!time.empty() && time[0] == '+') {
-    when = now_s(core) + c_atol(time.substr(1));
+    when = core::saturating_add(now_s(core), c_atol(time.substr(1)));
   } else if (!time.empty() && time[0] == '@') {
     recur = static_cast<std::uint32_t>(c_atol(time.substr(1)));
-    when = now_s(core) + recur;
+    when = core::saturating_add(now_s(core), recur);
   } else {
     when = c_atol(time);
   }
@@ -63,7 +64,7 @@ void sched_api(SwitchCore& core, std::string_view arg, std::string& out,
                command.substr(0, space),
                space == std::string::npos ? std::string() : command.substr(space + 1),
                result.output);
-        if (recur) task.runtime = now_s(core) + recur;
+        if (recur) task.runtime = core::saturating_add(now_s(core), recur);
       },
       own_thread);
   out += fmt::format("+OK Added: {}\n", id);
@@ -102,7 +103,8 @@ void sched_hangup(SwitchCore& core, std::string_view arg, std::string& out) {
   // As in FreeSWITCH the first character is skipped even without '+', so an absolute time of
   // one digit hangs up at once.
   std::int64_t seconds = c_atol(std::string_view(argv[0]).substr(1));
-  std::int64_t when = argv[0][0] == '+' ? now_s(core) + seconds : c_atol(argv[0]);
+  std::int64_t when =
+      argv[0][0] == '+' ? core::saturating_add(now_s(core), seconds) : c_atol(argv[0]);
   int cause = argv.size() > 2 ? cause_from_string(argv[2]) : cause::kAllottedTimeout;
   SessionPtr session = argv.size() > 1 ? core.locate(argv[1]) : nullptr;
   if (!session) {
@@ -127,7 +129,9 @@ void sched_transfer(SwitchCore& core, std::string_view arg, std::string& out) {
     return;
   }
   auto word = [&](std::size_t i) { return i < argv.size() ? argv[i] : std::string(); };
-  std::int64_t when = argv[0][0] == '+' ? now_s(core) + c_atol(argv[0].substr(1)) : c_atol(argv[0]);
+  std::int64_t when = argv[0][0] == '+'
+                          ? core::saturating_add(now_s(core), c_atol(argv[0].substr(1)))
+                          : c_atol(argv[0]);
   SessionPtr session = core.locate(argv[1]);
   if (!session) {
     out += "-ERR No such channel!\n";
@@ -150,7 +154,7 @@ void sched_broadcast(SwitchCore& core, std::string_view arg, std::string& out) {
   if (argv[0][0] == '@') {
     when = c_atol(argv[0].substr(1));
   } else if (argv[0][0] == '+') {
-    when = now_s(core) + c_atol(argv[0].substr(1));
+    when = core::saturating_add(now_s(core), c_atol(argv[0].substr(1)));
   } else {
     when = c_atol(argv[0]);
   }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/commands/separate_string.hpp"
+#include "core/saturating.hpp"
 #include "switch/switch_core.hpp"
 
 namespace es::sw {
@@ -34,7 +35,7 @@ void register_sim_clock_command(SwitchCore& core, core::SimulatedTimers& timers,
       return core::ApiStatus::kSuccess;
     }
     core.settle();
-    timers.advance(ms * 1000, [&core] { core.settle(); });
+    timers.advance(core::saturating_mul(ms, 1000), [&core] { core.settle(); });
     out += fmt::format("+OK {}\n", clock.now_epoch_us());
     return core::ApiStatus::kSuccess;
   };

@@ -5,12 +5,15 @@
 
 #include <chrono>
 
+#include "core/saturating.hpp"
+
 namespace es::sw {
 
 core::Timers::Id AsioTimers::call_at(std::int64_t deadline_us, std::function<void()> fn) {
   // Each timer on its own strand, so a cancel never races with its handler.
   auto timer = std::make_shared<asio::steady_timer>(asio::make_strand(io_));
-  timer->expires_at(asio::steady_timer::time_point(std::chrono::microseconds(deadline_us)));
+  timer->expires_at(asio::steady_timer::time_point(
+      std::chrono::microseconds(std::min(deadline_us, core::kFarFutureUs))));
   Id id;
   {
     std::lock_guard lock(mutex_);

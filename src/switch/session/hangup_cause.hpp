@@ -21,6 +21,8 @@ inline constexpr int kSwitchCongestion = 42;
 inline constexpr int kChanNotImplemented = 66;
 inline constexpr int kWrongCallState = 101;
 inline constexpr int kOriginatorCancel = 487;
+// An application or the state machine threw (the exception policy of core/spawn.hpp).
+inline constexpr int kCrash = 700;
 inline constexpr int kSystemShutdown = 701;
 inline constexpr int kLoseRace = 702;
 inline constexpr int kManagerRequest = 703;

@@ -512,7 +512,7 @@ void Session::receive_dtmf(const Dtmf& dtmf) {
     core::Event event = create_event(core::EventType::kDtmf);
     add_event_data(event, false);
     event.add_header("DTMF-Digit", std::string(1, dtmf.digit));
-    event.add_header("DTMF-Duration", std::to_string(dtmf.duration_ms * 8));
+    event.add_header("DTMF-Duration", std::to_string(std::int64_t{dtmf.duration_ms} * 8));
     event.add_header("DTMF-Source", dtmf.source);
     fire_event(std::move(event));
     peer->send_dtmf(dtmf);
@@ -542,7 +542,7 @@ std::optional<Dtmf> Session::dequeue_dtmf() {
   core::Event event = create_event(core::EventType::kDtmf);
   add_event_data(event, false);
   event.add_header("DTMF-Digit", std::string(1, dtmf.digit));
-  event.add_header("DTMF-Duration", std::to_string(dtmf.duration_ms * 8));
+  event.add_header("DTMF-Duration", std::to_string(std::int64_t{dtmf.duration_ms} * 8));
   event.add_header("DTMF-Source", dtmf.source);
   fire_event(std::move(event));
   return dtmf;

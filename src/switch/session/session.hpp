@@ -225,6 +225,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // False, with a warning logged, for a name set_variable refuses.
   bool variable_name_allowed(std::string_view name) const;
   asio::awaitable<void> run();
+  // run() under the exception policy; after a crash, a second crash destroys the session.
+  void start_run(bool after_crash);
+  // The end of run() without the state machine: CHANNEL_DESTROY and out of the table.
+  void destroy_now();
   void set_running_state(ChannelState state);
   asio::awaitable<void> run_state(ChannelState state);
   asio::awaitable<void> on_routing();

@@ -1,12 +1,11 @@
 // The session "thread": FreeSWITCH's state machine (calls.md 2, events.md 8) as a coroutine on
 // the session strand, with application execution (calls.md 11), the sendmsg executor
 // (calls.md 12) and the park loop (calls.md 13).
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
-
 #include <fmt/format.h>
 
 #include "core/log_bus.hpp"
+#include "core/saturating.hpp"
+#include "core/spawn.hpp"
 #include "core/uuid.hpp"
 #include "switch/routing.hpp"
 #include "switch/session/hangup_cause.hpp"
@@ -56,8 +55,36 @@ bool split_scope_prefix(std::string_view text,
 }  // namespace
 
 void Session::start() {
-  asio::co_spawn(
-      strand_, [self = shared_from_this()]() { return self->run(); }, asio::detached);
+  start_run(false);
+}
+
+// A state machine that throws hangs the call up with CRASH and runs again, to take it through
+// HANGUP, REPORTING and DESTROY; if that run throws as well, the session is destroyed at once.
+// Either way its max_sessions slot is freed.
+void Session::start_run(bool after_crash) {
+  core::spawn_guarded(
+      core_.runtime().log(), strand_,
+      after_crash ? "session state machine (after a crash)" : "session state machine",
+      [self = shared_from_this()]() { return self->run(); },
+      [weak = weak_from_this(), after_crash](const std::exception_ptr&) {
+        auto self = weak.lock();
+        if (!self) return;
+        if (after_crash) {
+          self->destroy_now();
+          return;
+        }
+        self->hangup(cause::kCrash);
+        self->start_run(true);
+      });
+}
+
+void Session::destroy_now() {
+  if (running_state() == ChannelState::kDestroy) return;
+  state_.store(ChannelState::kDestroy, std::memory_order_release);
+  fire(EventType::kChannelDestroy);
+  running_state_.store(ChannelState::kDestroy, std::memory_order_release);
+  fire_state_event();
+  core_.remove(*this);
 }
 
 void Session::set_running_state(ChannelState state) {
@@ -102,10 +129,7 @@ asio::awaitable<void> Session::run() {
     core_.running_sessions.fetch_add(1);
   }
   // Destruction: CHANNEL_DESTROY still shows the reporting state, then the last CHANNEL_STATE.
-  fire(EventType::kChannelDestroy);
-  running_state_.store(ChannelState::kDestroy, std::memory_order_release);
-  fire_state_event();
-  core_.remove(*this);
+  destroy_now();
 }
 
 asio::awaitable<void> Session::run_state(ChannelState state) {
@@ -302,13 +326,24 @@ asio::awaitable<bool> Session::execute_application(std::string app, std::string 
   if (!application_allowed(def->name)) co_return false;
   if (!def->flags.no_media && !outbound() && !answered() && !early_media()) pre_answer();
   ExecutionRecord record = begin_execution(def->name, arg);
-  if (def->sync) {
-    def->sync(*this, record.expanded);
-  } else {
-    co_await def->function(*this, record.expanded);
+  // An application that throws hangs its call up with CRASH; the execution still completes.
+  std::exception_ptr failure;
+  try {
+    if (def->sync) {
+      def->sync(*this, record.expanded);
+    } else {
+      co_await def->function(*this, record.expanded);
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    ES_LOG(core_.runtime().log(), core::LogLevel::kErr, "{} application {} failed: {}", name(),
+           def->name, core::exception_text(failure));
+    hangup(cause::kCrash);
   }
   end_execution(record);
-  co_return true;
+  co_return !failure;
 }
 
 bool Session::execute_application_now(std::string_view app, std::string_view arg) {
@@ -418,9 +453,11 @@ asio::awaitable<void> Session::park() {
                                                 : cause_from_string(spec.substr(colon + 1));
     if (seconds > 0) {
       std::weak_ptr<Session> weak = weak_from_this();
-      core_.timers().call_at(now_monotonic_us() + seconds * 1000000, [weak, cause] {
-        if (auto s = weak.lock(); s && s->parked.load()) s->hangup(cause);
-      });
+      core_.timers().call_at(
+          core::saturating_add(now_monotonic_us(), core::saturating_mul(seconds, 1000000)),
+          [weak, cause] {
+            if (auto s = weak.lock(); s && s->parked.load()) s->hangup(cause);
+          });
     }
   }
   controlled = true;

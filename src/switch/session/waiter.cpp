@@ -4,6 +4,8 @@
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "core/saturating.hpp"
+
 namespace es::sw {
 
 Waiter::Waiter(asio::any_io_executor executor, core::Timers& timers, const core::Clock& clock)
@@ -44,7 +46,7 @@ asio::awaitable<bool> Waiter::wait_until(std::int64_t deadline_us) {
 }
 
 std::int64_t Waiter::deadline_after_ms(std::int64_t ms) const {
-  return clock_.now_monotonic_us() + ms * 1000;
+  return core::saturating_add(clock_.now_monotonic_us(), core::saturating_mul(ms, 1000));
 }
 
 }  // namespace es::sw
