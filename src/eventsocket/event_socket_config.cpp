@@ -94,7 +94,9 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
              ours("max-lost-before-kill", &config.max_lost_before_kill) ||
              ours("max-bgapi-jobs", &config.max_bgapi_jobs) ||
              ours("max-connections", &config.max_connections) ||
-             ours("max-unauthenticated-per-address", &config.max_unauthenticated_per_address));
+             ours("max-unauthenticated-per-address", &config.max_unauthenticated_per_address) ||
+             ours("max-filters", &config.max_filters) ||
+             ours("max-subclasses", &config.max_subclasses));
     }
   }
 

@@ -24,6 +24,8 @@
 //   max-unauthenticated-per-address
 //                         connections of one peer address not yet authenticated; one more
 //                         is closed at once, as above [12000]
+//   max-filters           filters per connection; one more answers -ERR, nothing added [256]
+//   max-subclasses        CUSTOM subclasses per connection; one more answers -ERR [256]
 #pragma once
 
 #include <cstddef>
@@ -57,6 +59,8 @@ struct EventSocketConfig {
   std::size_t max_bgapi_jobs = 1024;
   std::size_t max_connections = 20000;
   std::size_t max_unauthenticated_per_address = 12000;
+  std::size_t max_filters = 256;
+  std::size_t max_subclasses = 256;
 };
 
 struct EventSocketConfigResult {

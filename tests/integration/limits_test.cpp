@@ -231,5 +231,30 @@ TEST(AcceptLoop, PausesInsteadOfSpinningWhenOutOfDescriptors) {
   }
 }
 
+// max-filters and max-subclasses of event_socket.conf replace the defaults of 256.
+TEST(SubscriptionCaps, FilterAndSubclassCapsComeFromTheConfiguration) {
+  ConfDir conf;
+  conf.write("autoload_configs/event_socket.conf.xml",
+             event_socket_conf(param("password", "ClueCon") + param("max-filters", "2") +
+                               param("max-subclasses", "1")));
+  DaemonProcess daemon(conf_args(conf));
+  ASSERT_TRUE(daemon.listening());
+  TestClient client;
+  ASSERT_TRUE(connect_and_auth(client, daemon.port()));
+  auto expect_reply = [&client](std::string_view command, const std::string& expected) {
+    ASSERT_TRUE(client.send(command));
+    auto frame = client.read_frame();
+    ASSERT_TRUE(frame) << "no reply to: " << command;
+    EXPECT_EQ(frame->raw, expected) << "command: " << command;
+  };
+  expect_reply("filter X-N a\n\n", reply_frame("+OK filter added. [X-N]=[a]"));
+  expect_reply("filter X-N b\n\n", reply_frame("+OK filter added. [X-N]=[b]"));
+  expect_reply("filter X-N c\n\n", reply_frame("-ERR too many filters (at most 2)"));
+  expect_reply("event plain CUSTOM es::one\n\n",
+               reply_frame("+OK event listener enabled plain"));
+  expect_reply("event plain CUSTOM es::two\n\n",
+               reply_frame("-ERR too many event subclasses (at most 1)"));
+}
+
 }  // namespace
 }  // namespace es::itest

@@ -119,12 +119,17 @@ TEST(EventSocketConfig, EventswitchLimits) {
   EXPECT_EQ(result.config.max_bgapi_jobs, 1024u);
   EXPECT_EQ(result.config.max_connections, 20000u);
   EXPECT_EQ(result.config.max_unauthenticated_per_address, 12000u);
+  EXPECT_EQ(result.config.max_filters, 256u);
+  EXPECT_EQ(result.config.max_subclasses, 256u);
 
   auto caps = load_settings(param("max-bgapi-jobs", "4") + param("MAX-CONNECTIONS", "300") +
-                            param("max-unauthenticated-per-address", "30"));
+                            param("max-unauthenticated-per-address", "30") +
+                            param("max-filters", "3") + param("max-subclasses", "5"));
   EXPECT_EQ(caps.config.max_bgapi_jobs, 4u);
   EXPECT_EQ(caps.config.max_connections, 300u);
   EXPECT_EQ(caps.config.max_unauthenticated_per_address, 30u);
+  EXPECT_EQ(caps.config.max_filters, 3u);
+  EXPECT_EQ(caps.config.max_subclasses, 5u);
   EXPECT_TRUE(caps.warnings.empty());
 
   auto bad = load_settings(param("max-queue-events", "0") + param("auth-timeout", "5s") +
