@@ -127,7 +127,6 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // are on; false (the event stays with the session) otherwise or when the queue is full.
   bool take_diverted_event(core::Event& event);
   bool queue_bytes_over_limit() const;
-  bool delivering() const;
   protocol::EventFormat current_format() const;
   void subscribe_events();
 
