@@ -28,6 +28,14 @@ TEST_F(ApiTest, UnknownCommandBody) {
                api_frame("-ERR no_such_command Command not found!\n"));
 }
 
+// sim_clock exists on every daemon, so a user trying it learns how to get a simulated clock.
+TEST_F(ApiTest, SimClockOnARealClockSaysHowToGetOne) {
+  const std::string hint =
+      "-ERR the switch clock is real: start the daemon with --simulated-time to use sim_clock\n";
+  expect_reply(client_, "api sim_clock\n\n", api_frame(hint));
+  expect_reply(client_, "api sim_clock advance 1000\n\n", api_frame(hint));
+}
+
 TEST_F(ApiTest, EmptyOutputBody) {
   expect_reply(client_, "api echo\n\n", api_frame("-ERR no reply\n"));
 }
