@@ -81,6 +81,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   asio::awaitable<void> run_command(protocol::CommandPacket& packet);
   asio::awaitable<void> cmd_auth(std::string_view password);
   asio::awaitable<void> cmd_userauth(std::string_view arg);
+  // A WARNING naming the peer and `how` it tried (auth, userauth user@domain).
+  void log_auth_failure(std::string_view how);
   asio::awaitable<void> cmd_api(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_filter(std::string_view text);
