@@ -155,5 +155,20 @@ TEST(DaemonLifecycle, OccupiedPortExitsWithOneLine) {
   EXPECT_NE(text.find("127.0.0.1:" + port), std::string::npos) << text;
 }
 
+// An invalid option value is a configuration error like an unusable address: status 1 and
+// one line naming the option (CLI11's own exit status was 105, with a help hint).
+TEST(DaemonLifecycle, InvalidOptionValueExitsWithStatusOneAndOneLine) {
+  DaemonProcess daemon({"--listen-port", "70000", "--no-color"}, /*expect_listening=*/false);
+  auto code = daemon.wait_exit(2s);
+  ASSERT_TRUE(code) << "daemon still running with --listen-port 70000";
+  EXPECT_EQ(*code, 1);
+  daemon.wait_stderr_closed(1s);
+  std::string text = daemon.stderr_text();
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << "expected exactly one line:\n" << text;
+  EXPECT_TRUE(text.starts_with("eventswitch: --listen-port: ")) << text;
+  EXPECT_NE(text.find("70000"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace es::itest
