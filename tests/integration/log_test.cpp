@@ -99,6 +99,18 @@ TEST_F(LogTest, WrongPasswordIsLoggedWithThePeer) {
   EXPECT_EQ(frame->message.body.find("not-the-password"), std::string::npos);
 }
 
+// {sim_dtmf=1@500,2@700}: the comma splits the value and "2@700" is dropped; say so.
+TEST_F(LogTest, DroppedDialStringItemIsAWarning) {
+  expect_reply(client_, "log warning\n\n", reply_frame("+OK log level warning [4]"));
+  ASSERT_TRUE(client_.send("bgapi originate {sim_dtmf=1@500,2@700}sim/1 &hangup()\n\n"));
+  auto frame = read_log_with("\"2@700\"");
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(*frame->message.header("Log-Level"), "4");
+  EXPECT_NE(frame->message.body.find("originate: ignored \"2@700\" in a variable block"),
+            std::string::npos)
+      << frame->message.body;
+}
+
 TEST_F(LogTest, LinesAboveTheLevelAreNotSent) {
   expect_reply(client_, "log err\n\n", reply_frame("+OK log level err [3]"));
   ASSERT_TRUE(client_.send("api log NOTICE itest-hidden\n\n"));
