@@ -143,8 +143,7 @@ int run_daemon(const DaemonOptions& options) {
   };
   sw::install_switch_modules(switch_core);
   sw::register_sim_clock_command(
-      switch_core,
-      simulated_clock ? static_cast<core::SimulatedTimers*>(timers.get()) : nullptr,
+      switch_core, simulated_clock ? static_cast<core::SimulatedTimers*>(timers.get()) : nullptr,
       simulated_clock);
   server_options.sessions = &switch_core;
   eventsocket::Server server(io, runtime, server_options);

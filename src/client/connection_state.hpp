@@ -126,7 +126,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   std::function<void(const ReconnectInfo&)> reconnect_handler;
 
   std::unordered_map<std::string, PendingJob> jobs;                          // Job-UUID
-  std::unordered_map<std::string, PendingExecution> executions;  // Application-UUID
+  std::unordered_map<std::string, PendingExecution> executions;              // Application-UUID
   std::deque<Event> events;
   std::shared_ptr<Slot<bool>> event_waiter;
   std::function<void(Event)> event_handler;

@@ -74,10 +74,10 @@ void LogBus::log(int level, std::string_view file, std::string_view function, in
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &local);
   // A simulated clock's time is flagged right after it: "<date> [sim] <idle>% [LEVEL] ...".
-  entry->formatted = fmt::format("{}.{:06d} {}{:.2f}% [{}] {}:{} {}\n", date,
-                                 static_cast<int>(entry->epoch_us % 1000000),
-                                 clock_.simulated() ? "[sim] " : "", idle_cpu_.load(),
-                                 log_level_name(level), entry->file, line, entry->message);
+  entry->formatted =
+      fmt::format("{}.{:06d} {}{:.2f}% [{}] {}:{} {}\n", date,
+                  static_cast<int>(entry->epoch_us % 1000000), clock_.simulated() ? "[sim] " : "",
+                  idle_cpu_.load(), log_level_name(level), entry->file, line, entry->message);
 
   std::vector<std::shared_ptr<LogSink>> live;
   {

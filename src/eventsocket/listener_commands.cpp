@@ -155,8 +155,8 @@ asio::awaitable<void> Listener::cmd_auth(std::string_view password) {
 void Listener::log_auth_failure(std::string_view how) {
   // Not logged by FreeSWITCH; logged here in the form of its ACL refusal so that one watcher
   // rule (fail2ban...) matches both. The password never appears.
-  ES_LOG(context_.runtime.log(), core::LogLevel::kWarning,
-         "IP {} Rejected by authentication ({})", peer_address_, how);
+  ES_LOG(context_.runtime.log(), core::LogLevel::kWarning, "IP {} Rejected by authentication ({})",
+         peer_address_, how);
 }
 
 asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {

@@ -62,8 +62,8 @@ void register_sim_clock_command(SwitchCore& core, core::SimulatedTimers* timers_
   command.module = "mod_eventswitch";
   command.syntax = "[advance <ms>]";
   command.description = "Read or advance the simulated switch clock";
-  command.function = [&core, timers_or_null, clock_or_null](
-                         std::string_view arg, std::string& out, const core::ApiContext&) {
+  command.function = [&core, timers_or_null, clock_or_null](std::string_view arg, std::string& out,
+                                                            const core::ApiContext&) {
     if (!timers_or_null || !clock_or_null) {
       out += kNotSimulated;
       return core::ApiStatus::kSuccess;
@@ -91,7 +91,8 @@ void register_sim_clock_command(SwitchCore& core, core::SimulatedTimers* timers_
     return core::ApiStatus::kSuccess;
   };
   core.runtime().api().add(std::move(command));
-  if (timers_or_null && clock_or_null) register_simulated_sleep(core, *timers_or_null, *clock_or_null);
+  if (timers_or_null && clock_or_null)
+    register_simulated_sleep(core, *timers_or_null, *clock_or_null);
 }
 
 }  // namespace es::sw
