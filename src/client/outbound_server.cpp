@@ -64,8 +64,9 @@ asio::awaitable<Event> OutboundSession::connect() {
   channel_data_ = channel_data_event(reply);
   // execute() without a uuid runs on this channel: its hangup must end those too.
   // Dispatched: at once when this runs on the strand, else queued before any later execute().
-  asio::dispatch(connection_.state_->strand,
-             [state = connection_.state_, channel = uuid()] { state->controlled_uuid = channel; });
+  asio::dispatch(connection_.state_->strand, [state = connection_.state_, channel = uuid()] {
+    state->controlled_uuid = channel;
+  });
   co_return channel_data_;
 }
 
