@@ -7,6 +7,7 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -152,10 +153,9 @@ int run_daemon(const DaemonOptions& options) {
     return current && sw::has_dialplan(*current) ? current : embedded_dialplan;
   };
   sw::install_switch_modules(switch_core);
-  if (simulated_clock) {
-    sw::register_sim_clock_command(switch_core, static_cast<core::SimulatedTimers&>(*timers),
-                                   *simulated_clock);
-  }
+  sw::register_sim_clock_command(
+      switch_core, simulated_clock ? static_cast<core::SimulatedTimers*>(timers.get()) : nullptr,
+      simulated_clock);
   server_options.sessions = &switch_core;
   eventsocket::Server server(io, runtime, server_options);
   std::string error;
@@ -218,12 +218,13 @@ int run_daemon(const DaemonOptions& options) {
   };
   signals.async_wait(on_signal);
 
-  // HEARTBEAT every interval, each followed by its RE_SCHEDULE.
-  asio::steady_timer heartbeat_timer(io);
+  // HEARTBEAT every interval, each followed by its RE_SCHEDULE. On the switch's timers, so
+  // with --simulated-time it follows the simulated clock whose time it stamps.
+  std::atomic<core::Timers::Id> heartbeat_timer{0};
   std::function<void()> schedule_heartbeat = [&] {
-    heartbeat_timer.expires_after(std::chrono::seconds(options.heartbeat_interval_s));
-    heartbeat_timer.async_wait([&](std::error_code ec) {
-      if (ec) return;
+    std::int64_t due =
+        runtime.clock().now_monotonic_us() + std::int64_t{options.heartbeat_interval_s} * 1000000;
+    heartbeat_timer = timers->call_at(due, [&] {
       runtime.bus().fire(core::make_heartbeat_event(runtime));
       std::int64_t next = runtime.clock().now_epoch_us() / 1000000 + options.heartbeat_interval_s;
       runtime.bus().fire(core::make_heartbeat_reschedule_event(runtime, 1, next));
@@ -266,6 +267,7 @@ int run_daemon(const DaemonOptions& options) {
   }
   core::run_guarded(io, runtime.log(), "event loop");
   for (auto& t : pool) t.join();
+  timers->cancel(heartbeat_timer);
   return 0;
 }
 

@@ -66,7 +66,15 @@ bool DaemonConfig::acl_allows(const asio::ip::address& peer) const {
     std::lock_guard lock(mutex_);
     lists = lists_;
   }
-  return lists && lists->allows(peer, event_socket_.apply_inbound_acl);
+  if (!lists) return false;
+  for (const std::string& acl : event_socket_.apply_inbound_acl) {
+    if (lists->check(peer, acl)) continue;
+    // FreeSWITCH's wording (mod_event_socket.c), which log watchers such as fail2ban match.
+    ES_LOG(runtime_.log(), core::LogLevel::kWarning, "IP {} Rejected by acl \"{}\"",
+           peer.to_string(), acl);
+    return false;
+  }
+  return true;
 }
 
 void DaemonConfig::apply(eventsocket::ServerOptions& options) {

@@ -43,7 +43,15 @@ int main(int argc, char** argv) {
                "simulated switch clock: calls' time moves only with `api sim_clock advance <ms>`");
   app.add_option("--sound-dir", options.sound_dir, "directory of relative playback paths");
   app.add_option("--recording-dir", options.recording_dir, "directory of relative record paths");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version end successfully, printed by CLI11. A bad option or value is a
+    // configuration error: status 1 and one line, as for an unusable listen address.
+    if (error.get_exit_code() == 0) return app.exit(error);
+    std::fprintf(stderr, "eventswitch: %s\n", error.what());
+    return 1;
+  }
 
   if (!listen_ip.empty()) options.listen_ip = listen_ip;
   if (listen_port >= 0) options.listen_port = listen_port;

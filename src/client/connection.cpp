@@ -88,7 +88,7 @@ asio::awaitable<BackgroundJob> do_bgapi(StatePtr state, std::string command, std
   if (job_uuid.empty()) job_uuid = make_uuid();
   auto job = std::make_shared<Slot<BackgroundJob>>(state->strand);
   if (state->phase == Phase::kOpen) {
-    state->ensure_library_subscription("BACKGROUND_JOB");
+    state->ensure_library_subscription({"BACKGROUND_JOB"});
     state->jobs[job_uuid] = {job, command};
   }
   Reply reply;
@@ -112,8 +112,9 @@ asio::awaitable<Event> do_execute(StatePtr state, std::string uuid, std::string 
   std::string app_uuid = make_uuid();
   auto done = std::make_shared<Slot<Event>>(state->strand);
   if (state->phase == Phase::kOpen) {
-    state->ensure_library_subscription("CHANNEL_EXECUTE_COMPLETE");
-    state->executions[app_uuid] = done;
+    state->ensure_library_subscription({"CHANNEL_EXECUTE_COMPLETE", "CHANNEL_HANGUP_COMPLETE"});
+    std::string channel = uuid.empty() ? state->controlled_uuid : uuid;
+    state->executions[app_uuid] = detail::PendingExecution{done, std::move(channel)};
   }
   std::vector<Header> headers{{"call-command", "execute"}, {"execute-app-name", app}};
   std::string body;
@@ -139,7 +140,12 @@ asio::awaitable<Event> do_execute(StatePtr state, std::string uuid, std::string 
     state->executions.erase(app_uuid);
     throw ClientError(ClientError::Kind::kCommandRejected, "execute refused: " + reply.text);
   }
-  co_return co_await await_slot(done, std::chrono::milliseconds::zero(), "the execute completion");
+  try {
+    co_return co_await await_slot(done, state->options.command_timeout, "the execute completion");
+  } catch (const ClientError&) {
+    state->executions.erase(app_uuid);  // a timeout leaves it registered
+    throw;
+  }
 }
 
 std::vector<std::string> words_of(std::string_view text) {

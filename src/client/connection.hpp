@@ -67,6 +67,7 @@ class ClientError : public std::runtime_error {
     kTimeout,          // no reply / no connection within the configured time
     kDisconnected,     // the connection ended while the operation was pending
     kCommandRejected,  // bgapi/execute answered with -ERR
+    kChannelHungUp,    // execute: the channel hung up without completing the application
     kNotConnected,     // used before connect() succeeded or after close()
   };
   ClientError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
@@ -197,7 +198,10 @@ class Connection {
   asio::awaitable<Reply> sendmsg(std::string uuid, std::vector<Header> headers,
                                  std::string body = {});
   // Runs application `app` on channel `uuid` and completes with its CHANNEL_EXECUTE_COMPLETE
-  // (matched by the Application-UUID the connection chose). Throws kCommandRejected on -ERR.
+  // (matched by the Application-UUID the connection chose). Throws kCommandRejected on -ERR,
+  // kChannelHungUp when the channel's CHANNEL_HANGUP_COMPLETE comes first (an unknown
+  // application: the switch logs "Invalid Application" and hangs up without completing it), and
+  // kTimeout when the completion takes longer than ConnectionOptions::command_timeout.
   asio::awaitable<Event> execute(std::string uuid, std::string app, std::string arg = {},
                                  bool event_lock = true);
 

@@ -248,7 +248,7 @@ void ConnectionState::drop(std::string reason) {
   }
   jobs.clear();
   // A bgapi still waiting for its "+OK Job-UUID" reply is lost as well: that reply failed above.
-  for (auto& [uuid, slot] : executions) slot->fail(Kind::kDisconnected, why);
+  for (auto& [uuid, execution] : executions) execution.slot->fail(Kind::kDisconnected, why);
   executions.clear();
   spawn("reconnection", reconnect(shared_from_this(), std::move(info)));
 }

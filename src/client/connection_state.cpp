@@ -177,25 +177,35 @@ bool ConnectionState::application_wants(std::string_view event_name) const {
   return application_all || application_events.contains(upper(event_name));
 }
 
-void ConnectionState::ensure_library_subscription(std::string_view event_name) {
-  std::string name = upper(event_name);
-  bool newly_needed = library_events.insert(name).second;
-  const auto& channel_types = myevents_types();
-  if (outbound &&
-      std::find(channel_types.begin(), channel_types.end(), name) != channel_types.end()) {
-    // An outbound socket without `full` may not send "event"; "myevents" works on every one and
-    // brings the channel's own events, which is all an outbound session needs.
-    if (!myevents_on) {
-      myevents_on = library_myevents = true;
-      send_command("myevents\n\n")->abandoned = true;
+void ConnectionState::ensure_library_subscription(
+    std::initializer_list<std::string_view> event_names) {
+  std::string newly_needed;  // one "event" command for all of them
+  for (std::string_view event_name : event_names) {
+    std::string name = upper(event_name);
+    bool added = library_events.insert(name).second;
+    const auto& channel_types = myevents_types();
+    if (outbound &&
+        std::find(channel_types.begin(), channel_types.end(), name) != channel_types.end()) {
+      // An outbound socket without `full` may not send "event"; "myevents" works on every one
+      // and brings the channel's own events, which is all an outbound session needs.
+      if (!myevents_on) {
+        myevents_on = library_myevents = true;
+        send_command("myevents\n\n")->abandoned = true;
+      }
+    } else if (added) {
+      newly_needed += " " + name;
     }
-  } else if (newly_needed) {
-    send_command("event " + std::string(protocol::format_name(format)) + " " + name + "\n\n")
+  }
+  if (!newly_needed.empty()) {
+    send_command("event " + std::string(protocol::format_name(format)) + newly_needed + "\n\n")
         ->abandoned = true;
   }
   // With filters active the server only sends matching events: let ours through.
-  if (!application_filters.empty() && library_filters.insert(name).second) {
-    send_command("filter Event-Name " + name + "\n\n")->abandoned = true;
+  for (std::string_view event_name : event_names) {
+    std::string name = upper(event_name);
+    if (!application_filters.empty() && library_filters.insert(name).second) {
+      send_command("filter Event-Name " + name + "\n\n")->abandoned = true;
+    }
   }
 }
 
@@ -223,7 +233,7 @@ void ConnectionState::finish(ClientError::Kind kind, std::string reason) {
   awaiting_reply.clear();
   for (auto& [uuid, job] : jobs) job.slot->fail(kind, why);
   jobs.clear();
-  for (auto& [uuid, slot] : executions) slot->fail(kind, why);
+  for (auto& [uuid, execution] : executions) execution.slot->fail(kind, why);
   executions.clear();
   outbox.clear();
   if (event_waiter) std::exchange(event_waiter, nullptr)->complete(false);
@@ -255,6 +265,21 @@ void ConnectionState::deliver_event(Event event) {
   }
   events.push_back(std::move(event));
   if (event_waiter) std::exchange(event_waiter, nullptr)->complete(true);
+}
+
+void ConnectionState::fail_executions_of(const Event& hangup_complete) {
+  // The channel is gone: an application that never completed (unknown, or queued behind the
+  // hangup) never will. Its CHANNEL_EXECUTE_COMPLETE, if any, came before this event.
+  std::string_view channel = hangup_complete.header_or("Unique-ID");
+  if (channel.empty()) return;
+  std::string cause(hangup_complete.header_or("Hangup-Cause"));
+  std::erase_if(executions, [&](auto& entry) {
+    if (entry.second.channel != channel) return false;
+    entry.second.slot->fail(ClientError::Kind::kChannelHungUp,
+                            "channel " + std::string(channel) + " hung up (" + cause +
+                                ") before the application completed");
+    return true;
+  });
 }
 
 void ConnectionState::handle_message(protocol::Message message) {
@@ -293,7 +318,7 @@ void ConnectionState::handle_message(protocol::Message message) {
     } else if (protocol::iequals(name, "CHANNEL_EXECUTE_COMPLETE")) {
       auto execution = executions.find(std::string(event->header_or("Application-UUID")));
       if (execution != executions.end()) {
-        auto slot = std::move(execution->second);
+        auto slot = std::move(execution->second.slot);
         executions.erase(execution);
         if (wanted) {
           slot->complete(*event);
@@ -303,6 +328,7 @@ void ConnectionState::handle_message(protocol::Message message) {
         }
       }
     }
+    if (protocol::iequals(name, "CHANNEL_HANGUP_COMPLETE")) fail_executions_of(*event);
     if (!wanted && (library_myevents || library_events.contains(upper(name)))) {
       return;  // ours, not asked for
     }

@@ -15,6 +15,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,6 +59,13 @@ using ReplySlot = Slot<protocol::Message>;
 
 enum class Phase { kIdle, kConnecting, kOpen, kReconnecting, kClosed };
 
+// An execute() awaiting its CHANNEL_EXECUTE_COMPLETE; the channel's CHANNEL_HANGUP_COMPLETE
+// ends it with an error instead.
+struct PendingExecution {
+  std::shared_ptr<Slot<Event>> slot;
+  std::string channel;  // Unique-ID; in outbound mode the controlled channel's
+};
+
 struct PendingJob {
   std::shared_ptr<Slot<BackgroundJob>> slot;
   std::string command;
@@ -83,7 +91,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   // While reconnecting only `internal` commands (authentication, restore) go out.
   std::shared_ptr<ReplySlot> send_command(std::string wire_text, bool internal = false);
   // Sends "event" for the event types the library needs but the server may not send yet.
-  void ensure_library_subscription(std::string_view event_name);
+  void ensure_library_subscription(std::initializer_list<std::string_view> event_names);
   void resubscribe_library_events();
   bool application_wants(std::string_view event_name) const;
   // Ends the connection for good: every waiter fails with `kind`.
@@ -105,6 +113,8 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   std::function<void(std::exception_ptr)> spawn_completion(const char* name);
   // finish() with "<name> failed: <what>"; on the strand.
   void fail(const char* name, const std::exception_ptr& error);
+  // Fails every pending execute() on the channel of this CHANNEL_HANGUP_COMPLETE.
+  void fail_executions_of(const Event& hangup_complete);
 
   asio::strand<asio::any_io_executor> strand;
   asio::ip::tcp::socket socket;
@@ -130,7 +140,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   std::function<void(const ReconnectInfo&)> reconnect_handler;
 
   std::unordered_map<std::string, PendingJob> jobs;                          // Job-UUID
-  std::unordered_map<std::string, std::shared_ptr<Slot<Event>>> executions;  // App-UUID
+  std::unordered_map<std::string, PendingExecution> executions;              // Application-UUID
   std::deque<Event> events;
   std::shared_ptr<Slot<bool>> event_waiter;
   std::function<void(Event)> event_handler;
@@ -148,6 +158,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   // Outbound: "myevents" is on (by the application, or by the library for execute()).
   bool myevents_on = false;
   bool library_myevents = false;  // the library turned it on: those events are not handed out
+  std::string controlled_uuid;    // outbound: the channel of the CHANNEL_DATA ("connect")
 
  private:
   void start_writer();

@@ -1,6 +1,7 @@
 #include "client/outbound_server.hpp"
 
 #include <asio/co_spawn.hpp>
+#include <asio/dispatch.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include "client/connection_state.hpp"
@@ -61,6 +62,11 @@ OutboundSession::OutboundSession(asio::ip::tcp::socket socket, ConnectionOptions
 asio::awaitable<Event> OutboundSession::connect() {
   Reply reply = co_await connection_.command("connect\n\n");
   channel_data_ = channel_data_event(reply);
+  // execute() without a uuid runs on this channel: its hangup must end those too.
+  // Dispatched: at once when this runs on the strand, else queued before any later execute().
+  asio::dispatch(connection_.state_->strand, [state = connection_.state_, channel = uuid()] {
+    state->controlled_uuid = channel;
+  });
   co_return channel_data_;
 }
 

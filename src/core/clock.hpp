@@ -14,6 +14,8 @@ class Clock {
   virtual std::int64_t now_epoch_us() const = 0;
   // Monotonic time in microseconds from an arbitrary origin.
   virtual std::int64_t now_monotonic_us() const = 0;
+  // True for a clock that moves only when told to (log lines say so).
+  virtual bool simulated() const { return false; }
 };
 
 class RealClock final : public Clock {
@@ -29,6 +31,7 @@ class SimulatedClock final : public Clock {
   std::int64_t now_epoch_us() const override;
   std::int64_t now_monotonic_us() const override;
   void advance_us(std::int64_t delta);
+  bool simulated() const override { return true; }
 
  private:
   std::int64_t start_epoch_us_;

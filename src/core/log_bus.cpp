@@ -73,9 +73,11 @@ void LogBus::log(int level, std::string_view file, std::string_view function, in
   localtime_r(&seconds, &local);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &local);
-  entry->formatted = fmt::format("{}.{:06d} {:.2f}% [{}] {}:{} {}\n", date,
-                                 static_cast<int>(entry->epoch_us % 1000000), idle_cpu_.load(),
-                                 log_level_name(level), entry->file, line, entry->message);
+  // A simulated clock's time is flagged right after it: "<date> [sim] <idle>% [LEVEL] ...".
+  entry->formatted =
+      fmt::format("{}.{:06d} {}{:.2f}% [{}] {}:{} {}\n", date,
+                  static_cast<int>(entry->epoch_us % 1000000), clock_.simulated() ? "[sim] " : "",
+                  idle_cpu_.load(), log_level_name(level), entry->file, line, entry->message);
 
   std::vector<std::shared_ptr<LogSink>> live;
   {

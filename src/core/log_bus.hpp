@@ -40,7 +40,8 @@ struct LogLine {
   std::string user_data;  // session uuid or empty
   std::string message;    // no trailing newline needed; one is added when formatting
   std::int64_t epoch_us = 0;
-  // "<YYYY-MM-DD hh:mm:ss.uuuuuu> <idle %.2f>% [<LEVEL>] <file>:<line> <message>\n"
+  // "<YYYY-MM-DD hh:mm:ss.uuuuuu> <idle %.2f>% [<LEVEL>] <file>:<line> <message>\n", with
+  // "[sim] " before the idle figure when the clock is simulated
   std::string formatted;
   // The complete log/data frame for socket listeners, built once for all of them.
   std::string frame;

@@ -110,10 +110,8 @@ asio::awaitable<void> Listener::read_loop() {
     std::size_t n = socket_.read_some(asio::buffer(chunk.data(), want), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
     if (ec == asio::error::eof || (!ec && n == 0)) {
-      // The peer shut down its sending side (`printf ... | nc` does this). A subscriber can
-      // still read: keep writing its events and logs until the socket fails or we shut down.
-      // An outbound application that hangs up its side is gone: the call must go on.
-      if (!closing_ && delivering() && !outbound_) co_return;
+      // End of input (`printf ... | nc` half-closes): FreeSWITCH's read fails and it says
+      // goodbye and closes, subscribed or not; so do we, after the replies already queued.
       break;
     }
     if (ec) break;
@@ -185,10 +183,6 @@ void Listener::became_authenticated() {
 void Listener::note_released(std::size_t bytes) {
   context_.released_bytes.fetch_add(bytes, std::memory_order_relaxed);
 }
-
-bool Listener::delivering() const {
-  std::lock_guard lock(mutex_);
-  return events_on_ || logging_;
 }
 
 asio::awaitable<void> Listener::write_loop() {

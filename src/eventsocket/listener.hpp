@@ -92,6 +92,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   asio::awaitable<void> cmd_userauth(std::string_view arg);
   // Serves the authentication delay decided before the check (auth_throttle.hpp).
   asio::awaitable<void> wait_auth_delay(std::chrono::milliseconds delay);
+  // A WARNING naming the peer and `how` it tried (auth, userauth user@domain).
+  void log_auth_failure(std::string_view how);
   asio::awaitable<void> cmd_api(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_filter(std::string_view text);
@@ -155,7 +157,6 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // divert_events: an event from the controlled session's queue, sent as it is when events
   // are on; false (the event stays with the session) otherwise or when the queue is full.
   bool take_diverted_event(core::Event& event);
-  bool delivering() const;
   protocol::EventFormat current_format() const;
   void subscribe_events();
 

@@ -149,6 +149,7 @@ asio::awaitable<void> Listener::cmd_auth(std::string_view password) {
     reply("+OK accepted");
     co_return;
   }
+  log_auth_failure("auth");
   reply("-ERR invalid");
   finish(protocol::kGoodbyeText);
 }
@@ -159,11 +160,27 @@ asio::awaitable<void> Listener::wait_auth_delay(std::chrono::milliseconds delay)
   co_await wait_timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
 }
 
+void Listener::log_auth_failure(std::string_view how) {
+  // Not logged by FreeSWITCH; logged here in the form of its ACL refusal so that one watcher
+  // rule (fail2ban...) matches both. The password never appears.
+  ES_LOG(context_.runtime.log(), core::LogLevel::kWarning, "IP {} Rejected by authentication ({})",
+         peer_address_, how);
+}
+
 asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {
   auto delay = context_.throttle.delay_for(peer_address_);
   UserAuthOutcome outcome;
   if (context_.userauth) outcome = context_.userauth(arg);
   if (!outcome.accepted) {
+    // "user@domain:password" or "user:password@domain": only user@domain is logged.
+    std::string_view user = arg.substr(0, arg.find('@'));
+    user = user.substr(0, user.find(':'));
+    std::string_view domain;
+    if (std::size_t at = arg.find('@'); at != std::string_view::npos) {
+      domain = arg.substr(at + 1);
+      domain = domain.substr(0, domain.find(':'));
+    }
+    log_auth_failure(fmt::format("userauth {}@{}", user, domain));
     context_.throttle.record_failure(peer_address_);
     co_await wait_auth_delay(delay);
     reply("-ERR invalid");

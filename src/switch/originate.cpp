@@ -122,6 +122,12 @@ asio::awaitable<OriginateResult> originate(SwitchCore& core, std::string dial_st
     co_return result;
   }
   const DialString& dial = *parsed.dial;
+  for (const std::string& item : dial.ignored) {
+    ES_LOG(core.runtime().log(), core::LogLevel::kWarning,
+           "originate: ignored \"{}\" in a variable block: not a name=value pair (',' separates "
+           "variables; start the block with ^^<char> to separate them with <char> instead)",
+           item);
+  }
   bool nested_ok = mentions_nested_vars(dial_string);
 
   std::shared_ptr<Waiter> waiter;

@@ -15,6 +15,12 @@ void install_switch_modules(SwitchCore& core) {
         {"endpoint", std::string(endpoint->name()), {}, {}, "mod_loopback", {}});
     core.endpoints().add(std::move(endpoint));
   }
+  // What the switch has besides endpoints and applications, as FreeSWITCH names them in
+  // show codec / show dialplan: one codec (every frame is 16-bit linear PCM) and two dialplans.
+  core.runtime().interfaces().add(
+      {"codec", "RAW Signed Linear (16 bit)", {}, {}, "CORE_PCM_MODULE", {}});
+  core.runtime().interfaces().add({"dialplan", "XML", {}, {}, "mod_dialplan_xml", {}});
+  core.runtime().interfaces().add({"dialplan", "inline", {}, {}, "mod_dptools", {}});
   register_applications(core);
   register_switch_commands(core);
   core.attach_to_runtime();

@@ -28,6 +28,24 @@ TEST_F(ApiTest, UnknownCommandBody) {
                api_frame("-ERR no_such_command Command not found!\n"));
 }
 
+// sim_clock exists on every daemon, so a user trying it learns how to get a simulated clock.
+TEST_F(ApiTest, SimClockOnARealClockSaysHowToGetOne) {
+  const std::string hint =
+      "-ERR the switch clock is real: start the daemon with --simulated-time to use sim_clock\n";
+  expect_reply(client_, "api sim_clock\n\n", api_frame(hint));
+  expect_reply(client_, "api sim_clock advance 1000\n\n", api_frame(hint));
+}
+
+// The interfaces the switch has, as FreeSWITCH lists them (they answered "0 total." before).
+TEST_F(ApiTest, ShowCodecAndDialplanListWhatTheSwitchHas) {
+  expect_reply(client_, "api show codec\n\n",
+               api_frame("type,name,ikey\ncodec,RAW Signed Linear (16 bit),CORE_PCM_MODULE\n\n"
+                         "1 total.\n"));
+  expect_reply(client_, "api show dialplan\n\n",
+               api_frame("type,name,ikey\ndialplan,XML,mod_dialplan_xml\n"
+                         "dialplan,inline,mod_dptools\n\n2 total.\n"));
+}
+
 TEST_F(ApiTest, EmptyOutputBody) {
   expect_reply(client_, "api echo\n\n", api_frame("-ERR no reply\n"));
 }

@@ -256,6 +256,24 @@ TEST_F(CallsTest, LoopbackThroughBgapiAndKillingOneLegEndsBoth) {
   EXPECT_EQ(api(control_, "uuid_exists " + b), "false");
 }
 
+// uuid_transfer ends park with a break; that break must not reach the next extension's
+// playback, which would stop after one frame and still report the file played.
+TEST_F(CallsTest, TransferOutOfParkPlaysTheWholeToneOfTheNewExtension) {
+  for (std::string dial : {"null/1020", "loopback/9999", "null/1021", "loopback/9999"}) {
+    std::string uuid = originate_parked(dial);
+    ASSERT_FALSE(uuid.empty());
+    EXPECT_EQ(api(control_, "uuid_transfer " + uuid + " 9998"), "+OK\n");
+    auto stop = subscriber_.wait_for("PLAYBACK_STOP", uuid);
+    ASSERT_TRUE(stop) << dial;
+    EXPECT_EQ(stop->get("Playback-Status"), "done") << dial;
+    auto complete = subscriber_.wait_for("CHANNEL_HANGUP_COMPLETE", uuid);
+    ASSERT_TRUE(complete) << dial;
+    EXPECT_EQ(complete->get("variable_playback_ms"), "1000") << dial;
+    EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
+    if (dial.starts_with("loopback")) api(control_, "hupall");
+  }
+}
+
 TEST_F(CallsTest, OriginateFailuresReplyWithTheCauseOrUsage) {
   expect_reply(control_, "api originate error/user_busy &park()\n\n",
                api_frame("-ERR USER_BUSY\n"));

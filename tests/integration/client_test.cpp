@@ -75,6 +75,26 @@ TEST_F(ClientLibraryTest, ExecuteOnAParkedCallAwaitsExecuteComplete) {
   EXPECT_TRUE(conn_.api("uuid_kill " + uuid).starts_with("+OK"));
 }
 
+// An unknown application: the switch logs "Invalid Application" and hangs the channel up
+// without CHANNEL_EXECUTE_COMPLETE; the hangup must end the execute (it used to wait forever).
+TEST_F(ClientLibraryTest, ExecuteOfAnUnknownApplicationEndsWithTheHangup) {
+  std::string originated = conn_.api("originate null/1 &park()");
+  ASSERT_TRUE(originated.starts_with("+OK ")) << originated;
+  std::string uuid = originated.substr(4);
+  while (!uuid.empty() && (uuid.back() == '\n' || uuid.back() == '\r')) uuid.pop_back();
+  auto started = std::chrono::steady_clock::now();
+  try {
+    conn_.execute(uuid, "nosuchapp");
+    ADD_FAILURE() << "execute did not throw";
+  } catch (const ClientError& error) {
+    EXPECT_EQ(error.kind(), ClientError::Kind::kChannelHungUp) << error.what();
+    EXPECT_NE(std::string(error.what()).find("DESTINATION_OUT_OF_ORDER"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_EQ(conn_.api("uuid_exists " + uuid), "false");
+}
+
 TEST_F(ClientLibraryTest, WrongPasswordIsRefusedWithItsReason) {
   SyncConnection other;
   try {

@@ -77,6 +77,11 @@ TEST(ConfDirAcl, UnknownListNameDenies) {
   auto daemon = start_with_acls(conf, {"no_such_list"});
   ASSERT_TRUE(daemon->listening()) << daemon->stderr_text();
   expect_rejected(daemon->port());
+  // Logged as FreeSWITCH logs it, naming the first entry that refused.
+  EXPECT_TRUE(daemon->wait_for_stderr("[WARNING] ", std::chrono::seconds(2)));
+  EXPECT_NE(daemon->stderr_text().find("IP 127.0.0.1 Rejected by acl \"no_such_list\"\n"),
+            std::string::npos)
+      << daemon->stderr_text();
 }
 
 // Every configured ACL must allow: one denying entry is enough to reject.

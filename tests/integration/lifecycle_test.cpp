@@ -17,19 +17,27 @@ class HeartbeatTest : public DaemonSuite {
 };
 
 // `printf 'auth ClueCon\n\nevent plain HEARTBEAT\n\n' | nc -q 25 host 8021` half-closes after
-// its input: the subscriber must still get its events.
-TEST_F(HeartbeatTest, HalfClosedSubscriberStillReceivesEvents) {
+// its input. FreeSWITCH treats the end of input as the end of the connection even for a
+// subscriber: the replies already due, then the goodbye notice, then the close (no HEARTBEAT).
+TEST_F(HeartbeatTest, HalfCloseOfASubscriberEndsTheConnection) {
   TestClient client;
   ASSERT_TRUE(connect_and_auth(client, port()));
-  expect_reply(client, "event plain HEARTBEAT\n\n",
-               reply_frame("+OK event listener enabled plain"));
+  ASSERT_TRUE(client.send("event plain HEARTBEAT\n\napi echo last\n\n"));
   client.shutdown_send();
-  auto heartbeat = client.read_frame(3s);
-  ASSERT_TRUE(heartbeat) << "no HEARTBEAT after the half-close";
-  EXPECT_NE(heartbeat->message.body.find("Event-Name: HEARTBEAT\n"), std::string::npos);
+  auto subscribed = client.read_frame(3s);
+  ASSERT_TRUE(subscribed);
+  EXPECT_EQ(subscribed->raw, reply_frame("+OK event listener enabled plain"));
+  auto echoed = client.read_frame(3s);
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->raw, api_frame("last"));
+  auto notice = client.read_frame(3s);
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->content_type(), "text/disconnect-notice");
+  EXPECT_EQ(notice->message.body, kGoodbyeBody);
+  EXPECT_TRUE(client.expect_closed(3s));
 }
 
-// Without a subscription there is nothing left to say: the half-close ends the connection.
+// Without a subscription the same.
 TEST_F(HeartbeatTest, HalfCloseWithoutSubscriptionEndsTheConnection) {
   TestClient client;
   ASSERT_TRUE(connect_and_auth(client, port()));
@@ -145,6 +153,21 @@ TEST(DaemonLifecycle, OccupiedPortExitsWithOneLine) {
   ASSERT_FALSE(text.empty());
   EXPECT_EQ(text.find('\n'), text.size() - 1) << "expected exactly one line:\n" << text;
   EXPECT_NE(text.find("127.0.0.1:" + port), std::string::npos) << text;
+}
+
+// An invalid option value is a configuration error like an unusable address: status 1 and
+// one line naming the option (CLI11's own exit status was 105, with a help hint).
+TEST(DaemonLifecycle, InvalidOptionValueExitsWithStatusOneAndOneLine) {
+  DaemonProcess daemon({"--listen-port", "70000", "--no-color"}, /*expect_listening=*/false);
+  auto code = daemon.wait_exit(2s);
+  ASSERT_TRUE(code) << "daemon still running with --listen-port 70000";
+  EXPECT_EQ(*code, 1);
+  daemon.wait_stderr_closed(1s);
+  std::string text = daemon.stderr_text();
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << "expected exactly one line:\n" << text;
+  EXPECT_TRUE(text.starts_with("eventswitch: --listen-port: ")) << text;
+  EXPECT_NE(text.find("70000"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -66,6 +66,51 @@ TEST_F(LogTest, LogDataFrameShape) {
   EXPECT_TRUE(std::regex_match(frame->message.body, kLine)) << frame->message.body;
 }
 
+// FreeSWITCH's log application logs from mod_dptools.c's log_function (line 1865 in its
+// master source) for the channel; the line used to say mod_dptools.c:0.
+TEST_F(LogTest, LogApplicationLinesNameItsSourceLine) {
+  expect_reply(client_, "log debug\n\n", reply_frame("+OK log level debug [7]"));
+  ASSERT_TRUE(client_.send("api originate null/1 '&log(NOTICE itest-log-app)'\n\n"));
+  auto frame = read_log_with(" itest-log-app\n");  // not the EXECUTE line
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(*frame->message.header("Log-File"), "mod_dptools.c");
+  EXPECT_EQ(*frame->message.header("Log-Func"), "log_function");
+  EXPECT_EQ(*frame->message.header("Log-Line"), "1865");
+  EXPECT_EQ(frame->message.header("User-Data")->size(), 36u);  // the channel's uuid
+  EXPECT_NE(frame->message.body.find("[NOTICE] mod_dptools.c:1865 itest-log-app\n"),
+            std::string::npos)
+      << frame->message.body;
+}
+
+// A wrong password is logged with the peer's address (FreeSWITCH does not log it; watchers
+// such as fail2ban need it), in the form of the ACL refusal; the password is not logged.
+TEST_F(LogTest, WrongPasswordIsLoggedWithThePeer) {
+  expect_reply(client_, "log warning\n\n", reply_frame("+OK log level warning [4]"));
+  TestClient intruder;
+  ASSERT_TRUE(intruder.connect(port()));
+  ASSERT_TRUE(read_greeting(intruder));
+  expect_reply(intruder, "auth not-the-password\n\n", reply_frame("-ERR invalid"));
+  auto frame = read_log_with("Rejected by authentication");
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(*frame->message.header("Log-Level"), "4");
+  EXPECT_NE(frame->message.body.find("IP 127.0.0.1 Rejected by authentication (auth)\n"),
+            std::string::npos)
+      << frame->message.body;
+  EXPECT_EQ(frame->message.body.find("not-the-password"), std::string::npos);
+}
+
+// {sim_dtmf=1@500,2@700}: the comma splits the value and "2@700" is dropped; say so.
+TEST_F(LogTest, DroppedDialStringItemIsAWarning) {
+  expect_reply(client_, "log warning\n\n", reply_frame("+OK log level warning [4]"));
+  ASSERT_TRUE(client_.send("bgapi originate {sim_dtmf=1@500,2@700}sim/1 &hangup()\n\n"));
+  auto frame = read_log_with("\"2@700\"");
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(*frame->message.header("Log-Level"), "4");
+  EXPECT_NE(frame->message.body.find("originate: ignored \"2@700\" in a variable block"),
+            std::string::npos)
+      << frame->message.body;
+}
+
 TEST_F(LogTest, LinesAboveTheLevelAreNotSent) {
   expect_reply(client_, "log err\n\n", reply_frame("+OK log level err [3]"));
   ASSERT_TRUE(client_.send("api log NOTICE itest-hidden\n\n"));

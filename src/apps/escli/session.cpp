@@ -105,6 +105,7 @@ int Session::handle_error(const ClientError& error, const std::string& what) {
       output_.abort_reading();
       return kExitConnectionFailed;
     case ClientError::Kind::kCommandRejected:
+    case ClientError::Kind::kChannelHungUp:  // escli runs no execute(); reported like -ERR
       report(fmt::format("{}: {}", what, error.what()));
       return kExitOk;
   }

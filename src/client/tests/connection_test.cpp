@@ -103,7 +103,8 @@ TEST(Connection, BgapiSubscribesItselfAndHidesTheJobEvent) {
 TEST(Connection, ExecuteCompletesWithTheMatchingExecuteComplete) {
   FakeServer server([](FakePeer& peer) {
     peer.accept_auth();
-    EXPECT_EQ(peer.read_command().command, "event plain CHANNEL_EXECUTE_COMPLETE");
+    EXPECT_EQ(peer.read_command().command,
+              "event plain CHANNEL_EXECUTE_COMPLETE CHANNEL_HANGUP_COMPLETE");
     auto sendmsg = peer.read_command();
     EXPECT_EQ(sendmsg.command, "sendmsg abc");
     ASSERT_NE(sendmsg.header("Event-UUID"), nullptr);
@@ -128,6 +129,63 @@ TEST(Connection, ExecuteCompletesWithTheMatchingExecuteComplete) {
     EXPECT_EQ(done.header_or("Application"), "set");
     EXPECT_EQ(done.header_or("Application-Response"), "_none_");
     EXPECT_FALSE((co_await conn.next_event(100ms)).has_value());
+    conn.close();
+  });
+}
+
+TEST(Connection, ExecuteEndsWithAnErrorWhenItsChannelHangsUpFirst) {
+  FakeServer server([](FakePeer& peer) {
+    peer.accept_auth();
+    peer.read_command();  // event plain ...
+    EXPECT_EQ(peer.read_command().command, "sendmsg abc");
+    peer.send(reply("+OK event listener enabled plain") + reply("+OK"));
+    // Another channel's hangup leaves ours pending; ours ends it.
+    peer.send(plain_event({{"Event-Name", "CHANNEL_HANGUP_COMPLETE"}, {"Unique-ID", "other"}}));
+    peer.send(plain_event({{"Event-Name", "CHANNEL_HANGUP_COMPLETE"},
+                           {"Unique-ID", "abc"},
+                           {"Hangup-Cause", "DESTINATION_OUT_OF_ORDER"}}));
+    peer.send(plain_event({{"Event-Name", "HEARTBEAT"}}));
+  });
+  run_coroutine([&](asio::io_context& io) -> asio::awaitable<void> {
+    Connection conn(io.get_executor());
+    co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
+    try {
+      co_await conn.execute("abc", "nosuchapp");
+      ADD_FAILURE() << "execute did not throw";
+    } catch (const ClientError& error) {
+      EXPECT_EQ(error.kind(), ClientError::Kind::kChannelHungUp);
+      EXPECT_EQ(std::string(error.what()),
+                "channel abc hung up (DESTINATION_OUT_OF_ORDER) before the application completed");
+    }
+    // The library's hangup events are not handed out; the connection goes on.
+    auto event = co_await conn.next_event(2s);
+    EXPECT_TRUE(event && event->name() == "HEARTBEAT");
+    EXPECT_TRUE(conn.is_open());
+    conn.close();
+  });
+}
+
+TEST(Connection, ExecuteTimesOutAfterTheCommandTimeout) {
+  FakeServer server([](FakePeer& peer) {
+    peer.accept_auth();
+    peer.read_command();
+    peer.read_command();
+    peer.send(reply("+OK event listener enabled plain") + reply("+OK"));
+    peer.read_command();  // api status, answered so the connection is seen to work on
+    peer.send(api_response("UP"));
+  });
+  run_coroutine([&](asio::io_context& io) -> asio::awaitable<void> {
+    ConnectionOptions options;
+    options.command_timeout = 300ms;
+    Connection conn(io.get_executor(), options);
+    co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
+    try {
+      co_await conn.execute("abc", "playback", "forever.wav");
+      ADD_FAILURE() << "execute did not throw";
+    } catch (const ClientError& error) {
+      EXPECT_EQ(error.kind(), ClientError::Kind::kTimeout);
+    }
+    EXPECT_EQ(co_await conn.api("status"), "UP");
     conn.close();
   });
 }

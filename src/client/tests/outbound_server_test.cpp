@@ -168,6 +168,49 @@ TEST(OutboundServer, ExecuteWithoutMyeventsEnablesThemForItselfOnly) {
   if (failure) std::rethrow_exception(failure);
 }
 
+// execute() without a uuid runs on the controlled channel: that channel's hangup ends it when
+// the application never completes (linger keeps the connection open meanwhile).
+TEST(OutboundServer, ExecuteEndsWhenTheControlledChannelHangsUp) {
+  asio::io_context io;
+  OutboundServer server(io.get_executor());
+  server.listen("127.0.0.1", 0);
+  FakeSwitch the_switch(server.port(), [](FakePeer& peer) {
+    EXPECT_EQ(peer.read_command().command, "connect");
+    peer.send(channel_data("call-3"));
+    EXPECT_EQ(peer.read_command().command, "myevents");
+    EXPECT_EQ(peer.read_command().command, "sendmsg");
+    peer.send(reply("+OK Events Enabled") + reply("+OK"));
+    peer.send(protocol::linger_notice("call-3", "loopback/1-a", 5));
+    peer.send(plain_event({{"Event-Name", "CHANNEL_HANGUP_COMPLETE"},
+                           {"Unique-ID", "call-3"},
+                           {"Hangup-Cause", "DESTINATION_OUT_OF_ORDER"}}));
+    EXPECT_EQ(peer.read_command().command, "getvar x");
+    peer.send(reply("1"));
+    peer.send(protocol::disconnect_notice(protocol::kGoodbyeText, "call-3"));
+    peer.close();
+  });
+  bool finished = false;
+  std::exception_ptr failure;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto session = co_await server.accept();
+        co_await session->connect();
+        try {
+          co_await session->execute("nosuchapp");
+          ADD_FAILURE() << "execute did not throw";
+        } catch (const ClientError& error) {
+          EXPECT_EQ(error.kind(), ClientError::Kind::kChannelHungUp) << error.what();
+        }
+        EXPECT_EQ(co_await session->getvar("x"), "1");
+        finished = true;
+      },
+      [&](std::exception_ptr e) { failure = e; });
+  io.run_for(10s);
+  EXPECT_TRUE(finished);
+  if (failure) std::rethrow_exception(failure);
+}
+
 TEST(OutboundServer, ListenOnABusyPortIsConnectFailed) {
   asio::io_context io;
   asio::ip::tcp::acceptor busy(io, {asio::ip::make_address("127.0.0.1"), 0});

@@ -107,6 +107,11 @@ void export_app(Session& s, const std::string& arg, std::string_view list_var) {
   }
 }
 
+// Where FreeSWITCH's log and info applications log from (mod_dptools.c, master source), so
+// log lines name the same file:line as theirs.
+constexpr int kLogFunctionLine = 1865;
+constexpr int kInfoFunctionLine = 1884;
+
 void log_app(Session& s, const std::string& arg) {
   std::string_view text = arg;
   int level = 7;
@@ -117,7 +122,8 @@ void log_app(Session& s, const std::string& arg) {
     }
     text.remove_prefix(space + 1);
   }
-  s.core().runtime().log().log(level, "mod_dptools.c", "log_function", 0, text, s.uuid());
+  s.core().runtime().log().log(level, "mod_dptools.c", "log_function", kLogFunctionLine, text,
+                               s.uuid());
 }
 
 void info_app(Session& s, const std::string& arg) {
@@ -129,7 +135,7 @@ void info_app(Session& s, const std::string& arg) {
   }
   std::string text;
   for (const auto& h : event.headers()) text += fmt::format("{}: [{}]\n", h.name, h.value);
-  s.core().runtime().log().log(level, "mod_dptools.c", "info_function", 0,
+  s.core().runtime().log().log(level, "mod_dptools.c", "info_function", kInfoFunctionLine,
                                fmt::format("CHANNEL_DATA:\n{}", text), s.uuid());
 }
 

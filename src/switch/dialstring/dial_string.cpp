@@ -39,10 +39,12 @@ std::size_t find_block_end(std::string_view text, std::size_t pos, char open, ch
 }
 
 // Parses the block starting at text[pos] (== open) into `into`, removing each name set from
-// `shadowed` too (the <> and {} blocks share one variable set in FreeSWITCH). Returns the
-// position after the closing bracket, or npos when the block is not closed.
+// `shadowed` too (the <> and {} blocks share one variable set in FreeSWITCH). Items without
+// '=' are dropped, as FreeSWITCH drops them, and listed in `ignored`. Returns the position
+// after the closing bracket, or npos when the block is not closed.
 std::size_t parse_block(std::string_view text, std::size_t pos, char open, char close,
-                        char separator, VarList& into, VarList* shadowed) {
+                        char separator, VarList& into, VarList* shadowed,
+                        std::vector<std::string>* ignored) {
   std::size_t end = find_block_end(text, pos, open, close);
   if (end == std::string_view::npos) return end;
   std::string_view content = text.substr(pos + 1, end - pos - 1);
@@ -53,7 +55,10 @@ std::size_t parse_block(std::string_view text, std::size_t pos, char open, char 
   }
   for (const std::string& item : separate_string(content, separator, kMaxBlockVars)) {
     std::vector<std::string> pair = separate_string(item, '=', 2);
-    if (pair.size() != 2) continue;
+    if (pair.size() != 2) {
+      if (ignored && !item.empty()) ignored->push_back(item);
+      continue;
+    }
     if (shadowed) shadowed->erase(pair[0]);
     into.set(pair[0], pair[1]);
   }
@@ -86,7 +91,8 @@ void unmark_commas(std::string& text, std::size_t begin, std::size_t end, bool u
   }
 }
 
-std::optional<DialLeg> parse_leg(std::string leg_text, std::string& error) {
+std::optional<DialLeg> parse_leg(std::string leg_text, std::string& error,
+                                 std::vector<std::string>& ignored) {
   DialLeg leg;
   std::size_t pos = skip_spaces(leg_text, 0);
   while (pos < leg_text.size() && leg_text[pos] == '[') {
@@ -96,7 +102,7 @@ std::optional<DialLeg> parse_leg(std::string leg_text, std::string& error) {
       return std::nullopt;
     }
     unmark_commas(leg_text, pos + 1, end, false);
-    pos = parse_block(leg_text, pos, '[', ']', kUnquotedComma, leg.vars, nullptr);
+    pos = parse_block(leg_text, pos, '[', ']', kUnquotedComma, leg.vars, nullptr, &ignored);
   }
   pos = skip_spaces(leg_text, pos);
   leg.text = leg_text.substr(pos);
@@ -176,14 +182,15 @@ DialStringResult parse_dial_string(std::string_view text) {
   std::size_t pos = skip_spaces(text, 0);
   // Blocks must follow each other directly: a space ends the block list.
   while (pos < text.size() && text[pos] == '<') {
-    pos = parse_block(text, pos, '<', '>', ',', dial.enterprise_vars, nullptr);
+    pos = parse_block(text, pos, '<', '>', ',', dial.enterprise_vars, nullptr, &dial.ignored);
     if (pos == std::string_view::npos) {
       result.error = "unterminated '<' block";
       return result;
     }
   }
   while (pos < text.size() && text[pos] == '{') {
-    pos = parse_block(text, pos, '{', '}', ',', dial.global_vars, &dial.enterprise_vars);
+    pos = parse_block(text, pos, '{', '}', ',', dial.global_vars, &dial.enterprise_vars,
+                      &dial.ignored);
     if (pos == std::string_view::npos) {
       result.error = "unterminated '{' block";
       return result;
@@ -197,7 +204,7 @@ DialStringResult parse_dial_string(std::string_view text) {
   for (const std::string& group_text : separate_string(text.substr(pos), '|', kMaxPeers)) {
     DialGroup group;
     for (std::string& leg_text : separate_string(mark_bracket_commas(group_text), ',', kMaxPeers)) {
-      std::optional<DialLeg> leg = parse_leg(std::move(leg_text), result.error);
+      std::optional<DialLeg> leg = parse_leg(std::move(leg_text), result.error, dial.ignored);
       if (!leg) return result;
       group.legs.push_back(std::move(*leg));
     }
@@ -213,7 +220,7 @@ std::vector<std::string> split_enterprise(std::string_view text) {
   std::size_t pos = begin;
   VarList ignored;
   while (pos < text.size() && text[pos] == '<') {
-    pos = parse_block(text, pos, '<', '>', ',', ignored, nullptr);
+    pos = parse_block(text, pos, '<', '>', ',', ignored, nullptr, nullptr);
     if (pos == std::string_view::npos) return {std::string(text)};
   }
   std::string prefix(text.substr(begin, pos - begin));

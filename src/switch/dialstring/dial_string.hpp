@@ -41,6 +41,9 @@ struct DialString {
   VarList enterprise_vars;        // <> blocks
   VarList global_vars;            // {} blocks
   std::vector<DialGroup> groups;  // '|' : tried one after another
+  // Block items without '=' (dropped): usually a value whose commas split it, such as
+  // {sim_dtmf=1@500,2@700}; originate logs a WARNING for each.
+  std::vector<std::string> ignored;
 };
 
 struct DialStringResult {

@@ -428,8 +428,11 @@ bool Session::transfer(std::string_view exten, std::string_view dialplan,
   }
   transferring = true;
   parked = false;
-  bool ok = set_state(ChannelState::kRouting);
+  // The break stops what runs now (park, playback). It must be set before the state: once
+  // CS_ROUTING is visible the session thread may already run the new extension, whose first
+  // application would otherwise inherit it (a playback stopped after one frame).
   break_requested = true;
+  bool ok = set_state(ChannelState::kRouting);
   signal();
   return ok;
 }

@@ -253,6 +253,19 @@ TEST(DialString, LegTextWithoutBlocks) {
   EXPECT_FALSE(parse_dial_string("error").dial->groups[0].legs[0].has_slash);
 }
 
+// An item without '=' is dropped (as FreeSWITCH does) and reported, so originate can warn:
+// typically a value whose commas split it.
+TEST(DialString, ItemsWithoutAValueAreReported) {
+  DialStringResult r = parse_dial_string("{sim_dtmf=1@500,2@700}[x=1,#@900]sim/1");
+  ASSERT_TRUE(r.dial);
+  EXPECT_EQ(*r.dial->global_vars.find("sim_dtmf"), "1@500");
+  EXPECT_EQ(r.dial->ignored, (std::vector<std::string>{"2@700", "#@900"}));
+  DialStringResult fine = parse_dial_string("{^^:sim_dtmf=1@500,2@700:a=1}sim/1");
+  ASSERT_TRUE(fine.dial);
+  EXPECT_EQ(*fine.dial->global_vars.find("sim_dtmf"), "1@500,2@700");
+  EXPECT_TRUE(fine.dial->ignored.empty());
+}
+
 TEST(VarList, FindIsCaseInsensitive) {
   VarList v;
   v.vars = {{"Foo", "1"}, {"bar", "2"}, {"FOO", "3"}};
