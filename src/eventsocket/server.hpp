@@ -77,7 +77,6 @@ class Server {
   std::atomic<std::uint64_t> next_id_{1};
   std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl_;
   mutable std::mutex acl_mutex_;
-  bool stopped_ = false;
 };
 
 // Registers the `event_socket` API command (listener statistics) for this server.
