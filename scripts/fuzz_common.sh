@@ -32,15 +32,18 @@ fuzz_run() {
   mkdir -p "$corpus" "$artifacts"
   local seeds=()
   [[ -d "$root/fuzz/seeds/$target" ]] && seeds=("$root/fuzz/seeds/$target")
-  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+  # CPU seconds as well as wall time: on a shared machine the rate per CPU second is the figure
+  # that carries over.
+  local TIMEFORMAT='%U %S' status=0
+  { time UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
     "$fuzz_build/fuzz/$target" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/$target-" "$@" \
-    "$corpus" "${seeds[@]}" >"$log" 2>&1
-  local status=$?
-  local runs seconds
+    "$corpus" "${seeds[@]}" >"$log" 2>&1 || status=$?; } 2>"$log.cpu"
+  local runs seconds cpu
   runs=$(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$')
   seconds=$(grep -m1 -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE '[0-9]+ second' |
     grep -oE '[0-9]+')
+  cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$log.cpu" 2>/dev/null)
   # Sanitizer reports that did not stop the run still count as failures.
   if [[ $status -ne 0 ]] ||
       grep -qE "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:" "$log"; then
@@ -48,5 +51,5 @@ fuzz_run() {
     grep -E "ERROR:|runtime error:|SUMMARY:|Test unit written" "$log" | head -20
     return 1
   fi
-  echo "fuzz: $target ok (${runs:-?} runs${seconds:+ in ${seconds} s})"
+  echo "fuzz: $target ok (${runs:-?} runs${seconds:+ in ${seconds} s}${cpu:+, ${cpu} CPU s})"
 }
