@@ -144,10 +144,13 @@ bool time_of_day_matches(std::string_view expression, int seconds_of_day) {
       std::size_t colon = min_sec.find(':');
       std::string_view minutes = min_sec.substr(0, colon);
       std::string_view secs = colon == std::string_view::npos ? "00" : min_sec.substr(colon + 1);
-      return fs_atoi(hours) * 3600 + fs_atoi(minutes) * 60 + fs_atoi(secs);
+      // 64 bits: an hour of 600,000 or more overflowed int (no such range matches a day).
+      return std::int64_t{fs_atoi(hours)} * 3600 + std::int64_t{fs_atoi(minutes)} * 60 +
+             fs_atoi(secs);
     };
-    int range_start = seconds(item.substr(0, first_colon), start_min_sec);
-    int range_end = seconds(item.substr(hyphen + 1, end_colon - hyphen - 1), end_min_sec);
+    std::int64_t range_start = seconds(item.substr(0, first_colon), start_min_sec);
+    std::int64_t range_end =
+        seconds(item.substr(hyphen + 1, end_colon - hyphen - 1), end_min_sec);
     return range_start <= range_end
                ? (seconds_of_day >= range_start && seconds_of_day <= range_end)
                : (seconds_of_day >= range_start || seconds_of_day <= range_end);
