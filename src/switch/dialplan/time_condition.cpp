@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <string>
 
 #include "switch/dialplan/dialplan_regex.hpp"
@@ -184,6 +185,9 @@ std::int64_t parse_local_time(std::string_view text, std::int64_t now_epoch_us) 
   fields.tm_isdst = 0;
   std::int64_t as_utc = static_cast<std::int64_t>(timegm(&fields));
   std::int64_t gmt_offset = local_tm(as_utc).tm_gmtoff;
+  // A year in the millions has no microsecond count in 64 bits: a parse error, like APR's.
+  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000000 - 86400;
+  if (as_utc > kMaxSeconds || as_utc < -kMaxSeconds) return 0;
   return (as_utc - gmt_offset) * 1000000;
 }
 

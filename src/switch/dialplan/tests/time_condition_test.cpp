@@ -99,6 +99,8 @@ TEST(TimeCondition, Helpers) {
   EXPECT_EQ(parse_local_time("2024-03-15 14:30:45", 0), kFriday);
   EXPECT_EQ(parse_local_time("1969-12-31", 0), 0);
   EXPECT_EQ(parse_local_time("2024-13-01", 0), 0);
+  // Year 2147483647: its microseconds overflowed int64 (UBSan); found by fuzz_dialplan.
+  EXPECT_EQ(parse_local_time("2147483647-01-01", 0), 0);
 }
 
 }  // namespace
