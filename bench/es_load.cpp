@@ -186,6 +186,25 @@ int main(int argc, char** argv) {
   outbound_cmd->add_flag("--pre-answer", outbound.pre_answer,
                          "pre_answer in the B-leg's dialplan before socket");
 
+  SoakOptions soak;
+  auto* soak_cmd = app.add_subcommand(
+      "soak", "mixed traffic for a long time; daemon RSS, descriptors, threads must stay flat");
+  add_common(*soak_cmd, common);
+  soak_cmd->add_option("--seconds", soak.seconds, "duration of the traffic")
+      ->check(CLI::Range(10.0, 7 * 86400.0));
+  soak_cmd->add_option("--pid", soak.pid, "daemon process id")->required();
+  soak_cmd->add_option("--sample-interval", soak.sample_interval_s)->check(CLI::Range(0.1, 3600.0));
+  soak_cmd->add_option("--warmup", soak.warmup_s, "seconds not judged")
+      ->check(CLI::Range(0.0, 86400.0));
+  soak_cmd->add_option("--tolerance", soak.tolerance, "allowed growth of the maxima (0.1 = 10%)")
+      ->check(CLI::Range(0.0, 10.0));
+  soak_cmd->add_option("--rss-slack-kb", soak.rss_slack_kb)->check(CLI::Range(0, 10'000'000));
+  soak_cmd->add_option("--fd-slack", soak.fd_slack)->check(CLI::Range(0, 1'000'000));
+  soak_cmd->add_option("--thread-slack", soak.thread_slack)->check(CLI::Range(0, 10'000));
+  soak_cmd->add_option("--iteration-timeout", soak.iteration_timeout_s)
+      ->check(CLI::Range(1.0, 3600.0));
+  soak_cmd->add_option("--detail-log", soak.detail_log, "file for the traffic runs' JSON lines");
+
   CLI11_PARSE(app, argc, argv);
 
   if (fanout_cmd->parsed()) return run_fanout(common, fanout);
@@ -199,5 +218,6 @@ int main(int argc, char** argv) {
   if (calls_cmd->parsed()) return run_calls(common, calls);
   if (concurrent_cmd->parsed()) return run_concurrent_calls(common, concurrent);
   if (outbound_cmd->parsed()) return run_outbound(common, outbound);
+  if (soak_cmd->parsed()) return run_soak(common, soak);
   return 2;
 }

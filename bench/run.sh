@@ -7,7 +7,10 @@
 #
 # --quick runs a short version of every scenario (smoke check, a few seconds each).
 # --only limits the run to some scenarios: fanout, latency, api, bgapi, churn, idle, hostile,
-#        slow-consumer, startup, calls, concurrent-calls, outbound.
+#        slow-consumer, startup, calls, concurrent-calls, outbound, soak.
+# soak runs only when named: mixed traffic for ES_SOAK_SECONDS (default 3600; --quick: 60)
+#   with the daemon's RSS, descriptors and threads sampled every ES_SOAK_INTERVAL seconds
+#   (default 10; --quick: 2); its traffic's own lines go to ES_SOAK_DETAIL (default /dev/null).
 # Environment: ES_DAEMON_ARGS (extra daemon arguments, e.g. "--threads 2"),
 #   ES_DAEMON (daemon binary, default: <build dir>/src/apps/eventswitch),
 #   ES_BASELINE_THREADS (baseline_fanout event loops, default: number of cores, as the daemon),
@@ -23,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1 ;;
     --build-dir) build_dir=$2; shift ;;
     --only) only=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -270,6 +273,16 @@ if wanted client; then
   else
     echo "run.sh: $client_bench not built: client scenarios skipped" >&2
   fi
+fi
+
+if [[ ",$only," == *",soak,"* ]]; then
+  # Only when asked for by name: it runs for an hour by default.
+  start_daemon
+  soak_seconds=${ES_SOAK_SECONDS:-$(q 60 3600)}
+  scenario "soak-$soak_seconds" soak --port "$server_port" --pid "$server_pid" \
+    --seconds "$soak_seconds" --sample-interval "${ES_SOAK_INTERVAL:-$(q 2 10)}" \
+    --warmup "${ES_SOAK_WARMUP:-$(q 10 120)}" --detail-log "${ES_SOAK_DETAIL:-/dev/null}"
+  stop_server "$server_pid"
 fi
 
 if (( ${#failed[@]} )); then

@@ -123,6 +123,20 @@ struct OutboundOptions {
   bool pre_answer = false;        // B-leg runs pre_answer before socket (originate returns sooner)
 };
 
+struct SoakOptions {
+  double seconds = 3600;               // how long the mixed traffic runs
+  int pid = 0;                         // daemon process id
+  double sample_interval_s = 10;       // RSS, descriptors and threads every this often
+  double warmup_s = 120;               // samples before this are not judged
+  double tolerance = 0.10;             // last quarter's max may exceed the first's by this much
+  std::int64_t rss_slack_kb = 4096;    // ... plus this (allocator noise)
+  std::int64_t fd_slack = 16;          // ... plus this (connections of a burst in flight)
+  std::int64_t thread_slack = 2;       // threads: the first quarter's max plus this
+  double iteration_timeout_s = 120;    // bound on each run of each traffic kind
+  double settle_s = 5;                 // after the traffic, before the "after" sample
+  std::string detail_log = "/dev/null";  // the traffic runs' own JSON lines
+};
+
 int run_fanout(const CommonOptions& common, const FanoutOptions& options);
 int run_api(const CommonOptions& common, const ApiOptions& options);
 int run_bgapi(const CommonOptions& common, const BgapiOptions& options);
@@ -134,6 +148,7 @@ int run_startup(const CommonOptions& common, const StartupOptions& options);
 int run_calls(const CommonOptions& common, const CallsOptions& options);
 int run_concurrent_calls(const CommonOptions& common, const ConcurrentCallsOptions& options);
 int run_outbound(const CommonOptions& common, const OutboundOptions& options);
+int run_soak(const CommonOptions& common, const SoakOptions& options);
 
 // Resolves host/port/password into a Target (numeric IPv4/IPv6 addresses only: no DNS).
 bool make_target(const CommonOptions& common, Target& target);

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+PACKAGES=(build-essential cmake ninja-build pkg-config clang-16 libclang-rt-16-dev
   libasio-dev libssl-dev libpugixml-dev libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev
   libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps tmux)
 
@@ -27,11 +27,21 @@ if ((${#missing[@]})); then
   apt-get install -y -qq "${missing[@]}" >&2
 fi
 
-BUILD_DIR=${BUILD_DIR:-build}
+# ES_SANITIZE=asan|tsan: the whole tree instrumented, built with clang in build-asan / build-tsan
+# (./test --sanitize sets it).
+SANITIZE=${ES_SANITIZE:-}
+case $SANITIZE in
+  "") BUILD_DIR=${BUILD_DIR:-build} ;;
+  asan | tsan) BUILD_DIR=${BUILD_DIR:-build-$SANITIZE} ;;
+  *) echo "ES_SANITIZE must be asan or tsan, not '$SANITIZE'" >&2 && exit 64 ;;
+esac
 if [[ ! -f $BUILD_DIR/build.ninja ]]; then
   # Benchmarks are built on demand (bench/run.sh, or ES_BUILD_BENCH=ON): ./test and ./run do
   # not need them, and CI's time is better spent on the suites.
+  sanitize_args=()
+  [[ -n $SANITIZE ]] && sanitize_args=(-DES_SANITIZE="$SANITIZE" -DCMAKE_C_COMPILER=clang-16
+    -DCMAKE_CXX_COMPILER=clang++-16)
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DES_BUILD_BENCH="${ES_BUILD_BENCH:-OFF}" >&2
+    -DES_BUILD_BENCH="${ES_BUILD_BENCH:-OFF}" "${sanitize_args[@]}" >&2
 fi
 cmake --build "$BUILD_DIR" -j"$(nproc)" >&2

@@ -89,7 +89,6 @@ class Server {
   std::uint64_t refusals_unlogged_ = 0;
   std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl_;
   mutable std::mutex acl_mutex_;
-  bool stopped_ = false;
 };
 
 // Registers the `event_socket` API command (listener statistics) for this server.

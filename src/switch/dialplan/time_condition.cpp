@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <string>
 
 #include "switch/dialplan/dialplan_regex.hpp"
@@ -144,10 +145,13 @@ bool time_of_day_matches(std::string_view expression, int seconds_of_day) {
       std::size_t colon = min_sec.find(':');
       std::string_view minutes = min_sec.substr(0, colon);
       std::string_view secs = colon == std::string_view::npos ? "00" : min_sec.substr(colon + 1);
-      return fs_atoi(hours) * 3600 + fs_atoi(minutes) * 60 + fs_atoi(secs);
+      // 64 bits: an hour of 600,000 or more overflowed int (no such range matches a day).
+      return std::int64_t{fs_atoi(hours)} * 3600 + std::int64_t{fs_atoi(minutes)} * 60 +
+             fs_atoi(secs);
     };
-    int range_start = seconds(item.substr(0, first_colon), start_min_sec);
-    int range_end = seconds(item.substr(hyphen + 1, end_colon - hyphen - 1), end_min_sec);
+    std::int64_t range_start = seconds(item.substr(0, first_colon), start_min_sec);
+    std::int64_t range_end =
+        seconds(item.substr(hyphen + 1, end_colon - hyphen - 1), end_min_sec);
     return range_start <= range_end
                ? (seconds_of_day >= range_start && seconds_of_day <= range_end)
                : (seconds_of_day >= range_start || seconds_of_day <= range_end);
@@ -181,6 +185,9 @@ std::int64_t parse_local_time(std::string_view text, std::int64_t now_epoch_us) 
   fields.tm_isdst = 0;
   std::int64_t as_utc = static_cast<std::int64_t>(timegm(&fields));
   std::int64_t gmt_offset = local_tm(as_utc).tm_gmtoff;
+  // A year in the millions has no microsecond count in 64 bits: a parse error, like APR's.
+  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000000 - 86400;
+  if (as_utc > kMaxSeconds || as_utc < -kMaxSeconds) return 0;
   return (as_utc - gmt_offset) * 1000000;
 }
 

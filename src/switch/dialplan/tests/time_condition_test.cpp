@@ -92,9 +92,15 @@ TEST(TimeCondition, Helpers) {
   EXPECT_TRUE(weekday_matches("sat-mon", 1));
   EXPECT_FALSE(weekday_matches("x,sun", 1));  // a parse error stops the scan
   EXPECT_TRUE(time_of_day_matches("8:00:30-8:00:31", 8 * 3600 + 31));
+  // 1193047 hours is 4,294,969,200 s: in int arithmetic that overflowed (UBSan) and wrapped to
+  // 1,904 s, which made 00:32:10 match. Found by fuzz_dialplan.
+  EXPECT_FALSE(time_of_day_matches("1193047:00-1193047:01", 1930));
+  EXPECT_FALSE(time_of_day_matches("2147483647:00-0:00", 1930));
   EXPECT_EQ(parse_local_time("2024-03-15 14:30:45", 0), kFriday);
   EXPECT_EQ(parse_local_time("1969-12-31", 0), 0);
   EXPECT_EQ(parse_local_time("2024-13-01", 0), 0);
+  // Year 2147483647: its microseconds overflowed int64 (UBSan); found by fuzz_dialplan.
+  EXPECT_EQ(parse_local_time("2147483647-01-01", 0), 0);
 }
 
 }  // namespace
