@@ -183,7 +183,6 @@ void Listener::became_authenticated() {
 void Listener::note_released(std::size_t bytes) {
   context_.released_bytes.fetch_add(bytes, std::memory_order_relaxed);
 }
-}
 
 asio::awaitable<void> Listener::write_loop() {
   auto self = shared_from_this();
