@@ -23,10 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* input, std::size_t siz
   std::string error;
   es::sw::RegexMatch match = es::sw::regex_perform(subject, expression, &error);
   require(match.count >= 0);
-  require(match.count == 0 || match.groups.size() >= static_cast<std::size_t>(match.count));
-  // Always a finite limit, as the XML dialplan passes (FreeSWITCH's buffer size): with the
-  // default (none), a "${" reference longer than 9 digits and without its '}' jumps back and
-  // repeats forever (reported; FreeSWITCH stops when its buffer is full).
+  require(match.count == 0 || match.spans.size() >= static_cast<std::size_t>(match.count));
+  // A finite limit, as the XML dialplan passes (FreeSWITCH's buffer size), so the output
+  // bound can be checked against it.
   std::size_t count = static_cast<std::size_t>(match.count > 0 ? match.count : 1);
   std::size_t limit = (in.flags & 1) ? std::size_t{in.flags} * 4
                                      : (data.size() + subject.size() + 10) * count - 1;
