@@ -417,6 +417,20 @@ bool Session::transfer(std::string_view exten, std::string_view dialplan,
                                    use_context, use_dialplan);
   push_variable("transfer_history", source);
   set_variable("transfer_source", source);
+  transferring = true;
+  parked = false;
+  std::uint64_t begun = 0;
+  {
+    std::lock_guard lock(mutex_);
+    extension_.reset();
+    begun = executions_begun_;
+  }
+  // The state comes first, before the bridge partner is hung up: a leg still in
+  // CS_EXCHANGE_MEDIA when its bridge ends is hung up with its partner, and this one is
+  // leaving. The break then stops what runs now (park, playback), unless the session thread
+  // already began the new extension's first application: that one must not inherit it (a
+  // playback stopped after one frame).
+  bool ok = set_state(ChannelState::kRouting);
   if (SessionPtr peer = bridge_peer()) {
     set_bridge_peer(nullptr);
     peer->set_bridge_peer(nullptr);
@@ -424,15 +438,8 @@ bool Session::transfer(std::string_view exten, std::string_view dialplan,
   }
   {
     std::lock_guard lock(mutex_);
-    extension_.reset();
+    if (executions_begun_ == begun) break_requested = true;
   }
-  transferring = true;
-  parked = false;
-  // The break stops what runs now (park, playback). It must be set before the state: once
-  // CS_ROUTING is visible the session thread may already run the new extension, whose first
-  // application would otherwise inherit it (a playback stopped after one frame).
-  break_requested = true;
-  bool ok = set_state(ChannelState::kRouting);
   signal();
   return ok;
 }

@@ -280,6 +280,8 @@ class Session : public std::enable_shared_from_this<Session> {
   core::AccessRules rules_;
   std::optional<Extension> extension_;
   std::optional<Extension> queued_extension_;
+  // Applications begun so far: transfer() breaks the running one only if no newer one began.
+  std::uint64_t executions_begun_ = 0;
   std::deque<core::Event> commands_;
   std::deque<core::Event> events_;
   std::function<bool(core::Event&)> divert_sink_;  // guarded by mutex_

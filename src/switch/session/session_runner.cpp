@@ -284,7 +284,12 @@ Session::ExecutionRecord Session::begin_execution(const std::string& app_name,
     started.add_header("Application-UUID-Name", record.app_uuid_name);
     fire_event(std::move(started));
   }
-  break_requested = false;
+  {
+    // Under the lock transfer() takes to decide on its break (see there).
+    std::lock_guard lock(mutex_);
+    ++executions_begun_;
+    break_requested = false;
+  }
   return record;
 }
 
