@@ -28,58 +28,59 @@ void ConnectionLimits::Slot::release() {
 std::optional<ConnectionLimits::Slot> ConnectionLimits::admit(
     const std::string& address, std::size_t max_total, std::size_t max_unauthenticated_per_address,
     Refusal* refusal) {
-  std::lock_guard lock(mutex_);
+  Counts& c = *counts_;
+  std::lock_guard lock(c.mutex);
   *refusal = Refusal::kNone;
-  if (max_total != 0 && total_ >= max_total) {
+  if (max_total != 0 && c.total >= max_total) {
     *refusal = Refusal::kTotal;
     return std::nullopt;
   }
-  auto found = unauthenticated_.find(address);
-  std::size_t pending = found == unauthenticated_.end() ? 0 : found->second;
+  auto found = c.unauthenticated.find(address);
+  std::size_t pending = found == c.unauthenticated.end() ? 0 : found->second;
   if (max_unauthenticated_per_address != 0 && pending >= max_unauthenticated_per_address) {
     *refusal = Refusal::kUnauthenticatedPerAddress;
     return std::nullopt;
   }
-  ++total_;
-  ++unauthenticated_[address];
+  ++c.total;
+  ++c.unauthenticated[address];
   Slot slot;
-  slot.owner_ = this;
+  slot.owner_ = counts_;
   slot.address_ = address;
   return slot;
 }
 
-void ConnectionLimits::uncount_unauthenticated(const std::string& address) {
-  auto found = unauthenticated_.find(address);
-  if (found == unauthenticated_.end()) return;
+void ConnectionLimits::Counts::uncount_unauthenticated(const std::string& address) {
+  auto found = unauthenticated.find(address);
+  if (found == unauthenticated.end()) return;
   // The last one of an address takes its entry with it: nothing outlives the connections.
-  if (--found->second == 0) unauthenticated_.erase(found);
+  if (--found->second == 0) unauthenticated.erase(found);
 }
 
-void ConnectionLimits::promote(const std::string& address) {
-  std::lock_guard lock(mutex_);
+void ConnectionLimits::Counts::promote(const std::string& address) {
+  std::lock_guard lock(mutex);
   uncount_unauthenticated(address);
 }
 
-void ConnectionLimits::release(const std::string& address, bool authenticated) {
-  std::lock_guard lock(mutex_);
-  --total_;
+void ConnectionLimits::Counts::release(const std::string& address, bool authenticated) {
+  std::lock_guard lock(mutex);
+  --total;
   if (!authenticated) uncount_unauthenticated(address);
 }
 
 std::size_t ConnectionLimits::total() const {
-  std::lock_guard lock(mutex_);
-  return total_;
+  std::lock_guard lock(counts_->mutex);
+  return counts_->total;
 }
 
 std::size_t ConnectionLimits::unauthenticated(const std::string& address) const {
-  std::lock_guard lock(mutex_);
-  auto found = unauthenticated_.find(address);
-  return found == unauthenticated_.end() ? 0 : found->second;
+  std::lock_guard lock(counts_->mutex);
+  auto found = counts_->unauthenticated.find(address);
+  return found == counts_->unauthenticated.end() ? 0 : found->second;
 }
 
 std::size_t ConnectionLimits::tracked_addresses() const {
-  std::lock_guard lock(mutex_);
-  return unauthenticated_.size();
+  std::lock_guard lock(counts_->mutex);
+  return counts_->unauthenticated.size();
 }
 
 std::string_view refusal_text(ConnectionLimits::Refusal refusal) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -14,6 +15,8 @@
 namespace es::eventsocket {
 
 class ConnectionLimits {
+  struct Counts;
+
  public:
   // A connection's place in the counts: unauthenticated until promote(), released when
   // destroyed (or reset by assigning an empty Slot).
@@ -33,7 +36,8 @@ class ConnectionLimits {
    private:
     friend class ConnectionLimits;
     void release();
-    ConnectionLimits* owner_ = nullptr;
+    // Shared, so a slot released after the server (a listener freed late) stays safe.
+    std::shared_ptr<Counts> owner_;
     std::string address_;
     bool authenticated_ = false;
   };
@@ -50,13 +54,16 @@ class ConnectionLimits {
   std::size_t tracked_addresses() const;
 
  private:
-  void promote(const std::string& address);
-  void release(const std::string& address, bool authenticated);
-  void uncount_unauthenticated(const std::string& address);
+  struct Counts {
+    void promote(const std::string& address);
+    void release(const std::string& address, bool authenticated);
+    void uncount_unauthenticated(const std::string& address);
 
-  mutable std::mutex mutex_;
-  std::size_t total_ = 0;
-  std::unordered_map<std::string, std::size_t> unauthenticated_;
+    mutable std::mutex mutex;
+    std::size_t total = 0;
+    std::unordered_map<std::string, std::size_t> unauthenticated;
+  };
+  std::shared_ptr<Counts> counts_ = std::make_shared<Counts>();
 };
 
 std::string_view refusal_text(ConnectionLimits::Refusal refusal);
