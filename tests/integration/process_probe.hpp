@@ -9,6 +9,18 @@
 #include <cstddef>
 #include <string_view>
 
+// True in a sanitizer build: shadow memory, quarantine and instrumentation make RSS and CPU
+// figures of the daemon meaningless, so the tests that measure them skip there (the ordinary
+// ./test build runs them).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define ES_ITEST_UNDER_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ES_ITEST_UNDER_SANITIZER 1
+#endif
+
 namespace es::itest {
 
 // VmRSS in KiB, or -1 when unreadable.
