@@ -26,6 +26,10 @@ bool header_name_equals(std::string_view a, std::string_view b);
 
 class Event {
  public:
+  // Header slots an event starts with: the 13 standard headers (EventFactory::prepare) and
+  // the few an event of its own adds.
+  static constexpr std::size_t kReservedHeaders = 24;
+
   // A subclass is only kept for CUSTOM and CLONE events (FreeSWITCH refuses it otherwise); it
   // adds an Event-Subclass header. CLONE is a scratch event: its type reads as CUSTOM.
   explicit Event(EventType type, std::string_view subclass = {});

@@ -126,35 +126,38 @@ EventBus::Tokens EventBus::run_prechecks(const FiredEvent& fired) const {
   return tokens;
 }
 
+void WakeBatch::flush() {
+  // Swapped out first: a deferred_wake may deliver events that defer into a new batch.
+  std::vector<std::shared_ptr<EventSubscriber>> pending;
+  pending.swap(pending_);
+  for (const auto& subscriber : pending) subscriber->deferred_wake();
+}
+
 bool EventBus::deliver_locked(const std::vector<Entry>& entries, EventType type,
-                              const FiredEventPtr& fired, const Tokens& tokens) {
+                              const FiredEventPtr& fired, const Tokens& tokens, WakeBatch* batch) {
   const auto bit = static_cast<std::size_t>(type);
   bool all_alive = true;
-  if (tokens.empty()) {
-    // No precheck ran (the usual case): on_event(event) is what a precheck subscriber's
-    // on_event(event, 0) does too.
-    for (const auto& entry : entries) {
-      if (!entry.interest.test(bit)) continue;
-      if (auto subscriber = entry.subscriber.lock()) {
-        subscriber->on_event(fired);
-      } else {
-        all_alive = false;
-      }
-    }
-    return all_alive;
-  }
   for (const auto& entry : entries) {
     if (!entry.interest.test(bit)) continue;
-    if (auto subscriber = entry.subscriber.lock()) {
-      if (entry.precheck) {
-        auto token = std::find_if(tokens.begin(), tokens.end(),
-                                  [&](const auto& t) { return t.first == entry.id; });
-        subscriber->on_event(fired, token == tokens.end() ? 0 : token->second);
-      } else {
-        subscriber->on_event(fired);
-      }
-    } else {
+    auto subscriber = entry.subscriber.lock();
+    if (!subscriber) {
       all_alive = false;
+      continue;
+    }
+    // Without a precheck (the usual case) the token is 0, which is what a precheck
+    // subscriber's on_event(event, 0) means too.
+    std::uint64_t token = 0;
+    if (entry.precheck && !tokens.empty()) {
+      auto found = std::find_if(tokens.begin(), tokens.end(),
+                                [&](const auto& t) { return t.first == entry.id; });
+      if (found != tokens.end()) token = found->second;
+    }
+    if (batch) {
+      subscriber->on_event(fired, token, *batch);
+    } else if (entry.precheck && !tokens.empty()) {
+      subscriber->on_event(fired, token);
+    } else {
+      subscriber->on_event(fired);
     }
   }
   return all_alive;
@@ -171,23 +174,31 @@ void EventBus::prune_locked() {
 }
 
 FiredEventPtr EventBus::fire(Event event) {
+  return fire_with(std::move(event), nullptr);
+}
+
+FiredEventPtr EventBus::fire(Event event, WakeBatch& batch) {
+  return fire_with(std::move(event), &batch);
+}
+
+FiredEventPtr EventBus::fire_with(Event event, WakeBatch* batch) {
   event.move_subclass_header_first();
   FiredEventPtr fired = std::make_shared<const FiredEvent>(std::move(event));
   const Event& e = fired->event();
   const Tokens tokens = run_prechecks(*fired);
   {
     std::lock_guard lock(mutex_);
-    bool all_alive = deliver_locked(entries_, e.type(), fired, tokens);
+    bool all_alive = deliver_locked(entries_, e.type(), fired, tokens, batch);
     if (!scoped_.empty()) {
       const std::string* uuid = e.header("Unique-ID");
       const std::string* owner = e.header("Job-Owner-UUID");
       if (uuid) {
         if (auto it = scoped_.find(*uuid); it != scoped_.end())
-          all_alive &= deliver_locked(it->second, e.type(), fired, tokens);
+          all_alive &= deliver_locked(it->second, e.type(), fired, tokens, batch);
       }
       if (owner && !(uuid && *uuid == *owner)) {
         if (auto it = scoped_.find(*owner); it != scoped_.end())
-          all_alive &= deliver_locked(it->second, e.type(), fired, tokens);
+          all_alive &= deliver_locked(it->second, e.type(), fired, tokens, batch);
       }
     }
     if (!all_alive) prune_locked();

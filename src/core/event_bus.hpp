@@ -20,6 +20,33 @@
 
 namespace es::core {
 
+class EventSubscriber;
+
+// Wake-ups held back for the length of a producer's burst. A connection that fires many
+// events from one read (pipelined sendevent) passes its batch to fire(): a subscriber that
+// queued an event records itself here once instead of waking its writer for every event, and
+// the producer calls flush() when the burst ends, before it may wait. One wake-up per
+// subscriber per burst lets each writer send the whole burst in one gathered write. Owned and
+// used by one coroutine at a time; bounded by the number of subscribers (each is recorded at
+// most once per flush, see EventSubscriber::deferred_wake).
+class WakeBatch {
+ public:
+  WakeBatch() = default;
+  WakeBatch(const WakeBatch&) = delete;
+  WakeBatch& operator=(const WakeBatch&) = delete;
+  ~WakeBatch() { flush(); }
+
+  void defer(std::shared_ptr<EventSubscriber> subscriber) {
+    pending_.push_back(std::move(subscriber));
+  }
+  bool empty() const { return pending_.empty(); }
+  // Delivers the held wake-ups; the batch is empty afterwards.
+  void flush();
+
+ private:
+  std::vector<std::shared_ptr<EventSubscriber>> pending_;
+};
+
 class EventSubscriber {
  public:
   virtual ~EventSubscriber() = default;
@@ -33,6 +60,15 @@ class EventSubscriber {
   virtual void on_event(const FiredEventPtr& event, std::uint64_t /*precheck_token*/) {
     on_event(event);
   }
+  // Delivery inside a producer's burst: a subscriber that would wake a writer may instead
+  // record itself in `batch` (once until its deferred_wake runs). Without an override this is
+  // the ordinary delivery.
+  virtual void on_event(const FiredEventPtr& event, std::uint64_t precheck_token,
+                        WakeBatch& /*batch*/) {
+    on_event(event, precheck_token);
+  }
+  // The wake-up held back by a WakeBatch, run when the producer flushes it.
+  virtual void deferred_wake() {}
 };
 
 class EventBus {
@@ -64,6 +100,8 @@ class EventBus {
   // Moves the event into a shared FiredEvent (Event-Subclass moved first, as FreeSWITCH's
   // delivery copy) and delivers it. Returns the shared event.
   FiredEventPtr fire(Event event);
+  // The same, with the subscribers' wake-ups held in `batch` until the caller flushes it.
+  FiredEventPtr fire(Event event, WakeBatch& batch);
 
   std::uint64_t fired_count() const { return fired_.load(std::memory_order_relaxed); }
   std::size_t subscriber_count() const;
@@ -78,7 +116,8 @@ class EventBus {
   using Tokens = std::vector<std::pair<SubscriptionId, std::uint64_t>>;
   // Delivers to the entries interested in `type`; false when one of them is gone.
   static bool deliver_locked(const std::vector<Entry>& entries, EventType type,
-                             const FiredEventPtr& fired, const Tokens& tokens);
+                             const FiredEventPtr& fired, const Tokens& tokens, WakeBatch* batch);
+  FiredEventPtr fire_with(Event event, WakeBatch* batch);
   // The prechecks of this event, run without the dispatch lock.
   Tokens run_prechecks(const FiredEvent& fired) const;
   // Takes the entry out of whichever list holds it.

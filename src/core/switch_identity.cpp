@@ -7,9 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 
 #include "core/uuid.hpp"
 
@@ -150,22 +152,73 @@ Event EventFactory::create(EventType type, std::string_view subclass, std::sourc
   return event;
 }
 
+namespace {
+
+// The two date headers change once a second but cost a localtime_r (under glibc's time zone
+// lock), a strftime and a snprintf each: every thread keeps the last second's text. The time
+// zone takes part in the key, so a tzset() to another zone is seen at once.
+struct DateTexts {
+  std::time_t second = std::numeric_limits<std::time_t>::min();
+  long zone_offset = 0;
+  const char* zone_name = nullptr;
+  std::string local;
+  std::string gmt;
+};
+
+const DateTexts& date_texts(std::int64_t epoch_us) {
+  thread_local DateTexts cached;
+  std::time_t second;
+  split_epoch(epoch_us, second);
+  if (second != cached.second || ::timezone != cached.zone_offset ||
+      ::tzname[0] != cached.zone_name) {
+    cached.local = format_local_date(epoch_us);
+    cached.gmt = format_gmt_date(epoch_us);
+    cached.second = second;
+    cached.zone_offset = ::timezone;
+    cached.zone_name = ::tzname[0];
+  }
+  return cached;
+}
+
+// Event-Calling-Function: the call site's signature reduced to its name; a call site keeps
+// the same signature pointer, so each thread remembers the last one.
+std::string_view calling_function(const char* signature) {
+  thread_local const char* last_signature = nullptr;
+  thread_local std::string_view last_name;
+  if (signature != last_signature) {
+    last_name = bare_function_name(signature);
+    last_signature = signature;
+  }
+  return last_name;
+}
+
+// Digits of an unsigned value in a caller's buffer (no allocation).
+template <typename Integer>
+std::string_view decimal_view(Integer value, std::array<char, 24>& digits) {
+  const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+  return std::string_view(digits.data(), static_cast<std::size_t>(result.ptr - digits.data()));
+}
+
+}  // namespace
+
 void EventFactory::prepare(Event& event, std::source_location where) {
   const std::uint64_t sequence = sequence_.fetch_add(1, std::memory_order_relaxed) + 1;
   const std::int64_t now_us = clock_.now_epoch_us();
+  const DateTexts& dates = date_texts(now_us);
+  std::array<char, 24> digits;
   event.add_header("Event-Name", event_type_name(event.type()));
   event.add_header("Core-UUID", identity_.core_uuid);
   event.add_header("FreeSWITCH-Hostname", identity_.hostname);
   event.add_header("FreeSWITCH-Switchname", identity_.switchname);
   event.add_header("FreeSWITCH-IPv4", identity_.ipv4);
   event.add_header("FreeSWITCH-IPv6", identity_.ipv6);
-  event.add_header("Event-Date-Local", format_local_date(now_us));
-  event.add_header("Event-Date-GMT", format_gmt_date(now_us));
-  event.add_header("Event-Date-Timestamp", decimal(now_us));
+  event.add_header("Event-Date-Local", dates.local);
+  event.add_header("Event-Date-GMT", dates.gmt);
+  event.add_header("Event-Date-Timestamp", decimal_view(now_us, digits));
   event.add_header("Event-Calling-File", base_name(where.file_name()));
-  event.add_header("Event-Calling-Function", bare_function_name(where.function_name()));
-  event.add_header("Event-Calling-Line-Number", decimal(where.line()));
-  event.add_header("Event-Sequence", decimal(sequence));
+  event.add_header("Event-Calling-Function", calling_function(where.function_name()));
+  event.add_header("Event-Calling-Line-Number", decimal_view(where.line(), digits));
+  event.add_header("Event-Sequence", decimal_view(sequence, digits));
 }
 
 std::string format_local_date(std::int64_t epoch_us) {

@@ -50,6 +50,32 @@ std::string endpoint_text(const asio::ip::tcp::socket& socket, std::string* addr
                     : fmt::format("{}:{}", *address, remote.port());
 }
 
+// Reads what the socket holds into the parser through this thread's scratch buffer. A plain
+// function on purpose: a coroutine may resume on another event-loop thread, and a compiler
+// may keep a thread_local's address across the suspension, so the buffer is never touched
+// from a coroutine body. `n` is the bytes read (0 at end of input).
+std::error_code read_into(asio::ip::tcp::socket& socket, protocol::CommandParser& parser,
+                          std::size_t want, std::size_t& n) {
+  thread_local std::array<char, kReadChunk> chunk;
+  std::error_code ec;
+  n = socket.read_some(asio::buffer(chunk.data(), std::min(want, chunk.size())), ec);
+  if (!ec && n > 0) parser.feed(std::string_view(chunk.data(), n));
+  return ec;
+}
+
+// A pipelined sendevent fires straight into the reader's burst (see core::WakeBatch).
+bool is_burst_command(const protocol::CommandPacket& packet) {
+  std::string_view cmd = packet.command;
+  constexpr std::string_view kSendevent = "sendevent";
+  if (cmd.size() < kSendevent.size()) return false;
+  for (std::size_t i = 0; i < kSendevent.size(); ++i) {
+    char c = cmd[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kSendevent[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Listener::Listener(ServerContext& context, ListenerRegistry& registry, asio::ip::tcp::socket socket,
@@ -98,16 +124,20 @@ void Listener::start(bool acl_allows, ConnectionLimits::Slot slot) {
 
 asio::awaitable<void> Listener::read_loop() {
   auto self = shared_from_this();
-  thread_local std::array<char, kReadChunk> chunk;
+  // Whatever way the loop ends, no subscriber is left waiting for a held wake-up.
+  struct FlushOnExit {
+    core::WakeBatch& batch;
+    ~FlushOnExit() { batch.flush(); }
+  } flush_on_exit{burst_wakes_};
   protocol::CommandPacket packet;
   while (!closing_) {
     // A peer that does not read its replies is not read from either.
     if (!co_await wait_for_room()) break;
     auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kAwait);
     if (wait_ec || closing_) break;
-    std::error_code ec;
-    std::size_t want = authenticated_ ? kReadChunk : kUnauthReadChunk;
-    std::size_t n = socket_.read_some(asio::buffer(chunk.data(), want), ec);
+    std::size_t n = 0;
+    std::error_code ec =
+        read_into(socket_, parser_, authenticated_ ? kReadChunk : kUnauthReadChunk, n);
     if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
     if (ec == asio::error::eof || (!ec && n == 0)) {
       // End of input (`printf ... | nc` half-closes): FreeSWITCH's read fails and it says
@@ -115,7 +145,6 @@ asio::awaitable<void> Listener::read_loop() {
       break;
     }
     if (ec) break;
-    parser_.feed(std::string_view(chunk.data(), n));
     for (;;) {
       // Checked before every command, not once per read: one read can hold thousands.
       if (!co_await wait_for_room()) co_return;
@@ -129,9 +158,13 @@ asio::awaitable<void> Listener::read_loop() {
         finish(protocol::kGoodbyeText);
         co_return;
       }
+      // Only sendevent runs without suspending and fires into the burst; any other command
+      // may wait, so the burst ends before it.
+      if (!is_burst_command(packet)) burst_wakes_.flush();
       co_await dispatch(packet);
       if (closing_) co_return;
     }
+    burst_wakes_.flush();
     bool mid = parser_.mid_packet();
     if (mid) {
       // FreeSWITCH writes events and log lines only between packets: whatever is fired while
@@ -161,6 +194,8 @@ bool Listener::must_wait_for_room() const {
 
 asio::awaitable<bool> Listener::wait_for_room() {
   while (!closing_ && must_wait_for_room()) {
+    // The held wake-ups of a sendevent burst go out before the reader waits.
+    burst_wakes_.flush();
     reader_waiting_room_ = true;
     wait_timer_.expires_after(kRoomRecheck);
     co_await wait_timer_.async_wait(kAwait);
@@ -205,7 +240,9 @@ asio::awaitable<void> Listener::write_loop() {
         break;
       }
       write_timer_.expires_at(asio::steady_timer::time_point::max());
+      writer_waiting_ = true;
       co_await write_timer_.async_wait(kAwait);
+      writer_waiting_ = false;
       continue;
     }
     buffers.clear();
@@ -280,14 +317,31 @@ void Listener::reply(std::string_view reply_text) {
 void Listener::wake_writer() {
   if (strand_.running_in_this_thread()) {
     // Replies are queued from the strand itself: wake the writer without a thread hop.
-    write_timer_.cancel();
+    wake_writer_on_strand();
     return;
   }
   if (wake_pending_.exchange(true)) return;
+  post_writer_wake();
+}
+
+void Listener::wake_writer_on_strand() {
+  // A writer that is busy writing takes the queue again before it waits: no cancel needed,
+  // and a command burst's many replies cost one cancel, not one each.
+  if (!writer_waiting_) return;
+  writer_waiting_ = false;
+  write_timer_.cancel();
+}
+
+void Listener::post_writer_wake() {
   asio::post(strand_, [self = shared_from_this()] {
     self->wake_pending_ = false;
-    self->write_timer_.cancel();
+    self->wake_writer_on_strand();
   });
+}
+
+void Listener::deferred_wake() {
+  // Recorded by deliver() with wake_pending_ already set.
+  post_writer_wake();
 }
 
 void Listener::finish(std::string_view notice) {
@@ -439,6 +493,16 @@ void Listener::on_event(const core::FiredEventPtr& event) {
 }
 
 void Listener::on_event(const core::FiredEventPtr& event, std::uint64_t precheck_token) {
+  deliver(event, precheck_token, nullptr);
+}
+
+void Listener::on_event(const core::FiredEventPtr& event, std::uint64_t precheck_token,
+                        core::WakeBatch& batch) {
+  deliver(event, precheck_token, &batch);
+}
+
+void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_token,
+                       core::WakeBatch* batch) {
   if (!events_enabled_fast_.load(std::memory_order_relaxed)) return;
   std::size_t released = 0;
   bool kill = false;
@@ -470,7 +534,11 @@ void Listener::on_event(const core::FiredEventPtr& event, std::uint64_t precheck
       self->finish(protocol::kLostEventsText);
     });
   } else if (was_empty) {
-    wake_writer();
+    if (batch && !strand_.running_in_this_thread()) {
+      if (!wake_pending_.exchange(true)) batch->defer(shared_from_this());
+    } else {
+      wake_writer();
+    }
   }
 }
 

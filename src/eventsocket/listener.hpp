@@ -58,6 +58,10 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // dispatch lock (precheck) and hands it back with the event.
   std::uint64_t precheck(const core::FiredEvent& event) override;
   void on_event(const core::FiredEventPtr& event, std::uint64_t precheck_token) override;
+  // Inside a publisher's burst the writer's wake-up waits for the burst's end.
+  void on_event(const core::FiredEventPtr& event, std::uint64_t precheck_token,
+                core::WakeBatch& batch) override;
+  void deferred_wake() override;
   void on_log(const core::LogLinePtr& line) override;
 
   // Thread-safe: queue a disconnect notice with that text and close once it is written.
@@ -148,6 +152,11 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Starts one of the connection's coroutines under core/spawn.hpp's exception policy.
   void spawn_loop(const char* name, asio::awaitable<void> loop);
   void wake_writer();
+  void wake_writer_on_strand();
+  void post_writer_wake();
+  // Filters and queues one event; wakes the writer now, or through `batch` at its end.
+  void deliver(const core::FiredEventPtr& event, std::uint64_t precheck_token,
+               core::WakeBatch* batch);
   void rearm_watchdog();
   // Event types, CUSTOM subclasses and myevents, without the filters.
   bool subscribed_locked(const core::Event& event) const;
@@ -174,7 +183,10 @@ class Listener : public std::enable_shared_from_this<Listener>,
   protocol::CommandParser parser_;
   ConnectionLimits::Slot slot_;
   bool reader_waiting_room_ = false;  // strand only
-  int unauth_packets_ = 0;            // packets read before authentication
+  bool writer_waiting_ = false;       // strand only: the writer waits on write_timer_
+  // Wake-ups of the subscribers of this reader's pipelined sendevents (reader only).
+  core::WakeBatch burst_wakes_;
+  int unauth_packets_ = 0;  // packets read before authentication
 
   // Reader-side state (strand only).
   std::atomic<bool> authenticated_{false};

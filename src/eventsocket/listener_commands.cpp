@@ -401,7 +401,7 @@ void Listener::cmd_sendevent(const protocol::CommandPacket& packet, std::string_
     context_.sessions->queue_event(uuid, std::move(event));
   } else {
     context_.runtime.events().prepare(event);
-    context_.runtime.bus().fire(std::move(event));
+    context_.runtime.bus().fire(std::move(event), burst_wakes_);
   }
   reply(fmt::format("+OK {}", event_uuid));
 }
