@@ -6,6 +6,8 @@
 #   bench/run.sh [--quick] [--build-dir DIR] [--only NAME[,NAME...]]
 #
 # --quick runs a short version of every scenario (smoke check, a few seconds each).
+# fanout and api also run bench/yardstick.sh: eventswitch beside the shared tools' limit-probe
+# (driven by esl-load) in the same run, with their ratio.
 # --only limits the run to some scenarios: fanout, latency, api, bgapi, churn, idle, hostile,
 #        slow-consumer, startup, calls, concurrent-calls, outbound, soak.
 # soak runs only when named: mixed traffic for ES_SOAK_SECONDS (default 3600; --quick: 60)
@@ -26,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1 ;;
     --build-dir) build_dir=$2; shift ;;
     --only) only=$2; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -185,6 +187,19 @@ if wanted api || wanted bgapi || wanted churn; then
   fi
   stop_server "$server_pid"
 fi
+
+# The shared tools' yardstick (limit-probe with esl-load), measured in this same run: every
+# line gives eventswitch's figure, the probe's and their ratio (bench/yardstick.sh).
+for part in fanout api; do
+  if wanted "$part"; then
+    quick_flag=()
+    (( quick )) && quick_flag=(--quick)
+    if ! "$repo/bench/yardstick.sh" --daemon "$daemon" --build-dir "$build_dir" --only "$part" \
+        "${quick_flag[@]}"; then
+      failed+=("yardstick-$part")
+    fi
+  fi
+done
 
 if wanted idle; then
   for connections in $(q "100 1000" "1000 10000"); do
