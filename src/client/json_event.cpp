@@ -1,9 +1,10 @@
 // A small JSON reader for text/event-json bodies. Events are flat objects of strings (arrays of
 // strings for multi-valued headers), so the reader only needs full fidelity for strings; other
 // values are skipped structurally and kept as their source text.
-#include <cstdint>
+#include <utility>
 
 #include "client/event.hpp"
+#include "protocol/escape.hpp"
 
 namespace es::client {
 namespace {
@@ -148,102 +149,13 @@ class JsonReader {
     return pos_ > start;
   }
 
-  static void append_utf8(std::string& out, std::uint32_t code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-  }
-
-  bool read_hex4(std::uint32_t& code) {
-    if (text_.size() - pos_ < 4) return false;
-    code = 0;
-    for (int i = 0; i < 4; ++i) {
-      char h = text_[pos_++];
-      code <<= 4;
-      if (h >= '0' && h <= '9') {
-        code |= static_cast<std::uint32_t>(h - '0');
-      } else if (h >= 'a' && h <= 'f') {
-        code |= static_cast<std::uint32_t>(h - 'a' + 10);
-      } else if (h >= 'A' && h <= 'F') {
-        code |= static_cast<std::uint32_t>(h - 'A' + 10);
-      } else {
-        return false;
-      }
-    }
-    return true;
-  }
-
+  // A peer's lone surrogate is kept (written as its own three-byte sequence) rather than
+  // making the whole event unreadable.
   bool read_string(std::string& out) {
-    if (!consume('"')) return false;
-    out.clear();
-    while (!at_end()) {
-      char c = text_[pos_++];
-      if (c == '"') return true;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (at_end()) return false;
-      char escape = text_[pos_++];
-      switch (escape) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          std::uint32_t code = 0;
-          if (!read_hex4(code)) return false;
-          // A high surrogate followed by an escaped low surrogate encodes one code point.
-          if (code >= 0xD800 && code < 0xDC00 && text_.substr(pos_, 2) == "\\u") {
-            std::size_t save = pos_;
-            pos_ += 2;
-            std::uint32_t low = 0;
-            if (read_hex4(low) && low >= 0xDC00 && low < 0xE000) {
-              code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-            } else {
-              pos_ = save;
-            }
-          }
-          append_utf8(out, code);
-          break;
-        }
-        default:
-          return false;
-      }
-    }
-    return false;
+    auto text = protocol::json_unescape(text_, pos_, protocol::LoneSurrogate::kKeep);
+    if (!text) return false;
+    out = std::move(*text);
+    return true;
   }
 
   std::string_view text_;

@@ -7,6 +7,7 @@
 #include "core/event_bus.hpp"
 #include "core/spawn.hpp"
 #include "core/switch_identity.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core {
 namespace {
@@ -20,22 +21,6 @@ std::string_view strip_whitespace(std::string_view text) {
   while (!text.empty() && is_strip_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_strip_space(text.back())) text.remove_suffix(1);
   return text;
-}
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool equals_nocase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lowercase(a) == lowercase(b);
-}
-
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && equals_nocase(text.substr(0, prefix.size()), prefix);
 }
 
 constexpr std::size_t kMaxConsoleParts = 128;
@@ -55,7 +40,7 @@ void ApiRegistry::attach_events(EventBus* bus, EventFactory* factory) {
 }
 
 void ApiRegistry::add(ApiCommand command) {
-  std::string key = lowercase(command.name);
+  std::string key = protocol::to_lower(command.name);
   auto shared = std::make_shared<const ApiCommand>(std::move(command));
   std::unique_lock lock(mutex_);
   commands_[std::move(key)] = std::move(shared);
@@ -63,19 +48,19 @@ void ApiRegistry::add(ApiCommand command) {
 
 bool ApiRegistry::exists(std::string_view name) const {
   std::shared_lock lock(mutex_);
-  return commands_.count(lowercase(name)) != 0;
+  return commands_.count(protocol::to_lower(name)) != 0;
 }
 
 bool ApiRegistry::may_block(std::string_view name) const {
   std::shared_lock lock(mutex_);
-  auto found = commands_.find(lowercase(strip_whitespace(name)));
+  auto found = commands_.find(protocol::to_lower(strip_whitespace(name)));
   return found == commands_.end() || found->second->may_block;
 }
 
 void ApiRegistry::mark_nonblocking(std::initializer_list<std::string_view> names) {
   std::unique_lock lock(mutex_);
   for (auto name : names) {
-    auto found = commands_.find(lowercase(name));
+    auto found = commands_.find(protocol::to_lower(name));
     if (found == commands_.end()) continue;
     auto copy = std::make_shared<ApiCommand>(*found->second);
     copy->may_block = false;
@@ -94,7 +79,7 @@ std::vector<ApiCommand> ApiRegistry::list() const {
 ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
                                const ApiContext& context) const {
   // console_complete needs the raw line: its cursor position counts leading spaces.
-  if (!equals_nocase(name, "console_complete")) {
+  if (!protocol::iequals(name, "console_complete")) {
     name = strip_whitespace(name);
     arg = strip_whitespace(arg);
   }
@@ -106,7 +91,7 @@ ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
     std::shared_lock lock(mutex_);
     bus = bus_;
     factory = factory_;
-    auto found = commands_.find(lowercase(name));
+    auto found = commands_.find(protocol::to_lower(name));
     if (found != commands_.end()) command = found->second;
   }
 
@@ -149,7 +134,7 @@ ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
 
 bool ApiRegistry::has_async(std::string_view name) const {
   std::shared_lock lock(mutex_);
-  auto found = commands_.find(lowercase(strip_whitespace(name)));
+  auto found = commands_.find(protocol::to_lower(strip_whitespace(name)));
   return found != commands_.end() && found->second->async_function;
 }
 
@@ -164,7 +149,7 @@ void ApiRegistry::execute_async(std::string_view name, std::string_view arg,
     std::shared_lock lock(mutex_);
     bus = bus_;
     factory = factory_;
-    auto found = commands_.find(lowercase(trimmed_name));
+    auto found = commands_.find(protocol::to_lower(trimmed_name));
     if (found != commands_.end()) command = found->second;
   }
   if (!command || !command->async_function || context.rules.refuses_api(trimmed_name)) {
@@ -213,7 +198,7 @@ std::vector<std::string_view> ApiRegistry::console_parts(std::string_view line) 
   while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
 
   std::vector<std::string_view> parts;
-  if (starts_with_nocase(line, "alias")) {
+  if (protocol::istarts_with(line, "alias")) {
     parts.push_back(line);
   } else {
     std::string_view rest = line;

@@ -1,19 +1,11 @@
 #include "core/event.hpp"
 
 #include <algorithm>
-#include <array>
+
+#include "core/text/text.hpp"
 
 namespace es::core {
 namespace {
-
-constexpr std::array<unsigned char, 256> make_lower_table() {
-  std::array<unsigned char, 256> table{};
-  for (int c = 0; c < 256; ++c) {
-    table[c] = static_cast<unsigned char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
-  }
-  return table;
-}
-constexpr auto kLower = make_lower_table();
 
 constexpr std::string_view kArrayPrefix = "ARRAY::";
 constexpr std::string_view kArraySeparator = "|:";
@@ -30,35 +22,12 @@ void redraw_array_value(EventHeader& header) {
   }
 }
 
-// atoi() on the text after '[': leading digits with an optional sign, 0 when there are none.
-long parse_index(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || (text[i] >= '\t' && text[i] <= '\r'))) ++i;
-  bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  long value = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-    if (value <= kMaxArrayIndex) value = value * 10 + (text[i] - '0');  // beyond: out of range
-  }
-  return negative ? -value : value;
-}
-
 bool is_unique_headers_type(EventType type) {
   return type == EventType::kRequestParams || type == EventType::kChannelData ||
          type == EventType::kMessage;
 }
 
 }  // namespace
-
-bool header_name_equals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (kLower[static_cast<unsigned char>(a[i])] != kLower[static_cast<unsigned char>(b[i])]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 Event::Event(EventType type, std::string_view subclass)
     : type_(type == EventType::kClone ? EventType::kCustom : type),
@@ -126,9 +95,9 @@ void Event::add(Stack stack, std::string_view name, std::string_view value) {
 
   const std::size_t bracket = name.find('[');
   const bool indexed = bracket != std::string_view::npos;
-  long index = 0;
+  long long index = 0;
   if (indexed) {
-    index = parse_index(name.substr(bracket + 1));
+    index = text::c_atol(name.substr(bracket + 1));  // atoi; huge values saturate out of range
     name = name.substr(0, bracket);
   }
   const bool stacking = stack == Stack::kPush || stack == Stack::kUnshift;

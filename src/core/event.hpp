@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/event_type.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core {
 
@@ -21,8 +22,10 @@ struct EventHeader {
   bool is_array() const { return !array.empty(); }
 };
 
-// ASCII case-insensitive equality, as FreeSWITCH compares header names.
-bool header_name_equals(std::string_view a, std::string_view b);
+// FreeSWITCH compares header names ASCII case-insensitively.
+inline bool header_name_equals(std::string_view a, std::string_view b) {
+  return protocol::iequals(a, b);
+}
 
 class Event {
  public:

@@ -6,20 +6,11 @@
 #include <mutex>
 
 #include "core/log_bus.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core {
 namespace {
-
-bool names_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // switch_string_var_check with disable: "${" (backslashes allowed in between) -> "%{".
 std::string disable_references(std::string_view value) {
@@ -38,48 +29,6 @@ std::string disable_references(std::string_view value) {
     }
   }
   return out;
-}
-
-// switch_string_var_check_const: a '$' followed (after any backslashes) by '{'.
-bool has_variable_reference(std::string_view text) {
-  bool dollar = false;
-  for (char c : text) {
-    if (c == '$') {
-      dollar = true;
-    } else if (dollar) {
-      if (c == '{') return true;
-      if (c != '\\') dollar = false;
-    }
-  }
-  return false;
-}
-
-// switch_string_has_escaped_data: a backslash before \ n s t or '.
-bool has_escaped_data(std::string_view text) {
-  std::size_t i = text.find('\\');
-  while (i != std::string_view::npos) {
-    ++i;
-    if (i >= text.size()) return false;
-    char c = text[i];
-    if (c == '\\' || c == 'n' || c == 's' || c == 't' || c == '\'') return true;
-    i = text.find('\\', i);
-  }
-  return false;
-}
-
-// C atoi: optional spaces and sign, then digits; anything else ends the number.
-int c_atoi(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || (text[i] >= '\t' && text[i] <= '\r'))) ++i;
-  bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  long long value = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    value = value * 10 + (text[i++] - '0');
-    if (value > 2147483648LL) value = 2147483648LL;
-  }
-  value = negative ? -value : value;
-  return static_cast<int>(std::clamp<long long>(value, -2147483648LL, 2147483647LL));
 }
 
 constexpr int kMaxRecursion = 100;
@@ -109,7 +58,7 @@ class Expander {
     if (budget_.exhausted) return {};
     const int depth = base_depth_ + local_depth;
     if (depth > kMaxRecursion || in.empty()) return std::string(in);
-    if (!has_variable_reference(in) && !has_escaped_data(in)) return std::string(in);
+    if (!text::needs_expansion(in)) return std::string(in);
     // An API call made at this level starts its own expansions at this depth.
     struct DepthGuard {
       ExpansionBudget& budget;
@@ -254,15 +203,15 @@ class Expander {
     if (auto colon = name.find(':'); colon != std::string::npos) {
       std::string rest = name.substr(colon + 1);
       name.resize(colon);
-      offset = c_atoi(rest);
+      offset = text::c_atoi(rest);
       if (auto second = rest.find(':'); second != std::string::npos) {
-        length = c_atoi(std::string_view(rest).substr(second + 1));
+        length = text::c_atoi(std::string_view(rest).substr(second + 1));
       }
     }
     int index = -1;
     if (auto bracket = name.find('[');
         bracket != std::string::npos && name.find(']', bracket) != std::string::npos) {
-      index = c_atoi(std::string_view(name).substr(bracket + 1));
+      index = text::c_atoi(std::string_view(name).substr(bracket + 1));
       name.resize(bracket);
     }
 
@@ -325,13 +274,13 @@ class Expander {
 std::optional<std::string> GlobalVars::get(std::string_view name) const {
   std::shared_lock lock(mutex_);
   for (const auto& [key, value] : vars_) {
-    if (names_equal(key, name)) return value;
+    if (protocol::iequals(key, name)) return value;
   }
   return std::nullopt;
 }
 
 void GlobalVars::set_locked(std::string_view name, std::string_view value) {
-  std::erase_if(vars_, [&](const auto& entry) { return names_equal(entry.first, name); });
+  std::erase_if(vars_, [&](const auto& entry) { return protocol::iequals(entry.first, name); });
   if (!value.empty()) vars_.emplace_back(std::string(name), disable_references(value));
 }
 
@@ -343,8 +292,9 @@ void GlobalVars::set(std::string_view name, std::string_view value) {
 bool GlobalVars::set_conditional(std::string_view name, std::string_view value,
                                  std::string_view expected) {
   std::unique_lock lock(mutex_);
-  auto current = std::find_if(vars_.begin(), vars_.end(),
-                              [&](const auto& entry) { return names_equal(entry.first, name); });
+  auto current = std::find_if(vars_.begin(), vars_.end(), [&](const auto& entry) {
+    return protocol::iequals(entry.first, name);
+  });
   if (current != vars_.end()) {
     if (current->second != expected) return false;
   } else if (!expected.empty()) {

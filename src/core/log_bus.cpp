@@ -7,6 +7,7 @@
 #include <charconv>
 #include <ctime>
 
+#include "protocol/ascii.hpp"
 #include "protocol/frames.hpp"
 
 namespace es::core {
@@ -14,13 +15,6 @@ namespace {
 
 constexpr std::array<std::string_view, 8> kLevelNames = {"CONSOLE", "ALERT",  "CRIT", "ERR",
                                                          "WARNING", "NOTICE", "INFO", "DEBUG"};
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string_view base_name(std::string_view path) {
   auto slash = path.find_last_of('/');
@@ -37,9 +31,9 @@ std::string_view log_level_name(int level) {
 std::optional<int> parse_log_level(std::string_view word) {
   if (word.empty()) return std::nullopt;
   for (std::size_t i = 0; i < kLevelNames.size(); ++i) {
-    if (iequals(word, kLevelNames[i])) return static_cast<int>(i);
+    if (protocol::iequals(word, kLevelNames[i])) return static_cast<int>(i);
   }
-  if (iequals(word, "DISABLE")) return -1;
+  if (protocol::iequals(word, "DISABLE")) return -1;
   // A number (FreeSWITCH uses atoi when the word starts with a digit or a minus sign).
   int value = 0;
   const char* first = word.data();

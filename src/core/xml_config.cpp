@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "protocol/ascii.hpp"
+
 namespace es::core {
 namespace {
 
@@ -28,19 +30,12 @@ constexpr std::string_view kEmptyRoot =
     "<section name=\"configuration\"/><section name=\"dialplan\"/><section name=\"directory\"/>"
     "</document>";
 
-bool equals_nocase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // switch_xml_find_child: the first `child` element whose `attr` equals `value`, ignoring case.
 pugi::xml_node find_child(pugi::xml_node parent, const char* child, const char* attr,
                           std::string_view value) {
   for (pugi::xml_node node : parent.children(child)) {
     pugi::xml_attribute a = node.attribute(attr);
-    if (a && equals_nocase(a.value(), value)) return node;
+    if (a && protocol::iequals(a.value(), value)) return node;
   }
   return {};
 }
@@ -51,11 +46,11 @@ pugi::xml_node find_child(pugi::xml_node parent, const char* child, const char* 
 pugi::xml_node find_user_in(pugi::xml_node tag, std::string_view user_id) {
   for (pugi::xml_node user : tag.children("user")) {
     pugi::xml_attribute id = user.attribute("id");
-    if (id && equals_nocase(id.value(), user_id)) return user;
+    if (id && protocol::iequals(id.value(), user_id)) return user;
     pugi::xml_attribute alias = user.attribute("number-alias");
-    if (alias && equals_nocase(alias.value(), user_id)) return user;
+    if (alias && protocol::iequals(alias.value(), user_id)) return user;
     pugi::xml_attribute type = user.attribute("type");
-    if (type && !equals_nocase(type.value(), "pointer")) return user;
+    if (type && !protocol::iequals(type.value(), "pointer")) return user;
   }
   return {};
 }
@@ -71,7 +66,7 @@ void collect(pugi::xml_node owner, const char* container, const char* item,
 std::optional<std::string> last_named(const std::vector<std::pair<std::string, std::string>>& list,
                                       std::string_view name) {
   for (auto it = list.rbegin(); it != list.rend(); ++it) {
-    if (equals_nocase(it->first, name)) return it->second;
+    if (protocol::iequals(it->first, name)) return it->second;
   }
   return std::nullopt;
 }

@@ -9,25 +9,12 @@
 #include <optional>
 #include <sstream>
 
+#include "protocol/ascii.hpp"
+
 namespace es::core {
 namespace {
 
 constexpr int kMaxIncludeDepth = 100;
-
-bool same_nocase(char a, char b) {
-  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-}
-
-std::size_t find_nocase(std::string_view text, std::string_view needle, std::size_t from = 0) {
-  if (from > text.size()) return std::string_view::npos;
-  auto it = std::search(text.begin() + static_cast<std::ptrdiff_t>(from), text.end(),
-                        needle.begin(), needle.end(), same_nocase);
-  return it == text.end() ? std::string_view::npos : static_cast<std::size_t>(it - text.begin());
-}
-
-bool equals_nocase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), same_nocase);
-}
 
 // Index of the '}' closing the '{' at text[open] (after optional spaces), or npos.
 std::size_t find_closing_brace(std::string_view text, std::size_t open) {
@@ -161,7 +148,7 @@ class Preprocessor {
 
     // Quirk kept: the tag is honoured anywhere on the line, even inside an XML comment, and the
     // whole line is consumed.
-    auto tag = find_nocase(line_text, "X-pre-process");
+    auto tag = protocol::ifind(line_text, "X-pre-process");
     if (tag != std::string_view::npos) {
       if (tag == 0 || line_text[tag - 1] != '<') return;
       run_tag(cwd, line_text.substr(tag), depth, where);
@@ -190,7 +177,7 @@ class Preprocessor {
         auto quote_end = arg.find('"', quote + 1);
         if (quote_end != std::string_view::npos) arg = arg.substr(quote + 1, quote_end - quote - 1);
       }
-      if (!equals_nocase(command, "env-set")) run_command(cwd, command, arg, depth, where);
+      if (!protocol::iequals(command, "env-set")) run_command(cwd, command, arg, depth, where);
       return;
     }
 
@@ -204,7 +191,7 @@ class Preprocessor {
     if (self_close != std::string_view::npos) tag = tag.substr(0, self_close + 2);
     auto quoted_after = [&](std::string_view key, std::size_t from, std::size_t* after,
                             bool need_close) -> std::optional<std::string_view> {
-      auto at = find_nocase(tag, key, from);
+      auto at = protocol::ifind(tag, key, from);
       if (at == std::string_view::npos) return std::nullopt;
       auto eq = tag.find('=', at);
       if (eq == std::string_view::npos) return std::nullopt;
@@ -229,12 +216,12 @@ class Preprocessor {
 
   void run_command(const std::string& cwd, std::string_view command, std::string_view arg,
                    int depth, const std::string& where) {
-    if (equals_nocase(command, "set")) {
+    if (protocol::iequals(command, "set")) {
       std::string name, value;
       if (split_assignment(arg, &name, &value)) {
         globals_.set(name, value);  // GlobalVars::set turns "${" into "%{"
       }
-    } else if (equals_nocase(command, "env-set")) {
+    } else if (protocol::iequals(command, "env-set")) {
       // env-set "name=$ENVVAR": no trimming here, unlike set.
       auto eq = arg.find('=');
       if (eq != std::string_view::npos && eq + 1 < arg.size() && arg[eq + 1] == '$') {
@@ -243,10 +230,10 @@ class Preprocessor {
           globals_.set(arg.substr(0, eq), value);
         }
       }
-    } else if (equals_nocase(command, "include")) {
+    } else if (protocol::iequals(command, "include")) {
       include_glob(cwd, std::string(arg), depth + 1);
-    } else if (equals_nocase(command, "exec") || equals_nocase(command, "exec-set") ||
-               equals_nocase(command, "stun-set")) {
+    } else if (protocol::iequals(command, "exec") || protocol::iequals(command, "exec-set") ||
+               protocol::iequals(command, "stun-set")) {
       // Running programs from configuration is deliberately not supported.
       out_.warnings.push_back("ignored " + std::string(command) + " in " + where);
     }

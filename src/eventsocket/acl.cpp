@@ -11,7 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "eventsocket/command_text.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::eventsocket {
 namespace {
@@ -31,7 +32,7 @@ std::string_view trim_spaces(std::string_view text) {
 }
 
 std::string_view strip_v4_mapped_prefix(std::string_view text) {
-  if (starts_with_nocase(text, "::ffff:")) text.remove_prefix(7);
+  if (protocol::istarts_with(text, "::ffff:")) text.remove_prefix(7);
   return text;
 }
 
@@ -222,11 +223,11 @@ std::shared_ptr<const NetworkLists> NetworkLists::build(const core::XmlConfig* c
     std::string name = list_node.attribute("name").value();
     if (name.empty()) continue;
     pugi::xml_attribute default_attr = list_node.attribute("default");
-    bool default_allow = default_attr ? is_true_value(default_attr.value()) : true;
+    bool default_allow = default_attr ? text::switch_true(default_attr.value()) : true;
     NetworkList list(name, default_allow);
     for (pugi::xml_node node : list_node.children("node")) {
       pugi::xml_attribute type = node.attribute("type");
-      bool allow = type ? is_true_value(type.value()) : default_allow;
+      bool allow = type ? text::switch_true(type.value()) : default_allow;
       pugi::xml_attribute cidr = node.attribute("cidr");
       pugi::xml_attribute host = node.attribute("host");
       pugi::xml_attribute mask = node.attribute("mask");

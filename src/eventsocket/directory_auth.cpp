@@ -1,6 +1,6 @@
 #include "eventsocket/directory_auth.hpp"
 
-#include "eventsocket/command_text.hpp"
+#include "core/text/text.hpp"
 
 namespace es::eventsocket {
 
@@ -61,7 +61,7 @@ UserauthResult authenticate_directory_user(const core::XmlConfig& config, std::s
   }
 
   result.accepted = true;
-  if (auto log = user->param("esl-allowed-log")) result.allowed_log = is_true_value(*log);
+  if (auto log = user->param("esl-allowed-log")) result.allowed_log = text::switch_true(*log);
   result.allowed_events = user->param("esl-allowed-events");
   result.allowed_api = user->param("esl-allowed-api");
   if (result.allowed_events)

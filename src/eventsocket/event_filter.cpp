@@ -4,19 +4,9 @@
 #include <optional>
 
 #include "core/regex.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::eventsocket {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-}  // namespace
-
 struct EventFilters::Filter {
   std::string header;
   std::string value;      // as given by the client
@@ -61,7 +51,7 @@ struct EventFilters::Filter {
   bool matches(const std::string& header_value) const {
     // An invalid pattern never matches; nor does one that reaches the core's match limits.
     if (regex) return regex->matches(header_value);
-    return iequals(header_value, comparand);
+    return protocol::iequals(header_value, comparand);
   }
 };
 
@@ -78,7 +68,7 @@ void EventFilters::add(std::string_view header, std::string_view value) {
 void EventFilters::remove(std::string_view header, std::string_view value) {
   ++generation_;
   std::erase_if(filters_, [&](const std::unique_ptr<Filter>& f) {
-    return iequals(f->header, header) && (value.empty() || f->value == value);
+    return protocol::iequals(f->header, header) && (value.empty() || f->value == value);
   });
 }
 

@@ -3,23 +3,14 @@
 #include <asio/ip/address.hpp>
 
 #include <charconv>
-#include <cstdlib>
-#include <limits>
 #include <string_view>
 #include <system_error>
 
-#include "eventsocket/command_text.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::eventsocket {
 namespace {
-
-// C's atoi, which FreeSWITCH uses for numbers: leading digits, 0 when there are none.
-int atoi_like(const char* text) {
-  long value = std::strtol(text, nullptr, 10);
-  if (value > std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();
-  if (value < std::numeric_limits<int>::min()) return std::numeric_limits<int>::min();
-  return static_cast<int>(value);
-}
 
 template <typename Number>
 bool parse_positive(std::string_view text, Number* out) {
@@ -46,7 +37,7 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
     std::string_view value_view = value;
 
     auto ours = [&](std::string_view ours_name, auto* field) {
-      if (!equals_nocase(name, ours_name)) return false;
+      if (!protocol::iequals(name, ours_name)) return false;
       if (!parse_positive(value_view, field)) {
         result.warnings.push_back("ignoring " + std::string(name) + " '" + std::string(value_view) +
                                   "': not a positive integer");
@@ -57,20 +48,20 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
     if (name == "listen-ip") {
       listen_ip = value;
     } else if (name == "debug") {
-      config.debug = atoi_like(value);
+      config.debug = text::c_atoi(value_view);
     } else if (name == "nat-map") {
       // FreeSWITCH reads it and then forces it off before use.
     } else if (name == "listen-port") {
-      config.listen_port = static_cast<std::uint16_t>(atoi_like(value));
+      config.listen_port = static_cast<std::uint16_t>(text::c_atoi(value_view));
     } else if (name == "password") {
       password = value;
-    } else if (equals_nocase(name, "apply-inbound-acl") && !value_view.empty()) {
+    } else if (protocol::iequals(name, "apply-inbound-acl") && !value_view.empty()) {
       if (acls.size() < EventSocketConfig::kMaxAcls) {
         acls.emplace_back(value);
       } else {
         result.warnings.push_back("Max acl records of 100 reached");
       }
-    } else if (equals_nocase(name, "allowed-file-dirs")) {
+    } else if (protocol::iequals(name, "allowed-file-dirs")) {
       std::vector<std::string> dirs;
       for (std::size_t start = 0; start <= value_view.size();) {
         std::size_t end = value_view.find_first_of(",;", start);
@@ -83,8 +74,8 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
       }
       // Set but empty (or only separators) allows no file at all, which is what it says.
       config.allowed_file_dirs = std::move(dirs);
-    } else if (equals_nocase(name, "stop-on-bind-error")) {
-      config.stop_on_bind_error = is_true_value(value_view);
+    } else if (protocol::iequals(name, "stop-on-bind-error")) {
+      config.stop_on_bind_error = text::switch_true(value_view);
     } else {
       // Unknown names are ignored, as FreeSWITCH does.
       (void)(ours("max-queue-events", &config.max_queue_events) ||

@@ -5,6 +5,7 @@
 #include "core/event_serializer.hpp"
 #include "eventsocket/command_text.hpp"
 #include "eventsocket/server.hpp"
+#include "protocol/ascii.hpp"
 #include "protocol/escape.hpp"
 
 namespace es::eventsocket {
@@ -87,25 +88,25 @@ std::string render_json(const std::vector<ListenerStats>& stats) {
 }  // namespace
 
 void register_event_socket_api(core::Runtime& runtime, Server& server) {
-  runtime.api().add(core::ApiCommand{
-      .name = "event_socket",
-      .syntax = "listeners [as json]",
-      .description = "Event socket listener statistics",
-      .function = [&server](std::string_view arg, std::string& out,
-                            const core::ApiContext&) -> core::ApiStatus {
-        auto words = split_words(arg);
-        if (words.empty() || !equals_nocase(words[0], "listeners")) {
-          out = kUsage;
-          return core::ApiStatus::kSuccess;
-        }
-        bool json =
-            words.size() >= 3 && equals_nocase(words[1], "as") && equals_nocase(words[2], "json");
-        auto stats = server.listener_stats();
-        out = json ? render_json(stats) : render_text(stats);
-        return core::ApiStatus::kSuccess;
-      },
-      .module = "mod_event_socket",
-      .may_block = false});
+  runtime.api().add(
+      core::ApiCommand{.name = "event_socket",
+                       .syntax = "listeners [as json]",
+                       .description = "Event socket listener statistics",
+                       .function = [&server](std::string_view arg, std::string& out,
+                                             const core::ApiContext&) -> core::ApiStatus {
+                         auto words = split_words(arg);
+                         if (words.empty() || !protocol::iequals(words[0], "listeners")) {
+                           out = kUsage;
+                           return core::ApiStatus::kSuccess;
+                         }
+                         bool json = words.size() >= 3 && protocol::iequals(words[1], "as") &&
+                                     protocol::iequals(words[2], "json");
+                         auto stats = server.listener_stats();
+                         out = json ? render_json(stats) : render_text(stats);
+                         return core::ApiStatus::kSuccess;
+                       },
+                       .module = "mod_event_socket",
+                       .may_block = false});
 }
 
 }  // namespace es::eventsocket

@@ -1,13 +1,14 @@
 // The inbound command set (protocol.md 4-5): dispatch order, replies and their quirks.
 #include <fmt/format.h>
-#include <asio/async_result.hpp>
 #include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include "core/spawn.hpp"
+#include "core/text/text.hpp"
 #include "core/uuid.hpp"
 #include "eventsocket/command_text.hpp"
 #include "eventsocket/directory_auth.hpp"
@@ -57,23 +58,23 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   std::string rewritten;
   std::string_view cmd = packet.command;
   // Any command text naming mod_event_socket with unload/reload is rewritten (quirk 9).
-  if (contains_nocase(packet.raw, "mod_event_socket")) {
-    if (contains_nocase(packet.raw, "unload")) {
+  if (protocol::icontains(packet.raw, "mod_event_socket")) {
+    if (protocol::icontains(packet.raw, "unload")) {
       cmd = rewritten = "api bgapi unload mod_event_socket";
-    } else if (contains_nocase(packet.raw, "reload")) {
+    } else if (protocol::icontains(packet.raw, "reload")) {
       cmd = rewritten = "api bgapi reload mod_event_socket";
     }
   }
 
-  if (starts_with_nocase(cmd, "exit") || cmd.starts_with("...")) {
+  if (protocol::istarts_with(cmd, "exit") || cmd.starts_with("...")) {
     reply("+OK bye");
     finish(protocol::kGoodbyeText);
     co_return;
   }
   if (!authenticated_) {
-    if (starts_with_nocase(cmd, "auth ")) {
+    if (protocol::istarts_with(cmd, "auth ")) {
       co_await cmd_auth(cmd.substr(5));
-    } else if (starts_with_nocase(cmd, "userauth ")) {
+    } else if (protocol::istarts_with(cmd, "userauth ")) {
       co_await cmd_userauth(cmd.substr(9));
     } else {
       reply("-ERR command not found");
@@ -88,43 +89,43 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   }
   // resume, connect and getvar exist for every listener controlling a call: outbound ones
   // and inbound ones after `myevents <uuid>` (protocol.md 4, 9.3).
-  if (starts_with_nocase(cmd, "filter ")) {
+  if (protocol::istarts_with(cmd, "filter ")) {
     cmd_filter(cmd.substr(7));
-  } else if (has_session && starts_with_nocase(cmd, "resume")) {
+  } else if (has_session && protocol::istarts_with(cmd, "resume")) {
     cmd_resume();
-  } else if (has_session && starts_with_nocase(cmd, "connect")) {
+  } else if (has_session && protocol::istarts_with(cmd, "connect")) {
     cmd_connect();
-  } else if (has_session && starts_with_nocase(cmd, "getvar")) {
+  } else if (has_session && protocol::istarts_with(cmd, "getvar")) {
     if (socket_command_allowed("getvar")) cmd_getvar(cmd);
-  } else if (starts_with_nocase(cmd, "myevents") &&
-             (has_session || starts_with_nocase(cmd, "myevents "))) {
+  } else if (protocol::istarts_with(cmd, "myevents") &&
+             (has_session || protocol::istarts_with(cmd, "myevents "))) {
     if (socket_command_allowed("myevents")) cmd_myevents(packet, cmd);
-  } else if (starts_with_nocase(cmd, "divert_events")) {
+  } else if (protocol::istarts_with(cmd, "divert_events")) {
     if (socket_command_allowed("divert_events")) cmd_divert_events(cmd.substr(13));
-  } else if (starts_with_nocase(cmd, "sendmsg")) {
+  } else if (protocol::istarts_with(cmd, "sendmsg")) {
     if (socket_command_allowed("sendmsg")) co_await cmd_sendmsg(packet, cmd.substr(7));
   } else if (outbound_ && !outbound_->full) {
     // The gate of protocol.md 4: without `full` nothing below exists.
     reply("-ERR command not found");
-  } else if (starts_with_nocase(cmd, "sendevent")) {
+  } else if (protocol::istarts_with(cmd, "sendevent")) {
     if (socket_command_allowed("sendevent")) cmd_sendevent(packet, cmd.substr(9));
-  } else if (starts_with_nocase(cmd, "api ")) {
+  } else if (protocol::istarts_with(cmd, "api ")) {
     co_await cmd_api(packet, cmd.substr(4));
-  } else if (starts_with_nocase(cmd, "bgapi ")) {
+  } else if (protocol::istarts_with(cmd, "bgapi ")) {
     cmd_bgapi(packet, cmd.substr(6));
-  } else if (starts_with_nocase(cmd, "log")) {
+  } else if (protocol::istarts_with(cmd, "log")) {
     cmd_log(cmd.substr(3));
-  } else if (starts_with_nocase(cmd, "linger")) {
+  } else if (protocol::istarts_with(cmd, "linger")) {
     cmd_linger(cmd.substr(6));
-  } else if (starts_with_nocase(cmd, "nolinger")) {
+  } else if (protocol::istarts_with(cmd, "nolinger")) {
     cmd_nolinger();
-  } else if (starts_with_nocase(cmd, "nolog")) {
+  } else if (protocol::istarts_with(cmd, "nolog")) {
     cmd_nolog();
-  } else if (starts_with_nocase(cmd, "event")) {
+  } else if (protocol::istarts_with(cmd, "event")) {
     cmd_event(cmd);
-  } else if (starts_with_nocase(cmd, "nixevent")) {
+  } else if (protocol::istarts_with(cmd, "nixevent")) {
     cmd_nixevent(cmd);
-  } else if (starts_with_nocase(cmd, "noevents")) {
+  } else if (protocol::istarts_with(cmd, "noevents")) {
     cmd_noevents();
   } else {
     reply("-ERR command not found");
@@ -227,7 +228,7 @@ asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {
 asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
                                         std::string_view text) {
   const std::string* console = packet.header("console_execute");
-  bool console_mode = console && is_true_value(*console);
+  bool console_mode = console && text::switch_true(*console);
   auto [name, arg] = split_command(text);
   if (console_mode ? !console_allowed(text) : !api_allowed(name, arg)) {
     reply("-ERR permission denied");
@@ -362,7 +363,8 @@ asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packe
   for (const auto& h : packet.headers) message.add_header(h.name, h.value);
   if (!packet.body.empty()) message.set_body(packet.body);
   const std::string* async_header = packet.header("async");
-  bool queued = !outbound_ || outbound_->async || (async_header && is_true_value(*async_header));
+  bool queued =
+      !outbound_ || outbound_->async || (async_header && text::switch_true(*async_header));
   if (!queued && target == controlled && outbound_->execute_message) {
     co_await execute_sendmsg(std::move(message));
     co_return;

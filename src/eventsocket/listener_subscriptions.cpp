@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 #include <asio/post.hpp>
 
-#include <cstdlib>
-
-#include "core/saturating.hpp"
+#include "core/text/text.hpp"
 #include "eventsocket/command_text.hpp"
 #include "eventsocket/listener.hpp"
 #include "protocol/header_fields.hpp"
@@ -45,7 +43,7 @@ constexpr EventType kMyEventsTypes[] = {EventType::kChannelAnswer,
 void Listener::cmd_filter(std::string_view text) {
   text = skip_spaces(text);
   bool add_form = false;
-  if (starts_with_nocase(text, "delete")) {
+  if (protocol::istarts_with(text, "delete")) {
     std::string_view rest = text.substr(6);
     if (rest.empty() || rest.front() != ' ' || skip_spaces(rest).empty()) {
       reply("-ERR invalid syntax");
@@ -65,7 +63,7 @@ void Listener::cmd_filter(std::string_view text) {
     reply(fmt::format("+OK filter deleted. [{}][{}]", header, value));
     return;
   }
-  if (starts_with_nocase(text, "add ")) {
+  if (protocol::istarts_with(text, "add ")) {
     add_form = true;
     text = skip_spaces(text.substr(4));
   }
@@ -311,7 +309,7 @@ void Listener::cmd_divert_events(std::string_view text) {
     reply("-ERR missing value.");
     return;
   }
-  bool on = equals_nocase(value, "on");
+  bool on = protocol::iequals(value, "on");
   divert_events_ = on;
   if (context_.sessions) {
     std::function<bool(core::Event&)> sink;
@@ -390,7 +388,7 @@ void Listener::cmd_linger(std::string_view text) {
   }
   if (!text.empty() && text.front() == ' ' && !skip_spaces(text).empty()) {
     // atoi in FreeSWITCH; here a huge number saturates at INT_MAX seconds instead of wrapping.
-    linger_seconds_ = core::saturate_to<int>(protocol::parse_c_integer(skip_spaces(text)));
+    linger_seconds_ = text::c_atoi(text);
     reply(fmt::format("+OK will linger {} seconds", linger_seconds_));
   } else {
     linger_seconds_ = -1;

@@ -143,6 +143,107 @@ void json_escape_append(std::string& out, std::string_view in) {
   out.append(in.data() + run_start, in.size() - run_start);
 }
 
+namespace {
+
+// Four hex digits at text[pos], or -1.
+long hex4_at(std::string_view text, std::size_t pos) {
+  if (pos > text.size() || text.size() - pos < 4) return -1;
+  long value = 0;
+  for (std::size_t i = pos; i < pos + 4; ++i) {
+    int digit = hex_value(text[i]);
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+void append_utf8(std::string& out, std::uint32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+bool is_high_surrogate(long code) {
+  return code >= 0xD800 && code <= 0xDBFF;
+}
+bool is_low_surrogate(long code) {
+  return code >= 0xDC00 && code <= 0xDFFF;
+}
+
+}  // namespace
+
+std::optional<std::string> json_unescape(std::string_view text, std::size_t& pos,
+                                         LoneSurrogate lone) {
+  if (pos >= text.size() || text[pos] != '"') return std::nullopt;
+  ++pos;
+  std::string out;
+  while (pos < text.size()) {
+    // Copy the run up to the next quote or backslash in one piece.
+    std::size_t special = text.find_first_of("\\\"", pos);
+    if (special == std::string_view::npos) return std::nullopt;
+    out.append(text.substr(pos, special - pos));
+    pos = special + 1;
+    if (text[special] == '"') return out;
+    if (pos >= text.size()) return std::nullopt;
+    char escape = text[pos++];
+    switch (escape) {
+      case '"':
+      case '\\':
+      case '/':
+        out += escape;
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        long code = hex4_at(text, pos);
+        if (code < 0) return std::nullopt;
+        pos += 4;
+        if (is_high_surrogate(code) && text.substr(pos, 2) == "\\u") {
+          long low = hex4_at(text, pos + 2);
+          if (is_low_surrogate(low)) {
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            pos += 6;
+          }
+        }
+        // Still a surrogate: its other half was missing (the next escape, if any, is read on
+        // its own).
+        if (lone == LoneSurrogate::kReject && (is_high_surrogate(code) || is_low_surrogate(code)))
+          return std::nullopt;
+        append_utf8(out, static_cast<std::uint32_t>(code));
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
 void xml_escape_append(std::string& out, std::string_view in) {
   std::size_t run_start = 0;
   // Continuation bytes still expected for the current multi-byte character, and its code

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,21 @@ std::string url_decode(std::string_view in);
 
 // Appends `in` escaped as the inside of a JSON string the way cJSON prints it.
 void json_escape_append(std::string& out, std::string_view in);
+
+// What json_unescape does with a \uXXXX naming half of a UTF-16 surrogate pair whose other
+// half does not follow.
+enum class LoneSurrogate {
+  kReject,  // the string is invalid: cJSON's rule (the json API parses as FreeSWITCH does)
+  kKeep,    // written as its own three-byte sequence: the client reads what a peer sent
+};
+
+// Decodes the JSON string literal whose opening quote is text[pos]: the escapes \" \\ \/ \b
+// \f \n \r \t resolved, \uXXXX written as UTF-8 (a surrogate pair as one code point), every
+// other byte copied as is. Returns the text and moves `pos` past the closing quote; nullopt when
+// text[pos] is not '"', the literal is unterminated, an escape is unknown, a \u lacks four hex
+// digits, or (kReject) a surrogate is lone; `pos` is then unspecified.
+std::optional<std::string> json_unescape(std::string_view text, std::size_t& pos,
+                                         LoneSurrogate lone);
 
 // Appends `in` escaped as XML text the way FreeSWITCH's XML printer does (see events.md 5.3):
 // & < > CR become entities, each multi-byte UTF-8 character becomes &#x<HEX>; (malformed

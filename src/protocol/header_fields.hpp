@@ -1,22 +1,12 @@
-// Small helpers shared by the parsers: ASCII case-insensitive comparison of header names,
-// C atoi-style parsing of Content-Length values, and the rule for header names from peers.
+// Small helpers shared by the parsers: C atoi-style parsing of Content-Length values and the
+// rule for header names from peers (header names compare with iequals, from ascii.hpp).
 #pragma once
 
 #include <string_view>
 
+#include "protocol/ascii.hpp"
+
 namespace es::protocol {
-
-inline char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
 
 // Whether `name` may become a header name of an event: event names are written raw in every
 // format, so a name from a peer (sendevent's headers, a channel variable's name) must not hold

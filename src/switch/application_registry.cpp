@@ -1,28 +1,18 @@
 #include "switch/application_registry.hpp"
 
-#include <cctype>
 #include <mutex>
 
 namespace es::sw {
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 void ApplicationRegistry::add(Application app) {
   std::unique_lock lock(mutex_);
-  std::string key = lower(app.name);
-  apps_[key] = std::make_shared<const Application>(std::move(app));
+  std::string name = app.name;
+  apps_.insert_or_assign(std::move(name), std::make_shared<const Application>(std::move(app)));
 }
 
 std::shared_ptr<const Application> ApplicationRegistry::find(std::string_view name) const {
   std::shared_lock lock(mutex_);
-  auto it = apps_.find(lower(name));
+  auto it = apps_.find(name);
   return it == apps_.end() ? nullptr : it->second;
 }
 

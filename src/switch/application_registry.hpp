@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/ascii.hpp"
+
 namespace es::sw {
 
 class Session;
@@ -44,7 +46,7 @@ class ApplicationRegistry {
 
  private:
   mutable std::shared_mutex mutex_;
-  std::map<std::string, std::shared_ptr<const Application>> apps_;  // key: lower-case
+  std::map<std::string, std::shared_ptr<const Application>, protocol::ILess> apps_;
 };
 
 }  // namespace es::sw

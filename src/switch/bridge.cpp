@@ -2,19 +2,17 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
-#include <cstdlib>
-
-#include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
 #include "core/spawn.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/switch_core.hpp"
 
 namespace es::sw {
 namespace {
 
-using core::commands::separate_string;
+using text::separate_string;
 
 constexpr int kAttendedTransfer = 801;  // never a reason to continue after a failure
 // Session::set_state wakes only the session itself, so the bridge also looks at both legs
@@ -36,24 +34,6 @@ struct RunningMark {
   ~RunningMark() { counter_.fetch_sub(1); }
   std::atomic<int>& counter_;
 };
-
-// switch_true.
-bool text_true(std::string_view text) {
-  std::string s(text);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s == "true" || s == "yes" || s == "on" || s == "enabled" || s == "active" ||
-         s == "allow" || (!s.empty() && std::atoi(s.c_str()) != 0);
-}
-
-// switch_false: only these words turn a default off.
-bool text_false(std::string_view text) {
-  std::string s(text);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s == "false" || s == "no" || s == "off" || s == "disabled" || s == "inactive" ||
-         s == "disallow" ||
-         (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0])) &&
-          std::atoi(s.c_str()) == 0);
-}
 
 // A comma list of cause names or numbers naming `cause`.
 bool cause_listed(std::string_view list, int cause) {
@@ -103,7 +83,7 @@ void after_bridge_in_exchange_media(Session& leg, const Session& other, BridgeKi
     return;
   }
   if (kind == BridgeKind::kUuidBridge) {
-    if (auto hup = leg.variable("hangup_after_bridge"); hup && text_false(*hup)) {
+    if (auto hup = leg.variable("hangup_after_bridge"); hup && text::switch_false(*hup)) {
       leg.set_state(ChannelState::kPark);
       return;
     }
@@ -140,7 +120,7 @@ void after_bridge_caller(Session& a, const Session& b, ChannelState a_state) {
     transfer_after_bridge(a, *where);
     return;
   }
-  if (answered && hup && text_true(*hup)) a.hangup(cause);
+  if (answered && hup && text::switch_true(*hup)) a.hangup(cause);
 }
 
 // The common bridge: set up, wait until it ends, tear down, after-bridge handling.
@@ -297,7 +277,7 @@ void handle_bridge_failure(Session& caller, int cause) {
       // failure_causes lists the causes that fail; any other continues.
       if (failure_causes && !cause_listed(*failure_causes, cause)) return;
       if (continue_on_fail &&
-          (text_true(*continue_on_fail) || cause_listed(*continue_on_fail, cause))) {
+          (text::switch_true(*continue_on_fail) || cause_listed(*continue_on_fail, cause))) {
         return;
       }
     } else if (cause == cause::kNoAnswer || cause == cause::kNoUserResponse ||
@@ -305,7 +285,7 @@ void handle_bridge_failure(Session& caller, int cause) {
       return;
     }
     if (transfer_on_fail) {
-      if (text_true(*transfer_on_fail)) return;
+      if (text::switch_true(*transfer_on_fail)) return;
       if (cause_listed(*transfer_on_fail, cause)) {
         std::string exten = tof.size() > 1 && !core::header_name_equals(tof[1], "auto_cause")
                                 ? tof[1]

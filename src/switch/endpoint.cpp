@@ -1,30 +1,21 @@
 #include "switch/endpoint.hpp"
 
-#include <cctype>
 #include <mutex>
 
 #include "core/event.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::sw {
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 void EndpointRegistry::add(std::shared_ptr<Endpoint> endpoint) {
   std::unique_lock lock(mutex_);
-  std::string key = lower(endpoint->name());
+  std::string key = protocol::to_lower(endpoint->name());
   endpoints_[key] = std::move(endpoint);
 }
 
 std::shared_ptr<Endpoint> EndpointRegistry::find(std::string_view name) const {
   std::shared_lock lock(mutex_);
-  auto it = endpoints_.find(lower(name));
+  auto it = endpoints_.find(protocol::to_lower(name));
   return it == endpoints_.end() ? nullptr : it->second;
 }
 

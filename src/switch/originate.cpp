@@ -6,19 +6,13 @@
 #include <cstdlib>
 
 #include "core/log_bus.hpp"
+#include "core/text/text.hpp"
 #include "switch/dialstring/dial_string.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/switch_core.hpp"
 
 namespace es::sw {
 namespace {
-
-bool is_true(const std::string* v) {
-  if (!v) return false;
-  std::string s = *v;
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s == "true" || s == "yes" || s == "on" || s == "1" || s == "enabled";
-}
 
 struct LegAttempt {
   SessionPtr session;
@@ -143,8 +137,9 @@ asio::awaitable<OriginateResult> originate(SwitchCore& core, std::string dial_st
     int v = std::atoi(t->c_str());
     if (v > 0) timeout_s = v;
   }
-  bool ignore_early = is_true(dial.global_vars.find("ignore_early_media"));
-  bool continue_on_timeout = is_true(dial.global_vars.find("originate_continue_on_timeout"));
+  bool ignore_early = text::switch_true(dial.global_vars.find("ignore_early_media"));
+  bool continue_on_timeout =
+      text::switch_true(dial.global_vars.find("originate_continue_on_timeout"));
 
   for (std::size_t g = 0; g < dial.groups.size(); ++g) {
     const DialGroup& group = dial.groups[g];
@@ -153,7 +148,8 @@ asio::awaitable<OriginateResult> originate(SwitchCore& core, std::string dial_st
     std::vector<LegAttempt> legs;
     int last_cause = 0;
     for (const auto& leg : group.legs) {
-      bool leg_ignore_early = ignore_early || is_true(leg.vars.find("ignore_early_media"));
+      bool leg_ignore_early =
+          ignore_early || text::switch_true(leg.vars.find("ignore_early_media"));
       (void)leg_ignore_early;
       LegAttempt attempt = create_leg(core, dial, leg, options, waiter, nested_ok);
       if (attempt.session) {

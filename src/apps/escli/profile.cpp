@@ -5,16 +5,14 @@
 #include <algorithm>
 #include <charconv>
 
-#include "protocol/header_fields.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::apps::escli {
 namespace {
 
 using protocol::iequals;
-
-bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
+using protocol::istarts_with;
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -210,11 +208,9 @@ std::optional<std::string> color_sequence(std::string_view name) {
 }
 
 bool truthy(std::string_view value) {
-  for (std::string_view word : {"yes", "on", "true", "t", "enabled", "enable", "allow"}) {
-    if (iequals(value, word)) return true;
-  }
-  auto number = parse_number(value);
-  return number && *number != 0;
+  // FreeSWITCH's switch_true, plus "enable", which escli has always accepted (fs_cli's esl_true
+  // differs again: no "t", and any text atoi reads as non-zero).
+  return text::switch_true(value) || iequals(value, "enable");
 }
 
 std::string expand_prompt(std::string_view pattern, const PromptFacts& facts) {

@@ -69,7 +69,8 @@ ProfileChoice choose_profile(const ProfileFile& file, const std::string& wanted,
 // fs_cli's colour names ("red", "bold-blue", ...) as escape sequences; nullopt when unknown.
 std::optional<std::string> color_sequence(std::string_view name);
 
-// fs_cli's boolean words: yes/on/true/t/enabled/enable/allow or a non-zero number.
+// escli's boolean words: FreeSWITCH's switch_true (yes/on/true/t/enabled/active/allow in any
+// case, or a number whose atoi is not 0) and also "enable".
 bool truthy(std::string_view value);
 
 // What prompt-string may mention: %s switch name, %h local host name, %H the switch's host

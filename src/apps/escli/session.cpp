@@ -11,6 +11,7 @@
 #include <chrono>
 
 #include "apps/escli/completion.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::apps::escli {
 namespace {
@@ -34,17 +35,6 @@ std::string one_line(std::string text) {
     if (c == '\n' || c == '\r') c = ' ';
   }
   return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 std::string trimmed_reply(std::string body) {
@@ -353,8 +343,8 @@ bool Session::execute(const std::string& line, bool quiet) {
       // fs_cli's habit: "console loglevel <x>" also sets the level of this connection's log.
       static constexpr std::string_view kConsoleLogLevel = "console loglevel ";
       if (command.argument.size() > kConsoleLogLevel.size() &&
-          iequals(std::string_view(command.argument).substr(0, kConsoleLogLevel.size()),
-                  kConsoleLogLevel)) {
+          protocol::iequals(std::string_view(command.argument).substr(0, kConsoleLogLevel.size()),
+                            kConsoleLogLevel)) {
         execute("/log " + command.argument.substr(kConsoleLogLevel.size()), quiet);
       }
       run_api(command.argument, quiet);
@@ -467,7 +457,7 @@ void Session::on_log_line(const client::LogLine& line) {
     std::lock_guard lock(filter_mutex_);
     if (!uuid_filter_.empty()) {
       const std::string* uuid = protocol::find_header(line.headers, "User-Data");
-      if (uuid && !uuid->empty() && !iequals(*uuid, uuid_filter_)) return;
+      if (uuid && !uuid->empty() && !protocol::iequals(*uuid, uuid_filter_)) return;
     }
     if (!log_filter_.empty() && line.text.find(log_filter_) == std::string::npos) return;
   }

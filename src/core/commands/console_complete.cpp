@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/commands/command_groups.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core::commands {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 // The interfaces query matches names with SQL LIKE '<prefix>%': ASCII case-insensitive,
 // '_' matching any one character and '%' any run.
 bool like_prefix(std::string_view name, std::string_view prefix) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  constexpr auto lower = protocol::ascii_lower;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
     if (prefix[i] == '%') return true;
     if (i >= name.size()) return false;

@@ -6,7 +6,9 @@
 #include <thread>
 
 #include "core/commands/command_groups.hpp"
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core::commands {
 namespace {
@@ -24,31 +26,15 @@ constexpr int kLogInvalid = 64;
 constexpr std::string_view kLevelNames[] = {"DISABLE", "CONSOLE", "ALERT", "CRIT", "ERR",
                                             "WARNING", "NOTICE",  "INFO",  "DEBUG"};
 
-bool is_number(std::string_view text) {
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) text.remove_prefix(1);
-  for (char c : text) {
-    if (c != '.' && !(c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
-
-// switch_true.
-bool is_true(std::string_view word) {
-  for (std::string_view yes : {"yes", "on", "true", "t", "enabled", "active", "allow"}) {
-    if (equals_nocase(word, yes)) return true;
-  }
-  return is_number(word) && c_atol(word) != 0;
-}
-
 // switch_log_str2level.
 int log_level_from_word(std::string_view word) {
-  if (is_number(word)) {
-    long long value = c_atol(word);
+  if (text::is_number(word)) {
+    long long value = text::c_atol(word);
     if (value > kLogInvalid) return kLogInvalid - 1;
     return value < 0 ? 0 : static_cast<int>(value);
   }
   for (std::size_t i = 0; i < std::size(kLevelNames); ++i) {
-    if (equals_nocase(word, kLevelNames[i])) return static_cast<int>(i) - 1;
+    if (protocol::iequals(word, kLevelNames[i])) return static_cast<int>(i) - 1;
   }
   return kLogInvalid;
 }
@@ -65,10 +51,10 @@ void update_accepting(SessionStats& stats) {
 
 void pause_or_resume(Runtime& rt, const std::string* direction, bool pause) {
   auto& stats = rt.sessions();
-  bool inbound = !direction || !equals_nocase(*direction, "outbound");
-  bool outbound = !direction || !equals_nocase(*direction, "inbound");
-  if (direction && !equals_nocase(*direction, "inbound") &&
-      !equals_nocase(*direction, "outbound")) {
+  bool inbound = !direction || !protocol::iequals(*direction, "outbound");
+  bool outbound = !direction || !protocol::iequals(*direction, "inbound");
+  if (direction && !protocol::iequals(*direction, "inbound") &&
+      !protocol::iequals(*direction, "outbound")) {
     inbound = outbound = true;
   }
   if (inbound) stats.accepting_inbound = !pause;
@@ -78,7 +64,7 @@ void pause_or_resume(Runtime& rt, const std::string* direction, bool pause) {
 
 // A flag with "on|off" semantics: no word reads it, a word sets it.
 bool toggle_flag(std::atomic<bool>& flag, const std::string* word) {
-  if (word) flag = is_true(*word);
+  if (word) flag = text::switch_true(*word);
   return flag.load();
 }
 
@@ -92,7 +78,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
     out += fmt::format("-USAGE: {}\n", kCtlSyntax);
     return ApiStatus::kSuccess;
   }
-  auto argv = separate_string(arg, ' ', 6);
+  auto argv = text::separate_string(arg, ' ', 6);
   auto word = [&](std::size_t i) -> const std::string* {
     return i < argv.size() ? &argv[i] : nullptr;
   };
@@ -100,13 +86,13 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
   const std::string command = argc ? argv[0] : std::string();
   auto& settings = rt.settings();
   auto& stats = rt.sessions();
-  auto is = [&](std::string_view name) { return equals_nocase(command, name); };
+  auto is = [&](std::string_view name) { return protocol::iequals(command, name); };
 
   if (is("hupall")) {
     if (rt.hangup_all) rt.hangup_all();
     out += "+OK\n";
   } else if (is("recover")) {
-    bool flush = word(1) && equals_nocase(word(1)->substr(0, word(1)->find(':')), "flush");
+    bool flush = word(1) && protocol::iequals(word(1)->substr(0, word(1)->find(':')), "flush");
     out += flush ? "+OK flushed\n" : "+OK 0 session(s) recovered in total\n";
   } else if (is("flush_db_handles") || is("send_sighup") || is("calibrate_clock") || is("crash") ||
              is("save_history") || is("reclaim_mem")) {
@@ -125,8 +111,8 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
                        toggle_flag(settings.threaded_system_exec, word(1)) ? "true" : "false");
   } else if (is("pause_check")) {
     bool paused = !stats.accepting_inbound && !stats.accepting_outbound;
-    if (word(1) && equals_nocase(*word(1), "inbound")) paused = !stats.accepting_inbound;
-    if (word(1) && equals_nocase(*word(1), "outbound")) paused = !stats.accepting_outbound;
+    if (word(1) && protocol::iequals(*word(1), "inbound")) paused = !stats.accepting_inbound;
+    if (word(1) && protocol::iequals(*word(1), "outbound")) paused = !stats.accepting_outbound;
     out += paused ? "true" : "false";
   } else if (is("ready_check")) {
     bool paused_both = !stats.accepting_inbound && !stats.accepting_outbound;
@@ -136,7 +122,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
   } else if (is("shutdown")) {
     bool cancel = false;
     for (std::size_t i = 1; i < 5 && word(i); ++i) {
-      if (equals_nocase(*word(i), "cancel")) {
+      if (protocol::iequals(*word(i), "cancel")) {
         cancel = true;
         break;
       }
@@ -155,17 +141,17 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
   } else if (is("sql")) {
     if (word(1)) out += "+OK\n";
   } else if (is("max_sessions")) {
-    long long value = argc > 1 ? c_atol(argv[1]) : 0;
+    long long value = argc > 1 ? text::c_atol(argv[1]) : 0;
     if (value) stats.max_sessions = static_cast<std::uint32_t>(value);
     out += fmt::format("+OK max sessions: {}\n", static_cast<std::int32_t>(stats.max_sessions));
   } else if (is("min_idle_cpu")) {
-    double value = argc > 1 ? c_atof(argv[1]) : -1.0;
+    double value = argc > 1 ? text::c_atof(argv[1]) : -1.0;
     if (value >= 0) settings.min_idle_cpu = value;
     double current = settings.min_idle_cpu;
     out += current != 0.0 ? fmt::format("+OK min idle cpu: {:.2f}%\n", current)
                           : std::string("+OK min idle cpu: DISABLED\n");
   } else if (is("max_dtmf_duration")) {
-    long long value = argc > 1 ? c_atol(argv[1]) : 0;
+    long long value = argc > 1 ? text::c_atol(argv[1]) : 0;
     if (value) {
       auto duration = clamp_dtmf(value);
       settings.max_dtmf_duration = duration;
@@ -173,7 +159,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
     }
     out += fmt::format("+OK max dtmf duration: {}\n", settings.max_dtmf_duration.load());
   } else if (is("min_dtmf_duration")) {
-    long long value = argc > 1 ? c_atol(argv[1]) : 0;
+    long long value = argc > 1 ? text::c_atol(argv[1]) : 0;
     if (value) {
       auto duration = clamp_dtmf(value);
       settings.min_dtmf_duration = duration;
@@ -181,7 +167,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
     }
     out += fmt::format("+OK min dtmf duration: {}\n", settings.min_dtmf_duration.load());
   } else if (is("default_dtmf_duration")) {
-    long long value = argc > 1 ? c_atol(argv[1]) : 0;
+    long long value = argc > 1 ? text::c_atol(argv[1]) : 0;
     if (value) {
       auto duration = clamp_dtmf(value);
       settings.default_dtmf_duration = duration;
@@ -193,7 +179,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
     int level = -1;
     if (argc > 1) {
       char first = argv[1].empty() ? '\0' : argv[1][0];
-      level = first >= '0' && first <= '9' ? static_cast<int>(c_atol(argv[1]))
+      level = first >= '0' && first <= '9' ? static_cast<int>(text::c_atol(argv[1]))
                                            : log_level_from_word(argv[1]);
     }
     if (level == kLogInvalid) {
@@ -204,7 +190,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
       out += fmt::format("+OK log level: {} [{}]\n", kLevelNames[level + 1], level);
     }
   } else if (is("debug_level")) {
-    long long value = argc > 1 ? c_atol(argv[1]) : -1;
+    long long value = argc > 1 ? text::c_atol(argv[1]) : -1;
     if (value > -1) settings.debug_level = static_cast<int>(std::min<long long>(value, 10));
     out += fmt::format("+OK DEBUG level: {}\n", settings.debug_level.load());
   } else if (is("sps_peak_reset")) {
@@ -213,11 +199,11 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
   } else if (is("last_sps")) {
     out += fmt::format("+OK last sessions per second: {}\n", stats.last_sps.load());
   } else if (is("sps")) {
-    long long value = argc > 1 ? c_atol(argv[1]) : 0;
+    long long value = argc > 1 ? text::c_atol(argv[1]) : 0;
     if (value > 0) stats.max_sps = static_cast<std::uint32_t>(value);
     out += fmt::format("+OK sessions per second: {}\n", stats.max_sps.load());
   } else if (is("uuid_version")) {
-    long long value = argc > 1 ? c_atol(argv[1]) : 0;
+    long long value = argc > 1 ? text::c_atol(argv[1]) : 0;
     if (value > 0) settings.uuid_version = static_cast<int>(value);
     out += fmt::format("+OK set uuid version: {}\n", settings.uuid_version.load());
   } else if (is("sync_clock")) {
@@ -226,7 +212,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
     out += stats.active == 0 ? "+OK clock synchronized\n"
                              : "+OK clock will synchronize when there are no more calls\n";
   } else if (is("mdns_resolve") && word(1) &&
-             (equals_nocase(*word(1), "enable") || equals_nocase(*word(1), "disable"))) {
+             (protocol::iequals(*word(1), "enable") || protocol::iequals(*word(1), "disable"))) {
     out += "+OK\n";
   } else {
     out += fmt::format("-ERR Invalid command\nUSAGE: fsctl {}\n", kCtlSyntax);
@@ -235,7 +221,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
 }
 
 ApiStatus sleep_ms(std::string_view arg, std::string& out) {
-  long long ms = c_atol(arg);
+  long long ms = text::c_atol(arg);
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   out += "+OK";
   return ApiStatus::kSuccess;

@@ -3,8 +3,9 @@
 #include <sys/resource.h>
 
 #include "core/commands/command_groups.hpp"
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
 #include "core/uuid.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core::commands {
 namespace {
@@ -47,12 +48,10 @@ ApiStatus version_command(std::string_view arg, std::string& out, Runtime& rt) {
     out += fmt::format("FreeSWITCH Version {} ({})\n", full, kRevisionHuman);
     return ApiStatus::kSuccess;
   }
-  auto words = separate_string(arg, ' ', 2);
+  auto words = text::separate_string(arg, ' ', 2);
   bool is_short = false;
   if (!words.empty()) {
-    std::string lowered = words[0];
-    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    is_short = lowered.find("short") != std::string::npos;
+    is_short = protocol::icontains(words[0], "short");
   }
   if (is_short) {
     out += fmt::format("{}\n", kVersionShort);
@@ -74,7 +73,7 @@ ApiStatus uptime_command(std::string_view arg, std::string& out, Runtime& rt) {
   if (!arg.empty()) {
     scale = 0;
     for (const auto& unit : kUnits) {
-      if (equals_nocase(arg, unit.long_name) || equals_nocase(arg, unit.short_name)) {
+      if (protocol::iequals(arg, unit.long_name) || protocol::iequals(arg, unit.short_name)) {
         scale = unit.scale;
       }
     }

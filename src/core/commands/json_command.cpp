@@ -4,7 +4,7 @@
 
 #include "core/commands/command_groups.hpp"
 #include "core/commands/json_value.hpp"
-#include "core/commands/separate_string.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core::commands {
 namespace {
@@ -116,16 +116,16 @@ ApiStatus json_command(Runtime& rt, std::string_view arg, std::string& out,
   const JsonValue* function = request.member("command");
   bool pretty = false;
   if (const JsonValue* format = request.member("format"); format && format->is_string()) {
-    pretty = equals_nocase(format->as_string(), "pretty");
+    pretty = protocol::iequals(format->as_string(), "pretty");
   }
 
   std::string name = function && function->is_string() ? function->as_string() : std::string();
   bool known = function && function->is_string() && request.member("data") &&
-               (equals_nocase(name, "status") || equals_nocase(name, "fsapi"));
+               (protocol::iequals(name, "status") || protocol::iequals(name, "fsapi"));
   if (known) {
     JsonValue reply;
     ApiStatus status = ApiStatus::kSuccess;
-    if (equals_nocase(name, "status")) {
+    if (protocol::iequals(name, "status")) {
       reply = json_status(rt);
     } else {
       status = json_fsapi(rt, request, reply, context);

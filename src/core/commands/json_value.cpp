@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/commands/separate_string.hpp"
+#include "protocol/ascii.hpp"
 #include "protocol/escape.hpp"
 
 namespace es::core::commands {
@@ -58,96 +58,9 @@ class Parser {
     return JsonValue::number(value);
   }
 
-  static std::optional<unsigned> hex4(std::string_view text) {
-    if (text.size() < 4) return std::nullopt;
-    unsigned value = 0;
-    for (char c : text.substr(0, 4)) {
-      value <<= 4;
-      if (c >= '0' && c <= '9') {
-        value |= static_cast<unsigned>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        value |= static_cast<unsigned>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        value |= static_cast<unsigned>(c - 'A' + 10);
-      } else {
-        return std::nullopt;
-      }
-    }
-    return value;
-  }
-
-  static void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-  }
-
+  // cJSON's rules: a lone surrogate makes the document invalid.
   std::optional<std::string> string() {
-    ++pos_;  // opening quote
-    std::string out;
-    while (!at_end() && text_[pos_] != '"') {
-      char c = text_[pos_++];
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (at_end()) return std::nullopt;
-      char e = text_[pos_++];
-      switch (e) {
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case '"':
-        case '\\':
-        case '/':
-          out += e;
-          break;
-        case 'u': {
-          auto first = hex4(text_.substr(pos_));
-          if (!first || (*first >= 0xDC00 && *first <= 0xDFFF)) return std::nullopt;
-          pos_ += 4;
-          unsigned code = *first;
-          if (code >= 0xD800 && code <= 0xDBFF) {
-            if (text_.substr(pos_, 2) != "\\u") return std::nullopt;
-            auto second = hex4(text_.substr(pos_ + 2));
-            if (!second || *second < 0xDC00 || *second > 0xDFFF) return std::nullopt;
-            pos_ += 6;
-            code = 0x10000 + (((code & 0x3FF) << 10) | (*second & 0x3FF));
-          }
-          append_utf8(out, code);
-          break;
-        }
-        default:
-          return std::nullopt;
-      }
-    }
-    if (at_end()) return std::nullopt;
-    ++pos_;  // closing quote
-    return out;
+    return protocol::json_unescape(text_, pos_, protocol::LoneSurrogate::kReject);
   }
 
   std::optional<JsonValue> array(int depth) {
@@ -257,7 +170,7 @@ std::optional<JsonValue> JsonValue::parse(std::string_view text) {
 
 const JsonValue* JsonValue::member(std::string_view name) const {
   for (const auto& [key, value] : members_) {
-    if (equals_nocase(key, name)) return &value;
+    if (protocol::iequals(key, name)) return &value;
   }
   return nullptr;
 }

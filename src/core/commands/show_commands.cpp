@@ -9,8 +9,9 @@
 #include <set>
 
 #include "core/commands/command_groups.hpp"
-#include "core/commands/separate_string.hpp"
 #include "core/commands/table_printer.hpp"
+#include "core/text/separate_string.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core::commands {
 namespace {
@@ -41,7 +42,7 @@ std::vector<InterfaceEntry> all_interfaces(Runtime& rt) {
 }  // namespace
 
 bool sql_like(std::string_view text, std::string_view pattern) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  constexpr auto lower = protocol::ascii_lower;
   // Greedy scan remembering the last '%': on a mismatch the '%' takes one more character and
   // the rest of the pattern is tried again from there. Each retry moves the remembered start
   // forward, so the work is at most text x pattern steps and needs no recursion.
@@ -178,7 +179,7 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
   static constexpr std::string_view kTypedSubjects[] = {
       "codec", "dialplan", "file", "timer", "chat", "limit", "say", "management", "endpoint"};
   for (std::string_view subject : kTypedSubjects) {
-    if (starts_with_nocase(command, subject)) {
+    if (protocol::istarts_with(command, subject)) {
       if (!command.empty() && command.back() == 's') command.pop_back();
       query.table.columns = {"type", "name", "ikey"};
       interface_rows([&](const InterfaceEntry& e) { return e.type == command; },
@@ -188,9 +189,9 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
       return true;
     }
   }
-  if (starts_with_nocase(command, "module")) {
+  if (protocol::istarts_with(command, "module")) {
     const std::string* module = arg(1);
-    if (module && equals_nocase(*module, "as")) module = nullptr;
+    if (module && protocol::iequals(*module, "as")) module = nullptr;
     query.table.columns = {"type", "name", "ikey", "filename"};
     std::set<std::vector<std::string>> seen;
     interface_rows(
@@ -203,7 +204,7 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
         });
     return true;
   }
-  if (equals_nocase(command, "interfaces")) {
+  if (protocol::iequals(command, "interfaces")) {
     query.table.columns = {"type", "name", "ikey"};
     interface_rows([](const InterfaceEntry&) { return true; },
                    [](const InterfaceEntry& e) {
@@ -211,7 +212,7 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
                    });
     return true;
   }
-  if (equals_nocase(command, "interface_types")) {
+  if (protocol::iequals(command, "interface_types")) {
     query.table.columns = {"type", "total"};
     std::map<std::string, std::size_t> totals;
     for (const auto& entry : all_interfaces(rt)) ++totals[entry.type];
@@ -220,14 +221,14 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
     }
     return true;
   }
-  if (equals_nocase(command, "tasks")) {
+  if (protocol::iequals(command, "tasks")) {
     query.table.columns = {"task_id",      "task_desc",        "task_group",
                            "task_runtime", "task_sql_manager", "hostname"};
     return true;
   }
-  if (equals_nocase(command, "application") || equals_nocase(command, "api")) {
+  if (protocol::iequals(command, "application") || protocol::iequals(command, "api")) {
     const std::string* name = arg(1);
-    if (name && equals_nocase(*name, "as")) name = nullptr;
+    if (name && protocol::iequals(*name, "as")) name = nullptr;
     query.table.columns = {"name", "description", "syntax", "ikey"};
     interface_rows(
         [&](const InterfaceEntry& e) {
@@ -238,16 +239,16 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
         });
     return true;
   }
-  if (equals_nocase(command, "aliases")) {
+  if (protocol::iequals(command, "aliases")) {
     query.table.columns = {"sticky", "alias", "command", "hostname"};
     return true;
   }
-  if (equals_nocase(command, "complete")) {
+  if (protocol::iequals(command, "complete")) {
     query.table.columns = {"sticky", "a1", "a2", "a3", "a4",  "a5",
                            "a6",     "a7", "a8", "a9", "a10", "hostname"};
     return true;
   }
-  if (starts_with_nocase(command, "help")) {
+  if (protocol::istarts_with(command, "help")) {
     // The command word never holds a space, so help always lists every API.
     query.help = true;
     query.table.columns = {"name", "syntax", "description", "ikey"};
@@ -257,26 +258,27 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
                    });
     return true;
   }
-  if (equals_nocase(command, "nat_map")) {
+  if (protocol::iequals(command, "nat_map")) {
     query.table.columns = {"port", "proto", "proto_num", "sticky"};
     return true;
   }
 
   auto count_variant = [&]() {
-    if (arg(1) && equals_nocase(*arg(1), "count")) {
+    if (arg(1) && protocol::iequals(*arg(1), "count")) {
       query.just_count = true;
-      if (arg(2) && arg(3) && equals_nocase(*arg(2), "as")) as = *arg(3);
+      if (arg(2) && arg(3) && protocol::iequals(*arg(2), "as")) as = *arg(3);
     }
   };
-  if (equals_nocase(command, "calls")) {
+  if (protocol::iequals(command, "calls")) {
     query.table.columns = call_columns();
     query.table.rows = channel_table_rows(rt, "calls");
     count_variant();
-  } else if (equals_nocase(command, "registrations")) {
+  } else if (protocol::iequals(command, "registrations")) {
     query.table.columns = registration_columns();
     query.table.rows = channel_table_rows(rt, "registrations");
     count_variant();
-  } else if (equals_nocase(command, "channels") && arg(1) && equals_nocase(*arg(1), "like")) {
+  } else if (protocol::iequals(command, "channels") && arg(1) &&
+             protocol::iequals(*arg(1), "like")) {
     query.table.columns = channel_columns();
     auto rows = channel_table_rows(rt, "channels");
     if (arg(2) && arg(2)->size() > kMaxLikePatternBytes) {
@@ -294,20 +296,21 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
         });
         if (hit) query.table.rows.push_back(std::move(row));
       }
-      if (arg(4) && equals_nocase(*arg(3), "as")) as = *arg(4);
+      if (arg(4) && protocol::iequals(*arg(3), "as")) as = *arg(4);
     } else {
       query.table.rows = std::move(rows);
     }
-  } else if (equals_nocase(command, "channels")) {
+  } else if (protocol::iequals(command, "channels")) {
     query.table.columns = channel_columns();
     query.table.rows = channel_table_rows(rt, "channels");
     count_variant();
-  } else if (equals_nocase(command, "detailed_calls") ||
-             equals_nocase(command, "detailed_bridged_calls")) {
+  } else if (protocol::iequals(command, "detailed_calls") ||
+             protocol::iequals(command, "detailed_bridged_calls")) {
     query.table.columns = detailed_call_columns();
-    query.table.rows = channel_table_rows(
-        rt, equals_nocase(command, "detailed_calls") ? "detailed_calls" : "detailed_bridged_calls");
-  } else if (equals_nocase(command, "bridged_calls")) {
+    query.table.rows = channel_table_rows(rt, protocol::iequals(command, "detailed_calls")
+                                                  ? "detailed_calls"
+                                                  : "detailed_bridged_calls");
+  } else if (protocol::iequals(command, "bridged_calls")) {
     query.table.columns = call_columns();
     query.table.rows = channel_table_rows(rt, "bridged_calls");
   } else {
@@ -318,17 +321,17 @@ bool build_query(Runtime& rt, const std::vector<std::string>& argv, std::string&
 
 ApiStatus show(Runtime& rt, std::string_view arg, std::string& out, const ApiContext& context) {
   std::vector<std::string> argv;
-  if (!arg.empty()) argv = separate_string(arg, ' ', 6);
+  if (!arg.empty()) argv = text::separate_string(arg, ' ', 6);
   if (argv.empty()) {
     out += fmt::format("-USAGE: {}\n", kShowSyntax);
     return ApiStatus::kSuccess;
   }
   std::string command = argv[0];
   std::optional<std::string> as;
-  if (argv.size() > 2 && equals_nocase(argv[1], "as")) as = argv[2];
+  if (argv.size() > 2 && protocol::iequals(argv[1], "as")) as = argv[2];
 
   // "show status" runs the status command through the executor, sharing this API event.
-  if (starts_with_nocase(command, "status")) {
+  if (protocol::istarts_with(command, "status")) {
     if (!as && argv.size() > 1) as = argv[1];
     out += rt.api().execute(command, as ? *as : std::string(), context).output;
     return ApiStatus::kSuccess;
@@ -348,7 +351,7 @@ ApiStatus show(Runtime& rt, std::string_view arg, std::string& out, const ApiCon
   std::string delimiter = ",";
   std::string format = as.value_or(std::string("delim"));
   if (as && argv.size() > 3) delimiter = argv[3];
-  if (equals_nocase(format, "delim") || equals_nocase(format, "csv")) {
+  if (protocol::iequals(format, "delim") || protocol::iequals(format, "csv")) {
     if (query.just_count) {
       out += print_count_delimited(query.table.rows.size());
     } else if (query.help) {
@@ -357,9 +360,9 @@ ApiStatus show(Runtime& rt, std::string_view arg, std::string& out, const ApiCon
     } else {
       out += print_delimited(query.table, delimiter);
     }
-  } else if (equals_nocase(format, "xml")) {
+  } else if (protocol::iequals(format, "xml")) {
     out += query.just_count ? print_count_xml(query.table.rows.size()) : print_xml(query.table);
-  } else if (equals_nocase(format, "json")) {
+  } else if (protocol::iequals(format, "json")) {
     out += query.just_count ? print_count_json(query.table.rows.size()) : print_json(query.table);
   } else {
     out += fmt::format("-ERR Cannot find format {}\n", format);

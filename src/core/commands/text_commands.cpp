@@ -6,9 +6,10 @@
 #include <memory>
 
 #include "core/commands/command_groups.hpp"
-#include "core/commands/separate_string.hpp"
 #include "core/regex.hpp"
 #include "core/saturating.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
 
 namespace es::core::commands {
 namespace {
@@ -21,7 +22,7 @@ ApiStatus regex_command(std::string_view arg, std::string& out) {
     delimiter = text[2];
     text.remove_prefix(3);
   }
-  auto argv = separate_string(text, delimiter, 4);
+  auto argv = text::separate_string(text, delimiter, 4);
   if (argv.size() < 2) {
     out += "-ERR";
     return ApiStatus::kSuccess;
@@ -52,15 +53,6 @@ ApiStatus regex_command(std::string_view arg, std::string& out) {
 
 bool c_isspace(char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-// switch_is_number: an optional sign, then only digits and dots ("" and "-" count).
-bool is_number(std::string_view text) {
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) text.remove_prefix(1);
-  for (char c : text) {
-    if (c != '.' && !(c >= '0' && c <= '9')) return false;
-  }
-  return true;
 }
 
 // One operand of cond: a quoted string (backslash keeps \\ and \' inside) that must be followed
@@ -133,13 +125,13 @@ ApiStatus cond_command(std::string_view arg, std::string& out) {
   while (pos < text.size() && c_isspace(text[pos])) ++pos;
   if (pos >= text.size() || text[pos] != '?') return fail();
   text[pos] = ':';
-  auto argv = separate_string(std::string_view(text).substr(pos), ':', 3);
+  auto argv = text::separate_string(std::string_view(text).substr(pos), ':', 3);
   if (argv.size() < 2 || argv.size() > 3) return fail();
 
-  bool a_number = is_number(a) && !a_quoted;
-  bool b_number = is_number(b) && !b_quoted;
-  double a_value = a_number ? c_atof(a) : static_cast<double>(static_cast<float>(a.size()));
-  double b_value = b_number ? c_atof(b) : static_cast<double>(static_cast<float>(b.size()));
+  bool a_number = text::is_number(a) && !a_quoted;
+  bool b_number = text::is_number(b) && !b_quoted;
+  double a_value = a_number ? text::c_atof(a) : static_cast<double>(static_cast<float>(a.size()));
+  double b_value = b_number ? text::c_atof(b) : static_cast<double>(static_cast<float>(b.size()));
   bool is_true = false;
   switch (op) {
     case Op::kEq:
@@ -173,7 +165,7 @@ ApiStatus strftime_command(Runtime& rt, std::string_view arg, std::string& out) 
   std::string_view format = arg;
   if (!arg.empty()) {
     if (auto bar = arg.find('|'); bar != std::string_view::npos) {
-      when_us = saturating_mul(c_atol(arg.substr(0, bar)), 1000000);
+      when_us = saturating_mul(text::c_atol(arg.substr(0, bar)), 1000000);
       // FreeSWITCH starts the format one character after the '|' (it skips one too many).
       format = bar + 2 <= arg.size() ? arg.substr(bar + 2) : std::string_view();
     }
@@ -218,8 +210,7 @@ void register_text_commands(Runtime& rt) {
               });
   add_command(rt, "uuid_exists", "Check if a uuid exists", "<uuid>",
               [&rt](std::string_view arg, std::string& out, const ApiContext&) {
-                bool live = !arg.empty() && rt.session_control &&
-                            rt.session_control->is_live(arg);
+                bool live = !arg.empty() && rt.session_control && rt.session_control->is_live(arg);
                 out.append(live ? "true" : "false");
                 return ApiStatus::kSuccess;
               });

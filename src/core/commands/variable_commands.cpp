@@ -2,8 +2,9 @@
 #include <fmt/format.h>
 
 #include "core/commands/command_groups.hpp"
-#include "core/commands/separate_string.hpp"
 #include "core/switch_identity.hpp"
+#include "core/text/separate_string.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::core::commands {
 namespace {
@@ -39,7 +40,7 @@ std::string expand_over_event(Runtime& rt, const Event* event, std::string_view 
 // "uuid:<uuid> rest": the uuid (at most 79 characters, as FreeSWITCH's buffer) and the rest;
 // without a space after the uuid the rest is empty.
 std::string_view split_uuid_prefix(std::string_view arg, std::string& uuid) {
-  if (!starts_with_nocase(arg, "uuid:")) return arg;
+  if (!protocol::istarts_with(arg, "uuid:")) return arg;
   std::string_view after = arg.substr(5);
   auto space = after.find(' ');
   if (space == std::string_view::npos) return {};
@@ -49,7 +50,7 @@ std::string_view split_uuid_prefix(std::string_view arg, std::string& uuid) {
 
 ApiStatus global_setvar(Runtime& rt, std::string_view arg, std::string& out) {
   if (!arg.empty()) {
-    auto argv = separate_string(arg, '=', 3);
+    auto argv = text::separate_string(arg, '=', 3);
     if (!argv.empty() && !argv[0].empty()) {
       std::string value = argv.size() > 1 ? argv[1] : std::string();
       std::string expected = argv.size() > 2 ? argv[2] : std::string();

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace es::protocol {
 namespace {
@@ -132,6 +134,70 @@ TEST(XmlEscape, AppendsToExistingContent) {
   std::string out = "<body>";
   xml_escape_append(out, "1<2");
   EXPECT_EQ(out, "<body>1&lt;2");
+}
+
+// The whole literal `quoted` decoded; "<fail>" when it is refused, "<rest>" appended when the
+// decoder stopped before the end.
+std::string unescape(std::string_view quoted, LoneSurrogate lone = LoneSurrogate::kReject) {
+  std::size_t pos = 0;
+  std::optional<std::string> out = json_unescape(quoted, pos, lone);
+  if (!out) return "<fail>";
+  return pos == quoted.size() ? *out : *out + "<rest>";
+}
+
+TEST(JsonUnescape, SimpleEscapesAndRawBytes) {
+  EXPECT_EQ(unescape(R"("")"), "");
+  EXPECT_EQ(unescape(R"("plain text")"), "plain text");
+  EXPECT_EQ(unescape(R"("\"\\\/\b\f\n\r\t")"), "\"\\/\b\f\n\r\t");
+  // Bytes JSON would have escaped are taken as they are, as cJSON takes them.
+  EXPECT_EQ(unescape("\"a\tb\x01\xc3\xa9\""), "a\tb\x01\xc3\xa9");
+}
+
+TEST(JsonUnescape, StopsAfterTheClosingQuote) {
+  EXPECT_EQ(unescape(R"("a"b")"), "a<rest>");
+  std::size_t pos = 3;
+  EXPECT_EQ(json_unescape(R"(x: "v", y)", pos, LoneSurrogate::kReject), "v");
+  EXPECT_EQ(pos, 6u);
+}
+
+TEST(JsonUnescape, UnicodeEscapesBecomeUtf8) {
+  EXPECT_EQ(unescape(R"("\u0041")"), "A");
+  EXPECT_EQ(unescape(R"("\u00e9\u00E9")"), "\xc3\xa9\xc3\xa9");
+  EXPECT_EQ(unescape(R"("\u20ac")"), "\xe2\x82\xac");
+  EXPECT_EQ(unescape(R"("\u0000")"), std::string(1, '\0'));
+  // A surrogate pair is one code point (U+1F600), in both modes.
+  EXPECT_EQ(unescape(R"("\ud83d\ude00")"), "\xf0\x9f\x98\x80");
+  EXPECT_EQ(unescape(R"("\uD83D\uDE00")", LoneSurrogate::kKeep), "\xf0\x9f\x98\x80");
+  EXPECT_EQ(unescape(R"("\udbff\udfff")"), "\xf4\x8f\xbf\xbf");  // U+10FFFF
+}
+
+TEST(JsonUnescape, LoneSurrogatesAreRefusedLikeCjson) {
+  EXPECT_EQ(unescape(R"("\ud800")"), "<fail>");
+  EXPECT_EQ(unescape(R"("\udc00")"), "<fail>");
+  EXPECT_EQ(unescape(R"("\ud800x")"), "<fail>");
+  EXPECT_EQ(unescape(R"("\ud800\u0041")"), "<fail>");
+  EXPECT_EQ(unescape(R"("\ud800\ud800")"), "<fail>");
+}
+
+TEST(JsonUnescape, LoneSurrogatesAreKeptForTheClient) {
+  const auto keep = LoneSurrogate::kKeep;
+  EXPECT_EQ(unescape(R"("\ud800")", keep), "\xed\xa0\x80");
+  EXPECT_EQ(unescape(R"("\udc00x")", keep), "\xed\xb0\x80x");
+  // The escape after an unpaired high half is read on its own.
+  EXPECT_EQ(unescape(R"("\ud800\u0041")", keep),
+            "\xed\xa0\x80"
+            "A");
+  EXPECT_EQ(unescape(R"("\ud800\ud800\udc00")", keep), "\xed\xa0\x80\xf0\x90\x80\x80");
+  EXPECT_EQ(unescape(R"("\ud800\uZZZZ")", keep), "<fail>");
+}
+
+TEST(JsonUnescape, MalformedLiteralsAreRefused) {
+  for (const auto lone : {LoneSurrogate::kReject, LoneSurrogate::kKeep}) {
+    for (std::string_view bad : {R"(abc)", R"()", R"("abc)", R"("abc\")", R"("\)", R"("\x")",
+                                 R"("\u12")", R"("\u12G4")", R"("\u")", R"(  "a")"}) {
+      EXPECT_EQ(unescape(bad, lone), "<fail>") << bad;
+    }
+  }
 }
 
 }  // namespace

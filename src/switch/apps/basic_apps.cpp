@@ -4,11 +4,11 @@
 
 #include <cstdlib>
 
-#include "core/commands/separate_string.hpp"
 #include "core/event_serializer.hpp"
 #include "core/log_bus.hpp"
-#include "protocol/header_fields.hpp"
 #include "core/saturating.hpp"
+#include "core/text/separate_string.hpp"
+#include "protocol/header_fields.hpp"
 #include "switch/apps/app_groups.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/session/session.hpp"
@@ -75,7 +75,7 @@ std::vector<std::string> split_multi(std::string_view arg) {
     delim = arg[2];
     arg.remove_prefix(3);
   }
-  return core::commands::separate_string(arg, delim, 1024);
+  return text::separate_string(arg, delim, 1024);
 }
 
 void export_app(Session& s, const std::string& arg, std::string_view list_var) {
@@ -143,7 +143,7 @@ void event_app(Session& s, const std::string& arg) {
   core::Event event = s.create_event(core::EventType::kChannelApplication);
   std::optional<core::EventType> type;
   std::string subclass;
-  for (const auto& item : core::commands::separate_string(arg, ',', 1024)) {
+  for (const auto& item : text::separate_string(arg, ',', 1024)) {
     std::size_t eq = item.find('=');
     if (eq == std::string::npos) continue;
     std::string name = item.substr(0, eq);
@@ -204,14 +204,14 @@ void break_app(Session& s, const std::string& arg) {
 }
 
 void transfer_app(Session& s, const std::string& arg) {
-  auto words = core::commands::separate_string(arg, ' ', 4);
+  auto words = text::separate_string(arg, ' ', 4);
   if (words.empty()) return;
   std::size_t i = 0;
   bool bleg = false, both = false;
   if (words[0] == "-bleg") bleg = true;
   if (words[0] == "-both") both = true;
   if (bleg || both) {
-    words = core::commands::separate_string(arg, ' ', 5);
+    words = text::separate_string(arg, ' ', 5);
     i = 1;
   }
   std::string exten = words.size() > i ? words[i] : "";
@@ -228,7 +228,7 @@ void transfer_app(Session& s, const std::string& arg) {
 
 // "[+]<time> [<cause>] [bleg]": hang up later (calls.md 11).
 void sched_hangup_app(Session& s, const std::string& arg) {
-  auto words = core::commands::separate_string(arg, ' ', 3);
+  auto words = text::separate_string(arg, ' ', 3);
   if (words.empty()) return;
   std::string when = words[0];
   bool relative = !when.empty() && when[0] == '+';
@@ -257,7 +257,7 @@ void sched_hangup_app(Session& s, const std::string& arg) {
 // "<dtmf>[@<ms>]" groups split on '+': the digits with their duration.
 std::vector<Dtmf> parse_dtmf_string(std::string_view text) {
   std::vector<Dtmf> out;
-  for (const auto& group : core::commands::separate_string(text, '+', 64)) {
+  for (const auto& group : text::separate_string(text, '+', 64)) {
     std::string_view g = group;
     int duration = 100;
     std::size_t at = g.find('@');

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
+#include "core/text/separate_string.hpp"
 #include "switch/application_registry.hpp"
 #include "switch/dialplan/inline_dialplan.hpp"
 #include "switch/dialplan/routing_channel.hpp"
@@ -32,7 +32,7 @@ std::map<std::string, int>& depths() {
 std::optional<Extension> hunt(Session& session, const std::string& exten,
                               const std::string& dialplan, const std::string& context) {
   SessionRouting routing(session, SessionRouting::HuntTarget{exten, dialplan, context});
-  for (const auto& item : core::commands::separate_string(dialplan, ',', 25)) {
+  for (const auto& item : text::separate_string(dialplan, ',', 25)) {
     std::size_t colon = item.find(':');
     std::string name = item.substr(0, colon);
     std::string arg = colon == std::string::npos ? std::string() : item.substr(colon + 1);
@@ -49,7 +49,7 @@ std::optional<Extension> hunt(Session& session, const std::string& exten,
 }
 
 asio::awaitable<void> execute_extension(Session& s, std::string arg) {
-  auto argv = core::commands::separate_string(arg, ' ', 4);
+  auto argv = text::separate_string(arg, ' ', 4);
   if (arg.empty() || argv.empty()) {
     s.core().runtime().log().log(3, "mod_dptools.c", "exe_function", 0,
                                  "Usage: <extension> <dialplan> <context>", s.uuid());

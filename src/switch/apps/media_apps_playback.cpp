@@ -5,8 +5,9 @@
 
 #include <cstdlib>
 
-#include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/media/tone_source.hpp"
 #include "switch/session/hangup_cause.hpp"
@@ -38,9 +39,9 @@ std::string shown_path(Session& s, std::string_view file) {
 }
 
 void add_file_headers(core::Event& event, std::string_view file, const std::string& path) {
-  if (core::commands::starts_with_nocase(file, "local_stream:"))
+  if (protocol::istarts_with(file, "local_stream:"))
     event.add_header("Playback-File-Type", "local_stream");
-  if (core::commands::starts_with_nocase(file, "tone_stream:"))
+  if (protocol::istarts_with(file, "tone_stream:"))
     event.add_header("Playback-File-Type", "tone_stream");
   event.add_header("Playback-File-Path", path);
 }
@@ -167,7 +168,7 @@ asio::awaitable<void> loop_playback_app(Session& s, std::string arg) {
       s.hangup(cause::kDestinationOutOfOrder);
       co_return;
     }
-    loops = core::commands::c_atol(count);
+    loops = text::c_atol(count);
   }
   if (file.empty()) {
     ES_LOG(s.core().runtime().log(), core::LogLevel::kErr, "Missing file arg in data [{}]", arg);
@@ -191,7 +192,7 @@ asio::awaitable<void> gentones_app(Session& s, std::string arg) {
   std::string script = arg;
   std::optional<std::string> plays;
   if (std::size_t bar = script.find('|'); bar != std::string::npos) {
-    long long loops = core::commands::c_atol(std::string_view(script).substr(bar + 1));
+    long long loops = text::c_atol(std::string_view(script).substr(bar + 1));
     script.resize(bar);
     // The tone buffer replays `loops` more times after the first pass.
     if (loops < 0) {

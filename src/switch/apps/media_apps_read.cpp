@@ -3,9 +3,11 @@
 // collected with a first-digit and an inter-digit timeout.
 #include <fmt/format.h>
 
-#include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
 #include "core/saturating.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/dialplan/dialplan_regex.hpp"
 #include "switch/session/session.hpp"
@@ -14,8 +16,8 @@
 namespace es::sw {
 namespace {
 
-using core::commands::c_atol;
-using core::commands::separate_string;
+using text::c_atol;
+using text::separate_string;
 
 constexpr std::size_t kDigitBufferSize = 128;  // FreeSWITCH's digit_buffer
 
@@ -110,7 +112,7 @@ asio::awaitable<ReadStatus> read_digits(Session& s, ReadRequest r, std::string& 
 
   ReadStatus status = ReadStatus::kSuccess;
   bool skip_result = false;
-  if (!r.prompt.empty() && !core::commands::equals_nocase(r.prompt, "silence")) {
+  if (!r.prompt.empty() && !protocol::iequals(r.prompt, "silence")) {
     PlayOutcome played = co_await play_file(s, r.prompt, DigitMode::kCapture);
     if (played.captured) buffer += played.captured;
     if (played.status == PlayStatus::kNotFound || played.status == PlayStatus::kFalse) {

@@ -5,9 +5,10 @@
 
 #include <algorithm>
 
-#include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
 #include "core/saturating.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/apps/media_recorder.hpp"
 #include "switch/session/hangup_cause.hpp"
@@ -20,12 +21,12 @@ namespace {
 constexpr std::int64_t kRecordTickUs = 20000;
 
 std::int64_t unsigned_number(std::string_view text) {
-  long long v = core::commands::c_atol(text);
+  long long v = text::c_atol(text);
   return v < 0 ? 0 : v;
 }
 
 asio::awaitable<void> record_app(Session& s, std::string arg) {
-  auto words = core::commands::separate_string(arg, ' ', 4);
+  auto words = text::separate_string(arg, ' ', 4);
   if (arg.empty() || words.empty()) {
     ES_LOG(s.core().runtime().log(), core::LogLevel::kErr, "No file specified.");
     co_return;

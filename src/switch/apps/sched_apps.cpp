@@ -3,9 +3,11 @@
 #include <cstdlib>
 #include <memory>
 
-#include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
 #include "core/saturating.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/apps/app_groups.hpp"
 #include "switch/apps/execute_extension_app.hpp"
 #include "switch/commands/call_actions.hpp"
@@ -18,8 +20,8 @@
 namespace es::sw {
 namespace {
 
-using core::commands::c_atol;
-using core::commands::separate_string;
+using text::c_atol;
+using text::separate_string;
 
 constexpr ApplicationFlags kNoMedia{true, false, false};
 
@@ -41,7 +43,7 @@ void sched_hangup_app(Session& s, const std::string& arg) {
   std::int64_t seconds = c_atol(std::string_view(argv[0]).substr(1));
   std::int64_t when = argv[0][0] == '+' ? core::saturating_add(now_s(s), seconds) : c_atol(argv[0]);
   int cause = argv.size() > 1 ? cause_from_string(argv[1]) : cause::kAllottedTimeout;
-  bool bleg = argv.size() > 2 && core::commands::equals_nocase(argv[2], "bleg");
+  bool bleg = argv.size() > 2 && protocol::iequals(argv[2], "bleg");
   if (seconds == 0) {
     s.hangup(cause);
   } else {

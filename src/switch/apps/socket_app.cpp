@@ -18,9 +18,11 @@
 #include <mutex>
 #include <optional>
 
-#include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
 #include "core/outbound_socket.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/apps/app_groups.hpp"
 #include "switch/session/session.hpp"
 #include "switch/switch_core.hpp"
@@ -29,8 +31,7 @@ namespace es::sw {
 namespace {
 
 using core::LogLevel;
-using core::commands::c_atol;
-using core::commands::equals_nocase;
+using text::c_atol;
 constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
 
 constexpr unsigned short kDefaultPort = 8084;
@@ -233,7 +234,7 @@ void resume_dialplan(Session& s, SocketProgress& progress) {
 asio::awaitable<void> socket_app(Session& s, std::string arg) {
   auto& log = s.core().runtime().log();
   std::vector<std::string> words;
-  for (auto& word : core::commands::separate_string(arg, ' ', 80)) {
+  for (auto& word : text::separate_string(arg, ' ', 80)) {
     if (!word.empty()) words.push_back(std::move(word));
   }
   if (words.empty()) {
@@ -243,13 +244,13 @@ asio::awaitable<void> socket_app(Session& s, std::string arg) {
   bool async = false;
   bool full = false;
   for (std::size_t i = 1; i < words.size(); ++i) {
-    if (equals_nocase(words[i], "full")) full = true;
-    if (equals_nocase(words[i], "async")) async = true;
+    if (protocol::iequals(words[i], "full")) full = true;
+    if (protocol::iequals(words[i], "async")) async = true;
   }
 
   std::optional<asio::ip::tcp::socket> socket;
   unsigned short port = kDefaultPort;  // a later target without a port keeps the last one
-  for (auto& text : core::commands::separate_string(words[0], '|', 50)) {
+  for (auto& text : text::separate_string(words[0], '|', 50)) {
     if (text.empty()) {
       ES_LOG(log, LogLevel::kErr, "Missing Host!");
       continue;

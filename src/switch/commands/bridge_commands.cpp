@@ -2,7 +2,7 @@
 // fallback third one.
 #include <fmt/format.h>
 
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
 #include "switch/bridge.hpp"
 #include "switch/commands/switch_commands.hpp"
 #include "switch/switch_core.hpp"
@@ -11,7 +11,7 @@ namespace es::sw {
 namespace {
 
 void uuid_bridge_command(SwitchCore& core, std::string_view arg, std::string& out) {
-  auto words = core::commands::separate_string(arg, ' ', 4);
+  auto words = text::separate_string(arg, ' ', 4);
   if (arg.empty() || words.size() < 2) {
     out += "-USAGE: <uuid> <other_uuid>\n";
     return;

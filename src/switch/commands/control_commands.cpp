@@ -6,8 +6,9 @@
 #include <mutex>
 #include <set>
 
-#include "core/commands/separate_string.hpp"
 #include "core/event_serializer.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
 #include "protocol/header_fields.hpp"
 #include "switch/commands/call_actions.hpp"
 #include "switch/commands/switch_commands.hpp"
@@ -19,8 +20,7 @@ namespace es::sw {
 namespace {
 
 using core::ApiStatus;
-using core::commands::equals_nocase;
-using core::commands::separate_string;
+using text::separate_string;
 
 constexpr std::string_view kTransferSyntax =
     "<uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]";
@@ -45,10 +45,10 @@ void uuid_transfer(SwitchCore& core, std::string_view arg, std::string& out) {
     dialplan = word(3);
     context = word(4);
   }
-  if (equals_nocase(option, "bleg")) {
+  if (protocol::iequals(option, "bleg")) {
     // Without a partner the channel itself is transferred.
     if (SessionPtr partner = core.locate(target->partner_uuid())) target = partner;
-  } else if (equals_nocase(option, "both")) {
+  } else if (protocol::iequals(option, "both")) {
     if (SessionPtr partner = core.locate(target->partner_uuid())) {
       // Both legs leave the bridge on purpose, so neither may hang the other up: the partner
       // forgets the bridge only right before it moves to CS_ROUTING, and this channel after.
@@ -98,11 +98,7 @@ void uuid_broadcast(SwitchCore& core, std::string_view arg, std::string& out) {
   }
   unsigned flags = 0;
   if (argv.size() > 2) {
-    auto contains = [&](std::string_view needle) {
-      std::string hay = argv[2];
-      for (auto& c : hay) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return hay.find(needle) != std::string::npos;
-    };
+    auto contains = [&](std::string_view needle) { return protocol::icontains(argv[2], needle); };
     using namespace broadcast_flag;
     if (contains("both")) flags |= kEchoAleg | kEchoBleg;
     if (contains("aleg")) flags |= kEchoAleg;
@@ -177,11 +173,11 @@ void uuid_dump(SwitchCore& core, std::string_view arg, std::string& out) {
   std::string format = argv.size() > 1 ? argv[1] : "txt";
   core::Event event = session->create_event(core::EventType::kChannelData);
   session->add_event_data(event, true);
-  if (equals_nocase(format, "xml")) {
+  if (protocol::iequals(format, "xml")) {
     core::serialize_xml(event, out);
-  } else if (equals_nocase(format, "json")) {
+  } else if (protocol::iequals(format, "json")) {
     core::serialize_json(event, out);
-  } else if (equals_nocase(format, "plain")) {
+  } else if (protocol::iequals(format, "plain")) {
     core::serialize_plain_unencoded(event, out);
   } else {
     core::serialize_plain(event, out);
@@ -225,9 +221,9 @@ void uuid_hold(SwitchCore& core, std::string_view arg, std::string& out) {
   bool ok = false;
   if (argv.empty() || argv[0].empty()) {
     out += "-USAGE: [off|toggle] <uuid> [<display>]\n";
-  } else if (equals_nocase(argv[0], "off")) {
+  } else if (protocol::iequals(argv[0], "off")) {
     ok = unhold_uuid(core, word(1));
-  } else if (equals_nocase(argv[0], "toggle")) {
+  } else if (protocol::iequals(argv[0], "toggle")) {
     ok = toggle_hold_uuid(core, word(1), word(2));
   } else {
     ok = hold_uuid(core, argv[0], word(1));
@@ -254,7 +250,7 @@ void uuid_outgoing_answer(SwitchCore& core, std::string_view arg, std::string& o
 void uuid_ring_ready(SwitchCore& core, std::string_view arg, std::string& out) {
   auto argv = separate_string(arg, ' ', 2);
   bool queued = false;
-  if (argv.empty() || (argv.size() > 1 && !(queued = equals_nocase(argv[1], "queued")))) {
+  if (argv.empty() || (argv.size() > 1 && !(queued = protocol::iequals(argv[1], "queued")))) {
     out += "-USAGE: <uuid> [queued]\n";
     return;
   }
@@ -290,7 +286,7 @@ void uuid_media(SwitchCore& core, std::string_view arg, std::string& out) {
   bool ok = false;
   if (argv.empty() || argv[0].empty()) {
     out += "-USAGE: [off] <uuid>\n";
-  } else if (equals_nocase(argv[0], "off")) {
+  } else if (protocol::iequals(argv[0], "off")) {
     SessionPtr session = argv.size() > 1 ? core.locate(argv[1]) : nullptr;
     if (session) {
       std::lock_guard lock(proxy_mutex);
@@ -312,25 +308,6 @@ void uuid_early_ok(SwitchCore& core, std::string_view arg, std::string& out) {
 
 constexpr std::string_view kHeartbeatSyntax = "<uuid> [sched] [0|<seconds>]";
 
-bool is_number(std::string_view text) {
-  if (text.empty()) return false;
-  int dots = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if ((c == '-' || c == '+') && i == 0) continue;
-    if (c == '.' && ++dots > 1) return false;
-    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return false;
-  }
-  return true;
-}
-
-bool is_true(std::string_view text) {
-  for (std::string_view yes : {"yes", "on", "true", "t", "enabled", "active", "allow"}) {
-    if (equals_nocase(text, yes)) return true;
-  }
-  return is_number(text) && std::atoi(std::string(text).c_str()) != 0;
-}
-
 void uuid_session_heartbeat(SwitchCore& core, std::string_view arg, std::string& out) {
   auto argv = separate_string(arg, ' ', 3);
   if (argv.size() < 2) {
@@ -343,14 +320,16 @@ void uuid_session_heartbeat(SwitchCore& core, std::string_view arg, std::string&
                        kHeartbeatSyntax);
     return;
   }
-  bool sched = equals_nocase(argv[1], "sched");
+  bool sched = protocol::iequals(argv[1], "sched");
   std::size_t x = sched ? 2 : 1;
-  std::string value = x < argv.size() ? argv[x] : std::string();
   std::uint32_t seconds = 60;
-  if (is_number(value)) {
-    int parsed = std::atoi(value.c_str());
+  if (x >= argv.size()) {
+    // FreeSWITCH reads a NULL word here (and crashes); no word turns the heartbeat off.
+    seconds = 0;
+  } else if (text::is_number(argv[x])) {
+    int parsed = std::atoi(argv[x].c_str());
     if (parsed > 0) seconds = static_cast<std::uint32_t>(parsed);
-  } else if (!is_true(value)) {
+  } else if (!text::switch_true(argv[x])) {
     seconds = 0;
   }
   if (seconds == 0) {

@@ -2,7 +2,9 @@
 // channel reads. uuid_displace is not provided.
 #include <fmt/format.h>
 
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/apps/media_recorder.hpp"
 #include "switch/commands/call_actions.hpp"
 #include "switch/commands/switch_commands.hpp"
@@ -11,8 +13,7 @@
 namespace es::sw {
 namespace {
 
-using core::commands::equals_nocase;
-using core::commands::separate_string;
+using text::separate_string;
 
 constexpr std::string_view kRecordSyntax =
     "<uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]";
@@ -34,22 +35,22 @@ void uuid_record(SwitchCore& core, std::string_view arg, std::string& out) {
   auto reply = [&](bool ok, std::string_view failure) {
     out += ok ? std::string("+OK Success\n") : fmt::format("-ERR {}\n", failure);
   };
-  if (equals_nocase(action, "start")) {
+  if (protocol::iequals(action, "start")) {
     if (!s->may_use_file(recording_path(path, core.options().recording_dir), "record")) {
       out += refused_file_reply(path);
       return;
     }
-    long long limit = argv.size() > 3 ? core::commands::c_atol(argv[3]) : 0;
+    long long limit = argv.size() > 3 ? text::c_atol(argv[3]) : 0;
     reply(session_recording::start(*s, path, limit), "Cannot record session!");
-  } else if (equals_nocase(action, "stop")) {
+  } else if (protocol::iequals(action, "stop")) {
     reply(session_recording::stop(*s, path), "Cannot stop record session!");
-  } else if (equals_nocase(action, "pause")) {
+  } else if (protocol::iequals(action, "pause")) {
     reply(session_recording::pause(*s, path, true), "Cannot pause recording session!");
-  } else if (equals_nocase(action, "resume")) {
+  } else if (protocol::iequals(action, "resume")) {
     reply(session_recording::pause(*s, path, false), "Cannot resume recording session!");
-  } else if (equals_nocase(action, "mask")) {
+  } else if (protocol::iequals(action, "mask")) {
     reply(session_recording::mask(*s, path, true), "Cannot mask recording session!");
-  } else if (equals_nocase(action, "unmask")) {
+  } else if (protocol::iequals(action, "unmask")) {
     reply(session_recording::mask(*s, path, false), "Cannot unmask recording session!");
   } else {
     usage();

@@ -8,7 +8,6 @@
 
 #include <future>
 
-#include "core/commands/separate_string.hpp"
 #include "switch/commands/switch_commands.hpp"
 #include "switch/dialstring/originate_args.hpp"
 #include "switch/originate.hpp"

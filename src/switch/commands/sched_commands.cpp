@@ -4,9 +4,11 @@
 
 #include <cstdlib>
 
-#include "core/commands/separate_string.hpp"
 #include "core/log_bus.hpp"
 #include "core/saturating.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/commands/call_actions.hpp"
 #include "switch/commands/switch_commands.hpp"
 #include "switch/scheduler.hpp"
@@ -17,9 +19,8 @@ namespace es::sw {
 namespace {
 
 using core::ApiStatus;
-using core::commands::c_atol;
-using core::commands::equals_nocase;
-using core::commands::separate_string;
+using text::c_atol;
+using text::separate_string;
 
 std::int64_t now_s(SwitchCore& core) {
   return core.runtime().clock().now_epoch_us() / 1000000;
@@ -160,11 +161,11 @@ void sched_broadcast(SwitchCore& core, std::string_view arg, std::string& out) {
   }
   unsigned flags = 0;
   if (argv.size() > 3) {
-    if (equals_nocase(argv[3], "both")) {
+    if (protocol::iequals(argv[3], "both")) {
       flags = broadcast_flag::kEchoAleg | broadcast_flag::kEchoBleg;
-    } else if (equals_nocase(argv[3], "aleg")) {
+    } else if (protocol::iequals(argv[3], "aleg")) {
       flags = broadcast_flag::kEchoAleg;
-    } else if (equals_nocase(argv[3], "bleg")) {
+    } else if (protocol::iequals(argv[3], "bleg")) {
       flags = broadcast_flag::kEchoBleg;
     }
   } else {

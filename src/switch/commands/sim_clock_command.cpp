@@ -6,8 +6,9 @@
 #include <future>
 #include <memory>
 
-#include "core/commands/separate_string.hpp"
 #include "core/saturating.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
 #include "switch/switch_core.hpp"
 
 namespace es::sw {
@@ -30,7 +31,7 @@ void register_simulated_sleep(SwitchCore& core, core::SimulatedTimers& timers,
     command.description = "Sleep N milliseconds";
     command.async_function = [&timers, &clock](std::string arg, const core::ApiContext&,
                                                core::ApiCompletion done) {
-      long long ms = core::commands::c_atol(arg);
+      long long ms = text::c_atol(arg);
       if (ms <= 0) {
         done(core::ApiStatus::kSuccess, "+OK");
         return;
@@ -40,7 +41,7 @@ void register_simulated_sleep(SwitchCore& core, core::SimulatedTimers& timers,
     };
     command.function = [&timers, &clock](std::string_view arg, std::string& out,
                                          const core::ApiContext&) {
-      long long ms = core::commands::c_atol(arg);
+      long long ms = text::c_atol(arg);
       if (ms > 0) {
         auto woken = std::make_shared<std::promise<void>>();
         std::future<void> wait = woken->get_future();
@@ -71,7 +72,7 @@ void register_sim_clock_command(SwitchCore& core, core::SimulatedTimers* timers_
     }
     core::SimulatedTimers& timers = *timers_or_null;
     core::SimulatedClock& clock = *clock_or_null;
-    auto words = core::commands::separate_string(arg, ' ', 2);
+    auto words = text::separate_string(arg, ' ', 2);
     if (words.empty()) {
       out += fmt::format("+OK {} {} pending timers\n", clock.now_epoch_us(), timers.pending());
       return core::ApiStatus::kSuccess;

@@ -1,7 +1,7 @@
 // uuid_* API commands (api-commands.md 3) with FreeSWITCH's exact reply texts.
 #include <fmt/format.h>
 
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
 #include "protocol/header_fields.hpp"
 #include "switch/apps/app_groups.hpp"
 #include "switch/commands/switch_commands.hpp"
@@ -12,7 +12,7 @@ namespace es::sw {
 namespace {
 
 using core::ApiStatus;
-using core::commands::separate_string;
+using text::separate_string;
 
 // Splits `arg` into at most `max_words` words and finds the live session the first names;
 // on failure writes the usage (fewer than `min_words`) or `not_found` reply and returns null.

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
 
 namespace es::sw {
 
@@ -17,7 +17,7 @@ std::optional<Extension> inline_dialplan_hunt(std::string_view arg, RoutingChann
   // mod_dptools splits into at most 128 items; the last keeps the rest.
   constexpr std::size_t kMaxItems = 128;
   Extension extension{"inline", "inline", {}};
-  for (const std::string& item : core::commands::separate_string(text, delimiter, kMaxItems)) {
+  for (const std::string& item : text::separate_string(text, delimiter, kMaxItems)) {
     std::size_t colon = item.find(':');
     std::string application = item.substr(0, colon);
     std::string data = colon == std::string::npos ? std::string() : item.substr(colon + 1);

@@ -2,13 +2,13 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <limits>
 #include <string>
 
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/dialplan/dialplan_regex.hpp"
-#include "switch/dialplan/dialplan_text.hpp"
 
 namespace es::sw {
 namespace {
@@ -35,7 +35,7 @@ std::tm utc_tm(std::int64_t epoch_seconds) {
 
 int group_int(const RegexMatch& match, int group) {
   auto text = match.group(group);
-  return text ? fs_atoi(*text) : 0;
+  return text ? text::c_atoi(*text) : 0;
 }
 
 // Index of the weekday name (sun=1..sat=7) that `text` starts with, case-insensitively.
@@ -43,7 +43,7 @@ int weekday_from_name(std::string_view text) {
   static constexpr const char* kNames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
   if (text.size() < 3) return -1;
   for (int i = 0; i < 7; ++i) {
-    if (strncasecmp(kNames[i], text.data(), 3) == 0) return i + 1;
+    if (protocol::iequals(text.substr(0, 3), kNames[i])) return i + 1;
   }
   return -1;
 }
@@ -146,12 +146,11 @@ bool time_of_day_matches(std::string_view expression, int seconds_of_day) {
       std::string_view minutes = min_sec.substr(0, colon);
       std::string_view secs = colon == std::string_view::npos ? "00" : min_sec.substr(colon + 1);
       // 64 bits: an hour of 600,000 or more overflowed int (no such range matches a day).
-      return std::int64_t{fs_atoi(hours)} * 3600 + std::int64_t{fs_atoi(minutes)} * 60 +
-             fs_atoi(secs);
+      return std::int64_t{text::c_atoi(hours)} * 3600 + std::int64_t{text::c_atoi(minutes)} * 60 +
+             text::c_atoi(secs);
     };
     std::int64_t range_start = seconds(item.substr(0, first_colon), start_min_sec);
-    std::int64_t range_end =
-        seconds(item.substr(hyphen + 1, end_colon - hyphen - 1), end_min_sec);
+    std::int64_t range_end = seconds(item.substr(hyphen + 1, end_colon - hyphen - 1), end_min_sec);
     return range_start <= range_end
                ? (seconds_of_day >= range_start && seconds_of_day <= range_end)
                : (seconds_of_day >= range_start || seconds_of_day <= range_end);
@@ -243,8 +242,8 @@ std::optional<bool> check_time_conditions(pugi::xml_node condition, std::int64_t
     effective_offset = static_cast<int>(host.tm_gmtoff / 3600);
   }
   int wanted_offset = effective_offset;
-  if (tz_offset && !tz_offset->empty() && fs_is_number(*tz_offset)) {
-    wanted_offset = fs_atoi(*tz_offset);
+  if (tz_offset && !tz_offset->empty() && text::is_number(*tz_offset)) {
+    wanted_offset = text::c_atoi(*tz_offset);
   }
 
   // -1: no time attribute seen yet; 0/1: fail/pass so far.
@@ -254,7 +253,7 @@ std::optional<bool> check_time_conditions(pugi::xml_node condition, std::int64_t
   };
   check(tz_offset, [&](std::string_view) { return wanted_offset == effective_offset; });
   if (dst_attr && !dst_attr->empty()) {
-    bool want_dst = fs_true(*dst_attr);
+    bool want_dst = text::switch_true(*dst_attr);
     if (match != 0) match = (host.tm_isdst > 0 && want_dst) ? 1 : 0;
   }
   check(date_time, [&](std::string_view e) { return date_time_matches(e, now_epoch_us); });

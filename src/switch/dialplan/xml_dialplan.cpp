@@ -1,13 +1,13 @@
 #include "switch/dialplan/xml_dialplan.hpp"
 
 #include <fmt/format.h>
-#include <strings.h>
 
 #include <string>
 #include <string_view>
 
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/dialplan/dialplan_regex.hpp"
-#include "switch/dialplan/dialplan_text.hpp"
 #include "switch/dialplan/time_condition.hpp"
 
 namespace es::sw {
@@ -24,14 +24,10 @@ std::optional<std::string_view> attribute(pugi::xml_node node, const char* name)
   return std::string_view(a.value());
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 pugi::xml_node find_named_child(pugi::xml_node parent, const char* tag, std::string_view name) {
   for (pugi::xml_node child : parent.children(tag)) {
     pugi::xml_attribute a = child.attribute("name");
-    if (a && iequals(a.value(), name)) return child;
+    if (a && protocol::iequals(a.value(), name)) return child;
   }
   return {};
 }
@@ -94,7 +90,7 @@ class ExtensionParser {
  private:
   std::optional<int> tz_offset() const {
     std::optional<std::string> offset = channel_.variable("tod_tz_offset");
-    if (offset && !offset->empty() && fs_is_number(*offset)) return fs_atoi(*offset);
+    if (offset && !offset->empty() && text::is_number(*offset)) return text::c_atoi(*offset);
     return std::nullopt;
   }
   std::optional<bool> time_check(pugi::xml_node node) const {
@@ -147,7 +143,7 @@ bool ExtensionParser::parse(pugi::xml_node node, std::string_view top_name, int 
     exten_name = fmt::format("{}_recur_{}", top_name, recursion);
     indent =
         "|" + std::string(static_cast<std::size_t>(recursion * kIndentPerLevel) - 1, '-') + " ";
-    if (auto attr = attribute(node, "require-nested")) require_nested = fs_true(*attr);
+    if (auto attr = attribute(node, "require-nested")) require_nested = text::switch_true(*attr);
     channel_.log(kLogDebug,
                  fmt::format("{}Dialplan: Processing recursive conditions level:{} [{}] "
                              "require-nested={}\n",
@@ -164,13 +160,13 @@ bool ExtensionParser::parse(pugi::xml_node node, std::string_view top_name, int 
     std::optional<std::string_view> break_text = attribute(condition, "break");
     BreakRule break_rule = BreakRule::kOnFalse;
     if (break_text) {
-      if (iequals(*break_text, "on-true")) {
+      if (protocol::iequals(*break_text, "on-true")) {
         break_rule = BreakRule::kOnTrue;
-      } else if (iequals(*break_text, "on-false")) {
+      } else if (protocol::iequals(*break_text, "on-false")) {
         break_rule = BreakRule::kOnFalse;
-      } else if (iequals(*break_text, "always")) {
+      } else if (protocol::iequals(*break_text, "always")) {
         break_rule = BreakRule::kAlways;
-      } else if (iequals(*break_text, "never")) {
+      } else if (protocol::iequals(*break_text, "never")) {
         break_rule = BreakRule::kNever;
       } else {
         break_text.reset();
@@ -199,8 +195,8 @@ bool ExtensionParser::parse(pugi::xml_node node, std::string_view top_name, int 
     RegexMatch match;
 
     if (auto regex_rule = attribute(condition, "regex")) {
-      bool all = iequals(*regex_rule, "all");
-      bool exclusive = iequals(*regex_rule, "xor");
+      bool all = protocol::iequals(*regex_rule, "all");
+      bool exclusive = protocol::iequals(*regex_rule, "xor");
       const char* mode = all ? "all" : "any";
       int pass = 0;
       int fail = 0;
@@ -224,7 +220,7 @@ bool ExtensionParser::parse(pugi::xml_node node, std::string_view top_name, int 
           debug(indent, fmt::format("{} [{}]", time_verdict(*regex_time), exten_name));
         }
         std::string raw = expression_text(regex);
-        last_was_expanded = fs_needs_expansion(raw);
+        last_was_expanded = text::needs_expansion(raw);
         expression = last_was_expanded ? channel_.expand(raw) : raw;
         ++total;
         std::optional<std::string_view> regex_field = attribute(regex, "field");
@@ -279,7 +275,7 @@ bool ExtensionParser::parse(pugi::xml_node node, std::string_view top_name, int 
       }
     } else {
       std::string raw = expression_text(condition);
-      expression = fs_needs_expansion(raw) ? channel_.expand(raw) : raw;
+      expression = text::needs_expansion(raw) ? channel_.expand(raw) : raw;
       if (field) {
         action_field = std::string(*field);
         field_data = field_value(*field);
@@ -300,10 +296,10 @@ bool ExtensionParser::parse(pugi::xml_node node, std::string_view top_name, int 
       for (pugi::xml_node action : condition.children("anti-action")) {
         std::string application = action.attribute("application").value();
         std::string data = action_data(action);
-        bool run_inline = fs_true(action.attribute("inline").value());
+        bool run_inline = text::switch_true(action.attribute("inline").value());
         ensure_extension(exten_name);
         pugi::xml_attribute loop = action.attribute("loop");
-        for (int n = loop ? fs_atoi(loop.value()) : 1; n > 0; --n) {
+        for (int n = loop ? text::c_atoi(loop.value()) : 1; n > 0; --n) {
           run_action(indent, "ANTI-Action", application, data, run_inline);
         }
         proceed = 1;
@@ -314,7 +310,7 @@ bool ExtensionParser::parse(pugi::xml_node node, std::string_view top_name, int 
       for (pugi::xml_node action : condition.children("action")) {
         std::string application = action.attribute("application").value();
         std::string data = action_data(action);
-        bool run_inline = fs_true(action.attribute("inline").value());
+        bool run_inline = text::switch_true(action.attribute("inline").value());
         if (substitute) {
           // FreeSWITCH substitutes into a buffer of (data + field + 10) * match count bytes.
           std::size_t limit = std::string::npos;
@@ -325,7 +321,7 @@ bool ExtensionParser::parse(pugi::xml_node node, std::string_view top_name, int 
         }
         ensure_extension(exten_name);
         pugi::xml_attribute loop = action.attribute("loop");
-        for (int n = loop ? fs_atoi(loop.value()) : 1; n > 0; --n) {
+        for (int n = loop ? text::c_atoi(loop.value()) : 1; n > 0; --n) {
           run_action(indent, "Action", application, data, run_inline);
         }
       }
@@ -367,7 +363,8 @@ std::optional<Extension> xml_dialplan_hunt(pugi::xml_node dialplan_section,
   }
 
   pugi::xml_node xexten;
-  if (std::optional<std::string> hunt = channel.variable("auto_hunt"); hunt && fs_true(*hunt)) {
+  if (std::optional<std::string> hunt = channel.variable("auto_hunt");
+      hunt && text::switch_true(*hunt)) {
     xexten = find_named_child(xcontext, "extension", destination);
   }
   if (!xexten) xexten = xcontext.child("extension");
@@ -382,7 +379,7 @@ std::optional<Extension> xml_dialplan_hunt(pugi::xml_node dialplan_section,
     channel.log(kLogDebug, fmt::format("Dialplan: {} parsing [{}->{}] continue={}\n", channel_name,
                                        context, exten_name, cont ? *cont : "false"));
     bool matched = parser.parse(xexten, exten_name, 0);
-    if (matched && !(cont && fs_true(*cont))) break;
+    if (matched && !(cont && text::switch_true(*cont))) break;
   }
   return extension;
 }

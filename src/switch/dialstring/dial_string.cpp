@@ -1,12 +1,13 @@
 #include "switch/dialstring/dial_string.hpp"
 
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::sw {
 namespace {
 
-using core::commands::equals_nocase;
-using core::commands::separate_string;
+using text::separate_string;
 
 // switch_ivr_originate's MAX_PEERS bounds both the '|' and the ',' split.
 constexpr std::size_t kMaxPeers = 128;
@@ -115,28 +116,6 @@ std::optional<DialLeg> parse_leg(std::string leg_text, std::string& error,
   return leg;
 }
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// switch_is_number: optional sign, then only digits and dots.
-bool is_number(std::string_view text) {
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) text.remove_prefix(1);
-  for (char c : text) {
-    if (c != '.' && (c < '0' || c > '9')) return false;
-  }
-  return true;
-}
-
-// switch_true.
-bool is_true(const std::string* value) {
-  if (!value) return false;
-  for (std::string_view word : {"yes", "on", "true", "t", "enabled", "active", "allow"}) {
-    if (equals_nocase(*value, word)) return true;
-  }
-  return is_number(*value) && core::commands::c_atol(*value) != 0;
-}
-
 void set_all(VarList& into, const VarList& from) {
   for (const auto& [name, value] : from.vars) into.set(name, value);
 }
@@ -152,14 +131,14 @@ VarList block_vars(const DialString& d) {
 
 const std::string* VarList::find(std::string_view name) const {
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
-    if (equals_nocase(it->first, name)) return &it->second;
+    if (protocol::iequals(it->first, name)) return &it->second;
   }
   return nullptr;
 }
 
 bool VarList::erase(std::string_view name) {
   std::size_t before = vars.size();
-  std::erase_if(vars, [&](const auto& var) { return equals_nocase(var.first, name); });
+  std::erase_if(vars, [&](const auto& var) { return protocol::iequals(var.first, name); });
   return vars.size() != before;
 }
 
@@ -241,7 +220,7 @@ std::vector<std::string> split_enterprise(std::string_view text) {
 VarList effective_leg_vars(const DialString& d, const DialLeg& leg) {
   VarList blocks = block_vars(d);
   VarList out;
-  if (is_true(blocks.find("local_var_clobber"))) {
+  if (text::switch_true(blocks.find("local_var_clobber"))) {
     set_all(out, blocks);
     set_all(out, leg.vars);
   } else {
@@ -269,13 +248,7 @@ std::string callee_number_from_destination(std::string_view dest) {
 }
 
 bool mentions_nested_vars(std::string_view text) {
-  constexpr std::string_view kNeedle = "origination_nested_vars=true";
-  for (std::size_t i = 0; i + kNeedle.size() <= text.size(); ++i) {
-    std::size_t k = 0;
-    while (k < kNeedle.size() && lower(text[i + k]) == kNeedle[k]) ++k;
-    if (k == kNeedle.size()) return true;
-  }
-  return false;
+  return protocol::icontains(text, "origination_nested_vars=true");
 }
 
 }  // namespace es::sw

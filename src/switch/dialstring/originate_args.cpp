@@ -3,14 +3,15 @@
 #include <climits>
 #include <vector>
 
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::sw {
 namespace {
 
-using core::commands::c_atol;
-using core::commands::equals_nocase;
-using core::commands::separate_string;
+using text::c_atol;
+using text::separate_string;
 
 // originate_function splits into at most this many words, then accepts 2..7.
 constexpr std::size_t kMaxWords = 10;
@@ -47,7 +48,7 @@ OriginateArgsResult parse_originate_args(std::string_view arg) {
 
   std::vector<std::optional<std::string>> given(kMaxArgs);
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (!equals_nocase(words[i], "undef")) given[i] = std::move(words[i]);
+    if (!protocol::iequals(words[i], "undef")) given[i] = std::move(words[i]);
   }
   if (!given[1]) return usage();
 

@@ -2,6 +2,7 @@
 // (calls.md 7.1).
 #include <cstdlib>
 
+#include "core/text/text.hpp"
 #include "switch/endpoints/builtin_endpoints.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/session/session.hpp"
@@ -9,13 +10,6 @@
 
 namespace es::sw {
 namespace {
-
-bool text_true(const std::string* v) {
-  if (!v) return false;
-  std::string s = *v;
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s == "true" || s == "yes" || s == "on" || s == "1" || s == "enabled";
-}
 
 class NullDriver final : public ChannelDriver {
  public:
@@ -62,13 +56,13 @@ class NullEndpoint final : public Endpoint {
     }
     bool auto_answer = true;
     if (const std::string* v = request_var(request, "null_enable_auto_answer"))
-      auto_answer = text_true(v);
+      auto_answer = text::switch_true(v);
     int delay = 0;
     if (const std::string* v = request_var(request, "null_auto_answer_delay")) {
       delay = std::atoi(v->c_str());
       if (delay < 0 || delay > 60000) delay = 0;
     }
-    bool pre_answer = text_true(request_var(request, "null_pre_answer"));
+    bool pre_answer = text::switch_true(request_var(request, "null_pre_answer"));
     if (request.caller && !request.caller->variable_true("null_no_pre_answer")) {
       request.caller->pre_answer();
     }

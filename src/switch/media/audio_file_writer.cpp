@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <sndfile.h>
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <string_view>
+
+#include "protocol/ascii.hpp"
 
 namespace es::media {
 namespace {
@@ -16,9 +16,7 @@ int format_for(const std::string& path) {
   const auto dot = path.rfind('.');
   std::string ext;
   if (dot != std::string::npos && (slash == std::string::npos || dot > slash))
-    ext = path.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    ext = protocol::to_lower(std::string_view(path).substr(dot + 1));
 
   struct Known {
     std::string_view ext;

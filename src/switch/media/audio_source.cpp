@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "protocol/ascii.hpp"
 #include "switch/media/file_source.hpp"
 #include "switch/media/silence_source.hpp"
 #include "switch/media/tone_script.hpp"
@@ -11,14 +12,6 @@
 
 namespace es::media {
 namespace {
-
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
-  }
-  return true;
-}
 
 // Strips leading `{name=value,...}` blocks, keeping the one parameter a source here uses.
 std::string_view strip_params(std::string_view spec, std::optional<std::string>& loops) {
@@ -123,9 +116,9 @@ OpenedSource open_audio_source(std::string_view spec_text, std::string_view soun
 
   OpenedSource out;
   std::string error;
-  if (starts_with_nocase(spec, "silence_stream://")) {
+  if (protocol::istarts_with(spec, "silence_stream://")) {
     out.source = SilenceSource::parse(spec.substr(17), &error);
-  } else if (starts_with_nocase(spec, "tone_stream://")) {
+  } else if (protocol::istarts_with(spec, "tone_stream://")) {
     if (auto file = ToneSource::script_file(spec.substr(14));
         file && may_open && !may_open(*file)) {
       return refused(*file);

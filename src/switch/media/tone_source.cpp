@@ -7,6 +7,8 @@
 #include <fstream>
 #include <numbers>
 
+#include "protocol/ascii.hpp"
+
 namespace es::media {
 namespace {
 
@@ -172,9 +174,7 @@ bool ToneSource::read(Frame& out) {
 
 std::optional<std::string> ToneSource::script_file(std::string_view args) {
   std::string script(args);
-  std::string lowered = script;
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lowered = protocol::to_lower(script);
   if (const auto at = lowered.find(";loops="); at != std::string::npos) {
     script.resize(at);
     lowered.resize(at);
@@ -188,9 +188,7 @@ std::unique_ptr<ToneSource> ToneSource::parse(std::string_view args, const std::
   std::string script(args);
   std::int64_t plays = 1;
   // `;loops=<n>` (any case) ends the script and says how often the rendered tones repeat.
-  std::string lowered = script;
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lowered = protocol::to_lower(script);
   if (const auto at = lowered.find(";loops="); at != std::string::npos) {
     const std::string count = script.substr(at + 7);
     script.resize(at);

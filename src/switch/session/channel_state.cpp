@@ -4,6 +4,8 @@
 #include <cctype>
 #include <initializer_list>
 
+#include "protocol/ascii.hpp"
+
 namespace es::sw {
 namespace {
 
@@ -47,12 +49,7 @@ std::optional<CallState> parse_call_state(std::string_view text) {
     return static_cast<CallState>(n);
   }
   for (std::size_t i = 0; i < kCallStateNames.size(); ++i) {
-    auto name = kCallStateNames[i];
-    if (name.size() != text.size()) continue;
-    bool same = true;
-    for (std::size_t k = 0; k < name.size() && same; ++k)
-      same = std::toupper(static_cast<unsigned char>(text[k])) == name[k];
-    if (same) return static_cast<CallState>(i);
+    if (protocol::iequals(text, kCallStateNames[i])) return static_cast<CallState>(i);
   }
   return std::nullopt;
 }

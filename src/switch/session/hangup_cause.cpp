@@ -5,6 +5,8 @@
 #include <charconv>
 #include <utility>
 
+#include "protocol/ascii.hpp"
+
 namespace es::sw {
 namespace {
 
@@ -94,16 +96,6 @@ constexpr std::array<std::pair<std::string_view, int>, 83> kCauses{{
     {"", -1},
 }};
 
-bool equals_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(a[i])) !=
-        std::toupper(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string_view cause_name(int cause) {
@@ -116,7 +108,7 @@ std::string_view cause_name(int cause) {
 int cause_by_name(std::string_view name) {
   if (name.empty()) return -1;
   for (const auto& [entry, number] : kCauses) {
-    if (!entry.empty() && equals_nocase(entry, name)) return number;
+    if (!entry.empty() && protocol::iequals(entry, name)) return number;
   }
   return -1;
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "core/log_bus.hpp"
+#include "core/text/text.hpp"
 #include "protocol/escape.hpp"
 #include "protocol/header_fields.hpp"
 #include "switch/session/hangup_cause.hpp"
@@ -283,11 +284,7 @@ void Session::push_variable(std::string_view name, std::string_view value, bool 
 
 bool Session::variable_true(std::string_view name) const {
   auto v = variable(name);
-  if (!v) return false;
-  std::string s = *v;
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s == "true" || s == "yes" || s == "on" || s == "enabled" || s == "active" ||
-         s == "allow" || (!s.empty() && std::atoi(s.c_str()) != 0);
+  return v && text::switch_true(*v);
 }
 
 std::vector<std::pair<std::string, std::string>> Session::variables() const {

@@ -6,7 +6,9 @@
 #include "core/log_bus.hpp"
 #include "core/saturating.hpp"
 #include "core/spawn.hpp"
+#include "core/text/text.hpp"
 #include "core/uuid.hpp"
+#include "protocol/ascii.hpp"
 #include "switch/routing.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/session/session.hpp"
@@ -380,14 +382,8 @@ asio::awaitable<void> Session::execute_command(core::Event command) {
     const std::string* v = command.header(name);
     return v ? *v : std::string();
   };
-  auto is_true = [&](std::string_view name) {
-    std::string v = header(name);
-    for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return v == "true" || v == "yes" || v == "on" || v == "1";
-  };
-  std::string call_command = header("call-command");
-  for (auto& c : call_command) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  bool lock = is_true("event-lock");
+  std::string call_command = protocol::to_lower(header("call-command"));
+  bool lock = text::switch_true(command.header("event-lock"));
   bool was_locked = event_lock.load();
   if (lock) event_lock = true;
 

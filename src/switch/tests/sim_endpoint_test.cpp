@@ -231,6 +231,20 @@ TEST_F(SimEndpointTest, IgnoringEarlyMediaWaitsForTheAnswer) {
   EXPECT_EQ(since_create(uuid, "CHANNEL_ANSWER"), 4000 * kMs);
 }
 
+// originate reads ignore_early_media with switch_true, so "t" ignores early media too (it used
+// to accept only true/yes/on/1/enabled).
+TEST_F(SimEndpointTest, IgnoreEarlyMediaIsReadAsSwitchTrue) {
+  auto result = originate_async(
+      "{ignore_early_media=t,sim_early_media_ms=500,sim_answer_ms=2000}sim/5002 &park");
+  std::string uuid = leg_uuid();
+  advance_ms(500);
+  ASSERT_TRUE(recorder_->wait_for("CHANNEL_PROGRESS_MEDIA", uuid));
+  EXPECT_EQ(result.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  advance_ms(1500);
+  EXPECT_EQ(result.get(), "+OK " + uuid + "\n");
+  EXPECT_EQ(since_create(uuid, "CHANNEL_ANSWER"), 2000 * kMs);
+}
+
 TEST_F(SimEndpointTest, FirstFarEndToAnswerWinsARace) {
   auto result =
       originate_async("{sim_ring_ms=0}[sim_answer_ms=9000]sim/a,[sim_answer_ms=3000]sim/b &park");

@@ -1,8 +1,11 @@
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
 
 #include <gtest/gtest.h>
 
-namespace es::core::commands {
+#include "core/text/text.hpp"
+#include "protocol/ascii.hpp"
+
+namespace es::text {
 namespace {
 
 using Words = std::vector<std::string>;
@@ -35,13 +38,13 @@ TEST(SeparateStringTest, CaretDelimiterPrefix) {
 }
 
 TEST(SeparateStringTest, Helpers) {
-  EXPECT_TRUE(equals_nocase("AbC", "aBc"));
-  EXPECT_FALSE(equals_nocase("ab", "abc"));
-  EXPECT_TRUE(starts_with_nocase("STATUSx", "status"));
+  EXPECT_TRUE(protocol::iequals("AbC", "aBc"));
+  EXPECT_FALSE(protocol::iequals("ab", "abc"));
+  EXPECT_TRUE(protocol::istarts_with("STATUSx", "status"));
   EXPECT_EQ(c_atol("  -42xyz"), -42);
   EXPECT_EQ(c_atol("x"), 0);
   EXPECT_DOUBLE_EQ(c_atof("2.5e1z"), 25.0);
 }
 
 }  // namespace
-}  // namespace es::core::commands
+}  // namespace es::text

@@ -1,8 +1,6 @@
-#include "core/commands/separate_string.hpp"
+#include "core/text/separate_string.hpp"
 
-#include <cstdlib>
-
-namespace es::core::commands {
+namespace es::text {
 namespace {
 
 constexpr char kEscape = '\\';
@@ -132,10 +130,6 @@ std::vector<std::string> split_on_blank(std::string_view text, std::size_t max) 
   return out;
 }
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 }  // namespace
 
 std::vector<std::string> separate_string(std::string_view text, char delimiter, std::size_t max) {
@@ -148,26 +142,4 @@ std::vector<std::string> separate_string(std::string_view text, char delimiter, 
   return delimiter == ' ' ? split_on_blank(text, max) : split_on_char(text, delimiter, max);
 }
 
-bool equals_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && equals_nocase(text.substr(0, prefix.size()), prefix);
-}
-
-long long c_atol(std::string_view text) {
-  std::string copy(text.substr(0, 64));
-  return std::strtoll(copy.c_str(), nullptr, 10);
-}
-
-double c_atof(std::string_view text) {
-  std::string copy(text);
-  return std::strtod(copy.c_str(), nullptr);
-}
-
-}  // namespace es::core::commands
+}  // namespace es::text
