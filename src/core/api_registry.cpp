@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 
 #include "core/event_bus.hpp"
@@ -33,67 +34,67 @@ std::string thrown_reply(const std::exception_ptr& error) {
 
 }  // namespace
 
+std::size_t ApiRegistry::NoCaseHash::operator()(std::string_view text) const {
+  // FNV-1a over the folded bytes: names are short, and equal names in any case hash alike.
+  std::uint64_t hash = 14695981039346656037ull;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(protocol::ascii_lower(c));
+    hash *= 1099511628211ull;
+  }
+  return static_cast<std::size_t>(hash);
+}
+
+bool ApiRegistry::NoCaseEqual::operator()(std::string_view a, std::string_view b) const {
+  return protocol::iequals(a, b);
+}
+
 void ApiRegistry::attach_events(EventBus* bus, EventFactory* factory) {
-  std::unique_lock lock(mutex_);
-  bus_ = bus;
-  factory_ = factory;
+  // The factory first: whoever sees the bus sees the factory too.
+  factory_.store(factory, std::memory_order_release);
+  bus_.store(bus, std::memory_order_release);
 }
 
 void ApiRegistry::add(ApiCommand command) {
-  std::string key = protocol::to_lower(command.name);
-  auto shared = std::make_shared<const ApiCommand>(std::move(command));
+  auto entry = std::make_unique<const ApiCommand>(std::move(command));
+  const ApiCommand* published = entry.get();
   std::unique_lock lock(mutex_);
-  commands_[std::move(key)] = std::move(shared);
-}
-
-bool ApiRegistry::exists(std::string_view name) const {
-  std::shared_lock lock(mutex_);
-  return commands_.count(protocol::to_lower(name)) != 0;
-}
-
-bool ApiRegistry::may_block(std::string_view name) const {
-  std::shared_lock lock(mutex_);
-  auto found = commands_.find(protocol::to_lower(strip_whitespace(name)));
-  return found == commands_.end() || found->second->may_block;
-}
-
-void ApiRegistry::mark_nonblocking(std::initializer_list<std::string_view> names) {
-  std::unique_lock lock(mutex_);
-  for (auto name : names) {
-    auto found = commands_.find(protocol::to_lower(name));
-    if (found == commands_.end()) continue;
-    auto copy = std::make_shared<ApiCommand>(*found->second);
-    copy->may_block = false;
-    found->second = std::move(copy);
+  entries_.push_back(std::move(entry));
+  auto found = by_name_.find(std::string_view(published->name));
+  if (found == by_name_.end()) {
+    by_name_.emplace(published->name, published);
+  } else {
+    found->second = published;
   }
 }
 
-std::vector<ApiCommand> ApiRegistry::list() const {
+const ApiCommand* ApiRegistry::find(std::string_view name) const {
+  name = strip_whitespace(name);
   std::shared_lock lock(mutex_);
+  auto found = by_name_.find(name);
+  return found == by_name_.end() ? nullptr : found->second;
+}
+
+std::vector<ApiCommand> ApiRegistry::list() const {
   std::vector<ApiCommand> out;
-  out.reserve(commands_.size());
-  for (const auto& [key, command] : commands_) out.push_back(*command);
+  {
+    std::shared_lock lock(mutex_);
+    out.reserve(by_name_.size());
+    for (const auto& [key, command] : by_name_) out.push_back(*command);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ApiCommand& a, const ApiCommand& b) { return protocol::ILess{}(a.name, b.name); });
   return out;
 }
 
-ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
-                               const ApiContext& context) const {
+ApiResult ApiRegistry::execute(const ApiCommand* command, std::string_view name,
+                               std::string_view arg, const ApiContext& context) const {
   // console_complete needs the raw line: its cursor position counts leading spaces.
   if (!protocol::iequals(name, "console_complete")) {
     name = strip_whitespace(name);
     arg = strip_whitespace(arg);
   }
-
-  std::shared_ptr<const ApiCommand> command;
-  EventBus* bus = nullptr;
-  EventFactory* factory = nullptr;
-  {
-    std::shared_lock lock(mutex_);
-    bus = bus_;
-    factory = factory_;
-    auto found = commands_.find(protocol::to_lower(name));
-    if (found != commands_.end()) command = found->second;
-  }
+  EventBus* bus = bus_.load(std::memory_order_acquire);
+  EventFactory* factory = factory_.load(std::memory_order_acquire);
 
   // The event is prepared before the command runs (its timestamps and sequence say so) and
   // fired after it; a nested execution sharing the slot may fire it first.
@@ -132,30 +133,16 @@ ApiResult ApiRegistry::execute(std::string_view name, std::string_view arg,
   return result;
 }
 
-bool ApiRegistry::has_async(std::string_view name) const {
-  std::shared_lock lock(mutex_);
-  auto found = commands_.find(protocol::to_lower(strip_whitespace(name)));
-  return found != commands_.end() && found->second->async_function;
-}
-
-void ApiRegistry::execute_async(std::string_view name, std::string_view arg,
-                                const ApiContext& context,
+void ApiRegistry::execute_async(const ApiCommand* command, std::string_view name,
+                                std::string_view arg, const ApiContext& context,
                                 std::function<void(ApiResult)> done) const {
-  std::shared_ptr<const ApiCommand> command;
-  EventBus* bus = nullptr;
-  EventFactory* factory = nullptr;
   std::string_view trimmed_name = strip_whitespace(name);
-  {
-    std::shared_lock lock(mutex_);
-    bus = bus_;
-    factory = factory_;
-    auto found = commands_.find(protocol::to_lower(trimmed_name));
-    if (found != commands_.end()) command = found->second;
-  }
-  if (!command || !command->async_function || context.rules.refuses_api(trimmed_name)) {
-    done(execute(name, arg, context));
+  if (!command || !command->has_async() || context.rules.refuses_api(trimmed_name)) {
+    done(execute(command, name, arg, context));
     return;
   }
+  EventBus* bus = bus_.load(std::memory_order_acquire);
+  EventFactory* factory = factory_.load(std::memory_order_acquire);
   arg = strip_whitespace(arg);
   // As execute(): the event is made before the command starts and fired once it is done.
   auto event = std::make_shared<std::optional<Event>>();

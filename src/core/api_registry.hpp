@@ -1,14 +1,16 @@
 // Registry and executor of API commands (api-commands.md 1.1) and the console executor (1.3).
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <functional>
-#include <initializer_list>
-#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/access_policy.hpp"
@@ -59,9 +61,12 @@ struct ApiCommand {
   ApiFunction function;
   ApiAsyncFunction async_function;  // optional; `function` must do the same work, blocking
   std::string module;               // the "ikey" column of show api/modules, e.g. "mod_commands"
-  // False for commands that only compute and never wait: the event socket runs those on
-  // its event loop instead of handing them to the worker pool (two thread hops saved).
+  // False for commands that only compute and never wait, declared where the command is
+  // registered: the event socket runs those on its event loop instead of handing them to the
+  // worker pool (two thread hops saved).
   bool may_block = true;
+
+  bool has_async() const { return static_cast<bool>(async_function); }
 };
 
 struct ApiResult {
@@ -75,27 +80,38 @@ class ApiRegistry {
   // The executor fires an API event after each command when a bus is attached.
   void attach_events(EventBus* bus, EventFactory* factory);
 
-  void add(ApiCommand command);  // replaces a command of the same name
-  bool exists(std::string_view name) const;
-  // Unknown names count as blocking; so does any command not marked otherwise.
-  bool may_block(std::string_view name) const;
-  void mark_nonblocking(std::initializer_list<std::string_view> names);
-  // Sorted by name.
+  // Replaces a command of the same name (any case). The replaced entry is kept until the
+  // registry is destroyed, so what find() returned stays valid (registrations are few: start-up
+  // and module loads).
+  void add(ApiCommand command);
+  // The command of that name (trimmed, any case), or null. One look-up per request: the caller
+  // keeps the entry, decides from its flags where to run it and passes it to execute(). Valid
+  // for the registry's lifetime.
+  const ApiCommand* find(std::string_view name) const;
+  bool exists(std::string_view name) const { return find(name) != nullptr; }
+  // Sorted by name, ignoring case.
   std::vector<ApiCommand> list() const;
 
   // switch_api_execute: trims name and argument (except for console_complete), looks the
   // name up case-insensitively; unknown -> "INVALID COMMAND!\n" + failure; a failing command
   // gets "COMMAND RETURNED ERROR!\n" appended. Fires the API event afterwards.
   ApiResult execute(std::string_view name, std::string_view arg,
-                    const ApiContext& context = {}) const;
+                    const ApiContext& context = {}) const {
+    return execute(find(name), name, arg, context);
+  }
+  // The same with the command already found: `command` is find(name) (null: unknown).
+  ApiResult execute(const ApiCommand* command, std::string_view name, std::string_view arg,
+                    const ApiContext& context) const;
 
-  // Whether `name` has an asynchronous form.
-  bool has_async(std::string_view name) const;
   // execute() through the command's asynchronous form: returns at once; `done` receives the
   // same result (and the API event is fired) when the command completes, on its thread. A
   // command without that form runs synchronously, on the caller's thread.
   void execute_async(std::string_view name, std::string_view arg, const ApiContext& context,
-                     std::function<void(ApiResult)> done) const;
+                     std::function<void(ApiResult)> done) const {
+    execute_async(find(name), name, arg, context, std::move(done));
+  }
+  void execute_async(const ApiCommand* command, std::string_view name, std::string_view arg,
+                     const ApiContext& context, std::function<void(ApiResult)> done) const;
 
   // Splits "cmd arg" at the first space and executes.
   ApiResult execute_line(std::string_view line, const ApiContext& context = {}) const;
@@ -113,10 +129,23 @@ class ApiRegistry {
   ApiCall expansion_caller(const ApiContext& context = {}) const;
 
  private:
+  // ASCII case-insensitive hash and equality, so a look-up needs no lowercased copy.
+  struct NoCaseHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const;
+  };
+  struct NoCaseEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+  };
+
+  // Registrations write, every look-up reads: readers share the lock and copy nothing.
   mutable std::shared_mutex mutex_;
-  std::map<std::string, std::shared_ptr<const ApiCommand>> commands_;  // key: lowercase name
-  EventBus* bus_ = nullptr;
-  EventFactory* factory_ = nullptr;
+  std::unordered_map<std::string, const ApiCommand*, NoCaseHash, NoCaseEqual> by_name_;
+  std::vector<std::unique_ptr<const ApiCommand>> entries_;  // every command added, replaced too
+  // Set once at start-up and read by every execution without the lock.
+  std::atomic<EventBus*> bus_{nullptr};
+  std::atomic<EventFactory*> factory_{nullptr};
 };
 
 }  // namespace es::core

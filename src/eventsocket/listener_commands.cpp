@@ -242,16 +242,19 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
   api_context.from_console = console_mode;
   api_context.rules = access_rules();
   auto& registry = context_.runtime.api();
+  // Looked up once: the entry decides where it runs and is what runs (console lines are split
+  // and looked up by the console executor).
+  const core::ApiCommand* command = console_mode ? nullptr : registry.find(name);
   core::ApiResult result;
-  if (!console_mode && !registry.may_block(name)) {
-    result = registry.execute(name, arg, api_context);
-  } else if (!console_mode && registry.has_async(name)) {
+  if (command && !command->may_block) {
+    result = registry.execute(command, name, arg, api_context);
+  } else if (command && command->has_async()) {
     // A command that waits without a thread (originate): the reader awaits its completion,
     // which is posted back to this strand.
     result = co_await asio::async_initiate<const asio::use_awaitable_t<>, void(core::ApiResult)>(
         [&](auto handler) {
           auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
-          registry.execute_async(name, arg, api_context, [waiting](core::ApiResult done) {
+          registry.execute_async(command, name, arg, api_context, [waiting](core::ApiResult done) {
             auto executor = asio::get_associated_executor(*waiting);
             asio::post(executor, [waiting, done = std::move(done)]() mutable {
               (*waiting)(std::move(done));
@@ -260,13 +263,13 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
         },
         asio::use_awaitable);
   } else {
-    // Commands that may block (msleep, originate) run on the worker pool, never on the event
-    // loop. The reader waits, so replies stay in command order.
+    // Commands that may block (msleep) and unknown names run on the worker pool, never on the
+    // event loop. The reader waits, so replies stay in command order.
     result = co_await asio::co_spawn(
         context_.workers,
         [&]() -> asio::awaitable<core::ApiResult> {
           co_return console_mode ? registry.execute_console(text, api_context)
-                                 : registry.execute(name, arg, api_context);
+                                 : registry.execute(command, name, arg, api_context);
         },
         asio::use_awaitable);
   }
@@ -321,16 +324,18 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
     }
   };
   auto& registry = context_.runtime.api();
-  if (registry.has_async(name)) {
+  // Looked up once; the entry outlives the job (the registry keeps replaced entries).
+  const core::ApiCommand* command = registry.find(name);
+  if (command && command->has_async()) {
     // No thread waits for it (FreeSWITCH gives each job a thread; a pool would cap how many
     // calls can ring at once).
-    registry.execute_async(name, arg, api_context, std::move(finish));
+    registry.execute_async(command, name, arg, api_context, std::move(finish));
     return;
   }
   core::post_guarded(context_.runtime.log(), context_.workers, "bgapi job",
-                     [&registry, finish = std::move(finish), name = std::string(name),
+                     [&registry, command, finish = std::move(finish), name = std::string(name),
                       arg = std::string(arg), api_context = std::move(api_context)]() mutable {
-                       finish(registry.execute(name, arg, api_context));
+                       finish(registry.execute(command, name, arg, api_context));
                      });
 }
 asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packet,

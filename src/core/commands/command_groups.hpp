@@ -23,9 +23,17 @@ void register_text_commands(Runtime& rt);      // regex, cond, strftime, md5
 void register_control_commands(Runtime& rt);   // fsctl, msleep, sleep, reloadxml, shutdown
 void register_json_command(Runtime& rt);       // json
 
+// What is declared with a command besides its text and function.
+struct CommandTraits {
+  std::string_view module = kModCommands;
+  // False only for pure computations, which may then run on an event loop: anything that can
+  // sleep, wait for a call or run an arbitrary command by name (eval, expand) keeps the default.
+  bool may_block = true;
+};
+
 // Shorthand for registering a mod_commands API.
 void add_command(Runtime& rt, std::string name, std::string description, std::string syntax,
-                 ApiFunction function, std::string_view module = kModCommands);
+                 ApiFunction function, CommandTraits traits = {});
 
 // The "status" text (also used by show status through the executor).
 std::string status_text(Runtime& rt);

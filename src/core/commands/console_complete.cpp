@@ -103,7 +103,8 @@ void register_console_complete(Runtime& rt) {
                 }
                 out += complete(rt, line, cursor);
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
 }
 
 }  // namespace es::core::commands

@@ -118,37 +118,44 @@ void register_info_commands(Runtime& rt) {
               [&rt](std::string_view, std::string& out, const ApiContext&) {
                 out += status_text(rt);
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   add_command(rt, "version", "Version", "[short]",
               [&rt](std::string_view arg, std::string& out, const ApiContext&) {
                 return version_command(arg, out, rt);
-              });
+              },
+              {.may_block = false});
   add_command(rt, "uptime", "Show uptime", std::string(kUptimeSyntax),
               [&rt](std::string_view arg, std::string& out, const ApiContext&) {
                 return uptime_command(arg, out, rt);
-              });
+              },
+              {.may_block = false});
   add_command(rt, "hostname", "Return the system hostname", "",
               [&rt](std::string_view, std::string& out, const ApiContext&) {
                 out += rt.identity().hostname;
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   add_command(rt, "switchname", "Return the switch name", "",
               [&rt](std::string_view, std::string& out, const ApiContext&) {
                 const auto& id = rt.identity();
                 out += id.switchname.empty() ? id.hostname : id.switchname;
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   add_command(rt, "banner", "Return the system banner", "",
               [](std::string_view, std::string& out, const ApiContext&) {
                 out += kBanner;
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   // The syntax string is mod_commands' (it reuses uuid_bridge's).
   add_command(rt, "create_uuid", "Create a uuid", "<uuid> <other_uuid>",
               [](std::string_view, std::string& out, const ApiContext&) {
                 out += make_uuid();
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   add_command(rt, "module_exists", "Check if module exists", "<module>",
               [&rt](std::string_view arg, std::string& out, const ApiContext&) {
                 if (arg.empty()) return ApiStatus::kSuccess;
@@ -161,7 +168,8 @@ void register_info_commands(Runtime& rt) {
                 }
                 out += found ? "true" : "false";
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
 }
 
 }  // namespace es::core::commands

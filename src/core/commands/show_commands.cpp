@@ -376,13 +376,15 @@ void register_show_commands(Runtime& rt) {
   add_command(rt, "show", "Show various reports", std::string(kShowSyntax),
               [&rt](std::string_view arg, std::string& out, const ApiContext& context) {
                 return show(rt, arg, out, context);
-              });
+              },
+              {.may_block = false});
   add_command(rt, "help", "Show help for all the api commands", "",
               [&rt](std::string_view arg, std::string& out, const ApiContext& context) {
                 if (arg.empty()) out += "\nValid Commands:\n\n";
                 return show(rt, arg.empty() ? std::string("help") : fmt::format("help {}", arg),
                             out, context);
-              });
+              },
+              {.may_block = false});
 }
 
 }  // namespace es::core::commands

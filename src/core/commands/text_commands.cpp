@@ -198,22 +198,26 @@ void register_text_commands(Runtime& rt) {
   add_command(rt, "regex", "Evaluate a regex", "<data>|<pattern>[|<subst string>][n|b]",
               [](std::string_view arg, std::string& out, const ApiContext&) {
                 return regex_command(arg, out);
-              });
+              },
+              {.may_block = false});
   add_command(rt, "cond", "Evaluate a conditional", "<expr> ? <true val> : <false val>",
               [](std::string_view arg, std::string& out, const ApiContext&) {
                 return cond_command(arg, out);
-              });
+              },
+              {.may_block = false});
   add_command(rt, "echo", "Echo", "<data>",
               [](std::string_view arg, std::string& out, const ApiContext&) {
                 out.append(arg);
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   add_command(rt, "uuid_exists", "Check if a uuid exists", "<uuid>",
               [&rt](std::string_view arg, std::string& out, const ApiContext&) {
                 bool live = !arg.empty() && rt.session_control && rt.session_control->is_live(arg);
                 out.append(live ? "true" : "false");
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   add_command(rt, "log", "Log", "<level> <message>",
               [&rt](std::string_view arg, std::string& out, const ApiContext& context) {
                 auto space = arg.find(' ');
@@ -227,17 +231,18 @@ void register_text_commands(Runtime& rt) {
                              context.session_uuid);
                 out.append("+OK\n");
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   add_command(rt, "md5", "Return md5 hash", "<data>",
               [](std::string_view arg, std::string& out, const ApiContext&) {
                 return md5_command(arg, out);
-              });
-  add_command(
-      rt, "strftime", "strftime", "<format_string>",
-      [&rt](std::string_view arg, std::string& out, const ApiContext&) {
-        return strftime_command(rt, arg, out);
-      },
-      "mod_dptools");
+              },
+              {.may_block = false});
+  add_command(rt, "strftime", "strftime", "<format_string>",
+              [&rt](std::string_view arg, std::string& out, const ApiContext&) {
+                return strftime_command(rt, arg, out);
+              },
+              {.module = "mod_dptools", .may_block = false});
 }
 
 }  // namespace es::core::commands

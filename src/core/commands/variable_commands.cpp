@@ -121,11 +121,13 @@ void register_variable_commands(Runtime& rt) {
                   out += *value;
                 }
                 return ApiStatus::kSuccess;
-              });
+              },
+              {.may_block = false});
   add_command(rt, "global_setvar", "Set global var", "<var>=<value> [=<value2>]",
               [&rt](std::string_view arg, std::string& out, const ApiContext&) {
                 return global_setvar(rt, arg, out);
-              });
+              },
+              {.may_block = false});
   add_command(rt, "eval", "eval (noop)", "[uuid:<uuid> ]<expression>",
               [&rt](std::string_view arg, std::string& out, const ApiContext& context) {
                 return eval(rt, arg, out, context);

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "core/event_bus.hpp"
@@ -197,6 +200,141 @@ TEST_F(ApiRegistryTest, ExpansionCallerReturnsOutputOnlyOnSuccess) {
   EXPECT_EQ(call("echo", "q"), "[q]");
   EXPECT_EQ(call("fail", ""), "");
   EXPECT_EQ(call("nosuch", ""), "");
+}
+
+TEST_F(ApiRegistryTest, FindIgnoresCaseAndSurroundingSpace) {
+  const ApiCommand* echo = registry_.find("echo");
+  ASSERT_NE(echo, nullptr);
+  EXPECT_EQ(echo->name, "echo");
+  EXPECT_EQ(registry_.find("ECHO"), echo);
+  EXPECT_EQ(registry_.find(" \tEcHo\r\n"), echo);
+  EXPECT_TRUE(registry_.exists("eCHO"));
+}
+
+TEST_F(ApiRegistryTest, FindUnknownIsNull) {
+  EXPECT_EQ(registry_.find("nosuch"), nullptr);
+  EXPECT_EQ(registry_.find(""), nullptr);
+  EXPECT_EQ(registry_.find("ech"), nullptr);
+  EXPECT_EQ(registry_.find("echoo"), nullptr);
+  EXPECT_FALSE(registry_.exists("nosuch"));
+}
+
+TEST_F(ApiRegistryTest, FlagsComeBackAsDeclared) {
+  registry_.add(ApiCommand{.name = "quick", .may_block = false});
+  registry_.add(ApiCommand{
+      .name = "later", .async_function = [](std::string, const ApiContext&, ApiCompletion done) {
+        done(ApiStatus::kSuccess, "+OK later");
+      }});
+  const ApiCommand* echo = registry_.find("echo");
+  const ApiCommand* quick = registry_.find("QUICK");
+  const ApiCommand* later = registry_.find("later");
+  ASSERT_NE(echo, nullptr);
+  ASSERT_NE(quick, nullptr);
+  ASSERT_NE(later, nullptr);
+  // Undeclared: may block, no asynchronous form.
+  EXPECT_TRUE(echo->may_block);
+  EXPECT_FALSE(echo->has_async());
+  EXPECT_FALSE(quick->may_block);
+  EXPECT_FALSE(quick->has_async());
+  EXPECT_TRUE(later->may_block);
+  EXPECT_TRUE(later->has_async());
+  EXPECT_EQ(echo->module, "mod_commands");
+}
+
+TEST_F(ApiRegistryTest, ExecuteWithTheFoundEntry) {
+  attach();
+  const ApiCommand* echo = registry_.find(" EcHo ");
+  ApiResult result = registry_.execute(echo, " EcHo ", " x ", {});
+  EXPECT_TRUE(result.found);
+  EXPECT_EQ(result.output, "[x]");
+  ApiResult unknown = registry_.execute(nullptr, "nosuch", "", {});
+  EXPECT_FALSE(unknown.found);
+  EXPECT_EQ(unknown.output, "INVALID COMMAND!\n");
+  // The API event names the command as asked, trimmed.
+  ASSERT_EQ(recorder_->events.size(), 2u);
+  EXPECT_EQ(*recorder_->events[0]->event().header("API-Command"), "EcHo");
+  EXPECT_EQ(*recorder_->events[1]->event().header("API-Command"), "nosuch");
+}
+
+TEST_F(ApiRegistryTest, AsyncFormRunsFromTheFoundEntry) {
+  registry_.add(ApiCommand{
+      .name = "later",
+      .function =
+          [](std::string_view, std::string& out, const ApiContext&) {
+            out += "blocking form";
+            return ApiStatus::kSuccess;
+          },
+      .async_function = [](std::string arg, const ApiContext&,
+                           ApiCompletion done) { done(ApiStatus::kSuccess, "async " + arg); }});
+  std::vector<std::string> outputs;
+  auto keep = [&](ApiResult r) { outputs.push_back(std::move(r.output)); };
+  registry_.execute_async(registry_.find("LATER"), "LATER", " a ", {}, keep);
+  // Without an asynchronous form the command runs synchronously, and so does an unknown one.
+  registry_.execute_async(registry_.find("echo"), "echo", "b", {}, keep);
+  registry_.execute_async(nullptr, "nosuch", "", {}, keep);
+  EXPECT_EQ(outputs, (std::vector<std::string>{"async a", "[b]", "INVALID COMMAND!\n"}));
+}
+
+TEST_F(ApiRegistryTest, ReplacedEntryStaysValidForWhoeverFoundIt) {
+  const ApiCommand* before = registry_.find("echo");
+  ASSERT_NE(before, nullptr);
+  registry_.add(ApiCommand{.name = "ECHO",
+                           .description = "replaced",
+                           .function =
+                               [](std::string_view arg, std::string& out, const ApiContext&) {
+                                 out += std::string("<").append(arg).append(">");
+                                 return ApiStatus::kSuccess;
+                               },
+                           .may_block = false});
+  const ApiCommand* after = registry_.find("echo");
+  ASSERT_NE(after, nullptr);
+  EXPECT_NE(after, before);
+  EXPECT_EQ(after->description, "replaced");
+  EXPECT_FALSE(after->may_block);
+  EXPECT_EQ(registry_.execute("echo", "x").output, "<x>");
+  // An execution that found the old entry still runs it.
+  EXPECT_EQ(before->description, "Echo");
+  EXPECT_TRUE(before->may_block);
+  EXPECT_EQ(registry_.execute(before, "echo", "x", {}).output, "[x]");
+  // One name, one listed command.
+  auto list = registry_.list();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].name, "ECHO");
+  EXPECT_EQ(list[1].name, "fail");
+}
+
+TEST_F(ApiRegistryTest, ListSortsIgnoringCase) {
+  registry_.add(ApiCommand{.name = "Zulu"});
+  registry_.add(ApiCommand{.name = "bravo"});
+  registry_.add(ApiCommand{.name = "Echo_2"});
+  std::vector<std::string> names;
+  for (const auto& command : registry_.list()) names.push_back(command.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"bravo", "echo", "Echo_2", "fail", "Zulu"}));
+}
+
+// Look-ups run on every event loop while a module load registers commands (run under TSan).
+TEST_F(ApiRegistryTest, FindsWhileCommandsAreAdded) {
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> readers;
+  std::atomic<int> found{0};
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      do {
+        const ApiCommand* echo = registry_.find("ECHO");
+        if (echo && !echo->name.empty()) found.fetch_add(1);
+        registry_.execute(echo, "echo", "x", {});
+        registry_.find("cmd7");
+      } while (!stop.load());
+    });
+  }
+  for (int i = 0; i < 200; ++i) {
+    registry_.add(ApiCommand{.name = "cmd" + std::to_string(i % 20), .may_block = i % 2 == 0});
+    registry_.add(echo_command());
+  }
+  stop.store(true);
+  for (auto& reader : readers) reader.join();
+  EXPECT_GT(found.load(), 0);
+  EXPECT_EQ(registry_.list().size(), 22u);
 }
 
 }  // namespace
