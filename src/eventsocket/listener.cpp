@@ -221,7 +221,7 @@ void Listener::note_released(std::size_t bytes) {
 
 asio::awaitable<void> Listener::write_loop() {
   auto self = shared_from_this();
-  std::vector<OutboundQueue::Item> batch;
+  std::vector<WriteQueue::Item> batch;
   batch.reserve(kWriteBatchItems);
   std::vector<asio::const_buffer> buffers;
   for (;;) {
@@ -230,7 +230,7 @@ asio::awaitable<void> Listener::write_loop() {
       queue_.take(batch, kWriteBatchItems, kWriteBatchBytes);
       // Counted when handed to the socket: a peer that has read an event must see it counted.
       for (const auto& item : batch) {
-        if (item.kind == OutboundQueue::Kind::kEvent) ++delivered_;
+        if (item.kind == WriteQueue::Kind::kEvent) ++delivered_;
       }
     }
     if (batch.empty()) {

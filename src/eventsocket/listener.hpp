@@ -28,7 +28,7 @@
 #include "core/outbound_socket.hpp"
 #include "eventsocket/event_filter.hpp"
 #include "eventsocket/listener_stats.hpp"
-#include "eventsocket/outbound_queue.hpp"
+#include "eventsocket/write_queue.hpp"
 #include "eventsocket/server_context.hpp"
 #include "protocol/command_parser.hpp"
 
@@ -226,7 +226,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
 
   // Shared with publishers (guarded by mutex_).
   mutable std::mutex mutex_;
-  OutboundQueue queue_;
+  WriteQueue queue_;
   protocol::EventFormat format_ = protocol::EventFormat::kPlain;
   bool events_on_ = false;
   bool all_events_ = false;

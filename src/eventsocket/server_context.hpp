@@ -15,7 +15,7 @@
 #include "core/session_control.hpp"
 #include "eventsocket/auth_throttle.hpp"
 #include "eventsocket/connection_limits.hpp"
-#include "eventsocket/outbound_queue.hpp"
+#include "eventsocket/write_queue.hpp"
 
 namespace es::eventsocket {
 
@@ -30,7 +30,7 @@ struct UserAuthOutcome {
 
 struct ListenerSettings {
   std::string password = "ClueCon";
-  OutboundLimits limits;
+  WriteQueueLimits limits;
   int auth_timeout_s = 25;
   int body_timeout_s = 25;   // a frame whose announced body never arrives
   int kill_grace_ms = 2000;  // how long a killed listener may take to write its notice

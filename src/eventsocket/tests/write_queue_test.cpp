@@ -1,4 +1,4 @@
-#include "eventsocket/outbound_queue.hpp"
+#include "eventsocket/write_queue.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,10 +19,10 @@ core::FiredEventPtr fat_event(int headers) {
   return std::make_shared<const core::FiredEvent>(std::move(event));
 }
 
-TEST(OutboundQueue, ByteBoundCountsTheWholeEventNotJustItsFrame) {
-  OutboundLimits limits;
+TEST(WriteQueue, ByteBoundCountsTheWholeEventNotJustItsFrame) {
+  WriteQueueLimits limits;
   limits.max_bytes = 256 * 1024;
-  OutboundQueue queue(limits);
+  WriteQueue queue(limits);
   std::size_t accepted = 0;
   std::size_t frame_bytes = 0;
   while (accepted < 10000) {
@@ -39,14 +39,14 @@ TEST(OutboundQueue, ByteBoundCountsTheWholeEventNotJustItsFrame) {
   EXPECT_GT(queue.bytes(), accepted * frame_bytes);
 }
 
-TEST(OutboundQueue, ItemsBeingWrittenStayCountedUntilWritten) {
-  OutboundQueue queue(OutboundLimits{});
+TEST(WriteQueue, ItemsBeingWrittenStayCountedUntilWritten) {
+  WriteQueue queue(WriteQueueLimits{});
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(queue.try_push_event(fat_event(50), protocol::EventFormat::kPlain));
   }
   queue.push_text("Content-Type: command/reply\nReply-Text: +OK\n\n");
   std::size_t queued = queue.bytes();
-  std::vector<OutboundQueue::Item> batch;
+  std::vector<WriteQueue::Item> batch;
   queue.take(batch, 256, 1u << 20);
   EXPECT_EQ(batch.size(), 11u);
   EXPECT_TRUE(queue.empty());
@@ -56,8 +56,8 @@ TEST(OutboundQueue, ItemsBeingWrittenStayCountedUntilWritten) {
   EXPECT_EQ(queue.bytes(), 0u);
 }
 
-TEST(OutboundQueue, DropsAndClearReportWhatTheyUncount) {
-  OutboundQueue queue(OutboundLimits{});
+TEST(WriteQueue, DropsAndClearReportWhatTheyUncount) {
+  WriteQueue queue(WriteQueueLimits{});
   ASSERT_TRUE(queue.try_push_event(fat_event(20), protocol::EventFormat::kJson));
   queue.push_text("reply");
   std::size_t total = queue.bytes();
@@ -68,7 +68,7 @@ TEST(OutboundQueue, DropsAndClearReportWhatTheyUncount) {
   EXPECT_EQ(queue.bytes(), 0u);
 }
 
-TEST(OutboundQueue, FootprintGrowsWithEachFormatSerialized) {
+TEST(WriteQueue, FootprintGrowsWithEachFormatSerialized) {
   auto event = fat_event(10);
   std::size_t bare = event->footprint();
   EXPECT_GT(bare, 10 * sizeof(core::EventHeader));

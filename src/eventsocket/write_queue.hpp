@@ -1,4 +1,5 @@
-// A listener's bounded queue of frames waiting to be written. Events and log lines are shared
+// A listener's bounded queue of frames waiting to be written to its socket (named for the
+// direction, not for outbound mode). Events and log lines are shared
 // with every other listener (no copy); replies and notices are owned strings.
 //
 // Policy: replies and notices are always accepted (the reader stops reading commands while
@@ -26,13 +27,13 @@
 
 namespace es::eventsocket {
 
-struct OutboundLimits {
+struct WriteQueueLimits {
   std::size_t max_events = 100000;
   std::size_t max_logs = 100000;
   std::size_t max_bytes = 64u << 20;
 };
 
-class OutboundQueue {
+class WriteQueue {
  public:
   enum class Kind : std::uint8_t { kText, kEvent, kLog };
 
@@ -45,7 +46,11 @@ class OutboundQueue {
     std::string_view bytes() const { return view; }
   };
 
-  explicit OutboundQueue(OutboundLimits limits) : limits_(limits) {}
+  // Every queued event and log line is one Item, in every subscriber's queue: its size is
+  // what a full queue costs per entry, so it must not grow unnoticed.
+  static_assert(sizeof(Item) == 40, "WriteQueue::Item is 40 bytes");
+
+  explicit WriteQueue(WriteQueueLimits limits) : limits_(limits) {}
 
   void push_text(std::string text);
   bool try_push_event(core::FiredEventPtr event, protocol::EventFormat format);
@@ -71,13 +76,13 @@ class OutboundQueue {
   std::size_t bytes() const { return bytes_ + in_flight_bytes_; }
   std::size_t events() const { return events_; }
   std::size_t logs() const { return logs_; }
-  const OutboundLimits& limits() const { return limits_; }
+  const WriteQueueLimits& limits() const { return limits_; }
 
  private:
   void account_out(const Item& item);
   std::size_t drop_kind(Kind kind);
 
-  OutboundLimits limits_;
+  WriteQueueLimits limits_;
   std::deque<Item> items_;
   std::deque<Item> held_;
   bool holding_ = false;

@@ -1,4 +1,4 @@
-#include "eventsocket/outbound_queue.hpp"
+#include "eventsocket/write_queue.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -17,7 +17,7 @@ std::size_t string_bytes(const std::string& text) {
 
 // The item's slot in the deque, plus what its owner pins.
 std::uint32_t charge_of(std::size_t pinned) {
-  std::size_t charge = sizeof(OutboundQueue::Item) + pinned;
+  std::size_t charge = sizeof(WriteQueue::Item) + pinned;
   return static_cast<std::uint32_t>(
       std::min<std::size_t>(charge, std::numeric_limits<std::uint32_t>::max()));
 }
@@ -29,7 +29,7 @@ std::size_t shared_object_bytes(std::size_t object_size) {
 
 }  // namespace
 
-void OutboundQueue::push_text(std::string text) {
+void WriteQueue::push_text(std::string text) {
   auto owned = std::make_shared<const std::string>(std::move(text));
   std::string_view view = *owned;
   std::uint32_t charge = charge_of(shared_object_bytes(sizeof(std::string)) + string_bytes(*owned));
@@ -38,7 +38,7 @@ void OutboundQueue::push_text(std::string text) {
       Item{.owner = std::move(owned), .view = view, .kind = Kind::kText, .charge = charge});
 }
 
-bool OutboundQueue::try_push_event(core::FiredEventPtr event, protocol::EventFormat format) {
+bool WriteQueue::try_push_event(core::FiredEventPtr event, protocol::EventFormat format) {
   std::string_view view = event->frame(format);
   // Taken after frame(): the frame this queue needs is serialized and counted by now.
   std::uint32_t charge = charge_of(event->footprint());
@@ -51,7 +51,7 @@ bool OutboundQueue::try_push_event(core::FiredEventPtr event, protocol::EventFor
   return true;
 }
 
-bool OutboundQueue::try_push_log(core::LogLinePtr line) {
+bool WriteQueue::try_push_log(core::LogLinePtr line) {
   std::string_view view = line->frame;
   std::uint32_t charge = charge_of(shared_object_bytes(sizeof(core::LogLine)) +
                                    string_bytes(line->file) + string_bytes(line->function) +
@@ -66,13 +66,13 @@ bool OutboundQueue::try_push_log(core::LogLinePtr line) {
   return true;
 }
 
-void OutboundQueue::account_out(const Item& item) {
+void WriteQueue::account_out(const Item& item) {
   bytes_ -= item.charge;
   if (item.kind == Kind::kEvent) --events_;
   if (item.kind == Kind::kLog) --logs_;
 }
 
-void OutboundQueue::take(std::vector<Item>& out, std::size_t max_items, std::size_t max_bytes) {
+void WriteQueue::take(std::vector<Item>& out, std::size_t max_items, std::size_t max_bytes) {
   std::size_t taken_bytes = 0;
   while (!items_.empty() && max_items > 0 && taken_bytes < max_bytes) {
     account_out(items_.front());
@@ -84,11 +84,11 @@ void OutboundQueue::take(std::vector<Item>& out, std::size_t max_items, std::siz
   }
 }
 
-void OutboundQueue::written(const std::vector<Item>& batch) {
+void WriteQueue::written(const std::vector<Item>& batch) {
   for (const Item& item : batch) in_flight_bytes_ -= item.charge;
 }
 
-std::size_t OutboundQueue::drop_kind(Kind kind) {
+std::size_t WriteQueue::drop_kind(Kind kind) {
   std::size_t before = bytes_;
   auto drop = [this, kind](const Item& item) {
     if (item.kind != kind) return false;
@@ -100,14 +100,14 @@ std::size_t OutboundQueue::drop_kind(Kind kind) {
   return before - bytes_;
 }
 
-std::size_t OutboundQueue::drop_events() {
+std::size_t WriteQueue::drop_events() {
   return drop_kind(Kind::kEvent);
 }
-std::size_t OutboundQueue::drop_logs() {
+std::size_t WriteQueue::drop_logs() {
   return drop_kind(Kind::kLog);
 }
 
-std::size_t OutboundQueue::clear() {
+std::size_t WriteQueue::clear() {
   std::size_t dropped = bytes_;
   // Swapping with empty deques hands their blocks back too (clear() keeps one).
   std::deque<Item>().swap(items_);
@@ -116,7 +116,7 @@ std::size_t OutboundQueue::clear() {
   return dropped;
 }
 
-void OutboundQueue::hold(bool on) {
+void WriteQueue::hold(bool on) {
   holding_ = on;
   if (on) return;
   for (auto& item : held_) items_.push_back(std::move(item));
