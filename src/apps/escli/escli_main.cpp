@@ -7,7 +7,7 @@
 
 #include "apps/escli/console_output.hpp"
 #include "apps/escli/options.hpp"
-#include "apps/escli/session.hpp"
+#include "apps/escli/console_session.hpp"
 
 int main(int argc, char** argv) {
   std::setlocale(LC_CTYPE, "");  // the line editor decodes typed UTF-8
@@ -24,6 +24,6 @@ int main(int argc, char** argv) {
   for (const auto& warning : parsed.settings->warnings) {
     output.print("escli: " + warning + "\n", es::apps::escli::Stream::kErr);
   }
-  es::apps::escli::Session session(std::move(*parsed.settings), output);
+  es::apps::escli::ConsoleSession session(std::move(*parsed.settings), output);
   return session.run();
 }

@@ -20,7 +20,7 @@ void register_show_commands(Runtime& rt);      // show, help
 void register_console_complete(Runtime& rt);   // console_complete
 void register_variable_commands(Runtime& rt);  // global_getvar/setvar, eval, expand
 void register_text_commands(Runtime& rt);      // regex, cond, strftime, md5
-void register_control_commands(Runtime& rt);   // fsctl, msleep, sleep, reloadxml, shutdown
+void register_process_control_commands(Runtime& rt);   // fsctl, msleep, sleep, reloadxml, shutdown
 void register_json_command(Runtime& rt);       // json
 
 // What is declared with a command besides its text and function.

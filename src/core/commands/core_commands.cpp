@@ -10,7 +10,7 @@ void register_core_commands(Runtime& rt) {
   commands::register_console_complete(rt);
   commands::register_variable_commands(rt);
   commands::register_text_commands(rt);
-  commands::register_control_commands(rt);
+  commands::register_process_control_commands(rt);
   commands::register_json_command(rt);
 }
 

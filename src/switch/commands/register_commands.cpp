@@ -62,7 +62,7 @@ void add_switch_command(SwitchCore& core, std::string name, std::string syntax,
 void register_switch_commands(SwitchCore& core) {
   register_originate_command(core);
   register_uuid_commands(core);
-  register_control_commands(core);
+  register_call_control_commands(core);
   register_media_commands(core);
   register_bridge_commands(core);
   register_sched_commands(core);

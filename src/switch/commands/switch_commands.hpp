@@ -25,7 +25,7 @@ void add_switch_command_with_context(
 void register_switch_commands(SwitchCore& core);
 void register_originate_command(SwitchCore& core);
 void register_uuid_commands(SwitchCore& core);
-void register_control_commands(SwitchCore& core);  // commands/control_commands.cpp
+void register_call_control_commands(SwitchCore& core);  // commands/call_control_commands.cpp
 void register_media_commands(SwitchCore& core);    // commands/media_commands.cpp
 void register_bridge_commands(SwitchCore& core);   // commands/bridge_commands.cpp
 void register_sched_commands(SwitchCore& core);    // commands/sched_commands.cpp

@@ -1,4 +1,4 @@
-#include "apps/escli/session.hpp"
+#include "apps/escli/console_session.hpp"
 
 #include <poll.h>
 #include <unistd.h>
@@ -56,13 +56,13 @@ RenderStyle style_of(const Settings& settings, bool terminal) {
 
 }  // namespace
 
-Session::Session(Settings settings, ConsoleOutput& output)
+ConsoleSession::ConsoleSession(Settings settings, ConsoleOutput& output)
     : settings_(std::move(settings)),
       output_(output),
       renderer_(style_of(settings_, isatty(STDOUT_FILENO) != 0)),
       uuid_filter_(settings_.log_uuid_filter) {}
 
-Session::~Session() {
+ConsoleSession::~ConsoleSession() {
   close_connection();
   if (g_interrupt_output == &output_) {
     std::signal(SIGINT, SIG_DFL);
@@ -70,15 +70,15 @@ Session::~Session() {
   }
 }
 
-std::string Session::where() const {
+std::string ConsoleSession::where() const {
   return fmt::format("{}:{}", settings_.profile.host, settings_.profile.port);
 }
 
-void Session::report(const std::string& message) {
+void ConsoleSession::report(const std::string& message) {
   output_.print("escli: " + one_line(message) + "\n", Stream::kErr);
 }
 
-int Session::handle_error(const ClientError& error, const std::string& what) {
+int ConsoleSession::handle_error(const ClientError& error, const std::string& what) {
   switch (error.kind()) {
     case ClientError::Kind::kTimeout:
       report(fmt::format("{}: no reply within {} ms", what, settings_.profile.timeout.count()));
@@ -102,7 +102,7 @@ int Session::handle_error(const ClientError& error, const std::string& what) {
   return kExitConnectionFailed;
 }
 
-int Session::connect(bool retry) {
+int ConsoleSession::connect(bool retry) {
   const Profile& profile = settings_.profile;
   client::ConnectionOptions options;
   options.connect_timeout = profile.connect_timeout;
@@ -148,7 +148,7 @@ int Session::connect(bool retry) {
   }
 }
 
-bool Session::pause_before_retry() {
+bool ConsoleSession::pause_before_retry() {
   // Ctrl-C (when escli catches it) wakes the pipe: the user wants out, not two more minutes.
   pollfd wake{output_.wake_fd(), POLLIN, 0};
   auto deadline = std::chrono::steady_clock::now() + kRetryPause;
@@ -162,7 +162,7 @@ bool Session::pause_before_retry() {
   }
 }
 
-void Session::start_watching(std::uint64_t generation) {
+void ConsoleSession::start_watching(std::uint64_t generation) {
   client::Connection& connection = connection_->async();
   asio::co_spawn(
       connection.executor(),
@@ -177,19 +177,19 @@ void Session::start_watching(std::uint64_t generation) {
       asio::detached);
 }
 
-void Session::connection_ended(std::uint64_t generation) {
+void ConsoleSession::connection_ended(std::uint64_t generation) {
   if (closing_ || generation != live_generation_) return;
   lost_ = true;
   output_.abort_reading();
 }
 
-void Session::close_connection() {
+void ConsoleSession::close_connection() {
   if (!connection_) return;
   closing_ = true;
   connection_.reset();
 }
 
-void Session::after_connect() {
+void ConsoleSession::after_connect() {
   if (!settings_.profile.quiet) {
     std::string level = settings_.profile.log_level.empty() ? "debug" : settings_.profile.log_level;
     try {
@@ -205,14 +205,14 @@ void Session::after_connect() {
   }
 }
 
-int Session::run() {
+int ConsoleSession::run() {
   std::signal(SIGPIPE, SIG_IGN);
   if (int status = connect(settings_.retry); status != kExitOk) return status;
   if (!settings_.execute.empty()) return run_one_shot();
   return run_interactive();
 }
 
-int Session::run_one_shot() {
+int ConsoleSession::run_one_shot() {
   for (const auto& command : settings_.execute) {
     try {
       std::string body = connection_->api(command);
@@ -232,7 +232,7 @@ int Session::run_one_shot() {
   return kExitOk;
 }
 
-void Session::set_up_prompt(LineEditor& editor) {
+void ConsoleSession::set_up_prompt(LineEditor& editor) {
   auto ask = [&](const std::string& command) -> std::string {
     try {
       std::string body = trimmed_reply(connection_->api(command));
@@ -263,7 +263,7 @@ void Session::set_up_prompt(LineEditor& editor) {
                     color ? profile.input_text_color : std::string());
 }
 
-int Session::run_interactive() {
+int ConsoleSession::run_interactive() {
   bool terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
   bool interactive = terminal && !settings_.profile.batch_mode;
   std::unique_ptr<LineEditor> editor;
@@ -326,7 +326,7 @@ int Session::run_interactive() {
   return status;
 }
 
-bool Session::execute(const std::string& line, bool quiet) {
+bool ConsoleSession::execute(const std::string& line, bool quiet) {
   ConsoleCommand command = parse_console_line(line);
   auto say = [&](const std::string& text) {
     if (!quiet) output_.print(renderer_.command_reply(line, text));
@@ -373,7 +373,7 @@ bool Session::execute(const std::string& line, bool quiet) {
   }
 }
 
-void Session::run_api(const std::string& command, bool quiet) {
+void ConsoleSession::run_api(const std::string& command, bool quiet) {
   try {
     std::string body = connection_->api(command);
     if (!quiet) output_.print(renderer_.api_reply(command, body));
@@ -382,7 +382,7 @@ void Session::run_api(const std::string& command, bool quiet) {
   }
 }
 
-void Session::run_socket_command(const ConsoleCommand& command, const std::string& line,
+void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std::string& line,
                                  bool quiet) {
   auto usage = [&](const char* text) { report(fmt::format("usage: {}", text)); };
   std::optional<client::Reply> reply;
@@ -431,7 +431,7 @@ void Session::run_socket_command(const ConsoleCommand& command, const std::strin
   if (!quiet && changes_state && reply->ok()) replay_.push_back(line);
 }
 
-CompletionEdit Session::complete(const std::string& line, std::size_t cursor) {
+CompletionEdit ConsoleSession::complete(const std::string& line, std::size_t cursor) {
   try {
     return parse_completion_reply(connection_->api(completion_request(line, cursor)));
   } catch (const ClientError& error) {
@@ -440,7 +440,7 @@ CompletionEdit Session::complete(const std::string& line, std::size_t cursor) {
   }
 }
 
-std::string Session::function_key_macro(int key) {
+std::string ConsoleSession::function_key_macro(int key) {
   if (key < 1 || key > static_cast<int>(kFunctionKeys)) return {};
   auto index = static_cast<std::size_t>(key - 1);
   const std::string& toggle = settings_.profile.function_keys_toggle[index];
@@ -452,7 +452,7 @@ std::string Session::function_key_macro(int key) {
   return settings_.profile.function_keys[index];
 }
 
-void Session::on_log_line(const client::LogLine& line) {
+void ConsoleSession::on_log_line(const client::LogLine& line) {
   {
     std::lock_guard lock(filter_mutex_);
     if (!uuid_filter_.empty()) {
@@ -464,7 +464,7 @@ void Session::on_log_line(const client::LogLine& line) {
   output_.print(renderer_.log_line(line));
 }
 
-void Session::on_event(const client::Event& event) {
+void ConsoleSession::on_event(const client::Event& event) {
   output_.print(renderer_.event(event, event_format_.load()));
 }
 

@@ -229,7 +229,7 @@ ApiStatus sleep_ms(std::string_view arg, std::string& out) {
 
 }  // namespace
 
-void register_control_commands(Runtime& rt) {
+void register_process_control_commands(Runtime& rt) {
   add_command(rt, "fsctl", "FS control messages", std::string(kCtlSyntax),
               [&rt](std::string_view arg, std::string& out, const ApiContext&) {
                 return fsctl(rt, arg, out);

@@ -383,7 +383,7 @@ void hupall(SwitchCore& core, std::string_view arg, std::string& out) {
 
 }  // namespace
 
-void register_control_commands(SwitchCore& core) {
+void register_call_control_commands(SwitchCore& core) {
   add_switch_command(core, "uuid_transfer", std::string(kTransferSyntax), "Transfer a session",
                      uuid_transfer);
   add_switch_command(core, "uuid_break", "<uuid> [all]", "Break out of media sent to channel",

@@ -21,12 +21,12 @@
 
 namespace es::apps::escli {
 
-class Session {
+class ConsoleSession {
  public:
-  Session(Settings settings, ConsoleOutput& output);
-  ~Session();
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
+  ConsoleSession(Settings settings, ConsoleOutput& output);
+  ~ConsoleSession();
+  ConsoleSession(const ConsoleSession&) = delete;
+  ConsoleSession& operator=(const ConsoleSession&) = delete;
 
   // Returns the exit status (ExitStatus).
   int run();
