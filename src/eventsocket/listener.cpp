@@ -12,6 +12,7 @@
 #include <array>
 
 #include "core/spawn.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::eventsocket {
 namespace {
@@ -65,15 +66,7 @@ std::error_code read_into(asio::ip::tcp::socket& socket, protocol::CommandParser
 
 // A pipelined sendevent fires straight into the reader's burst (see core::WakeBatch).
 bool is_burst_command(const protocol::CommandPacket& packet) {
-  std::string_view cmd = packet.command;
-  constexpr std::string_view kSendevent = "sendevent";
-  if (cmd.size() < kSendevent.size()) return false;
-  for (std::size_t i = 0; i < kSendevent.size(); ++i) {
-    char c = cmd[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kSendevent[i]) return false;
-  }
-  return true;
+  return protocol::istarts_with(packet.command, "sendevent");
 }
 
 }  // namespace
