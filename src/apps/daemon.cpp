@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <sys/resource.h>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 
@@ -11,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -74,6 +76,43 @@ class IdleCpuSampler {
   double last_ = 100.0;
 };
 
+// The daemon's ProcessControl: reloadxml re-reads the configuration directory; a shutdown
+// request is posted to the event loop, which runs the drain installed by set_shutdown.
+class DaemonProcessControl final : public core::ProcessControl {
+ public:
+  DaemonProcessControl(core::Runtime& runtime, DaemonConfig& config, asio::io_context& io)
+      : runtime_(runtime), config_(config), io_(io) {
+    runtime_.set_process_control(this);
+  }
+  ~DaemonProcessControl() override { runtime_.remove_process_control(this); }
+  DaemonProcessControl(const DaemonProcessControl&) = delete;
+  DaemonProcessControl& operator=(const DaemonProcessControl&) = delete;
+
+  void set_shutdown(std::function<void()> shutdown) { shutdown_ = std::move(shutdown); }
+
+  void request_shutdown() override {
+    asio::post(io_, [this] {
+      if (shutdown_) shutdown_();
+    });
+  }
+
+  std::string reload_xml() override {
+    std::string error = config_.reload();
+    if (error.empty()) {
+      runtime_.bus().fire(runtime_.events().create(core::EventType::kReloadxml));
+    } else {
+      ES_LOG(runtime_.log(), core::LogLevel::kErr, "reloadxml failed: {}", error);
+    }
+    return error;
+  }
+
+ private:
+  core::Runtime& runtime_;
+  DaemonConfig& config_;
+  asio::io_context& io_;
+  std::function<void()> shutdown_;  // set before the event loop runs
+};
+
 }  // namespace
 
 int run_daemon(const DaemonOptions& options) {
@@ -109,15 +148,6 @@ int run_daemon(const DaemonOptions& options) {
     fmt::print(stderr, "eventswitch: {}\n", config_error);
     return 1;
   }
-  runtime.reload_xml = [&config, &runtime] {
-    std::string error = config.reload();
-    if (error.empty()) {
-      runtime.bus().fire(runtime.events().create(core::EventType::kReloadxml));
-    } else {
-      ES_LOG(runtime.log(), core::LogLevel::kErr, "reloadxml failed: {}", error);
-    }
-    return error;
-  };
 
   eventsocket::ServerOptions server_options;
   config.apply(server_options);
@@ -135,6 +165,7 @@ int run_daemon(const DaemonOptions& options) {
                     ? options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   asio::io_context io(threads);
+  DaemonProcessControl process_control(runtime, config, io);
 
   // The switch: sessions run on the same event loop threads as the event socket.
   std::unique_ptr<core::Timers> timers;
@@ -156,7 +187,6 @@ int run_daemon(const DaemonOptions& options) {
   sw::register_sim_clock_command(
       switch_core, simulated_clock ? static_cast<core::SimulatedTimers*>(timers.get()) : nullptr,
       simulated_clock);
-  server_options.sessions = &switch_core;
   eventsocket::Server server(io, runtime, server_options);
   std::string error;
   if (server.listen(&error)) {
@@ -203,14 +233,14 @@ int run_daemon(const DaemonOptions& options) {
     drain_deadline = std::chrono::steady_clock::now() + 3s;
     wait_drained();
   };
-  runtime.request_shutdown = [&] { asio::post(io, shutdown); };
+  process_control.set_shutdown(shutdown);
 
   asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   std::function<void(std::error_code, int)> on_signal = [&](std::error_code ec, int signo) {
     if (ec) return;
     if (signo == SIGHUP) {
       ES_LOG(runtime.log(), core::LogLevel::kNotice, "SIGHUP: reloading XML");
-      if (runtime.reload_xml) runtime.reload_xml();
+      process_control.reload_xml();
       signals.async_wait(on_signal);
       return;
     }

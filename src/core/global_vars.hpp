@@ -59,10 +59,10 @@ struct ExpansionScope {
   // the complete channel lookup (it includes the globals) for both forms and every value
   // found is expanded again.
   bool channel_mode = false;
-  IndexedVarLookup lookup;  // may be empty: nothing but the globals
-  ApiCall api;              // may be empty: API forms expand to nothing
-  bool api_enabled = true;  // fsctl api_expansion; off gives a permission-denied text
-  LogBus* log = nullptr;    // where a refused expansion is reported (none: silently)
+  IndexedVarLookup lookup;   // may be empty: nothing but the globals
+  ApiCall api;               // may be empty: API forms expand to nothing
+  bool api_enabled = true;   // fsctl api_expansion; off gives a permission-denied text
+  LogBus* log = nullptr;     // where a refused expansion is reported (none: silently)
   std::string session_uuid;  // the log line's user data
 };
 

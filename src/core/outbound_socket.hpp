@@ -1,9 +1,10 @@
 // The meeting point of the `socket` dialplan application (switch) and the event socket server
-// (eventsocket) for outbound mode (protocol.md 9): the application connects, then hands the
-// connected descriptor and the call to whichever server installed Runtime::outbound_socket.
+// (eventsocket) for outbound mode (docs/outbound.md): the application connects, then hands the
+// connected descriptor and its call to the OutboundSocketAcceptor installed in the Runtime.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,31 +14,48 @@
 
 namespace es::core {
 
+// The call behind an outbound connection, as the connection's listener reaches it; implemented
+// by the `socket` application. Every member may be called from any thread and must tolerate
+// the call being gone.
+class OutboundCall {
+ public:
+  virtual ~OutboundCall() = default;
+
+  // Fills a CHANNEL_DATA event for `connect`: the Channel-* caller profile, then channel data.
+  virtual void fill_channel_data(Event& event) = 0;
+  // `getvar`: the ${name} lookup of the call.
+  virtual std::optional<std::string> lookup_variable(std::string_view name) = 0;
+  // `resume`: sets socket_resume=true and remembers the request, so the dialplan goes on after
+  // the application once the connection ends.
+  virtual void resume() = 0;
+  // Static mode sendmsg for the call: runs `message` on the call and calls `done` once it has
+  // finished; false when the call is gone (`done` is never called then).
+  virtual bool execute_message(Event message, std::function<void()> done) = 0;
+  // The application sent `connect` (called at most once).
+  virtual void connected() = 0;
+  // The connection is over (called exactly once for an adopted request).
+  virtual void ended() = 0;
+};
+
 struct OutboundSocketRequest {
-  int native_fd = -1;  // a connected TCP socket; the handler owns it from the call on
+  int native_fd = -1;  // a connected TCP socket; the acceptor owns it from the call on
   std::string session_uuid;
   bool async = false;  // `socket ... async`: sendmsg is queued (Socket-Mode: async)
   bool full = false;   // `socket ... full`: the whole command set (Control: full)
   // The rules of the call when it connected (docs/security-rights.md): the server obeys them
   // on top of its own, so a confined client cannot gain rights by starting `socket`.
   AccessRules rules;
-  // Every callback may be called from any thread and must tolerate the call being gone.
-  // Fills a CHANNEL_DATA event for `connect`: Channel-* caller profile, then channel data.
-  std::function<void(Event& event)> fill_channel_data;
-  // `getvar`: the ${name} lookup of the call.
-  std::function<std::optional<std::string>(std::string_view name)> lookup_variable;
-  // `resume` (protocol.md 9.6): sets socket_resume=true and remembers the request, so the
-  // dialplan goes on after the application once the connection ends.
-  std::function<void()> resume;
-  // Static mode sendmsg for the call (protocol.md 5.9): runs `message` on the call and calls
-  // `done` once it has finished; false when the call is gone (done is never called then).
-  std::function<bool(Event message, std::function<void()> done)> execute_message;
-  std::function<void()> on_connect;  // the application sent `connect`
-  std::function<void()> on_end;      // the connection is over (called once)
+  std::shared_ptr<OutboundCall> call;  // never null
 };
 
-// Installed by the event socket server; false when the request could not be adopted (the
-// descriptor is closed then and on_end is never called).
-using OutboundSocketHandler = std::function<bool(OutboundSocketRequest request)>;
+// Implemented by the event socket server, which installs itself in the Runtime.
+class OutboundSocketAcceptor {
+ public:
+  virtual ~OutboundSocketAcceptor() = default;
+
+  // Adopts the connection as a listener; false when it could not (the descriptor is closed
+  // then and OutboundCall::ended is never called).
+  virtual bool adopt(OutboundSocketRequest request) = 0;
+};
 
 }  // namespace es::core

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,12 +11,14 @@
 #include <vector>
 
 #include "core/api_registry.hpp"
+#include "core/channel_directory.hpp"
 #include "core/clock.hpp"
 #include "core/event_bus.hpp"
 #include "core/global_vars.hpp"
 #include "core/interface_table.hpp"
 #include "core/log_bus.hpp"
 #include "core/outbound_socket.hpp"
+#include "core/process_control.hpp"
 #include "core/session_control.hpp"
 #include "core/switch_identity.hpp"
 
@@ -74,27 +75,29 @@ class Runtime {
   // Console log level (fsctl loglevel); lines above it are not printed on the console.
   std::atomic<int> console_log_level{7};
 
-  // Actions the daemon provides: shutdown (fsctl shutdown, SIGTERM) and reloadxml.
-  // Both are optional; commands that need a missing one report it.
-  std::function<void()> request_shutdown;
-  std::function<std::string()> reload_xml;  // returns "" or an error text
-
   // Idle CPU percentage for status/HEARTBEAT, sampled by the daemon.
   std::atomic<double> idle_cpu{100.0};
 
-  // Hooks the switch layer provides for commands that read channels; unset means no channels.
-  // Rows of a channel table for show: subject "channels", "calls", "detailed_calls",
-  // "bridged_calls", "detailed_bridged_calls" or "registrations", each row in the columns of
-  // api-commands.md 2 (show).
-  std::function<std::vector<std::vector<std::string>>(std::string_view subject)> channel_rows;
-  // Adds a live channel's data to an event (switch_channel_event_set_data); false if none.
-  std::function<bool(std::string_view uuid, Event& event)> channel_event_data;
-  // fsctl hupall: hangs up every channel with MANAGER_REQUEST.
-  std::function<void()> hangup_all;
-  // The switch's sessions, when a switch is attached (uuid_exists and friends).
-  SessionControl* session_control = nullptr;
-  // Installed by the event socket server: takes over the connection of a `socket` application.
-  OutboundSocketHandler outbound_socket;
+  // The upward interfaces (ARCHITECTURE.md, "Upward interfaces"): each is installed by the
+  // layer that implements it and held only here; null until then. Installed before the event
+  // loop runs and removed after it stopped, so readers need no lock.
+  SessionControl* session_control() const { return session_control_.load(kAcquire); }
+  ChannelDirectory* channels() const { return channels_.load(kAcquire); }
+  ProcessControl* process_control() const { return process_control_.load(kAcquire); }
+  OutboundSocketAcceptor* outbound_acceptor() const { return outbound_acceptor_.load(kAcquire); }
+  void set_session_control(SessionControl* value) { session_control_.store(value, kRelease); }
+  void set_channels(ChannelDirectory* value) { channels_.store(value, kRelease); }
+  void set_process_control(ProcessControl* value) { process_control_.store(value, kRelease); }
+  void set_outbound_acceptor(OutboundSocketAcceptor* value) {
+    outbound_acceptor_.store(value, kRelease);
+  }
+  // Each remove_* clears its slot only if `value` is still the one installed.
+  void remove_session_control(SessionControl* value) { uninstall(session_control_, value); }
+  void remove_channels(ChannelDirectory* value) { uninstall(channels_, value); }
+  void remove_process_control(ProcessControl* value) { uninstall(process_control_, value); }
+  void remove_outbound_acceptor(OutboundSocketAcceptor* value) {
+    uninstall(outbound_acceptor_, value);
+  }
 
  private:
   std::unique_ptr<Clock> clock_;
@@ -107,6 +110,17 @@ class Runtime {
   SessionStats sessions_;
   CoreSettings settings_;
   InterfaceTable interfaces_;
+  static constexpr auto kAcquire = std::memory_order_acquire;
+  static constexpr auto kRelease = std::memory_order_release;
+  static constexpr auto kAcqRel = std::memory_order_acq_rel;
+  template <typename Interface>
+  static void uninstall(std::atomic<Interface*>& slot, Interface* value) {
+    slot.compare_exchange_strong(value, nullptr, kAcqRel);
+  }
+  std::atomic<SessionControl*> session_control_{nullptr};
+  std::atomic<ChannelDirectory*> channels_{nullptr};
+  std::atomic<ProcessControl*> process_control_{nullptr};
+  std::atomic<OutboundSocketAcceptor*> outbound_acceptor_{nullptr};
 };
 
 }  // namespace es::core

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ class SessionControl {
 
   // A session with that uuid exists and is not hung up.
   virtual bool is_live(std::string_view uuid) const = 0;
+  // The channel name of a live session (Channel-Name), without building its channel data;
+  // nullopt when no live session has that uuid.
+  virtual std::optional<std::string> channel_name(std::string_view uuid) const = 0;
   // A confined client (sendmsg, sendevent) is about to act on the call: the call obeys its
   // rules from now on (docs/security-rights.md). False when no live session has that uuid.
   virtual bool confine(std::string_view uuid, const AccessRules& rules) = 0;

@@ -102,11 +102,12 @@ void Listener::start(bool acl_allows, ConnectionLimits::Slot slot) {
   asio::post(strand_, [self, acl_allows] {
     if (!acl_allows) {
       self->send(std::string(protocol::kRudeRejection));
-      self->finish(protocol::kGoodbyeText);
+      self->close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
     } else {
       self->send(std::string(protocol::kAuthRequest));
-      self->auth_deadline_ = std::chrono::steady_clock::now() +
-                             std::chrono::seconds(self->context_.settings.auth_timeout_s);
+      self->deadlines_.arm(Deadline::kAuth,
+                           std::chrono::steady_clock::now() +
+                               std::chrono::seconds(self->context_.settings.auth_timeout_s));
       self->spawn_loop("listener read loop", self->read_loop());
     }
     self->spawn_loop("listener write loop", self->write_loop());
@@ -123,11 +124,11 @@ asio::awaitable<void> Listener::read_loop() {
     ~FlushOnExit() { batch.flush(); }
   } flush_on_exit{burst_wakes_};
   protocol::CommandPacket packet;
-  while (!closing_) {
+  while (!closing()) {
     // A peer that does not read its replies is not read from either.
     if (!co_await wait_for_room()) break;
     auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kAwait);
-    if (wait_ec || closing_) break;
+    if (wait_ec || closing()) break;
     std::size_t n = 0;
     std::error_code ec =
         read_into(socket_, parser_, authenticated_ ? kReadChunk : kUnauthReadChunk, n);
@@ -144,18 +145,18 @@ asio::awaitable<void> Listener::read_loop() {
       auto status = parser_.next(packet);
       if (status == protocol::ParseStatus::kNeedMore) break;
       if (status == protocol::ParseStatus::kBodyTooLarge) {
-        finish(protocol::kGoodbyeText);
+        close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
         co_return;
       }
       if (!authenticated_ && (packet.block_capped || ++unauth_packets_ > kUnauthMaxPackets)) {
-        finish(protocol::kGoodbyeText);
+        close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
         co_return;
       }
       // Only sendevent runs without suspending and fires into the burst; any other command
       // may wait, so the burst ends before it.
       if (!is_burst_command(packet)) burst_wakes_.flush();
       co_await dispatch(packet);
-      if (closing_) co_return;
+      if (closing()) co_return;
     }
     burst_wakes_.flush();
     bool mid = parser_.mid_packet();
@@ -165,17 +166,17 @@ asio::awaitable<void> Listener::read_loop() {
       std::lock_guard lock(mutex_);
       queue_.hold(true);
     }
-    if (mid && !body_deadline_) {
-      body_deadline_ =
-          std::chrono::steady_clock::now() + std::chrono::seconds(context_.settings.body_timeout_s);
+    if (mid && !deadlines_.armed(Deadline::kBody)) {
+      deadlines_.arm(Deadline::kBody, std::chrono::steady_clock::now() +
+                                          std::chrono::seconds(context_.settings.body_timeout_s));
       rearm_watchdog();
-    } else if (!mid && body_deadline_) {
-      body_deadline_.reset();
+    } else if (!mid && deadlines_.armed(Deadline::kBody)) {
+      deadlines_.disarm(Deadline::kBody);
       rearm_watchdog();
     }
   }
   // The peer went away or the socket failed: nothing more can be written either.
-  if (!closing_) finish(protocol::kGoodbyeText);
+  if (!closing()) close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
 }
 
 bool Listener::must_wait_for_room() const {
@@ -186,7 +187,7 @@ bool Listener::must_wait_for_room() const {
 }
 
 asio::awaitable<bool> Listener::wait_for_room() {
-  while (!closing_ && must_wait_for_room()) {
+  while (!closing() && must_wait_for_room()) {
     // The held wake-ups of a sendevent burst go out before the reader waits.
     burst_wakes_.flush();
     reader_waiting_room_ = true;
@@ -194,7 +195,7 @@ asio::awaitable<bool> Listener::wait_for_room() {
     co_await wait_timer_.async_wait(kAwait);
     reader_waiting_room_ = false;
   }
-  co_return !closing_;
+  co_return !closing();
 }
 
 void Listener::wake_waiting_reader() {
@@ -203,6 +204,7 @@ void Listener::wake_waiting_reader() {
 
 void Listener::became_authenticated() {
   authenticated_ = true;
+  deadlines_.disarm(Deadline::kAuth);
   parser_.set_limits(protocol::ParserLimits{});
   slot_.promote();
   rearm_watchdog();
@@ -227,9 +229,9 @@ asio::awaitable<void> Listener::write_loop() {
       }
     }
     if (batch.empty()) {
-      if (closed_) break;
-      if (close_after_flush_) {
-        close_now();
+      if (state_ == ListenerState::kClosed) break;
+      if (state_ == ListenerState::kClosing) {
+        close(CloseType::kAbort);  // all is written: nothing is left to drop
         break;
       }
       write_timer_.expires_at(asio::steady_timer::time_point::max());
@@ -248,7 +250,7 @@ asio::awaitable<void> Listener::write_loop() {
     batch.clear();
     wake_waiting_reader();
     if (ec) {
-      close_now();
+      close(CloseType::kAbort);
       break;
     }
   }
@@ -256,38 +258,23 @@ asio::awaitable<void> Listener::write_loop() {
 
 asio::awaitable<void> Listener::watchdog_loop() {
   auto self = shared_from_this();
-  while (!closed_) {
+  while (state_ != ListenerState::kClosed) {
     co_await watchdog_timer_.async_wait(kAwait);
-    if (closed_) break;
-    auto now = std::chrono::steady_clock::now();
-    if (kill_deadline_ && now >= *kill_deadline_) {
+    if (state_ == ListenerState::kClosed) break;
+    auto expired = deadlines_.expired(std::chrono::steady_clock::now());
+    if (expired == Deadline::kKill) {
       // The peer would not take its notice: give up on it without waiting any longer.
-      close_now();
+      close(CloseType::kAbort);
       break;
     }
-    if (!closing_ && !authenticated_ && auth_deadline_ && now >= *auth_deadline_) {
-      finish(protocol::kGoodbyeText);
-    } else if (!closing_ && body_deadline_ && now >= *body_deadline_) {
-      finish(protocol::kGoodbyeText);
-    } else if (!closing_ && first_packet_deadline_ && now >= *first_packet_deadline_) {
-      finish(protocol::kGoodbyeText);
-    } else if (!closing_ && linger_deadline_ && now >= *linger_deadline_) {
-      finish(protocol::kGoodbyeText);
-    }
+    // Any other deadline (auth, body, first packet, linger) ends the connection politely.
+    if (expired) close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
     rearm_watchdog();
   }
 }
 
 void Listener::rearm_watchdog() {
-  auto earliest = asio::steady_timer::time_point::max();
-  auto consider = [&](const std::optional<std::chrono::steady_clock::time_point>& t) {
-    if (t && *t < earliest) earliest = *t;
-  };
-  if (!authenticated_) consider(auth_deadline_);
-  consider(body_deadline_);
-  consider(kill_deadline_);
-  consider(linger_deadline_);
-  consider(first_packet_deadline_);
+  auto earliest = deadlines_.earliest();
   if (watchdog_timer_.expiry() != earliest) watchdog_timer_.expires_at(earliest);
 }
 
@@ -337,24 +324,37 @@ void Listener::deferred_wake() {
   post_writer_wake();
 }
 
-void Listener::finish(std::string_view notice) {
-  if (closing_) return;
-  closing_ = true;
-  std::string controlled;
+void Listener::close(CloseType type, std::string_view notice) {
+  switch (type) {
+    case CloseType::kFlushThenClose:
+      flush_then_close(notice);
+      return;
+    case CloseType::kCloseAfterDelay:
+      linger_then_close();
+      return;
+    case CloseType::kAbort:
+      abort_connection();
+      return;
+  }
+}
+
+void Listener::flush_then_close(std::string_view notice) {
+  if (closing()) return;
+  state_ = ListenerState::kClosing;
   {
     std::lock_guard lock(mutex_);
-    controlled = session_uuid_;
-    events_on_ = false;
+    subscription_.turn_off();
     events_enabled_fast_ = false;
     logging_ = false;
   }
-  send(protocol::disconnect_notice(notice, controlled));
-  close_after_flush_ = true;
-  kill_deadline_ =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(context_.settings.kill_grace_ms);
+  send(protocol::disconnect_notice(notice, controlled_uuid_));
+  // Only the kill deadline matters from here on.
+  deadlines_.disarm_all();
+  deadlines_.arm(Deadline::kKill, std::chrono::steady_clock::now() +
+                                      std::chrono::milliseconds(context_.settings.kill_grace_ms));
   rearm_watchdog();
   // The socket is not cancelled here: that would abort a write in flight and lose the notice.
-  // A reader parked in async_wait wakes when close_now() closes the socket.
+  // A reader parked in async_wait wakes when abort_connection() closes the socket.
   wait_timer_.cancel();
 }
 
@@ -363,15 +363,15 @@ void Listener::spawn_loop(const char* name, asio::awaitable<void> loop) {
   core::spawn_guarded(context_.runtime.log(), strand_, name, std::move(loop),
                       [weak = weak_from_this()](const std::exception_ptr&) {
                         if (auto self = weak.lock()) {
-                          asio::post(self->strand_, [self] { self->close_now(); });
+                          asio::post(self->strand_, [self] { self->close(CloseType::kAbort); });
                         }
                       });
 }
 
-void Listener::close_now() {
-  if (closed_) return;
-  closed_ = true;
-  closing_ = true;
+void Listener::abort_connection() {
+  if (state_ == ListenerState::kClosed) return;
+  state_ = ListenerState::kClosed;
+  deadlines_.disarm_all();
   if (bus_subscription_) {
     context_.runtime.bus().unsubscribe(bus_subscription_);
     bus_subscription_ = 0;
@@ -380,7 +380,7 @@ void Listener::close_now() {
   {
     std::lock_guard lock(mutex_);
     released = queue_.clear();
-    events_on_ = false;
+    subscription_.turn_off();
     events_enabled_fast_ = false;
     logging_ = false;
   }
@@ -398,8 +398,9 @@ void Listener::close_now() {
 }
 
 void Listener::shutdown(std::string notice) {
-  asio::post(strand_,
-             [self = shared_from_this(), notice = std::move(notice)] { self->finish(notice); });
+  asio::post(strand_, [self = shared_from_this(), notice = std::move(notice)] {
+    self->close(CloseType::kFlushThenClose, notice);
+  });
 }
 
 void Listener::subscribe_events() {
@@ -412,73 +413,22 @@ void Listener::subscribe_events() {
   bool precheck = false;
   {
     std::lock_guard lock(mutex_);
-    precheck = filters_.has_regex();
+    precheck = subscription_.wants_precheck();
     // A controlled socket's myevents: the bus hands it only its session's events.
-    if (my_events_) scope = session_uuid_;
-    if (events_on_) {
-      if (all_events_) {
-        interest.set();
-      } else {
-        interest = event_types_;
-        if (!subclasses_.empty()) interest.set(static_cast<std::size_t>(core::EventType::kCustom));
-      }
-    }
+    if (subscription_.my_events()) scope = subscription_.scope_uuid();
+    interest = subscription_.interest();
   }
   context_.runtime.bus().set_interest(bus_subscription_, interest);
   context_.runtime.bus().set_scope(bus_subscription_, scope);
   context_.runtime.bus().set_precheck(bus_subscription_, precheck);
 }
 
-namespace {
-
-// A precheck token: the filters' generation above two verdict bits (0 means no verdict).
-constexpr std::uint64_t kFiltersFail = 1;
-constexpr std::uint64_t kFiltersPass = 2;
-
-}  // namespace
-
-bool Listener::subscribed_locked(const core::Event& event) const {
-  // esl-allowed-events bounds every path (event, myevents, filters): checked on delivery.
-  if (!event_allowed_locked(event)) return false;
-  if (!all_events_) {
-    auto type = event.type();
-    if (!event_types_.test(static_cast<std::size_t>(type))) return false;
-    if (type == core::EventType::kCustom && !event.subclass().empty() &&
-        std::find(subclasses_.begin(), subclasses_.end(), event.subclass()) == subclasses_.end()) {
-      return false;
-    }
-  }
-  if (my_events_) {
-    const std::string* uuid = event.header("Unique-ID");
-    if (!session_uuid_.empty()) {
-      const std::string* owner = event.header("Job-Owner-UUID");
-      bool mine = (uuid && *uuid == session_uuid_) || (owner && *owner == session_uuid_);
-      if (!mine) return false;
-    } else if (!uuid) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool Listener::accepts_locked(const core::Event& event, std::uint64_t precheck_token) const {
-  if (!subscribed_locked(event)) return false;
-  if (filters_.empty()) return true;
-  // A verdict taken under an older filter set is ignored (the filters changed meanwhile).
-  if (precheck_token != 0 && (precheck_token >> 2) == filters_.generation()) {
-    return (precheck_token & kFiltersPass) != 0;
-  }
-  return filters_.passes(event);
-}
-
 std::uint64_t Listener::precheck(const core::FiredEvent& fired) {
   if (!events_enabled_fast_.load(std::memory_order_relaxed)) return 0;
   std::lock_guard lock(mutex_);
-  if (!events_on_ || killed_ || filters_.empty()) return 0;
+  if (killed_) return 0;
   // The filters run only for events the subscription takes (on_event checks that again).
-  if (!subscribed_locked(fired.event())) return 0;
-  bool pass = filters_.passes(fired.event());
-  return (filters_.generation() << 2) | (pass ? kFiltersPass : kFiltersFail);
+  return subscription_.precheck(fired.event());
 }
 
 void Listener::on_event(const core::FiredEventPtr& event) {
@@ -502,16 +452,16 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
   bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
-    if (!events_on_ || killed_ || !accepts_locked(event->event(), precheck_token)) return;
+    if (killed_ || !subscription_.accepts(event->event(), precheck_token)) return;
     was_empty = queue_.empty();
-    if (queue_.try_push_event(event, format_)) {
+    if (queue_.try_push_event(event, subscription_.format())) {
       consecutive_lost_events_ = 0;
     } else {
       ++lost_events_;
       if (++consecutive_lost_events_ > context_.settings.max_lost_before_kill) {
         killed_ = true;
         kill = true;
-        events_on_ = false;
+        subscription_.turn_off();
         events_enabled_fast_ = false;
         released = queue_.drop_events() + queue_.drop_logs();
       }
@@ -524,7 +474,7 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
       log.log(static_cast<int>(core::LogLevel::kWarning), __FILE__, __func__, __LINE__,
               fmt::format("killed event socket listener {} ({}) after {} lost events", self->id_,
                           self->peer_, self->stats().lost_events));
-      self->finish(protocol::kLostEventsText);
+      self->close(CloseType::kFlushThenClose, protocol::kLostEventsText);
     });
   } else if (was_empty) {
     if (batch && !strand_.running_in_this_thread()) {
@@ -557,7 +507,9 @@ void Listener::on_log(const core::LogLinePtr& line) {
   }
   if (kill) {
     note_released(released);
-    asio::post(strand_, [self = shared_from_this()] { self->finish(protocol::kLostLogsText); });
+    asio::post(strand_, [self = shared_from_this()] {
+      self->close(CloseType::kFlushThenClose, protocol::kLostLogsText);
+    });
   } else if (was_empty) {
     wake_writer();
   }
@@ -571,21 +523,9 @@ ListenerStats Listener::stats() const {
   std::lock_guard lock(mutex_);
   s.user = user_;
   s.authenticated = authenticated_;
-  s.format = std::string(protocol::format_name(format_));
-  if (all_events_) {
-    s.subscriptions = "ALL";
-  } else {
-    for (int i = 0; i < core::kEventTypeCount; ++i) {
-      if (!event_types_.test(static_cast<std::size_t>(i))) continue;
-      if (!s.subscriptions.empty()) s.subscriptions += ' ';
-      s.subscriptions += core::event_type_name(static_cast<core::EventType>(i));
-    }
-  }
-  for (const auto& subclass : subclasses_) {
-    s.subscriptions += s.subscriptions.empty() ? "" : " ";
-    s.subscriptions += subclass;
-  }
-  s.filters = filters_.size();
+  s.format = std::string(protocol::format_name(subscription_.format()));
+  s.subscriptions = subscription_.describe();
+  s.filters = subscription_.filters().size();
   s.log_level = logging_ ? log_level_ : -1;
   s.queued_events = queue_.events();
   s.queued_logs = queue_.logs();

@@ -26,10 +26,11 @@
 #include "core/event_bus.hpp"
 #include "core/log_bus.hpp"
 #include "core/outbound_socket.hpp"
-#include "eventsocket/event_filter.hpp"
+#include "eventsocket/event_subscription.hpp"
+#include "eventsocket/listener_lifecycle.hpp"
 #include "eventsocket/listener_stats.hpp"
-#include "eventsocket/write_queue.hpp"
 #include "eventsocket/server_context.hpp"
+#include "eventsocket/write_queue.hpp"
 #include "protocol/command_parser.hpp"
 
 namespace es::eventsocket {
@@ -70,12 +71,6 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::uint64_t id() const { return id_; }
 
  private:
-  struct Restrictions {  // esl-allowed-events of userauth (set once, before any event)
-    bool events_limited = false;
-    std::bitset<core::kEventTypeCount> events;
-    std::vector<std::string> subclasses;
-  };
-
   asio::awaitable<void> read_loop();
   // Backpressure, checked before every command: waits while the queue is over its byte bound
   // (a small budget before authentication) or too many bgapi jobs run. False once closing.
@@ -121,19 +116,20 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void cmd_connect();
   void cmd_getvar(std::string_view text);
   void cmd_resume();
-  std::string controlled_uuid() const;
   // Caller profile as Channel-*, then the channel data (connect's CHANNEL_DATA).
   void fill_controlled_channel_data(core::Event& event);
   // Calls the outbound request's on_end once.
   void end_outbound();
+  // Holds the live session `uuid` (inbound `myevents <uuid>`, outbound mode): its hangup reaches
+  // on_session_hangup and its channel name is kept for the linger notice. False when no live
+  // session has that uuid.
+  bool attach_session(std::string_view uuid);
   // Access rules (docs/security-rights.md; listener_rights.cpp).
   bool api_allowed(std::string_view command, std::string_view arg) const;
   bool console_allowed(std::string_view line) const;
   // A socket command (sendmsg, sendevent, myevents, divert_events, getvar) that an
   // esl-allowed-api list must name; replies `-ERR permission denied` and returns false if not.
   bool socket_command_allowed(std::string_view name);
-  // The event passes esl-allowed-events (under mutex_).
-  bool event_allowed_locked(const core::Event& event) const;
   // The policy of a client that authenticated with the password (null unless the operator
   // set allowed-file-dirs), of a userauth user, or of an outbound server.
   core::AccessPolicyPtr password_policy() const;
@@ -144,9 +140,14 @@ class Listener : public std::enable_shared_from_this<Listener>,
 
   void reply(std::string_view reply_text);
   void send(std::string frame);
-  // Queues the notice and closes after it is written (or after the kill grace period).
-  void finish(std::string_view notice);
-  void close_now();
+  // The one way a connection ends (listener_lifecycle.hpp): kFlushThenClose queues `notice`
+  // and closes once it is written (or at the kill deadline); kCloseAfterDelay announces the
+  // controlled call's end (linger) and lets the linger deadline say goodbye; kAbort closes now.
+  void close(CloseType type, std::string_view notice = {});
+  void flush_then_close(std::string_view notice);
+  void linger_then_close();
+  void abort_connection();
+  bool closing() const { return state_ >= ListenerState::kClosing; }
   // Counts `bytes` of dropped queue items towards the server's memory hand-back.
   void note_released(std::size_t bytes);
   // Starts one of the connection's coroutines under core/spawn.hpp's exception policy.
@@ -158,15 +159,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void deliver(const core::FiredEventPtr& event, std::uint64_t precheck_token,
                core::WakeBatch* batch);
   void rearm_watchdog();
-  // Event types, CUSTOM subclasses and myevents, without the filters.
-  bool subscribed_locked(const core::Event& event) const;
-  // Whether the subscription takes the event; `precheck_token` may carry the filters'
-  // verdict from precheck (0: none, evaluate them here).
-  bool accepts_locked(const core::Event& event, std::uint64_t precheck_token = 0) const;
   // divert_events: an event from the controlled session's queue, sent as it is when events
   // are on; false (the event stays with the session) otherwise or when the queue is full.
   bool take_diverted_event(core::Event& event);
-  protocol::EventFormat current_format() const;
   void subscribe_events();
 
   ServerContext& context_;
@@ -190,24 +185,18 @@ class Listener : public std::enable_shared_from_this<Listener>,
 
   // Reader-side state (strand only).
   std::atomic<bool> authenticated_{false};
-  Restrictions restrictions_;
   // What this client may reach (null: everything). Set once at authentication.
   core::AccessPolicyPtr policy_;
   // policy_, plus for an outbound server the rules of the call that connected it (a call a
   // confined client started cannot hand out more rights than that client had).
   core::AccessRules rules_;
-  bool closing_ = false;
-  bool closed_ = false;
-  bool close_after_flush_ = false;
-  std::optional<std::chrono::steady_clock::time_point> auth_deadline_;
-  std::optional<std::chrono::steady_clock::time_point> body_deadline_;
-  std::optional<std::chrono::steady_clock::time_point> kill_deadline_;
-  // While lingering after the controlled call hung up with `linger <n>`.
-  std::optional<std::chrono::steady_clock::time_point> linger_deadline_;
-  // Outbound: the application must send its first packet before this.
-  std::optional<std::chrono::steady_clock::time_point> first_packet_deadline_;
+  ListenerState state_ = ListenerState::kOpen;
+  using Deadline = ListenerDeadlines::Kind;
+  ListenerDeadlines deadlines_;
   // Outbound mode: the request minus its descriptor (null for inbound listeners).
   std::unique_ptr<core::OutboundSocketRequest> outbound_;
+  bool outbound_connected_ = false;  // OutboundCall::connected was called
+  bool outbound_ended_ = false;      // OutboundCall::ended was called
   bool first_packet_seen_ = false;
   // The call's hangup is acted on between commands, so a command's reply precedes the notice.
   bool command_running_ = false;
@@ -215,26 +204,23 @@ class Listener : public std::enable_shared_from_this<Listener>,
   bool drop_next_reply_ = false;  // FreeSWITCH never writes the reply to the first packet
   // Holds the controlled session (myevents <uuid>) until this listener ends.
   std::shared_ptr<void> session_hold_;
+  // The controlled call (outbound, or inbound after `myevents <uuid>`); empty: none. Set once;
+  // written and read only on the strand (publishers read subscription_'s copy).
+  std::string controlled_uuid_;
   std::string session_channel_name_;
   std::atomic<std::size_t> jobs_in_flight_{0};
   std::uint64_t bus_subscription_ = 0;
   bool logs_subscribed_ = false;
   bool logs_allowed_ = true;
   bool divert_events_ = false;
-  bool lingering_ = false;
+  bool linger_requested_ = false;  // `linger`: the call's hangup does not end the connection
   int linger_seconds_ = -1;
 
   // Shared with publishers (guarded by mutex_).
   mutable std::mutex mutex_;
   WriteQueue queue_;
-  protocol::EventFormat format_ = protocol::EventFormat::kPlain;
-  bool events_on_ = false;
-  bool all_events_ = false;
-  std::bitset<core::kEventTypeCount> event_types_;
-  std::vector<std::string> subclasses_;
-  EventFilters filters_;
-  bool my_events_ = false;
-  std::string session_uuid_;  // controlled session, if any
+  // Written only on the strand (under mutex_), so strand code reads it without the lock.
+  EventSubscription subscription_;
   bool logging_ = false;
   int log_level_ = 7;
   std::string user_;  // user@domain after userauth

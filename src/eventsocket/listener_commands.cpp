@@ -28,7 +28,7 @@ asio::awaitable<void> Listener::dispatch(protocol::CommandPacket& packet) {
   }
   if (outbound_ && !first_packet_seen_) {
     first_packet_seen_ = true;
-    first_packet_deadline_.reset();
+    deadlines_.disarm(Deadline::kFirstPacket);
     rearm_watchdog();
     drop_next_reply_ = true;
   }
@@ -68,7 +68,7 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
 
   if (protocol::istarts_with(cmd, "exit") || cmd.starts_with("...")) {
     reply("+OK bye");
-    finish(protocol::kGoodbyeText);
+    close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
     co_return;
   }
   if (!authenticated_) {
@@ -82,11 +82,7 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
     co_return;
   }
 
-  bool has_session;
-  {
-    std::lock_guard lock(mutex_);
-    has_session = !session_uuid_.empty();
-  }
+  bool has_session = !controlled_uuid_.empty();
   // resume, connect and getvar exist for every listener controlling a call: outbound ones
   // and inbound ones after `myevents <uuid>` (protocol.md 4, 9.3).
   if (protocol::istarts_with(cmd, "filter ")) {
@@ -152,7 +148,7 @@ asio::awaitable<void> Listener::cmd_auth(std::string_view password) {
   }
   log_auth_failure("auth");
   reply("-ERR invalid");
-  finish(protocol::kGoodbyeText);
+  close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
 }
 
 asio::awaitable<void> Listener::wait_auth_delay(std::chrono::milliseconds delay) {
@@ -185,12 +181,12 @@ asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {
     context_.throttle.record_failure(peer_address_);
     co_await wait_auth_delay(delay);
     reply("-ERR invalid");
-    finish(protocol::kGoodbyeText);
+    close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
     co_return;
   }
   co_await wait_auth_delay(delay);
   context_.throttle.record_success(peer_address_);
-  Restrictions r;
+  EventRestrictions r;
   if (outcome.allowed_events) {
     r.events_limited = true;
     bool custom = false;
@@ -213,7 +209,7 @@ asio::awaitable<void> Listener::cmd_userauth(std::string_view arg) {
   rules_ = core::AccessRules(policy_);
   {
     std::lock_guard lock(mutex_);
-    restrictions_ = std::move(r);  // read by publishers (event_allowed_locked)
+    subscription_.restrict(std::move(r));  // read by publishers
     user_ = outcome.user;
   }
   logs_allowed_ = outcome.allowed_log;
@@ -235,10 +231,7 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
     co_return;
   }
   core::ApiContext api_context;
-  {
-    std::lock_guard lock(mutex_);
-    api_context.session_uuid = session_uuid_;
-  }
+  api_context.session_uuid = controlled_uuid_;
   api_context.from_console = console_mode;
   api_context.rules = access_rules();
   auto& registry = context_.runtime.api();
@@ -296,10 +289,7 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
       fmt::format("Reply-Text: +OK Job-UUID: {}\nJob-UUID: {}\n", job_uuid, job_uuid)));
 
   core::ApiContext api_context;
-  {
-    std::lock_guard lock(mutex_);
-    api_context.session_uuid = session_uuid_;
-  }
+  api_context.session_uuid = controlled_uuid_;
   api_context.rules = access_rules();
   jobs_in_flight_.fetch_add(1);
   // Fires the job's BACKGROUND_JOB with the command's output.
@@ -338,19 +328,17 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
                        finish(registry.execute(command, name, arg, api_context));
                      });
 }
+
 asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packet,
                                             std::string_view text) {
   std::string target(skip_spaces(text));
-  std::string controlled;
-  {
-    std::lock_guard lock(mutex_);
-    controlled = session_uuid_;
-  }
+  const std::string& controlled = controlled_uuid_;
   if (target.empty()) {
     if (const std::string* sid = packet.header("Session-ID")) target = *sid;
   }
   if (target.empty()) target = controlled;
-  if (target.empty() || !context_.sessions || !context_.sessions->is_live(target)) {
+  core::SessionControl* sessions = context_.runtime.session_control();
+  if (target.empty() || sessions == nullptr || !sessions->is_live(target)) {
     reply(fmt::format("-ERR invalid session id [{}]", target));
     co_return;
   }
@@ -359,7 +347,7 @@ asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packe
     co_return;
   }
   // From here on the call obeys this client's rules, whatever the message makes it run.
-  if (!rules_.empty()) context_.sessions->confine(target, rules_);
+  if (!rules_.empty()) sessions->confine(target, rules_);
   core::Event message(EventType::kCommand);
   // FreeSWITCH cuts the uuid at its line end in place, which also shortens the Command
   // header to the first line; without a uuid on the line the header keeps the whole block.
@@ -370,11 +358,11 @@ asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packe
   const std::string* async_header = packet.header("async");
   bool queued =
       !outbound_ || outbound_->async || (async_header && text::switch_true(*async_header));
-  if (!queued && target == controlled && outbound_->execute_message) {
+  if (!queued && target == controlled) {
     co_await execute_sendmsg(std::move(message));
     co_return;
   }
-  auto result = context_.sessions->queue_message(target, std::move(message));
+  auto result = sessions->queue_message(target, std::move(message));
   reply(result == core::QueueResult::kQueued ? "+OK" : "-ERR memory error");
 }
 
@@ -402,10 +390,11 @@ void Listener::cmd_sendevent(const protocol::CommandPacket& packet, std::string_
   }
   if (!packet.body.empty()) event.set_body(packet.body);
   const std::string* target = event.header("Unique-ID");
-  if (target && context_.sessions && context_.sessions->is_live(*target)) {
+  core::SessionControl* sessions = context_.runtime.session_control();
+  if (target && sessions != nullptr && sessions->is_live(*target)) {
     std::string uuid = *target;
-    if (!rules_.empty()) context_.sessions->confine(uuid, rules_);
-    context_.sessions->queue_event(uuid, std::move(event));
+    if (!rules_.empty()) sessions->confine(uuid, rules_);
+    sessions->queue_event(uuid, std::move(event));
   } else {
     context_.runtime.events().prepare(event);
     context_.runtime.bus().fire(std::move(event), burst_wakes_);

@@ -1,6 +1,6 @@
 // Outbound mode (protocol.md 9): a listener on the connection a `socket` application made.
 // It starts authenticated and controlling that call; connect, getvar and resume reach the
-// call through the request's callbacks, so this layer never sees the switch. An inbound
+// call through the request's core::OutboundCall, so this layer never sees the switch. An inbound
 // listener that took a call with `myevents <uuid>` has the same three commands; it reaches
 // the call through the runtime (channel data, uuid_getvar, uuid_setvar).
 #include <fmt/format.h>
@@ -37,64 +37,60 @@ void Listener::start_outbound(core::OutboundSocketRequest request) {
   auto self = shared_from_this();
   asio::post(strand_, [self] {
     const std::string uuid = self->outbound_->session_uuid;
-    std::shared_ptr<void> hold;
-    if (self->context_.sessions) {
-      std::weak_ptr<Listener> weak = self;
-      hold = self->context_.sessions->attach(uuid, [weak] {
-        if (auto listener = weak.lock()) {
-          asio::post(listener->strand_, [listener] { listener->on_session_hangup(); });
-        }
-      });
-    }
+    bool attached = self->attach_session(uuid);
     self->spawn_loop("listener write loop", self->write_loop());
     self->spawn_loop("listener watchdog", self->watchdog_loop());
-    if (!hold) {
+    if (!attached) {
       // The call ended before its connection could be adopted.
-      self->finish(protocol::kGoodbyeText);
+      self->close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
     } else {
-      self->session_hold_ = std::move(hold);
+      self->controlled_uuid_ = uuid;
       {
         std::lock_guard lock(self->mutex_);
-        self->session_uuid_ = uuid;
+        self->subscription_.set_scope_uuid(uuid);
       }
-      core::Event probe(core::EventType::kChannelData);
-      auto& runtime = self->context_.runtime;
-      if (runtime.channel_event_data && runtime.channel_event_data(uuid, probe)) {
-        if (const std::string* name = probe.header("Channel-Name")) {
-          self->session_channel_name_ = *name;
-        }
-      }
-      self->first_packet_deadline_ = std::chrono::steady_clock::now() +
-                                     std::chrono::seconds(self->context_.settings.auth_timeout_s);
+      self->deadlines_.arm(Deadline::kFirstPacket,
+                           std::chrono::steady_clock::now() +
+                               std::chrono::seconds(self->context_.settings.auth_timeout_s));
       self->spawn_loop("listener read loop", self->read_loop());
     }
     self->rearm_watchdog();
   });
 }
 
-void Listener::end_outbound() {
-  if (!outbound_ || !outbound_->on_end) return;
-  auto on_end = std::move(outbound_->on_end);
-  outbound_->on_end = nullptr;
-  on_end();
+bool Listener::attach_session(std::string_view uuid) {
+  core::SessionControl* sessions = context_.runtime.session_control();
+  if (sessions == nullptr) return false;
+  std::weak_ptr<Listener> weak = weak_from_this();
+  auto hold = sessions->attach(uuid, [weak] {
+    if (auto self = weak.lock()) {
+      asio::post(self->strand_, [self] { self->on_session_hangup(); });
+    }
+  });
+  if (!hold) return false;
+  session_hold_ = std::move(hold);
+  // Read once here: the linger notice names the channel after it may be gone.
+  session_channel_name_ = sessions->channel_name(uuid).value_or("");
+  return true;
 }
 
-std::string Listener::controlled_uuid() const {
-  std::lock_guard lock(mutex_);
-  return session_uuid_;
+void Listener::end_outbound() {
+  if (!outbound_ || outbound_ended_) return;
+  outbound_ended_ = true;
+  outbound_->call->ended();
 }
 
 void Listener::fill_controlled_channel_data(core::Event& event) {
   if (outbound_) {
-    if (outbound_->fill_channel_data) outbound_->fill_channel_data(event);
+    outbound_->call->fill_channel_data(event);
     return;
   }
   // An inbound listener reaches the call only through the runtime's channel data. The
   // Channel-* block is the caller profile under another prefix: the Caller-* headers of the
   // same data, renamed.
-  auto& fill = context_.runtime.channel_event_data;
+  const core::ChannelDirectory* channels = context_.runtime.channels();
   core::Event data(core::EventType::kChannelData);
-  if (!fill || !fill(controlled_uuid(), data)) return;
+  if (channels == nullptr || !channels->fill_channel_data(controlled_uuid_, data)) return;
   constexpr std::string_view kCallerPrefix = "Caller-";
   for (const auto& header : data.headers()) {
     if (header.name.starts_with(kCallerPrefix)) {
@@ -118,10 +114,9 @@ void Listener::cmd_connect() {
   std::string text;
   core::serialize_plain(event, text);
   send(std::move(text));
-  if (outbound_ && outbound_->on_connect) {
-    auto on_connect = std::move(outbound_->on_connect);
-    outbound_->on_connect = nullptr;
-    on_connect();
+  if (outbound_ && !outbound_connected_) {
+    outbound_connected_ = true;
+    outbound_->call->connected();
   }
 }
 
@@ -131,12 +126,12 @@ void Listener::cmd_getvar(std::string_view text) {
   if (space != std::string_view::npos) {
     std::string_view name = text.substr(space + 1);
     if (outbound_) {
-      if (outbound_->lookup_variable) value = outbound_->lookup_variable(name).value_or("");
+      value = outbound_->call->lookup_variable(name).value_or("");
     } else {
       // uuid_getvar does the same ${name} lookup; it names an unset variable "_undef_".
       core::ApiContext api_context;
       auto result = context_.runtime.api().execute(
-          "uuid_getvar", controlled_uuid() + " " + std::string(name), api_context);
+          "uuid_getvar", controlled_uuid_ + " " + std::string(name), api_context);
       if (result.found && result.status == core::ApiStatus::kSuccess &&
           result.output != "_undef_" && result.output != "-ERR No such channel!\n" &&
           result.output != "-USAGE: <uuid> <var>\n") {
@@ -153,26 +148,26 @@ asio::awaitable<void> Listener::execute_sendmsg(core::Event message) {
   // The reader waits here, so nothing else is read or replied until the call has run it.
   auto finished = std::make_shared<std::atomic<bool>>(false);
   std::weak_ptr<Listener> weak = shared_from_this();
-  bool accepted = outbound_->execute_message(std::move(message), [weak, finished] {
+  bool accepted = outbound_->call->execute_message(std::move(message), [weak, finished] {
     *finished = true;
     if (auto self = weak.lock()) {
       asio::post(self->strand_, [self] { self->wait_timer_.cancel(); });
     }
   });
-  while (accepted && !*finished && !closing_) {
+  while (accepted && !*finished && !closing()) {
     wait_timer_.expires_at(asio::steady_timer::time_point::max());
     co_await wait_timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
   }
-  if (closing_) co_return;  // the notice is out; a reply after it would be wrong
+  if (closing()) co_return;  // the notice is out; a reply after it would be wrong
   reply("+OK");
 }
 
 void Listener::cmd_resume() {
   if (outbound_) {
-    if (outbound_->resume) outbound_->resume();
+    outbound_->call->resume();
   } else {
     // An inbound listener controlling a call through `myevents <uuid>` only sets the variable.
-    std::string uuid = controlled_uuid();
+    std::string uuid = controlled_uuid_;
     core::ApiContext api_context;
     context_.runtime.api().execute("uuid_setvar", uuid + " socket_resume true", api_context);
   }

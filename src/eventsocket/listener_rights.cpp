@@ -84,17 +84,6 @@ bool Listener::socket_command_allowed(std::string_view name) {
   return true;
 }
 
-bool Listener::event_allowed_locked(const core::Event& event) const {
-  // ALL in the list: everything, custom subclasses included (as `event ALL` delivers them).
-  if (!restrictions_.events_limited || restrictions_.events.all()) return true;
-  if (!restrictions_.events.test(static_cast<std::size_t>(event.type()))) return false;
-  if (event.type() == core::EventType::kCustom && !event.subclass().empty()) {
-    const auto& allowed = restrictions_.subclasses;
-    return std::find(allowed.begin(), allowed.end(), event.subclass()) != allowed.end();
-  }
-  return true;
-}
-
 core::AccessPolicyPtr Listener::password_policy() const {
   const auto& settings = context_.settings;
   if (!settings.allowed_file_dirs) return nullptr;

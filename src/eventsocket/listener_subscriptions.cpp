@@ -11,32 +11,11 @@
 namespace es::eventsocket {
 namespace {
 
-using core::EventType;
-
-// The event types `myevents` turns on (protocol.md 5.7).
-constexpr EventType kMyEventsTypes[] = {EventType::kChannelAnswer,
-                                        EventType::kChannelApplication,
-                                        EventType::kChannelBridge,
-                                        EventType::kChannelCreate,
-                                        EventType::kChannelData,
-                                        EventType::kChannelDestroy,
-                                        EventType::kChannelExecute,
-                                        EventType::kChannelExecuteComplete,
-                                        EventType::kChannelHangup,
-                                        EventType::kChannelHangupComplete,
-                                        EventType::kChannelOriginate,
-                                        EventType::kChannelUuid,
-                                        EventType::kChannelOutgoing,
-                                        EventType::kChannelPark,
-                                        EventType::kChannelProgress,
-                                        EventType::kChannelProgressMedia,
-                                        EventType::kChannelState,
-                                        EventType::kChannelUnbridge,
-                                        EventType::kChannelUnpark,
-                                        EventType::kDetectedSpeech,
-                                        EventType::kDtmf,
-                                        EventType::kNotalk,
-                                        EventType::kTalk};
+// The words after the command's own word (`event plain ALL` -> plain, ALL).
+std::vector<std::string_view> words_after_command(std::string_view text) {
+  auto space = text.find(' ');
+  return split_words(space == std::string_view::npos ? std::string_view{} : text.substr(space + 1));
+}
 
 }  // namespace
 
@@ -54,9 +33,9 @@ void Listener::cmd_filter(std::string_view text) {
     {
       std::lock_guard lock(mutex_);
       if (header == "all") {
-        filters_.clear();
+        subscription_.filters().clear();
       } else {
-        filters_.remove(header, value);
+        subscription_.filters().remove(header, value);
       }
     }
     if (bus_subscription_ != 0) subscribe_events();  // regex filters may be gone
@@ -81,8 +60,8 @@ void Listener::cmd_filter(std::string_view text) {
   bool full = false;
   {
     std::lock_guard lock(mutex_);
-    full = filters_.size() >= context_.settings.max_filters;
-    if (!full) filters_.add(header, value);
+    full = subscription_.filters().size() >= context_.settings.max_filters;
+    if (!full) subscription_.filters().add(header, value);
   }
   if (full) {
     reply(fmt::format("-ERR too many filters (at most {})", context_.settings.max_filters));
@@ -94,121 +73,39 @@ void Listener::cmd_filter(std::string_view text) {
 }
 
 void Listener::cmd_event(std::string_view text) {
-  auto space = text.find(' ');
-  auto words =
-      split_words(space == std::string_view::npos ? std::string_view{} : text.substr(space + 1));
-  bool any_keyword = false;
-  bool denied = false;
-  bool too_many = false;
+  EventSubscription::Change change;
   {
     std::lock_guard lock(mutex_);
-    bool custom = false;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      auto word = words[i];
-      if (i == 0) {
-        if (auto format = protocol::parse_format(word)) {
-          format_ = *format;
-          continue;
-        }
-      }
-      if (custom) {
-        if (restrictions_.events_limited &&
-            std::find(restrictions_.subclasses.begin(), restrictions_.subclasses.end(), word) ==
-                restrictions_.subclasses.end()) {
-          denied = true;
-          break;
-        }
-        if (std::find(subclasses_.begin(), subclasses_.end(), word) == subclasses_.end()) {
-          if (subclasses_.size() >= context_.settings.max_subclasses) {
-            too_many = true;
-            break;
-          }
-          subclasses_.emplace_back(word);
-        }
-        continue;
-      }
-      auto type = core::event_type_from_name(word);
-      if (!type) continue;
-      if (*type == EventType::kAll) {
-        if (restrictions_.events_limited && !restrictions_.events.all()) {
-          denied = true;
-          break;
-        }
-        any_keyword = true;
-        all_events_ = true;
-        event_types_.set();
-        continue;
-      }
-      if (restrictions_.events_limited &&
-          !restrictions_.events.test(static_cast<std::size_t>(*type))) {
-        denied = true;
-        break;
-      }
-      any_keyword = true;
-      event_types_.set(static_cast<std::size_t>(*type));
-      if (*type == EventType::kCustom) custom = true;
-    }
-    if (!denied && !too_many && any_keyword) {
-      events_on_ = true;
-      events_enabled_fast_ = true;
-    }
+    change = subscription_.add_events(words_after_command(text), context_.settings.max_subclasses);
+    if (subscription_.on()) events_enabled_fast_ = true;
   }
-  if (denied) {
-    reply("-ERR permission denied");
-    return;
-  }
-  if (too_many) {
-    subscribe_events();
-    reply(fmt::format("-ERR too many event subclasses (at most {})",
-                      context_.settings.max_subclasses));
-    return;
-  }
-  if (!any_keyword) {
-    reply("-ERR no keywords supplied");
-    return;
+  switch (change) {
+    case EventSubscription::Change::kDenied:
+      reply("-ERR permission denied");
+      return;
+    case EventSubscription::Change::kTooManySubclasses:
+      subscribe_events();
+      reply(fmt::format("-ERR too many event subclasses (at most {})",
+                        context_.settings.max_subclasses));
+      return;
+    case EventSubscription::Change::kNoKeywords:
+      reply("-ERR no keywords supplied");
+      return;
+    case EventSubscription::Change::kApplied:
+      break;
   }
   subscribe_events();
-  reply(fmt::format("+OK event listener enabled {}", protocol::format_name(current_format())));
-}
-
-protocol::EventFormat Listener::current_format() const {
-  std::lock_guard lock(mutex_);
-  return format_;
+  // The format is written only here, on the strand: reading it needs no lock.
+  reply(
+      fmt::format("+OK event listener enabled {}", protocol::format_name(subscription_.format())));
 }
 
 void Listener::cmd_nixevent(std::string_view text) {
-  auto space = text.find(' ');
-  auto words =
-      split_words(space == std::string_view::npos ? std::string_view{} : text.substr(space + 1));
-  bool any_keyword = false;
+  bool any_keyword;
   {
     std::lock_guard lock(mutex_);
-    bool custom = false;
-    for (auto word : words) {
-      if (custom) {
-        std::erase(subclasses_, std::string(word));
-        continue;
-      }
-      auto type = core::event_type_from_name(word);
-      if (!type) continue;
-      any_keyword = true;
-      if (*type == EventType::kCustom) {
-        custom = true;
-      } else if (*type == EventType::kAll) {
-        event_types_.reset();
-        all_events_ = false;
-      } else {
-        if (all_events_) {
-          event_types_.set();
-          all_events_ = false;
-        }
-        event_types_.reset(static_cast<std::size_t>(*type));
-      }
-    }
-    if (any_keyword) {
-      events_on_ = true;
-      events_enabled_fast_ = true;
-    }
+    any_keyword = subscription_.remove_events(words_after_command(text));
+    if (any_keyword) events_enabled_fast_ = true;
   }
   if (!any_keyword) {
     reply("-ERR no keywords supplied");
@@ -223,14 +120,8 @@ void Listener::cmd_noevents() {
   {
     std::lock_guard lock(mutex_);
     queue_.drop_events();
-    was_on = events_on_;
-    if (was_on) {
-      events_on_ = false;
-      events_enabled_fast_ = false;
-      all_events_ = false;
-      event_types_.reset();
-      subclasses_.clear();
-    }
+    was_on = subscription_.clear();
+    if (was_on) events_enabled_fast_ = false;
   }
   if (bus_subscription_) subscribe_events();
   reply(was_on ? "+OK no longer listening for events" : "-ERR not listening for events");
@@ -238,36 +129,16 @@ void Listener::cmd_noevents() {
 
 void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_view text) {
   auto words = split_words(text.substr(8));
-  bool already;
-  bool has_session;
-  {
-    std::lock_guard lock(mutex_);
-    already = my_events_;
-    has_session = !session_uuid_.empty();
-  }
-  if (already) {
+  if (subscription_.my_events()) {
     reply("-ERR aready enabled.");
     return;
   }
   std::string attach;
-  if (!has_session && !words.empty()) {
+  if (controlled_uuid_.empty() && !words.empty()) {
     std::string_view uuid = words[0];
-    std::shared_ptr<void> hold;
-    if (context_.sessions) {
-      std::weak_ptr<Listener> weak = shared_from_this();
-      hold = context_.sessions->attach(uuid, [weak] {
-        if (auto self = weak.lock()) {
-          asio::post(self->strand_, [self] { self->on_session_hangup(); });
-        }
-      });
-    }
-    if (hold) {
+    if (attach_session(uuid)) {
       attach = std::string(uuid);
-      session_hold_ = std::move(hold);
-      core::Event probe(core::EventType::kChannelData);
-      if (context_.runtime.channel_event_data && context_.runtime.channel_event_data(uuid, probe)) {
-        if (const std::string* name = probe.header("Channel-Name")) session_channel_name_ = *name;
-      }
+      controlled_uuid_ = attach;
     } else if (words.size() > 1) {
       reply("-ERR invalid uuid");
       return;
@@ -277,17 +148,14 @@ void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_v
   }
   {
     std::lock_guard lock(mutex_);
-    if (!attach.empty()) session_uuid_ = attach;
-    for (auto type : kMyEventsTypes) event_types_.set(static_cast<std::size_t>(type));
-    my_events_ = true;
-    events_on_ = true;
+    subscription_.add_my_events(attach);
     events_enabled_fast_ = true;
     const std::string& raw = packet.raw;
     if (raw.find("xml") != std::string::npos || raw.find("XML") != std::string::npos) {
-      format_ = protocol::EventFormat::kXml;
+      subscription_.set_format(protocol::EventFormat::kXml);
     }
     if (raw.find("json") != std::string::npos || raw.find("JSON") != std::string::npos) {
-      format_ = protocol::EventFormat::kJson;
+      subscription_.set_format(protocol::EventFormat::kJson);
     }
   }
   subscribe_events();
@@ -295,12 +163,7 @@ void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_v
 }
 
 void Listener::cmd_divert_events(std::string_view text) {
-  bool has_session;
-  {
-    std::lock_guard lock(mutex_);
-    has_session = !session_uuid_.empty();
-  }
-  if (!has_session) {
+  if (controlled_uuid_.empty()) {
     reply("-ERR not controlling a session.");
     return;
   }
@@ -311,7 +174,7 @@ void Listener::cmd_divert_events(std::string_view text) {
   }
   bool on = protocol::iequals(value, "on");
   divert_events_ = on;
-  if (context_.sessions) {
+  if (core::SessionControl* sessions = context_.runtime.session_control()) {
     std::function<bool(core::Event&)> sink;
     if (on) {
       std::weak_ptr<Listener> weak = weak_from_this();
@@ -320,7 +183,7 @@ void Listener::cmd_divert_events(std::string_view text) {
         return self && self->take_diverted_event(event);
       };
     }
-    context_.sessions->set_event_divert(controlled_uuid(), std::move(sink));
+    sessions->set_event_divert(controlled_uuid_, std::move(sink));
   }
   reply(on ? "+OK events diverted" : "+OK events not diverted");
 }
@@ -329,10 +192,10 @@ bool Listener::take_diverted_event(core::Event& event) {
   bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
-    if (!events_on_ || killed_ || !event_allowed_locked(event)) return false;
+    if (!subscription_.on() || killed_ || !subscription_.allowed(event)) return false;
     was_empty = queue_.empty();
     auto fired = std::make_shared<const core::FiredEvent>(std::move(event));
-    if (!queue_.try_push_event(fired, format_)) {
+    if (!queue_.try_push_event(fired, subscription_.format())) {
       event = fired->event();
       return false;
     }
@@ -377,12 +240,7 @@ void Listener::cmd_nolog() {
 }
 
 void Listener::cmd_linger(std::string_view text) {
-  bool has_session;
-  {
-    std::lock_guard lock(mutex_);
-    has_session = !session_uuid_.empty();
-  }
-  if (!has_session) {
+  if (controlled_uuid_.empty()) {
     reply("-ERR not controlling a session");
     return;
   }
@@ -394,44 +252,37 @@ void Listener::cmd_linger(std::string_view text) {
     linger_seconds_ = -1;
     reply("+OK will linger");
   }
-  lingering_ = true;
+  linger_requested_ = true;
 }
 
 void Listener::on_session_hangup() {
-  if (closing_) return;
+  if (closing()) return;
   if (command_running_) {
     hangup_pending_ = true;
     return;
   }
-  std::string uuid;
-  {
-    std::lock_guard lock(mutex_);
-    uuid = session_uuid_;
-  }
-  if (!lingering_) {
-    finish(protocol::kGoodbyeText);
-    return;
-  }
-  send(protocol::linger_notice(uuid, session_channel_name_, linger_seconds_));
+  close(linger_requested_ ? CloseType::kCloseAfterDelay : CloseType::kFlushThenClose,
+        protocol::kGoodbyeText);
+}
+
+void Listener::linger_then_close() {
+  if (state_ != ListenerState::kOpen) return;
+  state_ = ListenerState::kLingering;
+  send(protocol::linger_notice(controlled_uuid_, session_channel_name_, linger_seconds_));
   if (linger_seconds_ > 0) {
     // FreeSWITCH ends the connection once the time is strictly past the deadline (seconds).
-    linger_deadline_ =
-        std::chrono::steady_clock::now() + std::chrono::seconds(std::int64_t{linger_seconds_} + 1);
+    deadlines_.arm(Deadline::kLinger, std::chrono::steady_clock::now() +
+                                          std::chrono::seconds(std::int64_t{linger_seconds_} + 1));
     rearm_watchdog();
   }
 }
 
 void Listener::cmd_nolinger() {
-  bool has_session;
-  {
-    std::lock_guard lock(mutex_);
-    has_session = !session_uuid_.empty();
-  }
-  if (!has_session) {
+  if (controlled_uuid_.empty()) {
     reply("-ERR not controlling a session");
     return;
   }
-  lingering_ = false;
+  linger_requested_ = false;
   reply("+OK will not linger");
 }
 

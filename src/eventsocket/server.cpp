@@ -51,18 +51,15 @@ Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions optio
       context_{.runtime = runtime,
                .settings = options_.listener,
                .workers = workers_,
-               .sessions = options_.sessions,
                .userauth = options_.userauth,
                .throttle = AuthThrottle{}},
       acceptor_(accept_io_) {
   set_acl(options_.acl_allows);
-  runtime.outbound_socket = [this](core::OutboundSocketRequest request) {
-    return adopt_outbound(std::move(request));
-  };
+  runtime.set_outbound_acceptor(this);
 }
 
 Server::~Server() {
-  context_.runtime.outbound_socket = nullptr;
+  context_.runtime.remove_outbound_acceptor(this);
   {
     std::lock_guard lock(io_work_mutex_);
     io_work_.reset();
@@ -208,7 +205,7 @@ void Server::admit(asio::ip::tcp::socket socket) {
   });
 }
 
-bool Server::adopt_outbound(core::OutboundSocketRequest request) {
+bool Server::adopt(core::OutboundSocketRequest request) {
   int fd = request.native_fd;
   sockaddr_storage local{};
   socklen_t length = sizeof local;

@@ -31,14 +31,17 @@ struct ServerOptions {
   // Decides whether a peer may connect (apply-inbound-acl); null allows everyone.
   std::function<bool(const asio::ip::address&)> acl_allows;
   std::function<UserAuthOutcome(std::string_view)> userauth;
-  core::SessionControl* sessions = nullptr;
   std::size_t worker_threads = 8;  // for blocking API commands and bgapi jobs
 };
 
-class Server {
+// Installs itself as the Runtime's OutboundSocketAcceptor: a `socket` application's connection
+// becomes a listener.
+class Server final : public core::OutboundSocketAcceptor {
  public:
   Server(asio::io_context& io, core::Runtime& runtime, ServerOptions options);
-  ~Server();
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
 
   // Binds and listens; on failure returns the error and a one-line description naming the
   // address (no retry: a taken port is reported, not waited for).
@@ -53,6 +56,7 @@ class Server {
   // Queue bytes dropped by killed or closed listeners since the last call (for malloc_trim).
   std::size_t take_released_bytes() { return context_.released_bytes.exchange(0); }
   void set_acl(std::function<bool(const asio::ip::address&)> acl);
+  bool adopt(core::OutboundSocketRequest request) override;
 
  private:
   void accept_next();
@@ -62,8 +66,6 @@ class Server {
   void accept_later(const std::error_code& ec);
   // Accept thread: one WARNING a second at most, counting the refusals in between.
   void log_refusal(std::string_view what);
-  // Runtime::outbound_socket: a `socket` application's connection becomes a listener.
-  bool adopt_outbound(core::OutboundSocketRequest request);
 
   asio::io_context& io_;
   // The acceptor runs alone on its own thread. Besides keeping accept latency independent of the

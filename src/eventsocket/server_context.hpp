@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "core/runtime.hpp"
-#include "core/session_control.hpp"
 #include "eventsocket/auth_throttle.hpp"
 #include "eventsocket/connection_limits.hpp"
 #include "eventsocket/write_queue.hpp"
@@ -58,7 +57,6 @@ struct ServerContext {
   core::Runtime& runtime;
   ListenerSettings settings;
   asio::thread_pool& workers;
-  core::SessionControl* sessions = nullptr;
   std::function<UserAuthOutcome(std::string_view arg)> userauth;  // null: userauth refused
   AuthThrottle throttle;
   ConnectionLimits connections;

@@ -20,7 +20,7 @@ struct ChannelRow {
   bool bridged = false;
 };
 
-ChannelRow make_row(SwitchCore& core, const SessionPtr& s) {
+ChannelRow make_row(const SwitchCore& core, const SessionPtr& s) {
   ChannelRow r;
   r.session = s;
   CallerProfile p = s->profile();
@@ -118,7 +118,8 @@ std::vector<std::string> call_leg_columns(const ChannelRow* r, bool b) {
 
 }  // namespace
 
-std::vector<std::vector<std::string>> channel_rows(SwitchCore& core, std::string_view subject) {
+std::vector<std::vector<std::string>> build_channel_rows(const SwitchCore& core,
+                                                         std::string_view subject) {
   std::vector<ChannelRow> rows;
   for (const auto& s : core.sessions()) {
     if (s->state() >= ChannelState::kDestroy) continue;

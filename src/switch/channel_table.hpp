@@ -10,6 +10,7 @@ namespace es::sw {
 
 class SwitchCore;
 
-std::vector<std::vector<std::string>> channel_rows(SwitchCore& core, std::string_view subject);
+std::vector<std::vector<std::string>> build_channel_rows(const SwitchCore& core,
+                                                         std::string_view subject);
 
 }  // namespace es::sw

@@ -18,12 +18,8 @@ SwitchCore::SwitchCore(core::Runtime& runtime, asio::io_context& io, core::Timer
     : runtime_(runtime), io_(io), timers_(timers), options_(std::move(options)) {}
 
 SwitchCore::~SwitchCore() {
-  if (runtime_.session_control == this) {
-    runtime_.session_control = nullptr;
-    runtime_.channel_event_data = nullptr;
-    runtime_.channel_rows = nullptr;
-    runtime_.hangup_all = nullptr;
-  }
+  runtime_.remove_session_control(this);
+  runtime_.remove_channels(this);
 }
 
 SessionPtr SwitchCore::create_session(Direction direction, std::unique_ptr<ChannelDriver> driver,
@@ -176,16 +172,30 @@ bool SwitchCore::set_event_divert(std::string_view uuid, std::function<bool(core
   return true;
 }
 
+std::optional<std::string> SwitchCore::channel_name(std::string_view uuid) const {
+  SessionPtr s = locate(uuid);
+  if (!s) return std::nullopt;
+  return s->name();
+}
+
+std::vector<std::vector<std::string>> SwitchCore::channel_rows(std::string_view subject) const {
+  return build_channel_rows(*this, subject);
+}
+
+bool SwitchCore::fill_channel_data(std::string_view uuid, core::Event& event) const {
+  SessionPtr s = locate(uuid);
+  if (!s) return false;
+  s->add_event_data(event, true);
+  return true;
+}
+
+void SwitchCore::hangup_all() {
+  hangup_all(cause::kManagerRequest);
+}
+
 void SwitchCore::attach_to_runtime() {
-  runtime_.session_control = this;
-  runtime_.channel_event_data = [this](std::string_view uuid, core::Event& event) {
-    SessionPtr s = locate(uuid);
-    if (!s) return false;
-    s->add_event_data(event, true);
-    return true;
-  };
-  runtime_.hangup_all = [this] { hangup_all(cause::kManagerRequest); };
-  runtime_.channel_rows = [this](std::string_view subject) { return channel_rows(*this, subject); };
+  runtime_.set_session_control(this);
+  runtime_.set_channels(this);
 }
 
 }  // namespace es::sw

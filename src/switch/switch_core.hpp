@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/channel_directory.hpp"
 #include "core/runtime.hpp"
 #include "core/session_control.hpp"
 #include "core/timers.hpp"
@@ -30,13 +31,13 @@ struct SwitchOptions {
   std::string recording_dir;  // relative record paths
 };
 
-class SwitchCore final : public core::SessionControl {
+class SwitchCore final : public core::SessionControl, public core::ChannelDirectory {
  public:
   SwitchCore(core::Runtime& runtime, asio::io_context& io, core::Timers& timers,
              SwitchOptions options = {});
   ~SwitchCore() override;
 
-  core::Runtime& runtime() { return runtime_; }
+  core::Runtime& runtime() const { return runtime_; }
   asio::io_context& io() { return io_; }
   core::Timers& timers() { return timers_; }
   const SwitchOptions& options() const { return options_; }
@@ -70,14 +71,20 @@ class SwitchCore final : public core::SessionControl {
 
   // core::SessionControl
   bool is_live(std::string_view uuid) const override;
+  std::optional<std::string> channel_name(std::string_view uuid) const override;
   bool confine(std::string_view uuid, const core::AccessRules& rules) override;
   core::QueueResult queue_message(std::string_view uuid, core::Event message) override;
   core::QueueResult queue_event(std::string_view uuid, core::Event event) override;
   std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup) override;
   bool set_event_divert(std::string_view uuid, std::function<bool(core::Event&)> sink) override;
 
-  // Installs the Runtime hooks (session_control, channel_event_data, hangup_all,
-  // channel_rows).
+  // core::ChannelDirectory
+  std::vector<std::vector<std::string>> channel_rows(std::string_view subject) const override;
+  bool fill_channel_data(std::string_view uuid, core::Event& event) const override;
+  void hangup_all() override;
+
+  // Installs this switch in the Runtime as its SessionControl and ChannelDirectory; the
+  // destructor removes it.
   void attach_to_runtime();
 
  private:

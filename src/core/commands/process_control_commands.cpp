@@ -70,7 +70,7 @@ bool toggle_flag(std::atomic<bool>& flag, const std::string* word) {
 
 void request_shutdown(Runtime& rt) {
   rt.settings().shutdown_requested = true;
-  if (rt.request_shutdown) rt.request_shutdown();
+  if (ProcessControl* process = rt.process_control()) process->request_shutdown();
 }
 
 ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
@@ -89,7 +89,7 @@ ApiStatus fsctl(Runtime& rt, std::string_view arg, std::string& out) {
   auto is = [&](std::string_view name) { return protocol::iequals(command, name); };
 
   if (is("hupall")) {
-    if (rt.hangup_all) rt.hangup_all();
+    if (ChannelDirectory* channels = rt.channels()) channels->hangup_all();
     out += "+OK\n";
   } else if (is("recover")) {
     bool flush = word(1) && protocol::iequals(word(1)->substr(0, word(1)->find(':')), "flush");
@@ -243,7 +243,8 @@ void register_process_control_commands(Runtime& rt) {
       [](std::string_view arg, std::string& out, const ApiContext&) { return sleep_ms(arg, out); });
   add_command(rt, "reloadxml", "Reload XML", "",
               [&rt](std::string_view, std::string& out, const ApiContext&) {
-                std::string error = rt.reload_xml ? rt.reload_xml() : std::string();
+                ProcessControl* process = rt.process_control();
+                std::string error = process != nullptr ? process->reload_xml() : std::string();
                 out += fmt::format("+OK [{}]\n", error.empty() ? "Success" : error);
                 return ApiStatus::kSuccess;
               });

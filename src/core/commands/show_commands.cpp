@@ -76,8 +76,9 @@ struct Query {
 };
 
 std::vector<std::vector<std::string>> channel_table_rows(Runtime& rt, std::string_view subject) {
-  if (!rt.channel_rows) return {};
-  return rt.channel_rows(subject);
+  const ChannelDirectory* channels = rt.channels();
+  if (channels == nullptr) return {};
+  return channels->channel_rows(subject);
 }
 
 }  // namespace

@@ -213,7 +213,8 @@ void register_text_commands(Runtime& rt) {
               {.may_block = false});
   add_command(rt, "uuid_exists", "Check if a uuid exists", "<uuid>",
               [&rt](std::string_view arg, std::string& out, const ApiContext&) {
-                bool live = !arg.empty() && rt.session_control && rt.session_control->is_live(arg);
+                const SessionControl* sessions = rt.session_control();
+                bool live = !arg.empty() && sessions != nullptr && sessions->is_live(arg);
                 out.append(live ? "true" : "false");
                 return ApiStatus::kSuccess;
               },

@@ -73,7 +73,8 @@ ApiStatus eval(Runtime& rt, std::string_view arg, std::string& out, const ApiCon
   std::string_view input = split_uuid_prefix(arg, uuid);
   if (input.empty()) return ApiStatus::kSuccess;
   Event event = rt.events().create(EventType::kChannelData);
-  if (!uuid.empty() && rt.channel_event_data) rt.channel_event_data(uuid, event);
+  const ChannelDirectory* channels = rt.channels();
+  if (!uuid.empty() && channels != nullptr) channels->fill_channel_data(uuid, event);
   out += expand_over_event(rt, &event, input, context);
   return ApiStatus::kSuccess;
 }
@@ -93,8 +94,9 @@ ApiStatus expand(Runtime& rt, std::string_view arg, std::string& out, const ApiC
   // with the channel's data added to it when a uuid is given.
   Event* api_event =
       context.api_event && context.api_event->has_value() ? &**context.api_event : nullptr;
-  if (!uuid.empty() && api_event && rt.channel_event_data) {
-    rt.channel_event_data(uuid, *api_event);
+  const ChannelDirectory* channels = rt.channels();
+  if (!uuid.empty() && api_event && channels != nullptr) {
+    channels->fill_channel_data(uuid, *api_event);
   }
   std::string_view command = input;
   std::string expanded;

@@ -31,6 +31,10 @@ class FakeSessions final : public core::SessionControl {
   bool is_live(std::string_view uuid) const override {
     return uuid == kLiveUuid || uuid == kFullUuid;
   }
+  std::optional<std::string> channel_name(std::string_view uuid) const override {
+    if (!is_live(uuid)) return std::nullopt;
+    return "sim/" + std::string(uuid);
+  }
   bool confine(std::string_view uuid, const core::AccessRules&) override { return is_live(uuid); }
   core::QueueResult queue_message(std::string_view uuid, core::Event message) override {
     if (uuid == kFullUuid) return core::QueueResult::kQueueFull;
@@ -53,7 +57,7 @@ class SessionCommandsTest : public ::testing::Test {
   void SetUp() override {
     ServerOptions options;
     options.listen_port = 0;
-    options.sessions = &sessions_;
+    runtime_.set_session_control(&sessions_);
     server_ = std::make_unique<Server>(io_, runtime_, options);
     std::string error;
     ASSERT_FALSE(server_->listen(&error)) << error;

@@ -1,6 +1,6 @@
 // The outbound `socket` application (calls.md 15, protocol.md 9): connects to the first
 // reachable target and hands the connection and the call to the event socket server through
-// Runtime::outbound_socket; then waits (sync) or parks the call (async) until it ends.
+// the Runtime's OutboundSocketAcceptor; then waits (sync) or parks the call (async) until it ends.
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -151,54 +151,57 @@ struct SocketProgress {
   }
 };
 
-core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool full,
-                                         const std::shared_ptr<SocketProgress>& progress) {
-  core::OutboundSocketRequest request;
-  request.native_fd = fd;
-  request.session_uuid = s.uuid();
-  request.async = async;
-  request.full = full;
-  request.rules = s.access_rules();
-  std::weak_ptr<Session> weak = s.shared_from_this();
-  request.fill_channel_data = [weak](core::Event& event) {
-    if (auto session = weak.lock()) {
+// The call as the outbound connection's listener reaches it (core::OutboundCall). Holds the
+// session weakly: the connection may outlive the call.
+class SocketCall final : public core::OutboundCall {
+ public:
+  SocketCall(Session& s, bool full, std::shared_ptr<SocketProgress> progress)
+      : session_(s.shared_from_this()), full_(full), progress_(std::move(progress)) {}
+
+  void fill_channel_data(core::Event& event) override {
+    if (auto session = session_.lock()) {
       session->profile().add_event_headers("Channel", event);
       session->add_event_data(event, true);
     }
-  };
+  }
+
   // Without `full` the application server is confined to its call: no global variables.
-  request.lookup_variable = [weak, full](std::string_view name) -> std::optional<std::string> {
-    if (auto session = weak.lock()) return session->lookup(name, -1, full);
+  std::optional<std::string> lookup_variable(std::string_view name) override {
+    if (auto session = session_.lock()) return session->lookup(name, -1, full_);
     return std::nullopt;
-  };
-  request.resume = [weak, progress] {
-    progress->resume_requested = true;
-    if (auto session = weak.lock()) session->set_variable("socket_resume", "true");
-  };
-  request.execute_message = [weak, progress](core::Event message, std::function<void()> done) {
-    auto session = weak.lock();
-    if (!session || progress->ended.load()) return false;
+  }
+
+  void resume() override {
+    progress_->resume_requested = true;
+    if (auto session = session_.lock()) session->set_variable("socket_resume", "true");
+  }
+
+  bool execute_message(core::Event message, std::function<void()> done) override {
+    auto session = session_.lock();
+    if (!session || progress_->ended.load()) return false;
     {
-      std::lock_guard lock(progress->mutex);
-      progress->messages.emplace_back(std::move(message), std::move(done));
+      std::lock_guard lock(progress_->mutex);
+      progress_->messages.emplace_back(std::move(message), std::move(done));
     }
     session->signal();
     return true;
-  };
-  request.on_connect = [weak, progress] {
-    progress->connected = true;
-    if (auto session = weak.lock()) session->signal();
-  };
-  request.on_end = [weak, progress] {
-    auto session = weak.lock();
+  }
+
+  void connected() override {
+    progress_->connected = true;
+    if (auto session = session_.lock()) session->signal();
+  }
+
+  void ended() override {
+    auto session = session_.lock();
     if (!session) {
-      progress->ended = true;
+      progress_->ended = true;
       return;
     }
     // On the strand, so the application cannot be between "not ended" and entering the park.
-    asio::post(session->strand(), [session, progress] {
+    asio::post(session->strand(), [session, progress = progress_] {
       progress->ended = true;
-      // protocol.md 9.6: asked to resume, the channel is reset (which also ends a running
+      // docs/outbound.md: asked to resume, the channel is reset (which also ends a running
       // application or the park); the application then sends it back to CS_EXECUTE.
       bool resume = progress->resume_requested.load() || session->variable_true("socket_resume");
       if (resume && session->up() && !session->transferring.load() &&
@@ -208,7 +211,23 @@ core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool fu
       if (progress->parking) session->parked = false;
       session->signal();
     });
-  };
+  }
+
+ private:
+  std::weak_ptr<Session> session_;
+  bool full_;
+  std::shared_ptr<SocketProgress> progress_;
+};
+
+core::OutboundSocketRequest make_request(Session& s, int fd, bool async, bool full,
+                                         const std::shared_ptr<SocketProgress>& progress) {
+  core::OutboundSocketRequest request;
+  request.native_fd = fd;
+  request.session_uuid = s.uuid();
+  request.async = async;
+  request.full = full;
+  request.rules = s.access_rules();
+  request.call = std::make_shared<SocketCall>(s, full, progress);
   return request;
 }
 
@@ -269,8 +288,8 @@ asio::awaitable<void> socket_app(Session& s, std::string arg) {
     ES_LOG(log, LogLevel::kErr, "Socket Error!");
     co_return;
   }
-  auto& handler = s.core().runtime().outbound_socket;
-  if (!handler) {
+  core::OutboundSocketAcceptor* acceptor = s.core().runtime().outbound_acceptor();
+  if (acceptor == nullptr) {
     ES_LOG(log, LogLevel::kErr, "Failed to start listener");
     co_return;
   }
@@ -281,7 +300,7 @@ asio::awaitable<void> socket_app(Session& s, std::string arg) {
     co_return;
   }
   auto progress = std::make_shared<SocketProgress>();
-  if (!handler(make_request(s, fd, async, full, progress))) {
+  if (!acceptor->adopt(make_request(s, fd, async, full, progress))) {
     ES_LOG(log, LogLevel::kErr, "Failed to start listener");
     co_return;
   }

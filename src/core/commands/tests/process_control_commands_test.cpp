@@ -58,7 +58,7 @@ TEST_F(ControlCommandsTest, PauseAndResume) {
 
 TEST_F(ControlCommandsTest, Shutdown) {
   int requests = 0;
-  rt_.request_shutdown = [&] { ++requests; };
+  process_.shutdown = [&] { ++requests; };
   EXPECT_EQ(run("fsctl", "shutdown_check"), "false");
   EXPECT_EQ(run("fsctl", "shutdown cancel"), "+OK\n");
   EXPECT_EQ(requests, 0);
@@ -93,7 +93,7 @@ TEST_F(ControlCommandsTest, Numbers) {
 
 TEST_F(ControlCommandsTest, Others) {
   int hangups = 0;
-  rt_.hangup_all = [&] { ++hangups; };
+  channels_.hangup = [&] { ++hangups; };
   EXPECT_EQ(run("fsctl", "hupall"), "+OK\n");
   EXPECT_EQ(hangups, 1);
   EXPECT_EQ(run("fsctl", "recover"), "+OK 0 session(s) recovered in total\n");
@@ -110,7 +110,7 @@ TEST_F(ControlCommandsTest, SleepAndReload) {
   EXPECT_EQ(run("msleep", "1"), "+OK");
   EXPECT_EQ(run("sleep", ""), "+OK");
   EXPECT_EQ(run("reloadxml"), "+OK [Success]\n");
-  rt_.reload_xml = [] { return std::string("bad file"); };
+  process_.reload = [] { return std::string("bad file"); };
   EXPECT_EQ(run("reloadxml"), "+OK [bad file]\n");
 }
 

@@ -44,7 +44,7 @@ TEST_F(ShowCommandsTest, ZeroRowChannelTables) {
 }
 
 TEST_F(ShowCommandsTest, ChannelRowsComeFromTheHook) {
-  rt_.channel_rows = [](std::string_view subject) {
+  channels_.rows = [](std::string_view subject) {
     std::vector<std::vector<std::string>> rows;
     if (subject != "channels") return rows;
     std::vector<std::string> row(38);
@@ -189,7 +189,7 @@ TEST(SqlLike, PathologicalPatternsFinishQuickly) {
 }
 
 TEST_F(ShowCommandsTest, LikePatternLengthIsBounded) {
-  rt_.channel_rows = [](std::string_view) {
+  channels_.rows = [](std::string_view) {
     return std::vector<std::vector<std::string>>{std::vector<std::string>(38, "x")};
   };
   std::string longest(kMaxLikePatternBytes, '%');

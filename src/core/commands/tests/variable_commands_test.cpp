@@ -41,7 +41,7 @@ TEST_F(VariableCommandsTest, Eval) {
 }
 
 TEST_F(VariableCommandsTest, EvalWithChannelData) {
-  rt_.channel_event_data = [](std::string_view uuid, Event& event) {
+  channels_.data = [](std::string_view uuid, Event& event) {
     if (uuid != "u1") return false;
     event.add_header("Unique-ID", "u1");
     event.add_header("variable_foo", "bar");
