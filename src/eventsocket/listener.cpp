@@ -8,6 +8,8 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 
@@ -223,6 +225,8 @@ asio::awaitable<void> Listener::write_loop() {
     {
       std::lock_guard lock(mutex_);
       queue_.take(batch, kWriteBatchItems, kWriteBatchBytes);
+      // Idle, the writer lends the socket to publishers (deliver); busy, it owns it.
+      direct_fd_ = batch.empty() && state_ == ListenerState::kOpen ? socket_.native_handle() : -1;
       // Counted when handed to the socket: a peer that has read an event must see it counted.
       for (const auto& item : batch) {
         if (item.kind == WriteQueue::Kind::kEvent) ++delivered_;
@@ -380,6 +384,7 @@ void Listener::abort_connection() {
   {
     std::lock_guard lock(mutex_);
     released = queue_.clear();
+    direct_fd_ = -1;  // before the descriptor is closed (and its number reused)
     subscription_.turn_off();
     events_enabled_fast_ = false;
     logging_ = false;
@@ -456,6 +461,9 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
     was_empty = queue_.empty();
     if (queue_.try_push_event(event, subscription_.format())) {
       consecutive_lost_events_ = 0;
+      // The writer is idle and this event is all there is: write it from this thread, as a
+      // plain server would, instead of waking the writer (most of fan-out's cost otherwise).
+      if (was_empty && direct_fd_ >= 0 && !queue_.empty() && write_front_directly()) return;
     } else {
       ++lost_events_;
       if (++consecutive_lost_events_ > context_.settings.max_lost_before_kill) {
@@ -483,6 +491,17 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
       wake_writer();
     }
   }
+}
+
+bool Listener::write_front_directly() {
+  std::string_view bytes = queue_.front_bytes();
+  ssize_t n = ::send(direct_fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  // Would block, or failed: the item stays queued and the writer (woken by the caller) takes
+  // it over, finding the error itself. A partial write leaves the rest queued.
+  if (n <= 0) return false;
+  if (!queue_.advance_front(static_cast<std::size_t>(n))) return false;
+  ++delivered_;
+  return true;
 }
 
 void Listener::on_log(const core::LogLinePtr& line) {

@@ -84,6 +84,17 @@ void WriteQueue::take(std::vector<Item>& out, std::size_t max_items, std::size_t
   }
 }
 
+bool WriteQueue::advance_front(std::size_t n) {
+  Item& item = items_.front();
+  if (n < item.view.size()) {
+    item.view.remove_prefix(n);
+    return false;
+  }
+  account_out(item);
+  items_.pop_front();
+  return true;
+}
+
 void WriteQueue::written(const std::vector<Item>& batch) {
   for (const Item& item : batch) in_flight_bytes_ -= item.charge;
 }

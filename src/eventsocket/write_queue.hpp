@@ -73,6 +73,11 @@ class WriteQueue {
 
   // True when nothing is ready to write (held items wait for the reply).
   bool empty() const { return items_.empty(); }
+  // The unwritten bytes of the first ready item (the queue must not be empty).
+  std::string_view front_bytes() const { return items_.front().view; }
+  // `n` bytes of the first ready item went to the socket outside the writer (a publisher's
+  // direct write); true when that was all of it and it left the queue.
+  bool advance_front(std::size_t n);
   std::size_t bytes() const { return bytes_ + in_flight_bytes_; }
   std::size_t events() const { return events_; }
   std::size_t logs() const { return logs_; }
