@@ -1,6 +1,7 @@
 // Session state that any thread may touch: states, answer marks, hangup, variables, queues,
 // DTMF and media hand-off. The state machine itself is in session_runner.cpp, events in
-// session_events.cpp.
+// session_events.cpp. The containers (ChannelVariableStore, LegProfiles, SessionQueues,
+// DtmfBuffer, MediaHandoff) do not lock: every use here holds mutex_.
 #include "switch/session/session.hpp"
 
 #include <fmt/format.h>
@@ -25,17 +26,18 @@ Session::Session(SwitchCore& core, Direction direction, std::string uuid, std::u
       driver_(std::move(driver)),
       strand_(asio::make_strand(core.io())),
       waiter_(std::make_shared<Waiter>(strand_, core.timers(), core.runtime().clock())),
-      profile_(std::move(profile)) {
+      profiles_(std::move(profile)) {
   std::int64_t now = core_.runtime().clock().now_epoch_us();
-  profile_.inbound = direction == Direction::kInbound;
-  profile_.logical_inbound = profile_.inbound;
-  profile_.uuid = uuid_;
-  profile_.times.profile_created = now;
-  profile_.times.created = now;
-  vars_.set("direction", direction_name());
-  vars_.set("uuid", uuid_);
-  vars_.set("call_uuid", uuid_);
-  vars_.set("session_id", std::to_string(session_id_));
+  CallerProfile& own = profiles_.own();
+  own.inbound = direction == Direction::kInbound;
+  own.logical_inbound = own.inbound;
+  own.uuid = uuid_;
+  own.times.profile_created = now;
+  own.times.created = now;
+  variables_.set("direction", direction_name());
+  variables_.set("uuid", uuid_);
+  variables_.set("call_uuid", uuid_);
+  variables_.set("session_id", std::to_string(session_id_));
 }
 
 Session::~Session() = default;
@@ -48,8 +50,8 @@ std::string Session::name() const {
 void Session::set_name(std::string_view name) {
   std::lock_guard lock(mutex_);
   name_ = std::string(name);
-  profile_.chan_name = name_;
-  vars_.set("channel_name", name);
+  profiles_.own().chan_name = name_;
+  variables_.set("channel_name", name);
 }
 
 // --- states ----------------------------------------------------------------------------
@@ -209,7 +211,7 @@ bool Session::answer() {
 
 std::optional<std::string> Session::variable(std::string_view name) const {
   std::lock_guard lock(mutex_);
-  if (const std::string* v = vars_.find(name)) return *v;
+  if (const std::string* v = variables_.find(name)) return *v;
   return std::nullopt;
 }
 
@@ -218,35 +220,10 @@ std::optional<std::string> Session::lookup(std::string_view name, int index,
   std::optional<std::string> found;
   {
     std::lock_guard lock(mutex_);
-    for (auto scope = scopes_.rbegin(); scope != scopes_.rend() && !found; ++scope) {
-      for (const auto& [n, v] : *scope) {
-        if (core::header_name_equals(n, name)) {
-          found = v;
-          break;
-        }
-      }
-    }
-    if (!found) {
-      if (const std::string* v = vars_.find(name)) found = *v;
-    }
-    if (!found) {
-      auto prefixed = [&](std::string_view prefix) {
-        return name.size() > prefix.size() &&
-               core::header_name_equals(name.substr(0, prefix.size()), prefix);
-      };
-      if (prefixed("aleg_") || prefixed("bleg_")) {
-        bool aleg = prefixed("aleg_");
-        // The originator's profile for aleg_, the originatee's for bleg_.
-        if (other_profile_ &&
-            ((aleg && other_type_ == "originator") || (!aleg && other_type_ == "originatee"))) {
-          found = other_profile_->field(name.substr(5));
-        } else if ((aleg && !outbound()) || (!aleg && outbound())) {
-          found = profile_.field(name.substr(5));
-        }
-      } else {
-        found = profile_.field(name);
-        if (found && found->empty()) found.reset();
-      }
+    if (const std::string* v = variables_.lookup(name)) {
+      found = *v;
+    } else {
+      found = profiles_.field(name, outbound());
     }
   }
   if (!found && with_globals) found = core_.runtime().globals().get(name);
@@ -273,13 +250,13 @@ bool Session::variable_name_allowed(std::string_view name) const {
 void Session::set_variable(std::string_view name, std::string_view value) {
   if (!variable_name_allowed(name)) return;
   std::lock_guard lock(mutex_);
-  vars_.set(name, value);
+  variables_.set(name, value);
 }
 
 void Session::push_variable(std::string_view name, std::string_view value, bool front) {
   if (!variable_name_allowed(name)) return;
   std::lock_guard lock(mutex_);
-  vars_.push(name, value, front);
+  variables_.push(name, value, front);
 }
 
 bool Session::variable_true(std::string_view name) const {
@@ -289,7 +266,7 @@ bool Session::variable_true(std::string_view name) const {
 
 std::vector<std::pair<std::string, std::string>> Session::variables() const {
   std::lock_guard lock(mutex_);
-  return vars_.list();
+  return variables_.list();
 }
 
 std::string Session::expand(std::string_view text) const {
@@ -330,29 +307,28 @@ bool Session::may_use_file(std::string_view path, std::string_view what) const {
 
 CallerProfile Session::profile() const {
   std::lock_guard lock(mutex_);
-  return profile_;
+  return profiles_.own();
 }
 
 void Session::update_profile(const std::function<void(CallerProfile&)>& change) {
   std::lock_guard lock(mutex_);
-  change(profile_);
+  change(profiles_.own());
 }
 
 void Session::set_other_leg(std::string_view type, const CallerProfile& profile) {
   std::lock_guard lock(mutex_);
-  other_type_ = std::string(type);
-  other_profile_ = profile;
+  profiles_.set_other(type, profile);
 }
 
 void Session::push_scope(std::vector<std::pair<std::string, std::string>> vars) {
   std::erase_if(vars, [this](const auto& var) { return !variable_name_allowed(var.first); });
   std::lock_guard lock(mutex_);
-  scopes_.push_back(std::move(vars));
+  variables_.push_scope(std::move(vars));
 }
 
 void Session::pop_scope() {
   std::lock_guard lock(mutex_);
-  if (!scopes_.empty()) scopes_.pop_back();
+  variables_.pop_scope();
 }
 
 // --- extension ---------------------------------------------------------------------------
@@ -446,24 +422,22 @@ bool Session::transfer(std::string_view exten, std::string_view dialplan,
 bool Session::queue_command(core::Event command) {
   {
     std::lock_guard lock(mutex_);
-    if (commands_.size() >= kMaxQueuedCommands) return false;
-    commands_.push_back(std::move(command));
+    if (!queues_.push_command(std::move(command))) return false;
   }
   signal();
   return true;
 }
 
 bool Session::queue_event(core::Event event) {
-  std::function<bool(core::Event&)> sink;
+  SessionQueues::EventSink sink;
   {
     std::lock_guard lock(mutex_);
-    sink = divert_sink_;
+    sink = queues_.event_sink();
   }
   if (sink && state() < ChannelState::kHangup && sink(event)) return true;
   {
     std::lock_guard lock(mutex_);
-    if (events_.size() >= kMaxQueuedEvents) return false;
-    events_.push_back(std::move(event));
+    if (!queues_.push_event(std::move(event))) return false;
   }
   signal();
   return true;
@@ -473,8 +447,7 @@ void Session::set_event_divert(std::function<bool(core::Event&)> sink) {
   std::deque<core::Event> waiting;
   {
     std::lock_guard lock(mutex_);
-    divert_sink_ = sink;
-    if (sink) waiting.swap(events_);
+    waiting = queues_.set_event_sink(sink);
   }
   if (waiting.empty()) return;
   // Offer what was queued before, in order; whatever the sink refuses goes back in front.
@@ -485,28 +458,24 @@ void Session::set_event_divert(std::function<bool(core::Event&)> sink) {
   if (refused.empty()) return;
   {
     std::lock_guard lock(mutex_);
-    events_.insert(events_.begin(), std::make_move_iterator(refused.begin()),
-                   std::make_move_iterator(refused.end()));
+    queues_.requeue_front(std::move(refused));
   }
   signal();
 }
 
 std::optional<core::Event> Session::dequeue_event() {
   std::lock_guard lock(mutex_);
-  if (events_.empty()) return std::nullopt;
-  core::Event e = std::move(events_.front());
-  events_.pop_front();
-  return e;
+  return queues_.pop_event();
 }
 
 std::size_t Session::queued_commands() const {
   std::lock_guard lock(mutex_);
-  return commands_.size();
+  return queues_.command_count();
 }
 
 void Session::flush_commands() {
   std::lock_guard lock(mutex_);
-  commands_.clear();
+  queues_.clear_commands();
 }
 
 // --- DTMF ----------------------------------------------------------------------------------
@@ -516,19 +485,13 @@ void Session::receive_dtmf(const Dtmf& dtmf) {
     peer->send_dtmf(dtmf);
     return;
   } else if (peer) {
-    core::Event event = create_event(core::EventType::kDtmf);
-    add_event_data(event, false);
-    event.add_header("DTMF-Digit", std::string(1, dtmf.digit));
-    event.add_header("DTMF-Duration", std::to_string(std::int64_t{dtmf.duration_ms} * 8));
-    event.add_header("DTMF-Source", dtmf.source);
-    fire_event(std::move(event));
+    fire_dtmf_event(dtmf);
     peer->send_dtmf(dtmf);
     return;
   }
   {
     std::lock_guard lock(mutex_);
-    if (dtmf_.size() >= kMaxQueuedDtmf) dtmf_.pop_front();
-    dtmf_.push_back(dtmf);
+    dtmf_.push(dtmf);
   }
   signal();
 }
@@ -538,21 +501,22 @@ void Session::send_dtmf(const Dtmf& dtmf) {
 }
 
 std::optional<Dtmf> Session::dequeue_dtmf() {
-  Dtmf dtmf;
+  std::optional<Dtmf> dtmf;
   {
     std::lock_guard lock(mutex_);
-    if (dtmf_.empty()) return std::nullopt;
-    dtmf = dtmf_.front();
-    dtmf_.pop_front();
+    dtmf = dtmf_.pop();
   }
-  if (!wanted(core::EventType::kDtmf)) return dtmf;
+  if (dtmf && wanted(core::EventType::kDtmf)) fire_dtmf_event(*dtmf);
+  return dtmf;
+}
+
+void Session::fire_dtmf_event(const Dtmf& dtmf) {
   core::Event event = create_event(core::EventType::kDtmf);
   add_event_data(event, false);
   event.add_header("DTMF-Digit", std::string(1, dtmf.digit));
   event.add_header("DTMF-Duration", std::to_string(std::int64_t{dtmf.duration_ms} * 8));
   event.add_header("DTMF-Source", dtmf.source);
   fire_event(std::move(event));
-  return dtmf;
 }
 
 bool Session::has_dtmf() const {
@@ -567,29 +531,22 @@ void Session::flush_dtmf() {
 
 // --- media ---------------------------------------------------------------------------------
 
-namespace {
-// Frames move synchronously from leg to leg; a cycle (two echoes facing each other) must not
-// recurse forever.
-thread_local int frame_depth = 0;
-}  // namespace
-
 void Session::receive_frame(const media::Frame& frame) {
-  if (frame_depth > 8) return;
-  ++frame_depth;
+  MediaHandoff::NestingGuard nesting;
+  if (nesting.too_deep()) return;
   std::vector<std::shared_ptr<FrameConsumer>> consumers;
   SessionPtr peer;
   {
     std::lock_guard lock(mutex_);
-    consumers = consumers_;
+    consumers = media_.consumers();
     peer = bridge_peer_.lock();
   }
   for (auto& c : consumers) c->consume(frame);
   if (peer) {
     peer->write_frame(frame);
-  } else if (echo_.load(std::memory_order_acquire)) {
+  } else if (media_.echo()) {
     write_frame(frame);
   }
-  --frame_depth;
 }
 
 void Session::write_frame(const media::Frame& frame) {
@@ -599,12 +556,12 @@ void Session::write_frame(const media::Frame& frame) {
 
 void Session::add_frame_consumer(std::shared_ptr<FrameConsumer> consumer) {
   std::lock_guard lock(mutex_);
-  consumers_.push_back(std::move(consumer));
+  media_.add_consumer(std::move(consumer));
 }
 
 void Session::remove_frame_consumer(const FrameConsumer* consumer) {
   std::lock_guard lock(mutex_);
-  std::erase_if(consumers_, [&](const auto& c) { return c.get() == consumer; });
+  media_.remove_consumer(consumer);
 }
 
 // --- bridge --------------------------------------------------------------------------------

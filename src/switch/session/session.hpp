@@ -9,7 +9,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -25,7 +24,11 @@
 #include "switch/session/caller_profile.hpp"
 #include "switch/session/channel_driver.hpp"
 #include "switch/session/channel_state.hpp"
-#include "switch/session/channel_variables.hpp"
+#include "switch/session/channel_variable_store.hpp"
+#include "switch/session/dtmf_buffer.hpp"
+#include "switch/session/leg_profiles.hpp"
+#include "switch/session/media_handoff.hpp"
+#include "switch/session/session_queues.hpp"
 #include "switch/session/waiter.hpp"
 
 namespace es::sw {
@@ -34,19 +37,7 @@ class SwitchCore;
 class Session;
 using SessionPtr = std::shared_ptr<Session>;
 
-// Receives the frames a channel reads (its far end's audio): recorders, media bugs.
-class FrameConsumer {
- public:
-  virtual ~FrameConsumer() = default;
-  virtual void consume(const media::Frame& frame) = 0;
-};
-
 enum class Direction { kInbound, kOutbound };
-
-// Bounds of the per-session queues (FreeSWITCH: 256 private commands, 256 events).
-inline constexpr std::size_t kMaxQueuedCommands = 256;
-inline constexpr std::size_t kMaxQueuedEvents = 256;
-inline constexpr std::size_t kMaxQueuedDtmf = 128;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -183,7 +174,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void write_frame(const media::Frame& frame);
   void add_frame_consumer(std::shared_ptr<FrameConsumer> consumer);
   void remove_frame_consumer(const FrameConsumer* consumer);
-  void set_echo(bool on) { echo_.store(on, std::memory_order_release); }
+  void set_echo(bool on) { media_.set_echo(on); }
 
   // --- bridge ------------------------------------------------------------------------
   std::string partner_uuid() const;  // bridged peer, or empty
@@ -220,8 +211,14 @@ class Session : public std::enable_shared_from_this<Session> {
   // Frames, DTMF and commands are handled by these while a session is parked (calls.md 13).
   asio::awaitable<void> park();
 
+  // --- holders and watchers ----------------------------------------------------------------
+  // A controlling listener: keeps the session from being destroyed until the returned handle
+  // is dropped; `on_hangup` runs once after CHANNEL_HANGUP (immediately if already hung up).
+  std::shared_ptr<void> attach(std::function<void()> on_hangup);
+  // Woken when this leg progresses or hangs up (an originate waiting for it).
+  void add_watcher(std::weak_ptr<Waiter> watcher);
+
  private:
-  friend class SessionRunner;
   // False, with a warning logged, for a name set_variable refuses.
   bool variable_name_allowed(std::string_view name) const;
   asio::awaitable<void> run();
@@ -251,6 +248,8 @@ class Session : public std::enable_shared_from_this<Session> {
   };
   ExecutionRecord begin_execution(const std::string& app_name, std::string_view arg);
   void end_execution(const ExecutionRecord& record);
+  // DTMF with the digit's headers (the caller checked that somebody wants it).
+  void fire_dtmf_event(const Dtmf& dtmf);
 
   SwitchCore& core_;
   const Direction direction_;
@@ -267,40 +266,26 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<bool> answered_{false};
   std::atomic<bool> early_{false};
   std::atomic<bool> ring_ready_{false};
-  std::atomic<bool> echo_{false};
+  std::atomic<int> holders_{0};  // attach() handles alive: run() keeps the session for them
 
-  mutable std::mutex mutex_;  // everything below
+  // One lock for everything below (media_'s echo flag excepted: atomic), so that an event's
+  // channel data is one consistent snapshot and a frame costs one lock.
+  mutable std::mutex mutex_;
   std::string name_;
   CallState call_state_ = CallState::kDown;
-  CallerProfile profile_;
-  std::string other_type_;
-  std::optional<CallerProfile> other_profile_;
-  ChannelVariables vars_;
-  std::vector<std::vector<std::pair<std::string, std::string>>> scopes_;
+  LegProfiles profiles_;
+  ChannelVariableStore variables_;
   core::AccessRules rules_;
   std::optional<Extension> extension_;
   std::optional<Extension> queued_extension_;
   // Applications begun so far: transfer() breaks the running one only if no newer one began.
   std::uint64_t executions_begun_ = 0;
-  std::deque<core::Event> commands_;
-  std::deque<core::Event> events_;
-  std::function<bool(core::Event&)> divert_sink_;  // guarded by mutex_
-  std::deque<Dtmf> dtmf_;
+  SessionQueues queues_;
+  DtmfBuffer dtmf_;
+  MediaHandoff media_;
   std::weak_ptr<Session> bridge_peer_;
   std::string partner_uuid_;
-  std::vector<std::shared_ptr<FrameConsumer>> consumers_;
-
- public:
-  // A controlling listener: keeps the session from being destroyed until the returned handle
-  // is dropped; `on_hangup` runs once after CHANNEL_HANGUP (immediately if already hung up).
-  std::shared_ptr<void> attach(std::function<void()> on_hangup);
-
-  // Woken when this leg progresses or hangs up (an originate waiting for it).
-  void add_watcher(std::weak_ptr<Waiter> watcher);
-
- private:
   std::vector<std::weak_ptr<Waiter>> watchers_;
-  std::atomic<int> holders_{0};
   std::vector<std::function<void()>> hangup_callbacks_;
 };
 

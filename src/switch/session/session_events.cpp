@@ -62,10 +62,11 @@ void Session::add_basic_data(core::Event& event, ChannelState state, int cause) 
   event.add_header("Call-Direction", direction_name());
   event.add_header("Presence-Call-Direction", direction_name());
   event.add_header("Channel-HIT-Dialplan", (!outbound() || hit_dialplan.load()) ? "true" : "false");
-  if (const std::string* v = vars_.find("presence_id")) event.add_header("Channel-Presence-ID", *v);
-  if (const std::string* v = vars_.find("presence_data"))
+  if (const std::string* v = variables_.find("presence_id"))
+    event.add_header("Channel-Presence-ID", *v);
+  if (const std::string* v = variables_.find("presence_data"))
     event.add_header("Channel-Presence-Data", *v);
-  const std::string* call_uuid = vars_.find("call_uuid");
+  const std::string* call_uuid = variables_.find("call_uuid");
   event.add_header("Channel-Call-UUID", call_uuid ? *call_uuid : uuid_);
   const char* answer_state = state >= ChannelState::kHangup ? "hangup"
                              : answered_.load()             ? "answered"
@@ -79,11 +80,7 @@ void Session::add_basic_data(core::Event& event, ChannelState state, int cause) 
   event.add_header("Channel-Write-Codec-Name", "L16");
   event.add_header("Channel-Write-Codec-Rate", "8000");
   event.add_header("Channel-Write-Codec-Bit-Rate", "128000");
-  profile_.add_event_headers("Caller", event);
-  if (other_profile_) {
-    event.add_header("Other-Type", other_type_);
-    other_profile_->add_event_headers("Other-Leg", event);
-  }
+  profiles_.add_event_headers(event);
 }
 
 void Session::add_event_data(core::Event& event) const {
@@ -101,19 +98,7 @@ void Session::add_event_data(core::Event& event, bool extended, ChannelState sta
   if (!(extended || verbose_events.load() || core_.runtime().settings().verbose_events.load() ||
         event.header("presence-data-cols")))
     return;
-  std::string name;
-  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
-    for (const auto& [var, value] : *scope) {
-      name = "scope_variable_";
-      name += var;
-      if (!event.header(name)) event.add_header(name, value);
-    }
-  }
-  for (const auto& [var, value] : vars_.list()) {
-    name = "variable_";
-    name += var;
-    event.add_header(name, value);
-  }
+  variables_.add_event_headers(event);
 }
 
 bool Session::wanted(EventType type) const {

@@ -369,10 +369,9 @@ asio::awaitable<void> Session::process_commands() {
     std::optional<core::Event> command;
     {
       std::lock_guard lock(mutex_);
-      if (commands_.empty()) break;
-      command = std::move(commands_.front());
-      commands_.pop_front();
+      command = queues_.pop_command();
     }
+    if (!command) break;
     co_await execute_command(std::move(*command));
   }
 }
