@@ -81,8 +81,9 @@ std::vector<ApiCommand> ApiRegistry::list() const {
     out.reserve(by_name_.size());
     for (const auto& [key, command] : by_name_) out.push_back(*command);
   }
-  std::sort(out.begin(), out.end(),
-            [](const ApiCommand& a, const ApiCommand& b) { return protocol::ILess{}(a.name, b.name); });
+  std::sort(out.begin(), out.end(), [](const ApiCommand& a, const ApiCommand& b) {
+    return protocol::ILess{}(a.name, b.name);
+  });
   return out;
 }
 
@@ -101,9 +102,19 @@ ApiResult ApiRegistry::execute(const ApiCommand* command, std::string_view name,
   std::optional<Event> own_event;
   std::optional<Event>* event = context.api_event ? context.api_event : &own_event;
   if (bus && factory) {
-    if (!event->has_value()) event->emplace(factory->create(EventType::kApi));
-    if (!name.empty()) (*event)->add_header("API-Command", name);
-    if (!arg.empty()) (*event)->add_header("API-Command-Argument", arg);
+    // Most API events reach nobody (a busy `api` client rarely subscribes to API): building
+    // one costs more than many commands, so it is built only for a subscriber or a reader.
+    if (!event->has_value()) {
+      if (bus->wants(EventType::kApi) || (command && command->reads_api_event)) {
+        event->emplace(factory->create(EventType::kApi));
+      } else {
+        factory->skip();
+      }
+    }
+    if (event->has_value()) {
+      if (!name.empty()) (*event)->add_header("API-Command", name);
+      if (!arg.empty()) (*event)->add_header("API-Command-Argument", arg);
+    }
   }
 
   ApiResult result;
@@ -146,7 +157,9 @@ void ApiRegistry::execute_async(const ApiCommand* command, std::string_view name
   arg = strip_whitespace(arg);
   // As execute(): the event is made before the command starts and fired once it is done.
   auto event = std::make_shared<std::optional<Event>>();
-  if (bus && factory) {
+  if (bus && factory && !bus->wants(EventType::kApi)) {
+    factory->skip();  // as in execute(): an event nobody would receive is not built
+  } else if (bus && factory) {
     event->emplace(factory->create(EventType::kApi));
     if (!trimmed_name.empty()) (*event)->add_header("API-Command", trimmed_name);
     if (!arg.empty()) (*event)->add_header("API-Command-Argument", arg);

@@ -65,6 +65,9 @@ struct ApiCommand {
   // registered: the event socket runs those on its event loop instead of handing them to the
   // worker pool (two thread hops saved).
   bool may_block = true;
+  // True for a command whose function reads its own API event (expand expands over its
+  // headers): that event is built even when no subscriber would receive it.
+  bool reads_api_event = false;
 
   bool has_async() const { return static_cast<bool>(async_function); }
 };

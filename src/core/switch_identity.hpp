@@ -37,6 +37,9 @@ class EventFactory {
   // Appends the standard headers to an existing event (sendevent, PRIVATE_COMMAND).
   void prepare(Event& event, std::source_location where = std::source_location::current());
 
+  // Counts an event that is not built because no subscriber would receive it, so the events
+  // that are built keep the sequence numbers FreeSWITCH would give them.
+  void skip() { sequence_.fetch_add(1, std::memory_order_relaxed); }
   std::uint64_t last_sequence() const { return sequence_.load(std::memory_order_relaxed); }
   const SwitchIdentity& identity() const { return identity_; }
   const Clock& clock() const { return clock_; }

@@ -9,6 +9,7 @@
 #include <asio/write.hpp>
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <array>
@@ -23,6 +24,9 @@ using namespace std::chrono_literals;
 constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
 // Largest batch handed to one gathered write.
 constexpr std::size_t kWriteBatchItems = 256;
+// A burst's direct write gives up after this many gathered writes and leaves the rest to
+// the writer, so one slow subscriber cannot hold the publisher long.
+constexpr int kDirectWriteRounds = 4;
 constexpr std::size_t kWriteBatchBytes = 1u << 20;
 // Reads go into one buffer per thread, so an idle connection holds no read buffer.
 constexpr std::size_t kReadChunk = 64 * 1024;
@@ -324,7 +328,17 @@ void Listener::post_writer_wake() {
 }
 
 void Listener::deferred_wake() {
-  // Recorded by deliver() with wake_pending_ already set.
+  // Recorded by deliver() with wake_pending_ already set. At the end of a publisher's burst,
+  // an idle writer's work is done here: the burst's frames go out in one gathered write from
+  // this thread (as limit-probe writes them), without waking the writer's coroutine.
+  {
+    std::lock_guard lock(mutex_);
+    if (direct_fd_ >= 0 && write_ready_directly()) {
+      // Cleared with the queue empty and under the lock: the next event wakes as usual.
+      wake_pending_ = false;
+      return;
+    }
+  }
   post_writer_wake();
 }
 
@@ -461,9 +475,6 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
     was_empty = queue_.empty();
     if (queue_.try_push_event(event, subscription_.format())) {
       consecutive_lost_events_ = 0;
-      // The writer is idle and this event is all there is: write it from this thread, as a
-      // plain server would, instead of waking the writer (most of fan-out's cost otherwise).
-      if (was_empty && direct_fd_ >= 0 && !queue_.empty() && write_front_directly()) return;
     } else {
       ++lost_events_;
       if (++consecutive_lost_events_ > context_.settings.max_lost_before_kill) {
@@ -493,15 +504,24 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
   }
 }
 
-bool Listener::write_front_directly() {
-  std::string_view bytes = queue_.front_bytes();
-  ssize_t n = ::send(direct_fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  // Would block, or failed: the item stays queued and the writer (woken by the caller) takes
-  // it over, finding the error itself. A partial write leaves the rest queued.
-  if (n <= 0) return false;
-  if (!queue_.advance_front(static_cast<std::size_t>(n))) return false;
-  ++delivered_;
-  return true;
+bool Listener::write_ready_directly() {
+  std::array<std::string_view, kWriteBatchItems> views;
+  std::array<iovec, kWriteBatchItems> iov;
+  for (int round = 0; round < kDirectWriteRounds && !queue_.empty(); ++round) {
+    std::size_t count = queue_.ready_views(views.data(), views.size());
+    for (std::size_t i = 0; i < count; ++i) {
+      iov[i] = iovec{const_cast<char*>(views[i].data()), views[i].size()};
+    }
+    msghdr message{};
+    message.msg_iov = iov.data();
+    message.msg_iovlen = count;
+    ssize_t n = ::sendmsg(direct_fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    // Would block, or failed: what is left stays queued for the writer, which finds any
+    // error itself.
+    if (n <= 0) return false;
+    delivered_ += queue_.advance(static_cast<std::size_t>(n));
+  }
+  return queue_.empty();
 }
 
 void Listener::on_log(const core::LogLinePtr& line) {

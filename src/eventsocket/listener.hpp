@@ -153,8 +153,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Starts one of the connection's coroutines under core/spawn.hpp's exception policy.
   void spawn_loop(const char* name, asio::awaitable<void> loop);
   void wake_writer();
-  // Under mutex_, with direct_fd_ set: sends the queue's first item; true when all of it went.
-  bool write_front_directly();
+  // Under mutex_, with direct_fd_ set: writes ready items from the calling thread without
+  // blocking; true when the queue is left empty.
+  bool write_ready_directly();
   void wake_writer_on_strand();
   void post_writer_wake();
   // Filters and queues one event; wakes the writer now, or through `batch` at its end.
@@ -221,9 +222,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Shared with publishers (guarded by mutex_).
   mutable std::mutex mutex_;
   WriteQueue queue_;
-  // The socket's descriptor while the writer waits with nothing to write: a publisher whose
-  // event finds the queue empty writes it itself (write_front_directly). -1 while the writer
-  // writes, the connection closes, or before the writer first runs.
+  // The socket's descriptor while the writer waits with nothing to write: the publisher that
+  // ends a burst writes the burst itself (deferred_wake). -1 while the writer writes, the
+  // connection closes, or before the writer first runs.
   int direct_fd_ = -1;
   // Written only on the strand (under mutex_), so strand code reads it without the lock.
   EventSubscription subscription_;

@@ -84,15 +84,26 @@ void WriteQueue::take(std::vector<Item>& out, std::size_t max_items, std::size_t
   }
 }
 
-bool WriteQueue::advance_front(std::size_t n) {
-  Item& item = items_.front();
-  if (n < item.view.size()) {
-    item.view.remove_prefix(n);
-    return false;
+std::size_t WriteQueue::ready_views(std::string_view* out, std::size_t max) const {
+  std::size_t count = std::min(max, items_.size());
+  for (std::size_t i = 0; i < count; ++i) out[i] = items_[i].view;
+  return count;
+}
+
+std::size_t WriteQueue::advance(std::size_t n) {
+  std::size_t events_written = 0;
+  while (n > 0 && !items_.empty()) {
+    Item& item = items_.front();
+    if (n < item.view.size()) {
+      item.view.remove_prefix(n);
+      break;
+    }
+    n -= item.view.size();
+    if (item.kind == Kind::kEvent) ++events_written;
+    account_out(item);
+    items_.pop_front();
   }
-  account_out(item);
-  items_.pop_front();
-  return true;
+  return events_written;
 }
 
 void WriteQueue::written(const std::vector<Item>& batch) {

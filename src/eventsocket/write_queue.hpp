@@ -73,11 +73,11 @@ class WriteQueue {
 
   // True when nothing is ready to write (held items wait for the reply).
   bool empty() const { return items_.empty(); }
-  // The unwritten bytes of the first ready item (the queue must not be empty).
-  std::string_view front_bytes() const { return items_.front().view; }
-  // `n` bytes of the first ready item went to the socket outside the writer (a publisher's
-  // direct write); true when that was all of it and it left the queue.
-  bool advance_front(std::size_t n);
+  // For a write outside the writer (a publisher's direct write): the unwritten bytes of up to
+  // `max` ready items from the front, and then `n` bytes of them written: fully written items
+  // leave the queue, a partly written one keeps its rest. advance returns the events written.
+  std::size_t ready_views(std::string_view* out, std::size_t max) const;
+  std::size_t advance(std::size_t n);
   std::size_t bytes() const { return bytes_ + in_flight_bytes_; }
   std::size_t events() const { return events_; }
   std::size_t logs() const { return logs_; }

@@ -23,7 +23,8 @@ void add_command(Runtime& rt, std::string name, std::string description, std::st
                           .description = std::move(description),
                           .function = std::move(function),
                           .module = std::string(traits.module),
-                          .may_block = traits.may_block});
+                          .may_block = traits.may_block,
+                          .reads_api_event = traits.reads_api_event});
 }
 
 }  // namespace commands

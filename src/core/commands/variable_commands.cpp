@@ -134,10 +134,12 @@ void register_variable_commands(Runtime& rt) {
               [&rt](std::string_view arg, std::string& out, const ApiContext& context) {
                 return eval(rt, arg, out, context);
               });
-  add_command(rt, "expand", "Execute an api with variable expansion", "[uuid:<uuid> ]<cmd> <args>",
-              [&rt](std::string_view arg, std::string& out, const ApiContext& context) {
-                return expand(rt, arg, out, context);
-              });
+  add_command(
+      rt, "expand", "Execute an api with variable expansion", "[uuid:<uuid> ]<cmd> <args>",
+      [&rt](std::string_view arg, std::string& out, const ApiContext& context) {
+        return expand(rt, arg, out, context);
+      },
+      CommandTraits{.reads_api_event = true});
 }
 
 }  // namespace es::core::commands

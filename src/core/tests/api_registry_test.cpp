@@ -149,6 +149,38 @@ TEST_F(ApiRegistryTest, FiresApiEventAfterTheCommand) {
   EXPECT_EQ(second.header("API-Command-Argument"), nullptr);
 }
 
+TEST_F(ApiRegistryTest, ApiEventNobodyWantsIsNotBuiltButKeepsItsSequenceNumber) {
+  registry_.attach_events(&bus_, &factory_);
+  auto id = bus_.subscribe(recorder_);
+  EventBus::Interest heartbeat_only;
+  heartbeat_only.set(static_cast<std::size_t>(EventType::kHeartbeat));
+  bus_.set_interest(id, heartbeat_only);
+  std::uint64_t before = factory_.last_sequence();
+  EXPECT_EQ(registry_.execute("echo", "x").output, "[x]");
+  EXPECT_TRUE(recorder_->events.empty());
+  EXPECT_EQ(factory_.last_sequence(), before + 1);
+  bus_.fire(factory_.create(EventType::kHeartbeat));
+  ASSERT_EQ(recorder_->events.size(), 1u);
+  EXPECT_EQ(*recorder_->events[0]->event().header("Event-Sequence"), std::to_string(before + 2));
+}
+
+TEST_F(ApiRegistryTest, ACommandThatReadsItsApiEventGetsOneWithoutSubscribers) {
+  registry_.attach_events(&bus_, &factory_);
+  registry_.add(ApiCommand{.name = "own",
+                           .function =
+                               [](std::string_view, std::string& out, const ApiContext& context) {
+                                 const Event* event = context.api_event && *context.api_event
+                                                          ? &**context.api_event
+                                                          : nullptr;
+                                 const std::string* name =
+                                     event ? event->header("API-Command") : nullptr;
+                                 out += name ? *name : "none";
+                                 return ApiStatus::kSuccess;
+                               },
+                           .reads_api_event = true});
+  EXPECT_EQ(registry_.execute("own", "").output, "own");
+}
+
 TEST_F(ApiRegistryTest, NestedExecutionSharesAndFiresTheOuterEvent) {
   attach();
   registry_.add(ApiCommand{
