@@ -1,4 +1,5 @@
-// Global variables (vars.xml, global_setvar) and ${...}/$${...} expansion (calls.md 6.3).
+// Global variables (vars.xml, global_setvar) and ${...}/$${...} expansion
+// (docs/call-behaviour.md §6.3).
 #pragma once
 
 #include <cstddef>
@@ -59,10 +60,10 @@ struct ExpansionScope {
   // the complete channel lookup (it includes the globals) for both forms and every value
   // found is expanded again.
   bool channel_mode = false;
-  IndexedVarLookup lookup;  // may be empty: nothing but the globals
-  ApiCall api;              // may be empty: API forms expand to nothing
-  bool api_enabled = true;  // fsctl api_expansion; off gives a permission-denied text
-  LogBus* log = nullptr;    // where a refused expansion is reported (none: silently)
+  IndexedVarLookup lookup;   // may be empty: nothing but the globals
+  ApiCall api;               // may be empty: API forms expand to nothing
+  bool api_enabled = true;   // fsctl api_expansion; off gives a permission-denied text
+  LogBus* log = nullptr;     // where a refused expansion is reported (none: silently)
   std::string session_uuid;  // the log line's user data
 };
 

@@ -1,5 +1,5 @@
 // The meeting point of the `socket` dialplan application (switch) and the event socket server
-// (eventsocket) for outbound mode (protocol.md 9): the application connects, then hands the
+// (eventsocket) for outbound mode (docs/outbound.md): the application connects, then hands the
 // connected descriptor and the call to whichever server installed Runtime::outbound_socket.
 #pragma once
 
@@ -26,10 +26,10 @@ struct OutboundSocketRequest {
   std::function<void(Event& event)> fill_channel_data;
   // `getvar`: the ${name} lookup of the call.
   std::function<std::optional<std::string>(std::string_view name)> lookup_variable;
-  // `resume` (protocol.md 9.6): sets socket_resume=true and remembers the request, so the
+  // `resume` (docs/outbound.md): sets socket_resume=true and remembers the request, so the
   // dialplan goes on after the application once the connection ends.
   std::function<void()> resume;
-  // Static mode sendmsg for the call (protocol.md 5.9): runs `message` on the call and calls
+  // Static mode sendmsg (docs/wire-protocol.md §5.8): runs `message` on the call and calls
   // `done` once it has finished; false when the call is gone (done is never called then).
   std::function<bool(Event message, std::function<void()> done)> execute_message;
   std::function<void()> on_connect;  // the application sent `connect`

@@ -23,7 +23,7 @@
 
 namespace es::core {
 
-// Session counters reported by status, HEARTBEAT and fsctl (api-commands.md 2, 5).
+// Session counters reported by status, HEARTBEAT and fsctl (docs/api-behaviour.md §2, §5).
 struct SessionStats {
   std::atomic<std::uint64_t> since_startup{0};
   std::atomic<std::uint32_t> active{0};
@@ -40,7 +40,7 @@ struct SessionStats {
   std::atomic<bool> accepting_outbound{true};
 };
 
-// Core settings changed by fsctl (api-commands.md 5, "fsctl").
+// Core settings changed by fsctl (docs/api-behaviour.md §5, "fsctl").
 struct CoreSettings {
   std::atomic<bool> api_expansion{true};  // ${api(args)} in expansions
   std::atomic<bool> verbose_events{false};
@@ -85,7 +85,7 @@ class Runtime {
   // Hooks the switch layer provides for commands that read channels; unset means no channels.
   // Rows of a channel table for show: subject "channels", "calls", "detailed_calls",
   // "bridged_calls", "detailed_bridged_calls" or "registrations", each row in the columns of
-  // api-commands.md 2 (show).
+  // docs/api-behaviour.md §2 (show).
   std::function<std::vector<std::vector<std::string>>(std::string_view subject)> channel_rows;
   // Adds a live channel's data to an event (switch_channel_event_set_data); false if none.
   std::function<bool(std::string_view uuid, Event& event)> channel_event_data;

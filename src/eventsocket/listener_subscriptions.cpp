@@ -1,5 +1,5 @@
 // Subscription and session-state commands: filter, event, nixevent, noevents, myevents,
-// divert_events, log, nolog, linger, nolinger (protocol.md 5.3-5.8, 5.13-5.18).
+// divert_events, log, nolog, linger, nolinger (docs/wire-protocol.md §5.2-5.7, §5.12-5.17).
 #include <fmt/format.h>
 #include <asio/post.hpp>
 
@@ -13,7 +13,7 @@ namespace {
 
 using core::EventType;
 
-// The event types `myevents` turns on (protocol.md 5.7).
+// The event types `myevents` turns on (docs/wire-protocol.md §5.6).
 constexpr EventType kMyEventsTypes[] = {EventType::kChannelAnswer,
                                         EventType::kChannelApplication,
                                         EventType::kChannelBridge,

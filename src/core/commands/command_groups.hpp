@@ -10,18 +10,18 @@ namespace es::core::commands {
 
 inline constexpr std::string_view kModCommands = "mod_commands";
 
-// Version facts of the reference build this switch mimics (api-commands.md 2, version).
+// Version facts of the reference build this switch mimics (docs/api-behaviour.md §2, version).
 inline constexpr std::string_view kVersionShort = "1.11.3-dev";
 inline constexpr std::string_view kVersionFullHuman = "1.11.3-dev  64bit";
 inline constexpr std::string_view kRevisionHuman = " 64bit";
 
-void register_info_commands(Runtime& rt);      // status, version, uptime, hostname, ...
-void register_show_commands(Runtime& rt);      // show, help
-void register_console_complete(Runtime& rt);   // console_complete
-void register_variable_commands(Runtime& rt);  // global_getvar/setvar, eval, expand
-void register_text_commands(Runtime& rt);      // regex, cond, strftime, md5
-void register_process_control_commands(Runtime& rt);   // fsctl, msleep, sleep, reloadxml, shutdown
-void register_json_command(Runtime& rt);       // json
+void register_info_commands(Runtime& rt);             // status, version, uptime, hostname, ...
+void register_show_commands(Runtime& rt);             // show, help
+void register_console_complete(Runtime& rt);          // console_complete
+void register_variable_commands(Runtime& rt);         // global_getvar/setvar, eval, expand
+void register_text_commands(Runtime& rt);             // regex, cond, strftime, md5
+void register_process_control_commands(Runtime& rt);  // fsctl, msleep, sleep, reloadxml, shutdown
+void register_json_command(Runtime& rt);              // json
 
 // What is declared with a command besides its text and function.
 struct CommandTraits {
