@@ -1,6 +1,6 @@
-// Fuzzes ACL parsing (protocol.md 10.3): CIDRs and comma lists, host/mask pairs, address checks
-// against a list and against apply-inbound-acl entries. Fields: cidrs, host, mask, address, acl
-// entry. Flags: bit 0 allow, bit 1 the list's default.
+// Fuzzes ACL parsing (docs/wire-protocol.md §9.2): CIDRs and comma lists, host/mask pairs, address
+// checks against a list and against apply-inbound-acl entries. Fields: cidrs, host, mask, address,
+// acl entry. Flags: bit 0 allow, bit 1 the list's default.
 #include <asio/ip/address.hpp>
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Fuzzes CommandParser: the input is parsed once in one feed and once in fragments whose sizes
 // come from the input; both must give the same packets, and every packet must obey the
-// framing rules of protocol.md 2.1.
+// framing rules of docs/wire-protocol.md §1.
 #include <cstdint>
 #include <cstdlib>
 #include <string>

@@ -1,5 +1,5 @@
-// Fuzzes the originate argument and dial-string grammar (calls.md 8): originate's word split,
-// the ":_:" enterprise split, the '|' / ',' split and the <> {} [] variable blocks.
+// Fuzzes the originate argument and dial-string grammar (docs/call-behaviour.md §8): originate's
+// word split, the ":_:" enterprise split, the '|' / ',' split and the <> {} [] variable blocks.
 #include <cstdint>
 #include <string>
 

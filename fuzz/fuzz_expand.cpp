@@ -1,6 +1,6 @@
-// Fuzzes ${...} / $${...} expansion (calls.md 6.3) in both modes: field 0 is the text, field 1
-// "name=value" lines for the globals, field 2 the same for the channel/event lookup, field 3
-// what the API callback returns. Flags: bit 0 channel mode, bit 1 API expansion enabled.
+// Fuzzes ${...} / $${...} expansion (docs/call-behaviour.md §6.3) in both modes: field 0 is the
+// text, field 1 "name=value" lines for the globals, field 2 the same for the channel/event lookup,
+// field 3 what the API callback returns. Flags: bit 0 channel mode, bit 1 API expansion enabled.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,9 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* input, std::size_t siz
   es::core::GlobalVars globals;
   each_assignment(in.field[1], [&](auto name, auto value) { globals.set(name, value); });
   std::map<std::string, std::string, std::less<>> channel;
-  each_assignment(in.field[2], [&](auto name, auto value) {
-    channel[std::string(name)] = std::string(value);
-  });
+  each_assignment(in.field[2],
+                  [&](auto name, auto value) { channel[std::string(name)] = std::string(value); });
   std::string api_output(in.field[3]);
 
   es::core::ExpansionScope scope;

@@ -67,7 +67,7 @@ void SubscriptionRecord::remove(std::string_view events) {
     if (after_custom) {
       std::erase(subclasses, word);
     } else if (protocol::iequals(word, "CUSTOM")) {
-      after_custom = true;  // the CUSTOM type itself stays (protocol.md 5.17)
+      after_custom = true;  // the CUSTOM type itself stays (docs/wire-protocol.md §5.16)
     } else if (protocol::iequals(word, "ALL")) {
       names.clear();
       custom = false;

@@ -72,7 +72,7 @@ struct PendingJob {
 };
 
 // The application's "event" subscriptions as it typed them, for replay after a reconnection.
-// Words after CUSTOM are subclass names (protocol.md 5.16), so they are kept apart.
+// Words after CUSTOM are subclass names (docs/wire-protocol.md §5.15), so they are kept apart.
 struct SubscriptionRecord {
   std::vector<std::string> names;  // event type names, ALL included; CUSTOM is `custom`
   bool custom = false;
@@ -139,8 +139,8 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   asio::steady_timer reconnect_timer;
   std::function<void(const ReconnectInfo&)> reconnect_handler;
 
-  std::unordered_map<std::string, PendingJob> jobs;                          // Job-UUID
-  std::unordered_map<std::string, PendingExecution> executions;              // Application-UUID
+  std::unordered_map<std::string, PendingJob> jobs;              // Job-UUID
+  std::unordered_map<std::string, PendingExecution> executions;  // Application-UUID
   std::deque<Event> events;
   std::shared_ptr<Slot<bool>> event_waiter;
   std::function<void(Event)> event_handler;
@@ -192,7 +192,7 @@ Reply to_reply(protocol::Message message);
 std::chrono::milliseconds next_backoff(std::chrono::milliseconds current,
                                        const ReconnectPolicy& policy);
 
-// The event types "myevents" enables (protocol.md 5.7).
+// The event types "myevents" enables (docs/wire-protocol.md §5.6).
 const std::vector<std::string_view>& myevents_types();
 
 }  // namespace es::client::detail

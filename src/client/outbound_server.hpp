@@ -1,5 +1,5 @@
 // Outbound event socket: the switch runs the `socket` dialplan application, connects to us and
-// hands over one call per connection (protocol.md 9).
+// hands over one call per connection (docs/outbound.md).
 //
 //   es::client::OutboundServer server(io.get_executor());
 //   server.listen("127.0.0.1", 8084);
@@ -47,8 +47,8 @@ class OutboundSession {
   // Unique-ID of the channel (from the CHANNEL_DATA).
   std::string uuid() const;
 
-  // "myevents [<format>]": the channel's events (protocol.md 5.7) reach next_event() or the
-  // event handler. kPlain sends "myevents" alone and keeps the session's format.
+  // "myevents [<format>]": the channel's events (docs/wire-protocol.md §5.6) reach next_event() or
+  // the event handler. kPlain sends "myevents" alone and keeps the session's format.
   asio::awaitable<Reply> myevents(protocol::EventFormat format = protocol::EventFormat::kPlain);
   // "linger <seconds>"; zero sends "linger" alone (linger until the session is closed).
   asio::awaitable<Reply> linger(std::chrono::seconds seconds = std::chrono::seconds::zero());

@@ -1,4 +1,5 @@
-// Registry and executor of API commands (api-commands.md 1.1) and the console executor (1.3).
+// Registry and executor of API commands, and the console executor (docs/api-behaviour.md §1.1,
+// §1.3).
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,5 @@
 // An event: type, optional CUSTOM subclass, ordered headers (duplicates allowed, lookup
-// case-insensitive, first wins) and an optional body (events.md 1).
+// case-insensitive, first wins) and an optional body (docs/event-formats.md §1).
 #pragma once
 
 #include <optional>
@@ -70,8 +70,8 @@ class Event {
   void clear_body() { body_.reset(); }
 
   // The copy FreeSWITCH hands to socket listeners: with a subclass, Event-Subclass moves
-  // to the first position (events.md 1, "Copying"). Array headers are re-pushed as the copy
-  // does, which merges them into an earlier header of the same name.
+  // to the first position (docs/event-formats.md §1, "Copying"). Array headers are re-pushed as the
+  // copy does, which merges them into an earlier header of the same name.
   void move_subclass_header_first();
 
  private:

@@ -1,4 +1,4 @@
-// The three wire serializations of an event (events.md 5.1-5.3), byte-exact.
+// The three wire serializations of an event (docs/event-formats.md §4.1-4.3), byte-exact.
 #pragma once
 
 #include <string>

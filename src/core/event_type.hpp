@@ -1,4 +1,4 @@
-// FreeSWITCH's event types, numbered as its enum (events.md 2), and name lookup.
+// FreeSWITCH's event types, numbered as its enum (docs/event-formats.md §2), and name lookup.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// Global variables (vars.xml, global_setvar) and ${...}/$${...} expansion (calls.md 6.3).
+// Global variables (vars.xml, global_setvar) and ${...}/$${...} expansion
+// (docs/call-behaviour.md §6.3).
 #pragma once
 
 #include <cstddef>

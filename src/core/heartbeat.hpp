@@ -1,4 +1,4 @@
-// The HEARTBEAT event (every 20 s) and the RE_SCHEDULE that follows it (events.md 7).
+// The HEARTBEAT event (every 20 s) and the RE_SCHEDULE that follows it (docs/event-formats.md §6).
 #pragma once
 
 #include <cstdint>

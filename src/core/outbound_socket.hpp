@@ -28,8 +28,8 @@ class OutboundCall {
   // `resume`: sets socket_resume=true and remembers the request, so the dialplan goes on after
   // the application once the connection ends.
   virtual void resume() = 0;
-  // Static mode sendmsg for the call: runs `message` on the call and calls `done` once it has
-  // finished; false when the call is gone (`done` is never called then).
+  // Static mode sendmsg (docs/wire-protocol.md §5.8): runs `message` on the call, calls `done` once
+  // it has finished; false when the call is gone (`done` is never called then).
   virtual bool execute_message(Event message, std::function<void()> done) = 0;
   // The application sent `connect` (called at most once).
   virtual void connected() = 0;

@@ -24,7 +24,7 @@
 
 namespace es::core {
 
-// Session counters reported by status, HEARTBEAT and fsctl (api-commands.md 2, 5).
+// Session counters reported by status, HEARTBEAT and fsctl (docs/api-behaviour.md §2, §5).
 struct SessionStats {
   std::atomic<std::uint64_t> since_startup{0};
   std::atomic<std::uint32_t> active{0};
@@ -41,7 +41,7 @@ struct SessionStats {
   std::atomic<bool> accepting_outbound{true};
 };
 
-// Core settings changed by fsctl (api-commands.md 5, "fsctl").
+// Core settings changed by fsctl (docs/api-behaviour.md §5, "fsctl").
 struct CoreSettings {
   std::atomic<bool> api_expansion{true};  // ${api(args)} in expansions
   std::atomic<bool> verbose_events{false};

@@ -1,5 +1,5 @@
 // Who this switch is, and the factory that stamps FreeSWITCH's standard headers on every
-// event it creates (events.md 3).
+// event it creates (docs/event-formats.md §3).
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,5 @@
-// Network lists (ACLs) as FreeSWITCH evaluates them (protocol.md 10.3): the built-in *.auto
-// lists, the lists of acl.conf, and apply-inbound-acl entries that are list names or CIDRs.
+// Network lists (ACLs) as FreeSWITCH evaluates them (docs/wire-protocol.md §9.2): the built-in
+// *.auto lists, the lists of acl.conf, and apply-inbound-acl entries that are list names or CIDRs.
 #pragma once
 
 #include <asio/ip/address.hpp>

@@ -1,5 +1,5 @@
-// `userauth` against the directory (protocol.md 3.3): credential parsing, the user lookup and
-// the esl-* parameters that restrict what the connection may do.
+// `userauth` against the directory (docs/wire-protocol.md §3.3): credential parsing, the user
+// lookup and the esl-* parameters that restrict what the connection may do.
 #pragma once
 
 #include <optional>

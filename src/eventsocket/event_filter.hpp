@@ -1,5 +1,5 @@
-// A listener's header filters (protocol.md 6.3): kept in insertion order, duplicates allowed,
-// values starting with '/' compared as PCRE2 regular expressions ("/pattern/flags").
+// A listener's header filters (docs/wire-protocol.md §6.3): kept in insertion order, duplicates
+// allowed, values starting with '/' compared as PCRE2 regular expressions ("/pattern/flags").
 #pragma once
 
 #include <cstdint>

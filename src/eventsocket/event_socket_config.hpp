@@ -1,5 +1,5 @@
-// mod_event_socket's settings (protocol.md 10.1) plus eventswitch's own limits, read from the
-// <configuration name="event_socket.conf"><settings><param name value/> block.
+// mod_event_socket's settings (docs/wire-protocol.md §9.1) plus eventswitch's own limits, read from
+// the <configuration name="event_socket.conf"><settings><param name value/> block.
 //
 // FreeSWITCH parameters, matched as FreeSWITCH matches them:
 //   listen-ip, listen-port, password, nat-map, debug      exact case

@@ -7,7 +7,7 @@ namespace {
 
 using core::EventType;
 
-// The event types `myevents` turns on (FreeSWITCH's list for a controlled socket).
+// The event types `myevents` turns on (docs/wire-protocol.md §5.6).
 constexpr EventType kMyEventsTypes[] = {EventType::kChannelAnswer,
                                         EventType::kChannelApplication,
                                         EventType::kChannelBridge,

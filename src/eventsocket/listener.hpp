@@ -50,7 +50,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Starts the coroutines; a denied peer gets the rude rejection and the goodbye notice.
   // `slot` is the connection's place in the server's connection caps, held until it closes.
   void start(bool acl_allows, ConnectionLimits::Slot slot = {});
-  // Outbound mode (protocol.md 9): the connection a `socket` application made. Starts
+  // Outbound mode (docs/outbound.md): the connection a `socket` application made. Starts
   // authenticated and controlling the call, sends nothing first.
   void start_outbound(core::OutboundSocketRequest request);
 
@@ -109,7 +109,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void cmd_nolog();
   void cmd_linger(std::string_view text);
   void cmd_nolinger();
-  // The controlled call hung up: linger notice, or the end of the connection (protocol.md 9.5).
+  // The controlled call hung up: linger notice, or the end of the connection (docs/outbound.md).
   void on_session_hangup();
   // Commands of a listener controlling a call (listener_outbound.cpp): an outbound one, or an
   // inbound one after `myevents <uuid>`.

@@ -1,4 +1,4 @@
-// The inbound command set (protocol.md 4-5): dispatch order, replies and their quirks.
+// The inbound command set (docs/wire-protocol.md §4, §5): dispatch order, replies and their quirks.
 #include <fmt/format.h>
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
@@ -57,7 +57,7 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   }
   std::string rewritten;
   std::string_view cmd = packet.command;
-  // Any command text naming mod_event_socket with unload/reload is rewritten (quirk 9).
+  // Text naming mod_event_socket with unload/reload is rewritten (docs/wire-protocol.md §4).
   if (protocol::icontains(packet.raw, "mod_event_socket")) {
     if (protocol::icontains(packet.raw, "unload")) {
       cmd = rewritten = "api bgapi unload mod_event_socket";
@@ -84,7 +84,7 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
 
   bool has_session = !controlled_uuid_.empty();
   // resume, connect and getvar exist for every listener controlling a call: outbound ones
-  // and inbound ones after `myevents <uuid>` (protocol.md 4, 9.3).
+  // and inbound ones after `myevents <uuid>` (docs/wire-protocol.md §4).
   if (protocol::istarts_with(cmd, "filter ")) {
     cmd_filter(cmd.substr(7));
   } else if (has_session && protocol::istarts_with(cmd, "resume")) {
@@ -101,7 +101,7 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   } else if (protocol::istarts_with(cmd, "sendmsg")) {
     if (socket_command_allowed("sendmsg")) co_await cmd_sendmsg(packet, cmd.substr(7));
   } else if (outbound_ && !outbound_->full) {
-    // The gate of protocol.md 4: without `full` nothing below exists.
+    // The gate of docs/wire-protocol.md §4: without `full` nothing below exists.
     reply("-ERR command not found");
   } else if (protocol::istarts_with(cmd, "sendevent")) {
     if (socket_command_allowed("sendevent")) cmd_sendevent(packet, cmd.substr(9));

@@ -1,4 +1,4 @@
-// Outbound mode (protocol.md 9): a listener on the connection a `socket` application made.
+// Outbound mode (docs/outbound.md): a listener on the connection a `socket` application made.
 // It starts authenticated and controlling that call; connect, getvar and resume reach the
 // call through the request's core::OutboundCall, so this layer never sees the switch. An inbound
 // listener that took a call with `myevents <uuid>` has the same three commands; it reaches
@@ -19,7 +19,7 @@
 namespace es::eventsocket {
 namespace {
 
-// The Reply-Text buffer of FreeSWITCH's listener holds 511 bytes (protocol.md 8).
+// The Reply-Text buffer of FreeSWITCH's listener holds 511 bytes (docs/wire-protocol.md §7).
 constexpr std::size_t kMaxReplyText = 511;
 
 }  // namespace
@@ -101,7 +101,7 @@ void Listener::fill_controlled_channel_data(core::Event& event) {
 }
 
 void Listener::cmd_connect() {
-  // No command/reply frame: the CHANNEL_DATA event itself is the reply (protocol.md 9.3).
+  // No command/reply frame: the CHANNEL_DATA event itself is the reply (docs/outbound.md).
   core::Event event = context_.runtime.events().create(core::EventType::kChannelData);
   fill_controlled_channel_data(event);
   // Listeners of `myevents <uuid>` are asynchronous and have the full command set.
@@ -140,7 +140,7 @@ void Listener::cmd_getvar(std::string_view text) {
     }
   }
   if (value.size() > kMaxReplyText) value.resize(kMaxReplyText);
-  // An empty reply becomes "command not found" in FreeSWITCH (protocol.md 5.6).
+  // An empty reply becomes "command not found" in FreeSWITCH (docs/wire-protocol.md §5.5).
   reply(value.empty() ? std::string_view("-ERR command not found") : value);
 }
 

@@ -1,5 +1,5 @@
 // Subscription and session-state commands: filter, event, nixevent, noevents, myevents,
-// divert_events, log, nolog, linger, nolinger (protocol.md 5.3-5.8, 5.13-5.18).
+// divert_events, log, nolog, linger, nolinger (docs/wire-protocol.md §5.2-5.7, §5.12-5.17).
 #include <fmt/format.h>
 #include <asio/post.hpp>
 

@@ -18,7 +18,7 @@
 
 namespace es::eventsocket {
 
-// Result of a userauth lookup (protocol.md 3.3); lists are the raw parameter values.
+// Result of a userauth lookup (docs/wire-protocol.md §3.3); lists are the raw parameter values.
 struct UserAuthOutcome {
   bool accepted = false;
   std::string user;                           // user@domain

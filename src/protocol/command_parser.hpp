@@ -1,4 +1,4 @@
-// Incremental parser for the packets a client sends to the event socket (protocol.md 2.1).
+// Incremental parser for the packets a client sends to the event socket (docs/wire-protocol.md §1).
 // Fed byte fragments of any size; never throws on bad input; limits come from the caller.
 //
 // Deliberate differences from FreeSWITCH's read_packet (everything else is reproduced):

@@ -40,7 +40,7 @@ enum class LoneSurrogate {
 std::optional<std::string> json_unescape(std::string_view text, std::size_t& pos,
                                          LoneSurrogate lone);
 
-// Appends `in` escaped as XML text the way FreeSWITCH's XML printer does (see events.md 5.3):
+// Appends `in` escaped as XML text as FreeSWITCH's XML printer does (docs/event-formats.md §4.3):
 // & < > CR become entities, each multi-byte UTF-8 character becomes &#x<HEX>; (malformed
 // sequences are dropped), and from a "<!" onward the rest is copied unescaped.
 void xml_escape_append(std::string& out, std::string_view in);

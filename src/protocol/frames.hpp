@@ -1,4 +1,4 @@
-// Builders for every message the server writes (protocol.md 2.2). Byte-exact templates.
+// Builders for every message the server writes (docs/wire-protocol.md §2). Byte-exact templates.
 #pragma once
 
 #include <optional>

@@ -1,6 +1,6 @@
 // Incremental search for the end of a header block: two LF bytes with only CR bytes (or
-// nothing) between them, so "\n\n", "\n\r\n" and "\r\n\r\n" all end a block (protocol.md 2.1
-// rule 3). Shared by the command parser and the message parser.
+// nothing) between them, so "\n\n", "\n\r\n" and "\r\n\r\n" all end a block
+// (docs/wire-protocol.md §1). Shared by the command parser and the message parser.
 #pragma once
 
 #include <cstddef>

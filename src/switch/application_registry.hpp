@@ -1,4 +1,5 @@
-// Dialplan applications by name (calls.md 11), with the flags that decide where they may run.
+// Dialplan applications by name, with the flags that decide where they may run
+// (docs/call-behaviour.md §11).
 #pragma once
 
 #include <asio/awaitable.hpp>

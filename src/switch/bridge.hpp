@@ -1,7 +1,7 @@
-// Bridging two legs (calls.md 14, events.md 9.5): audio frames and DTMF cross between them
-// until either side ends, CHANNEL_BRIDGE / CHANNEL_UNBRIDGE mark the bridge on the first leg,
-// and the *_after_bridge variables decide what each surviving leg does next. Used by the
-// `bridge` application and the `uuid_bridge` command.
+// Bridging two legs (docs/call-behaviour.md §14): audio frames and DTMF cross between them
+// until either side ends, CHANNEL_BRIDGE / CHANNEL_UNBRIDGE mark the bridge on the first leg
+// (docs/event-formats.md §8.5), and the *_after_bridge variables decide what each surviving leg
+// does next. Used by the `bridge` application and the `uuid_bridge` command.
 #pragma once
 
 #include <asio/awaitable.hpp>

@@ -1,4 +1,4 @@
-// The rows of show channels / calls / detailed_calls / bridged_calls (api-commands.md 2,
+// The rows of show channels / calls / detailed_calls / bridged_calls (docs/api-behaviour.md §2,
 // "show"), in the columns core/commands/show_commands.cpp prints.
 #pragma once
 

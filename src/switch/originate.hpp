@@ -1,5 +1,6 @@
-// Originate (calls.md 8, api-commands.md 4): creates the legs of a dial string, rings them,
-// and returns the first that answers (or has early media), hanging up the others.
+// Originate: creates the legs of a dial string, rings them, and returns the first that answers
+// (or has early media), hanging up the others (docs/call-behaviour.md §8,
+// docs/api-behaviour.md §4).
 #pragma once
 
 #include <asio/awaitable.hpp>

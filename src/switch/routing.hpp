@@ -1,4 +1,5 @@
-// CS_ROUTING's dialplan step (calls.md 9.1): the profile's dialplan list tried in order.
+// CS_ROUTING's dialplan step: the profile's dialplan list tried in order
+// (docs/call-behaviour.md §9.1).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// api and bgapi over the socket (protocol.md 5.11, 5.12; clients.md on Job-UUID).
+// api and bgapi over the socket (docs/wire-protocol.md §5.10, §5.11).
 #include "daemon_fixture.hpp"
 #include "event_frames.hpp"
 

@@ -1,4 +1,4 @@
-// Authentication phase of inbound connections (protocol.md 3.2, 5.1, 13).
+// Authentication phase of inbound connections (docs/wire-protocol.md §3.2, §5.1).
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -25,7 +25,7 @@ TEST_F(AuthTest, GreetingThenCorrectPasswordIsAccepted) {
                "Content-Type: command/reply\nReply-Text: +OK accepted\n\n");
 }
 
-// protocol.md 13, "Wrong password", byte for byte, then the connection closes.
+// A wrong password, byte for byte: -ERR invalid, the goodbye notice, then the close.
 TEST_F(AuthTest, WrongPasswordExample) {
   TestClient client;
   ASSERT_TRUE(client.connect(port()));
@@ -66,7 +66,7 @@ TEST_F(AuthTest, CommandWordIsCaseInsensitive) {
   expect_reply(client, "AUTH ClueCon\n\n", reply_frame("+OK accepted"));
 }
 
-// Quirk 8: a non-auth first packet is refused, and auth may still follow.
+// Quirk: a non-auth first packet is refused, and auth may still follow.
 TEST_F(AuthTest, OtherCommandsBeforeAuthAreNotFound) {
   TestClient client;
   ASSERT_TRUE(client.connect(port()));

@@ -1,6 +1,6 @@
-// Calls end to end over TCP: originate / uuid_kill event sequences (events.md 9), originate
-// failures (api-commands.md 4), sendmsg, myevents and sendevent on live channels
-// (protocol.md 5.7, 5.9, 5.10), the default dialplan's IVR, and simulated time.
+// Calls end to end over TCP: originate / uuid_kill event sequences (docs/event-formats.md §8),
+// originate failures (docs/api-behaviour.md §4), sendmsg, myevents and sendevent on live channels
+// (docs/wire-protocol.md §5.6, §5.8, §5.9), the default dialplan's IVR, and simulated time.
 #include <tuple>
 
 #include "call_events.hpp"
@@ -33,7 +33,7 @@ std::vector<SeenEvent> from_hangup(const std::vector<SeenEvent>& events) {
   return {};
 }
 
-// events.md 9.1 steps 12-20: how every parked channel ends.
+// docs/event-formats.md §8.1 steps 12-20: how every parked channel ends.
 const std::vector<std::string> kParkedHangupTail = {
     "CHANNEL_HANGUP",          "CHANNEL_UNPARK",    "CHANNEL_EXECUTE_COMPLETE",
     "CHANNEL_STATE",           "CHANNEL_CALLSTATE", "CHANNEL_STATE",
@@ -110,7 +110,7 @@ TEST_F(CallsTest, NullOriginateAndKillFollowTheReferenceSequence) {
     EXPECT_EQ(e.get("Channel-Name"), "null/1000") << e.name();
     EXPECT_EQ(e.get("Call-Direction"), "outbound") << e.name();
   }
-  // Basic channel data right after the standard headers, in events.md 6.1 order.
+  // Basic channel data right after the standard headers, in docs/event-formats.md §5.1 order.
   const auto& state_init = events[1].plain.headers;
   std::size_t seq = 0;
   while (seq < state_init.size() && state_init[seq].name != "Event-Sequence") ++seq;
@@ -217,7 +217,7 @@ TEST_F(CallsTest, LoopbackThroughBgapiAndKillingOneLegEndsBoth) {
   EXPECT_EQ(a_milestones, (std::vector<std::string>{"CHANNEL_ANSWER", "CHANNEL_CALLSTATE",
                                                     "CHANNEL_EXECUTE", "CHANNEL_PARK"}));
 
-  // B (inbound): events.md 9.2 through the default dialplan's 9999 (answer, park).
+  // B (inbound): docs/event-formats.md §8.2 through the default dialplan's 9999 (answer, park).
   auto b_events = subscriber_.for_channel(b);
   EXPECT_EQ(names(b_events),
             (std::vector<std::string>{
@@ -242,7 +242,8 @@ TEST_F(CallsTest, LoopbackThroughBgapiAndKillingOneLegEndsBoth) {
   EXPECT_EQ(b_events[8].get("Application"), "answer");
   EXPECT_EQ(b_events[9].get("Application"), "park");
 
-  // Killing A hangs up B with the same cause; both end as in events.md 9.1 steps 12-20.
+  // Killing A hangs up B with the same cause; both end as in docs/event-formats.md §8.1,
+  // steps 12-20.
   EXPECT_EQ(api(control_, "uuid_kill " + a), "+OK\n");
   ASSERT_TRUE(subscriber_.wait_destroyed(a));
   ASSERT_TRUE(subscriber_.wait_destroyed(b));
@@ -391,7 +392,7 @@ TEST_F(CallsTest, MyeventsDeliversOnlyThatChannelAndSendeventReachesTheChannel) 
 
   kill_and_wait(other);
   kill_and_wait(mine);
-  // The watcher controls `mine`: its hangup ends the connection (protocol.md 9.5). Until then
+  // The watcher controls `mine`: its hangup ends the connection (docs/outbound.md). Until then
   // it got only that channel's events from the myevents list (no CUSTOM, no CALLSTATE).
   std::vector<std::string> seen;
   while (auto frame = watcher.read_frame()) {

@@ -1,6 +1,6 @@
 // Who may connect and for how long, as configured in a --conf directory: apply-inbound-acl
-// with acl.conf lists, CIDRs and unknown names (protocol.md 3.1, 10.3), and eventswitch's
-// auth-timeout / body-timeout parameters.
+// with acl.conf lists, CIDRs and unknown names (docs/wire-protocol.md §3.1, §9.2), and
+// eventswitch's auth-timeout / body-timeout parameters.
 #include <unistd.h>
 
 #include "conf_dir.hpp"
@@ -166,7 +166,7 @@ TEST_F(ConfDirTimeoutTest, SilentUnauthenticatedPeerIsClosed) {
   expect_goodbye_after_about_a_second(client, start);
 }
 
-// FreeSWITCH stops timing once the first packet arrives (quirk 8); eventswitch keeps the
+// FreeSWITCH stops timing once the first packet arrives (a quirk); eventswitch keeps the
 // deadline until authentication succeeds.
 TEST_F(ConfDirTimeoutTest, BogusFirstCommandDoesNotEscapeTheTimeout) {
   TestClient client;

@@ -55,7 +55,7 @@ struct RunResult {
 RunResult run_daemon_binary(const std::vector<std::string>& args,
                             std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-// The rude rejection and goodbye an ACL-denied peer receives (protocol.md 3.1, 2.2).
+// The rude rejection and goodbye an ACL-denied peer receives (docs/wire-protocol.md §3.1, §2).
 inline constexpr std::string_view kRudeRejectionBytes =
     "Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n"
     "Content-Type: text/disconnect-notice\nContent-Length: 67\n\n"

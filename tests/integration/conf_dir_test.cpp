@@ -1,6 +1,6 @@
 // The daemon started with --conf on a FreeSWITCH-style directory: the pre-processor feeding
-// event_socket.conf, userauth against directory users and their restrictions (protocol.md
-// 3.3, 5.11-5.16), reloadxml / SIGHUP, IPv6 listening and the command line itself.
+// event_socket.conf, userauth against directory users and their restrictions (docs/wire-protocol.md
+// §3.3, §5.10-5.15), reloadxml / SIGHUP, IPv6 listening and the command line itself.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>

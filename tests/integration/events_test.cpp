@@ -1,4 +1,5 @@
-// event / nixevent / noevents and subscription matching (protocol.md 5.16-5.18, 6.1, 6.5).
+// event / nixevent / noevents and subscription matching
+// (docs/wire-protocol.md §5.15-5.17, §6.1, §6.5).
 #include "daemon_fixture.hpp"
 #include "event_frames.hpp"
 
@@ -88,7 +89,7 @@ TEST_F(EventsTest, CustomSubclassesAreMatchedExactly) {
       << frame->message.body.substr(0, 60);
 }
 
-// Quirk 6: after CUSTOM every word is a subclass, even an event type name.
+// Quirk: after CUSTOM every word is a subclass, even an event type name.
 TEST_F(EventsTest, WordsAfterCustomAreSubclasses) {
   expect_reply(client_, "event plain CUSTOM es::a BACKGROUND_JOB\n\n",
                reply_frame("+OK event listener enabled plain"));

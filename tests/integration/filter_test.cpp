@@ -1,4 +1,4 @@
-// filter command replies and filter semantics (protocol.md 5.3, 6.3).
+// filter command replies and filter semantics (docs/wire-protocol.md §5.2, §6.3).
 #include "daemon_fixture.hpp"
 #include "event_frames.hpp"
 
@@ -115,7 +115,7 @@ TEST_F(FilterTest, CustomSubclassesPerConnectionAreCapped) {
                reply_frame("-ERR too many event subclasses (at most 256)"));
 }
 
-// Quirk 7: with only negative filters nothing passes.
+// Quirk: with only negative filters nothing passes.
 TEST_F(FilterTest, OnlyNegativeFiltersBlockEverything) {
   expect_reply(client_, "filter X-Color -red\n\n",
                reply_frame("+OK filter added. [X-Color]=[-red]"));
@@ -133,7 +133,7 @@ TEST_F(FilterTest, DeleteRestoresDelivery) {
   expect_next_event("blue-unfiltered");
 }
 
-// Filters apply to BACKGROUND_JOB too (protocol.md 6.3).
+// Filters apply to BACKGROUND_JOB too (docs/wire-protocol.md §6.3).
 TEST_F(FilterTest, FiltersApplyToBackgroundJobs) {
   expect_reply(client_, "event plain BACKGROUND_JOB\n\n",
                reply_frame("+OK event listener enabled plain"));

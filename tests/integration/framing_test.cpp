@@ -1,4 +1,4 @@
-// Command packet framing (protocol.md 2.1): early input, CRLF, blank lines, fragments,
+// Command packet framing (docs/wire-protocol.md §1): early input, CRLF, blank lines, fragments,
 // bodies and their limits, reply truncation.
 #include "daemon_fixture.hpp"
 #include "event_frames.hpp"
@@ -113,7 +113,7 @@ TEST_F(FramingTest, LongReplyTextIsTruncated) {
   expect_reply(client, "filter X-Long " + value + "\n\n", reply_frame(full.substr(0, 511)));
 }
 
-// Quirk 1: the command is matched on the raw text, header lines are ignored for dispatch.
+// Quirk: the command is matched on the raw text, header lines are ignored for dispatch.
 TEST_F(FramingTest, HeaderLinesDoNotChangeTheCommand) {
   TestClient client;
   ASSERT_TRUE(connect_and_auth(client, port()));

@@ -1,4 +1,4 @@
-// log / nolog and log/data frames (protocol.md 2.2, 5.13, 5.14).
+// log / nolog and log/data frames (docs/wire-protocol.md §2, §5.12, §5.13).
 #include <regex>
 
 #include "daemon_fixture.hpp"
@@ -25,7 +25,7 @@ class LogTest : public DaemonSuite {
 };
 
 TEST_F(LogTest, LevelWords) {
-  // Quirk 11: no word gives DEBUG with two spaces.
+  // Quirk: no word gives DEBUG with two spaces.
   expect_reply(client_, "log\n\n", reply_frame("+OK log level  [7]"));
   expect_reply(client_, "log info\n\n", reply_frame("+OK log level info [6]"));
   expect_reply(client_, "log WARNING\n\n", reply_frame("+OK log level WARNING [4]"));

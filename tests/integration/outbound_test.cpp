@@ -1,4 +1,4 @@
-// Outbound mode end to end (protocol.md 9, calls.md 15): a call runs the `socket` application,
+// Outbound mode end to end (docs/outbound.md): a call runs the `socket` application,
 // the daemon connects to a small server written here, and that server drives the call.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -61,7 +61,7 @@ TEST_F(OutboundTest, AsyncFullSessionAnswersPlaysAndEndsWithTheDisconnectNotice)
   ASSERT_FALSE(uuid.empty());
   ASSERT_TRUE(peer_.accept());
 
-  // protocol.md 9.3: the CHANNEL_DATA block is the reply, its last headers say how we run.
+  // connect: the CHANNEL_DATA block is the reply, its last headers say how we run.
   ASSERT_TRUE(peer_.send("connect\n\n"));
   auto data = peer_.read_message();
   ASSERT_TRUE(data.has_value());
@@ -109,7 +109,7 @@ TEST_F(OutboundTest, AsyncFullSessionAnswersPlaysAndEndsWithTheDisconnectNotice)
 
   ASSERT_TRUE(peer_.send("sendmsg\ncall-command: hangup\nhangup-cause: NORMAL_CLEARING\n\n"));
   EXPECT_TRUE(peer_.wait_event("CHANNEL_HANGUP").has_value());
-  // After the hangup: the disconnect notice naming the call, then the close (protocol.md 9.5).
+  // After the hangup: the disconnect notice naming the call, then the close (docs/outbound.md).
   std::optional<protocol::Message> notice;
   for (auto& m : peer_.others()) {
     if (m.content_type() == "text/disconnect-notice") notice = m;
@@ -131,7 +131,7 @@ TEST_F(OutboundTest, StaticSingleChannelDropsTheFirstReplyGatesCommandsAndResume
   ASSERT_FALSE(uuid.empty());
   ASSERT_TRUE(peer_.accept());
 
-  // The reply to the first packet is never written (protocol.md 9.3).
+  // The reply to the first packet is never written (docs/outbound.md).
   ASSERT_TRUE(peer_.send("getvar socket_host\n\n"));
   ASSERT_TRUE(peer_.send("connect\n\n"));
   auto data = peer_.read_message();
@@ -140,7 +140,7 @@ TEST_F(OutboundTest, StaticSingleChannelDropsTheFirstReplyGatesCommandsAndResume
   EXPECT_EQ(header_or_empty(*data, "Socket-Mode"), "static");
   EXPECT_EQ(header_or_empty(*data, "Control"), "single-channel");
 
-  // Without `full` everything past sendmsg is "not found" (protocol.md 4).
+  // Without `full` everything past sendmsg is "not found" (docs/wire-protocol.md §4).
   for (std::string_view command :
        {"api status", "bgapi status", "event plain ALL", "linger", "nolinger", "log", "nolog",
         "noevents", "nixevent ALL", "sendevent CUSTOM"}) {
@@ -185,7 +185,7 @@ TEST_F(OutboundTest, LingerKeepsTheSocketAfterHangupUntilItsTimeIsUp) {
   ASSERT_TRUE(peer_.send("sendmsg\ncall-command: hangup\n\n"));
   EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK");
 
-  // protocol.md 9.5: the linger notice, the rest of the call's events, then the goodbye.
+  // Linger: the notice, the rest of the call's events, then the goodbye.
   auto notice = peer_.read_non_event();
   ASSERT_TRUE(notice.has_value());
   EXPECT_EQ(notice->content_type(), "text/disconnect-notice");
@@ -263,7 +263,7 @@ TEST_F(OutboundTest, ATargetWithoutPortReusesThePortOfTheTargetBefore) {
   EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
 }
 
-// --- the application leaving, resume (protocol.md 9.4, 9.6) -------------------------------
+// --- the application leaving, resume (docs/outbound.md) -------------------------------
 
 TEST_F(OutboundTest, LeavingWithoutResumeEndsTheCallWhenSocketWasTheLastAction) {
   // FreeSWITCH does not hang up itself: `socket` returns and the dialplan is over.
@@ -338,7 +338,7 @@ TEST_F(OutboundTest, ResumeResetsTheChannelSoTheRunningApplicationEndsAndTheDial
 }
 
 TEST_F(OutboundTest, SocketResumeVariableInStaticModeContinuesTheDialplan) {
-  // FreeSWITCH itself would leave a static channel in CS_RESET here (protocol.md 9.6 UNSURE);
+  // FreeSWITCH itself would leave a static channel in CS_RESET here (docs/outbound.md);
   // eventswitch goes on with the next action as in async mode.
   std::string uuid =
       originate("set:socket_resume=true,socket:" + target() + ",set:after_socket=reached,park");
@@ -503,8 +503,8 @@ TEST_F(OutboundTest, EventsFiredWhileACommandRunsFollowItsReply) {
   EXPECT_EQ(second->content_type(), "text/event-plain");
   EXPECT_NE(second->body.find("Event-Subclass: order%3A%3Aprobe\n"), std::string::npos);
 
-  // Nothing is written while a packet is partly received (protocol.md 3.4): an event fired
-  // between its first and its last byte follows its reply.
+  // Nothing is written while a packet is partly received (docs/wire-protocol.md §3.4): an event
+  // fired between its first and its last byte follows its reply.
   ASSERT_TRUE(peer_.send("api status\n"));
   std::this_thread::sleep_for(100ms);
   ASSERT_TRUE(control_.send("sendevent CUSTOM\nEvent-Subclass: order::probe\n\n"));
@@ -594,7 +594,7 @@ TEST_F(OutboundTest, InboundListenerWithMyeventsUuidHasConnectGetvarAndResume) {
   EXPECT_TRUE(subscriber_.wait_destroyed(uuid));
 }
 
-// The first-packet deadline (protocol.md 8: 25 s, here shortened through auth-timeout).
+// The first-packet deadline (docs/wire-protocol.md §7: 25 s, here shortened through auth-timeout).
 class OutboundTimeoutTest : public DaemonSuite {
  public:
   static void SetUpTestSuite() {

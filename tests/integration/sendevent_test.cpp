@@ -1,5 +1,5 @@
-// sendevent round trips (protocol.md 5.10; events.md 1, 5): what a client sends comes back
-// to a subscriber in each format, with awkward header values and a body.
+// sendevent round trips (docs/wire-protocol.md §5.9; docs/event-formats.md §1, §4): what a client
+// sends comes back to a subscriber in each format, with awkward header values and a body.
 #include "daemon_fixture.hpp"
 #include "event_frames.hpp"
 
@@ -29,7 +29,7 @@ std::string header_lines(std::string_view subclass) {
   return out;
 }
 
-// events.md 5.2 string escaping, for building expected JSON.
+// docs/event-formats.md §4.2 string escaping, for building expected JSON.
 std::string json_escape(std::string_view text) {
   std::string out;
   for (char c : text) {

@@ -1,5 +1,5 @@
-// Session commands on an inbound connection that controls no call (protocol.md 4, 5.4-5.9,
-// 5.15, 6.4): myevents, divert_events, sendmsg, linger, getvar, connect, resume.
+// Session commands on an inbound connection that controls no call (docs/wire-protocol.md §4,
+// §5.3-5.8, §5.14, §6.4): myevents, divert_events, sendmsg, linger, getvar, connect, resume.
 #include "daemon_fixture.hpp"
 #include "event_frames.hpp"
 
@@ -20,7 +20,7 @@ class SessionlessTest : public DaemonSuite {
   TestClient client_;
 };
 
-// Quirk 5: an unknown uuid without a format word succeeds, unattached; a second myevents
+// Quirk: an unknown uuid without a format word succeeds, unattached; a second myevents
 // is refused with the misspelt reply.
 TEST_F(SessionlessTest, MyeventsUnknownUuidWithoutFormatSucceedsOnce) {
   expect_reply(client_, "myevents " + std::string(kNoSuchCall) + "\n\n",

@@ -249,7 +249,7 @@ std::string expected_url_encode(std::string_view value) {
   std::string out;
   for (std::size_t i = 0; i < value.size(); ++i) {
     auto byte = static_cast<unsigned char>(value[i]);
-    // "%XX" with uppercase hex digits counts as already encoded (events.md 5.1 quirk).
+    // "%XX" with uppercase hex digits counts as already encoded (docs/event-formats.md §4.1 quirk).
     if (byte == '%' && i + 2 < value.size() &&
         kUpperHex.find(value[i + 1]) != std::string_view::npos &&
         kUpperHex.find(value[i + 2]) != std::string_view::npos) {

@@ -74,7 +74,7 @@ class TestClient {
   std::string pending_;  // received bytes not handed out yet
 };
 
-// Exact frames from protocol.md 2.2, spelled out independently of the server's builders.
+// Exact frames of docs/wire-protocol.md §2, spelled out independently of the server's builders.
 std::string reply_frame(std::string_view reply_text);
 std::string api_frame(std::string_view body);
 std::string disconnect_frame(std::string_view body);
@@ -91,7 +91,7 @@ bool read_greeting(TestClient& client);
 bool connect_and_auth(TestClient& client, unsigned short port,
                       std::string_view password = "ClueCon");
 
-// URL encoding of event values as events.md 5.1 describes it (written for the tests).
+// URL encoding of event values as docs/event-formats.md §4.1 describes it (written for the tests).
 std::string expected_url_encode(std::string_view value);
 
 }  // namespace es::itest

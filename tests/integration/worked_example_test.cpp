@@ -1,4 +1,5 @@
-// protocol.md 13: the worked inbound session, byte for byte.
+// A whole inbound session (auth, api, bgapi, event, filter, exit), byte for byte
+// (docs/wire-protocol.md §2).
 #include "daemon_fixture.hpp"
 #include "event_frames.hpp"
 

@@ -135,7 +135,7 @@ async function modeslIvr({ async, full, linger }) {
       legs.push(b);
       assert.equal(info.getHeader('variable_socket_host'), '127.0.0.1');
 
-      // The library's subscription is gated on a socket without `full` (protocol.md 4 step 8);
+      // The library's subscription is gated on a socket without `full` (docs/wire-protocol.md §4, the gate);
       // myevents works either way.
       assert.ok(tap.appBytes().startsWith('connect\n\nevent json BACKGROUND_JOB CHANNEL_EXECUTE_COMPLETE\n\nmyevents\n\n'));
       const replies = recorder.frames.filter((f) => f.type === 'command/reply').map((f) => f.evt.getHeader('Reply-Text'));

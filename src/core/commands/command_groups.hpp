@@ -10,7 +10,7 @@ namespace es::core::commands {
 
 inline constexpr std::string_view kModCommands = "mod_commands";
 
-// Version facts of the reference build this switch mimics (api-commands.md 2, version).
+// Version facts of the reference build this switch mimics (docs/api-behaviour.md §2, version).
 inline constexpr std::string_view kVersionShort = "1.11.3-dev";
 inline constexpr std::string_view kVersionFullHuman = "1.11.3-dev  64bit";
 inline constexpr std::string_view kRevisionHuman = " 64bit";

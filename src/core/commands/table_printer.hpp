@@ -1,4 +1,4 @@
-// Prints query-like results the way mod_commands' show does (api-commands.md 2, show):
+// Prints query-like results the way mod_commands' show does (docs/api-behaviour.md §2, show):
 // "as delim" (default ","), "as csv", "as xml" and "as json", including the exact zero-row
 // forms and the "count" variants.
 #pragma once

@@ -1,4 +1,4 @@
-// global_getvar, global_setvar, eval, expand (mod_commands.c; api-commands.md 5).
+// global_getvar, global_setvar, eval, expand (mod_commands.c; docs/api-behaviour.md §5).
 #include <fmt/format.h>
 
 #include "core/commands/command_groups.hpp"

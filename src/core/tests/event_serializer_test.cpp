@@ -14,8 +14,9 @@ namespace {
 
 using protocol::EventFormat;
 
-// Expected serializations of the worked examples of events.md 5.5 (the frames' Content-Length
-// values 866/895/1527 and 620/655/1062 are checked below).
+// Expected serializations of two events built from fixed values, a HEARTBEAT and a
+// BACKGROUND_JOB with a body, in the formats of docs/event-formats.md §4 (the frames'
+// Content-Length values 866/895/1527 and 620/655/1062 are checked below).
 constexpr std::string_view kHeartbeatPlain = R"EXP(Event-Name: HEARTBEAT
 Core-UUID: 6d2375b0-0b3b-4f4a-9d6b-0c7e6b0a1f21
 FreeSWITCH-Hostname: pbx1

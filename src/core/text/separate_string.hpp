@@ -1,4 +1,4 @@
-// FreeSWITCH's argument splitter, switch_separate_string (api-commands.md 1.4), which most
+// FreeSWITCH's argument splitter, switch_separate_string (docs/api-behaviour.md §1.4), which most
 // commands use on their argument.
 #pragma once
 

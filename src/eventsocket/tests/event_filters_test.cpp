@@ -1,6 +1,6 @@
 // EventFilters on their own: FreeSWITCH's filter rule (a positive filter must match, a
 // negative one that matches later excludes), polarity prefixes, regular expressions and
-// removal (docs: protocol.md 6.3 in ../shared/spec, summarised in event_filter.hpp).
+// removal (docs/wire-protocol.md §6.3, summarised in event_filter.hpp).
 #include "eventsocket/event_filter.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // The server without the switch: a fake SessionControl stands in for the calls, so the replies
-// that need a controlled session (protocol.md 5.7-5.10, 5.15) are checked in-process.
+// that need a controlled session (docs/wire-protocol.md §5.6-5.9, §5.14) are checked in-process.
 #include <gtest/gtest.h>
 
 #include <asio/connect.hpp>

@@ -1,5 +1,5 @@
-// Applications that need no media (calls.md 11): answer and friends, hangup, park, sleep,
-// variables, log/info/event, break, transfer, DTMF queueing, hold, set_name.
+// Applications that need no media (docs/call-behaviour.md §11): answer and friends, hangup, park,
+// sleep, variables, log/info/event, break, transfer, DTMF queueing, hold, set_name.
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -226,7 +226,7 @@ void transfer_app(Session& s, const std::string& arg) {
   s.transfer(exten, dialplan, context);
 }
 
-// "[+]<time> [<cause>] [bleg]": hang up later (calls.md 11).
+// "[+]<time> [<cause>] [bleg]": hang up later (docs/call-behaviour.md §11).
 void sched_hangup_app(Session& s, const std::string& arg) {
   auto words = text::separate_string(arg, ' ', 3);
   if (words.empty()) return;

@@ -1,5 +1,5 @@
-// The bridge application (mod_dptools audio_bridge_function, calls.md 14): originate from the
-// calling channel, then bridge to the leg that answered; failures go through
+// The bridge application (mod_dptools audio_bridge_function, docs/call-behaviour.md §14): originate
+// from the calling channel, then bridge to the leg that answered; failures go through
 // handle_bridge_failure.
 #include <asio/awaitable.hpp>
 

@@ -1,5 +1,5 @@
-// The media application group (calls.md 11): registration and the helpers every media
-// application shares. The applications live in media_apps_playback.cpp (playback and tones,
+// The media application group (docs/call-behaviour.md §11): registration and the helpers every
+// media application shares. The applications live in media_apps_playback.cpp (playback and tones,
 // echo), media_apps_read.cpp (digit collection) and media_apps_record.cpp (record).
 #include "switch/apps/app_groups.hpp"
 #include "switch/apps/media_play.hpp"

@@ -1,5 +1,5 @@
-// Shared pieces of the media applications (calls.md 11): file playback paced on the switch
-// clock (switch_ivr_play_file), the playback_terminators rule, and waiting that lets
+// Shared pieces of the media applications (docs/call-behaviour.md §11): file playback paced on the
+// switch clock (switch_ivr_play_file), the playback_terminators rule, and waiting that lets
 // simulated time settle.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The outbound `socket` application (calls.md 15, protocol.md 9): connects to the first
+// The outbound `socket` application (docs/outbound.md): connects to the first
 // reachable target and hands the connection and the call to the event socket server through
 // the Runtime's OutboundSocketAcceptor; then waits (sync) or parks the call (async) until it ends.
 #include <fmt/format.h>
@@ -133,7 +133,7 @@ struct SocketProgress {
   std::atomic<bool> ended{false};
   std::atomic<bool> resume_requested{false};  // the application sent `resume`
   bool parking = false;                       // strand only
-  bool resumed = false;  // strand only: the end put the channel in CS_RESET (protocol.md 9.6)
+  bool resumed = false;  // strand only: the end put the channel in CS_RESET (docs/outbound.md)
   // Static mode sendmsg packets waiting for the call, with what to call once each has run.
   std::mutex mutex;
   std::deque<std::pair<core::Event, std::function<void()>>> messages;
@@ -245,7 +245,7 @@ asio::awaitable<void> wait_while_connected(Session& s, const std::function<bool(
 
 // After a resumed end the dialplan goes on with the action after `socket`. FreeSWITCH does this
 // in async mode only; in static mode it leaves the channel in CS_RESET, where nothing moves it
-// on (protocol.md 9.6, UNSURE there), so both modes follow the documented intent here.
+// on (docs/outbound.md), so both modes follow the documented intent here.
 void resume_dialplan(Session& s, SocketProgress& progress) {
   if (progress.resumed && s.state() == ChannelState::kReset) s.set_state(ChannelState::kExecute);
 }
@@ -307,7 +307,7 @@ asio::awaitable<void> socket_app(Session& s, std::string arg) {
 
   if (!async) {
     // Static mode: the call waits here while its connection lasts and runs the application's
-    // sendmsg packets one by one, each reply waiting for its packet (protocol.md 9.4).
+    // sendmsg packets one by one, each reply waiting for its packet (docs/outbound.md).
     while (!progress->ended.load() && s.ready()) {
       while (auto item = progress->take_message()) {
         co_await s.execute_command(std::move(item->first));
@@ -334,7 +334,7 @@ asio::awaitable<void> socket_app(Session& s, std::string arg) {
     resume_dialplan(s, *progress);
     co_return;
   }
-  // Async: wait for `connect`, then park until the connection ends (protocol.md 9.4).
+  // Async: wait for `connect`, then park until the connection ends (docs/outbound.md).
   co_await wait_while_connected(
       s, [&] { return progress->ended.load() || progress->connected.load(); });
   if (s.ready() && (!progress->ended.load() || !progress->connected.load())) {

@@ -1,4 +1,4 @@
-// uuid_bridge (api-commands.md 3): bridges two existing channels, or the first with a
+// uuid_bridge (docs/api-behaviour.md §3): bridges two existing channels, or the first with a
 // fallback third one.
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
-// Call-control API commands of api-commands.md 3 (transfer, break, broadcast, hold, dump and
-// friends) and hupall (5), with FreeSWITCH's exact reply texts (mod_commands.c).
+// Call-control API commands of docs/api-behaviour.md §3 (transfer, break, broadcast, hold, dump and
+// friends) and hupall (§5), with FreeSWITCH's exact reply texts (mod_commands.c).
 #include <fmt/format.h>
 
 #include <cstdlib>

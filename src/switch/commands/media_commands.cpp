@@ -1,4 +1,4 @@
-// Media API commands (api-commands.md 3): uuid_record, a media bug that records what the
+// Media API commands (docs/api-behaviour.md §3): uuid_record, a media bug that records what the
 // channel reads. uuid_displace is not provided.
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
-// api originate (api-commands.md 4): completes when the leg answers, has early media, or fails.
-// The event socket runs it asynchronously (no thread waits); the blocking form is for callers
-// that need one.
+// api originate (docs/api-behaviour.md §4): completes when the leg answers, has early media, or
+// fails. The event socket runs it asynchronously (no thread waits); the blocking form is for
+// callers that need one.
 #include <asio/co_spawn.hpp>
 #include <asio/strand.hpp>
 

@@ -1,4 +1,4 @@
-// Scheduler API commands (api-commands.md 5): sched_api, unsched_api, sched_del,
+// Scheduler API commands (docs/api-behaviour.md §5): sched_api, unsched_api, sched_del,
 // sched_hangup, sched_transfer, sched_broadcast, with mod_commands.c's reply texts.
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// API commands that need channels (api-commands.md 3, 4), registered into the Runtime's API
+// API commands that need channels (docs/api-behaviour.md §3, §4), registered into the Runtime's API
 // registry by the switch.
 #pragma once
 
@@ -26,8 +26,8 @@ void register_switch_commands(SwitchCore& core);
 void register_originate_command(SwitchCore& core);
 void register_uuid_commands(SwitchCore& core);
 void register_call_control_commands(SwitchCore& core);  // commands/call_control_commands.cpp
-void register_media_commands(SwitchCore& core);    // commands/media_commands.cpp
-void register_bridge_commands(SwitchCore& core);   // commands/bridge_commands.cpp
-void register_sched_commands(SwitchCore& core);    // commands/sched_commands.cpp
+void register_media_commands(SwitchCore& core);         // commands/media_commands.cpp
+void register_bridge_commands(SwitchCore& core);        // commands/bridge_commands.cpp
+void register_sched_commands(SwitchCore& core);         // commands/sched_commands.cpp
 
 }  // namespace es::sw

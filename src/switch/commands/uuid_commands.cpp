@@ -1,4 +1,4 @@
-// uuid_* API commands (api-commands.md 3) with FreeSWITCH's exact reply texts.
+// uuid_* API commands (docs/api-behaviour.md §3) with FreeSWITCH's exact reply texts.
 #include <fmt/format.h>
 
 #include "core/text/separate_string.hpp"

@@ -1,4 +1,4 @@
-// FreeSWITCH's inline dialplan (calls.md 9.3; mod_dptools.c: inline_dialplan_hunt).
+// FreeSWITCH's inline dialplan (docs/call-behaviour.md §9.3; mod_dptools.c: inline_dialplan_hunt).
 #pragma once
 
 #include <optional>

@@ -13,7 +13,7 @@ namespace es::sw {
 class RoutingChannel {
  public:
   virtual ~RoutingChannel() = default;
-  // Caller-profile field by name (calls.md 6.4); "" when unknown or empty.
+  // Caller-profile field by name (docs/call-behaviour.md §6.4); "" when unknown or empty.
   virtual std::string profile_field(std::string_view name) const = 0;
   // ${...} expansion in the channel's context.
   virtual std::string expand(std::string_view text) = 0;

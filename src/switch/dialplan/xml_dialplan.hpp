@@ -1,4 +1,5 @@
-// FreeSWITCH's XML dialplan (calls.md 9.2; mod_dialplan_xml.c: dialplan_hunt, parse_exten).
+// FreeSWITCH's XML dialplan (docs/call-behaviour.md §9.2).
+// FreeSWITCH: mod_dialplan_xml.c, dialplan_hunt and parse_exten.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Originate dial strings (calls.md section 8), parsed the way switch_ivr_originate does it:
+// Originate dial strings (docs/call-behaviour.md §8), parsed the way switch_ivr_originate does it:
 //   <ent vars>... {global vars}... [leg vars]...endpoint/data , ... | ...
 // The parse reproduces FreeSWITCH's pipeline step by step (the '|' split, the marking of
 // commas inside [], the ',' split, then the [] blocks), so quoting behaves as it does there.

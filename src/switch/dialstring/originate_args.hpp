@@ -1,4 +1,4 @@
-// Arguments of the `originate` API command (api-commands.md section 4), split and defaulted
+// Arguments of the `originate` API command (docs/api-behaviour.md §4), split and defaulted
 // the way mod_commands' originate_function does it. The dial string itself is left as text
 // (see dial_string.hpp).
 #pragma once

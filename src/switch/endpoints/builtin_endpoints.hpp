@@ -1,4 +1,4 @@
-// The simulated endpoints every eventswitch has (calls.md 7): null, loopback, error.
+// The simulated endpoints every eventswitch has (docs/call-behaviour.md §7): null, loopback, error.
 #pragma once
 
 #include <memory>

@@ -1,4 +1,4 @@
-// error/<cause>: no channel, the leg fails at once with that cause (calls.md 7.3).
+// error/<cause>: no channel, the leg fails at once with that cause (docs/call-behaviour.md §7.3).
 #include "switch/endpoints/builtin_endpoints.hpp"
 #include "switch/session/hangup_cause.hpp"
 

@@ -1,7 +1,7 @@
-// loopback/<dest>[/<context>[/<dialplan>]]: a pair of legs joined back to back (calls.md 7.2).
-// The outbound A-leg goes to the originator; the inbound B-leg, created when A runs CS_INIT,
-// routes through the dialplan. Signalling of B is mirrored onto A; DTMF, audio and hangups
-// cross from each leg to the other.
+// loopback/<dest>[/<context>[/<dialplan>]]: a pair of legs joined back to back
+// (docs/call-behaviour.md §7.2). The outbound A-leg goes to the originator; the inbound B-leg,
+// created when A runs CS_INIT, routes through the dialplan. Signalling of B is mirrored onto A;
+// DTMF, audio and hangups cross from each leg to the other.
 #include <asio/post.hpp>
 
 #include <mutex>

@@ -1,5 +1,5 @@
 // null/<destination>: an outgoing leg with nobody at the far end that answers by itself
-// (calls.md 7.1).
+// (docs/call-behaviour.md §7.1).
 #include <cstdlib>
 
 #include "core/text/text.hpp"

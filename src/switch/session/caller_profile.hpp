@@ -1,5 +1,5 @@
-// A channel's caller profile (calls.md 6.4, events.md 6.2): who calls whom, where the call is
-// routed, and the channel's time table.
+// A channel's caller profile (docs/call-behaviour.md §6.4, docs/event-formats.md §5.2): who calls
+// whom, where the call is routed, and the channel's time table.
 #pragma once
 
 #include <cstdint>
@@ -66,7 +66,7 @@ struct CallerProfile {
   // Sets a text field by name (set_profile_var); false if `name` is not one.
   bool set_field(std::string_view name, std::string_view value);
 
-  // Appends the <prefix>-* headers in FreeSWITCH's order (events.md 6.2).
+  // Appends the <prefix>-* headers in FreeSWITCH's order (docs/event-formats.md §5.2).
   void add_event_headers(std::string_view prefix, core::Event& event) const;
 };
 

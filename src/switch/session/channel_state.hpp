@@ -1,4 +1,5 @@
-// Channel states and call states with FreeSWITCH's names and numbers (calls.md 2, 3).
+// Channel states and call states with FreeSWITCH's names and numbers
+// (docs/call-behaviour.md §2, §3).
 #pragma once
 
 #include <optional>
@@ -38,7 +39,7 @@ enum class CallState : int {
 std::string_view state_name(ChannelState state);                   // "CS_EXECUTE"
 std::string_view call_state_name(CallState state);                 // "ACTIVE"
 std::optional<CallState> parse_call_state(std::string_view text);  // name (any case) or number
-// Whether set_state may move a channel from `from` to `to` (the table of calls.md 2).
+// Whether set_state may move a channel from `from` to `to` (docs/call-behaviour.md §2).
 bool state_change_allowed(ChannelState from, ChannelState to);
 
 inline int number(ChannelState s) {

@@ -1,6 +1,6 @@
 // The variables a call sees of its own: the channel's variables and, above them, the scoped
-// variables of the %[...] arguments of running applications, innermost first (calls.md 6).
-// Not synchronised: the owning Session locks around it.
+// variables of the %[...] arguments of running applications, innermost first
+// (docs/call-behaviour.md §6). Not synchronised: the owning Session locks around it.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // A channel's variables: case-insensitive names, insertion order with "set moves to the end"
-// (calls.md 6.1). Not synchronised: the owning Session locks around it.
+// (docs/call-behaviour.md §6.1). Not synchronised: the owning Session locks around it.
 #pragma once
 
 #include <optional>

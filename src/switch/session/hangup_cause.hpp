@@ -1,4 +1,4 @@
-// Hangup causes with FreeSWITCH's names and numbers (calls.md 4.1).
+// Hangup causes with FreeSWITCH's names and numbers (docs/call-behaviour.md §4.1).
 #pragma once
 
 #include <string_view>

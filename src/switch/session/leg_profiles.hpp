@@ -1,6 +1,6 @@
-// The caller profiles a leg shows (calls.md 6.4, events.md 6.2): its own, and the other leg's
-// (originator or originatee) once the two are connected. Not synchronised: the owning Session
-// locks around it.
+// The caller profiles a leg shows (docs/call-behaviour.md §6.4, docs/event-formats.md §5.2): its
+// own, and the other leg's (originator or originatee) once the two are connected. Not synchronised:
+// the owning Session locks around it.
 #pragma once
 
 #include <optional>

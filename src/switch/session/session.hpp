@@ -1,4 +1,4 @@
-// One call leg: FreeSWITCH's session and channel in one object (calls.md 1-6). Its state
+// One call leg: FreeSWITCH's session and channel as one (docs/call-behaviour.md §1-6). Its state
 // machine runs as a coroutine on the session's own strand, so a call costs no thread; any
 // thread may read it, set variables, queue commands, answer or hang it up.
 #pragma once
@@ -56,7 +56,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ChannelDriver& driver() { return *driver_; }
   asio::strand<asio::io_context::executor_type>& strand() { return strand_; }
 
-  // --- states (calls.md 2, 3) ---------------------------------------------------------
+  // --- states (docs/call-behaviour.md §2, §3) -----------------------------------------
   ChannelState state() const { return state_.load(std::memory_order_acquire); }
   ChannelState running_state() const { return running_state_.load(std::memory_order_acquire); }
   // set_state with FreeSWITCH's allowed transitions; wakes the session thread.
@@ -70,7 +70,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // First request wins: state HANGUP, CHANNEL_HANGUP fired from the caller's thread.
   void hangup(int cause);
 
-  // --- ring / early media / answer (calls.md 5) --------------------------------------
+  // --- ring / early media / answer (docs/call-behaviour.md §5) -----------------------
   bool answered() const { return answered_.load(std::memory_order_acquire); }
   bool early_media() const { return early_.load(std::memory_order_acquire); }
   bool ring_ready_marked() const { return ring_ready_.load(std::memory_order_acquire); }
@@ -82,7 +82,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool pre_answer();
   bool answer();
 
-  // --- variables and profile (calls.md 6) ---------------------------------------------
+  // --- variables and profile (docs/call-behaviour.md §6) ------------------------------
   std::optional<std::string> variable(std::string_view name) const;  // channel variables only
   // Full lookup for ${}: scoped, channel, profile fields (aleg_/bleg_), globals (unless
   // `with_globals` is false: what a client confined to this call may read).
@@ -114,7 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // the refusal naming the client.
   bool may_use_file(std::string_view path, std::string_view what) const;
 
-  // --- events (events.md 6-8) ---------------------------------------------------------
+  // --- events (docs/event-formats.md §5-7) --------------------------------------------
   // A new event of `type` with the standard headers (nothing of the channel yet).
   core::Event create_event(core::EventType type, std::string_view subclass = {}) const;
   // Appends channel data: basic data, caller profile, other leg and, when `extended` (or
@@ -126,7 +126,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void fire_event(core::Event event);
   // Whether anybody may receive events of `type` (nothing is built for nobody).
   bool wanted(core::EventType type) const;
-  // Events carry extended data for these types (events.md 6.3).
+  // Events carry extended data for these types (docs/event-formats.md §5.3).
   static bool extended_by_default(core::EventType type);
 
   // --- flags ---------------------------------------------------------------------------
@@ -142,10 +142,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // --- extension and routing ----------------------------------------------------------
   void set_extension(Extension extension);    // CS_EXECUTE will run it
   void queue_extension(Extension extension);  // xferext: bypasses the dialplan on ROUTING
-  // transfer (calls.md 10): new profile, CS_ROUTING.
+  // transfer (docs/call-behaviour.md §10): new profile, CS_ROUTING.
   bool transfer(std::string_view exten, std::string_view dialplan, std::string_view context);
 
-  // --- queues (calls.md 12, 13) -------------------------------------------------------
+  // --- queues (docs/call-behaviour.md §12, §13) ---------------------------------------
   bool queue_command(core::Event command);  // sendmsg; false when full
   bool queue_event(core::Event event);      // sendevent with Unique-ID; false when full
   std::optional<core::Event> dequeue_event();
@@ -196,7 +196,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // --- running ---------------------------------------------------------------------------
   // Starts the state machine (CS_INIT must be set). Holds the session until CS_DESTROY.
   void start();
-  // Runs one application with FreeSWITCH's execution record (calls.md 11); false when the
+  // Runs one application with its execution record (docs/call-behaviour.md §11); false when the
   // application is unknown (the channel is then hung up), refused after hangup, or refused
   // by the call's access rules (logged; the call goes on).
   asio::awaitable<bool> execute_application(std::string app, std::string arg);
@@ -205,10 +205,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool execute_application_now(std::string_view app, std::string_view arg);
   // The access rules allow `app` on this call (a refusal is logged).
   bool application_allowed(std::string_view app) const;
-  // Runs a "sendmsg"-style command packet (calls.md 12) and fires PRIVATE_COMMAND.
+  // Runs a "sendmsg"-style command packet (docs/call-behaviour.md §12) and fires PRIVATE_COMMAND.
   asio::awaitable<void> execute_command(core::Event command);
 
-  // Frames, DTMF and commands are handled by these while a session is parked (calls.md 13).
+  // These handle frames, DTMF and commands while a session is parked (docs/call-behaviour.md §13).
   asio::awaitable<void> park();
 
   // --- holders and watchers ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-// Channel data in events (events.md 6): basic data, caller profile, other leg, variables.
+// Channel data in events: basic data, caller profile, other leg, variables
+// (docs/event-formats.md §5).
 #include "core/event_bus.hpp"
 #include "core/switch_identity.hpp"
 #include "switch/session/hangup_cause.hpp"

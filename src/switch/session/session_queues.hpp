@@ -1,6 +1,6 @@
-// A session's two inboxes (calls.md 12, 13): private commands (sendmsg) that its own state
-// machine runs, and events (sendevent) that its park loop fires, unless a controlling socket
-// diverts them (divert_events) to a sink. Both are bounded and refuse when full. Not
+// A session's two inboxes (docs/call-behaviour.md §12, §13): private commands (sendmsg) that its
+// own state machine runs, and events (sendevent) that its park loop fires, unless a controlling
+// socket diverts them (divert_events) to a sink. Both are bounded and refuse when full. Not
 // synchronised: the owning Session locks around it, and calls the sink outside its lock,
 // which is why the sink is handed out by copy.
 #pragma once

@@ -1,6 +1,6 @@
-// The session "thread": FreeSWITCH's state machine (calls.md 2, events.md 8) as a coroutine on
-// the session strand, with application execution (calls.md 11), the sendmsg executor
-// (calls.md 12) and the park loop (calls.md 13).
+// The session "thread": FreeSWITCH's state machine as a coroutine on the session strand, with
+// application execution, the sendmsg executor and the park loop (docs/call-behaviour.md §2,
+// §11-13; the events it fires: docs/event-formats.md §7).
 #include <fmt/format.h>
 
 #include "core/log_bus.hpp"

@@ -1,5 +1,6 @@
-// The bridge application and uuid_bridge (calls.md 14, events.md 9.5): events, pairing in
-// show calls, after-bridge behaviour, failures, DTMF and audio crossing, reply texts.
+// The bridge application and uuid_bridge: events, pairing in show calls, after-bridge
+// behaviour, failures, DTMF and audio crossing, reply texts (docs/call-behaviour.md §14,
+// docs/event-formats.md §8.5).
 #include <gtest/gtest.h>
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// Call-control API commands (api-commands.md 3, hupall of 5): every reply text and the
+// Call-control API commands (docs/api-behaviour.md §3, hupall of §5): every reply text and the
 // behaviour behind it, on null and loopback legs.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// events.md 9: the event sequences of originate / uuid_kill, exactly (names and states).
+// The event sequences of originate / uuid_kill, exactly (names and states):
+// docs/event-formats.md §8.
 #include <gtest/gtest.h>
 
 #include "switch/tests/switch_fixture.hpp"

@@ -1,4 +1,4 @@
-// The reply texts of the uuid_* commands in commands/uuid_commands.cpp (api-commands.md 3).
+// The reply texts of the uuid_* commands in commands/uuid_commands.cpp (docs/api-behaviour.md §3).
 #include <gtest/gtest.h>
 
 #include "switch/tests/switch_fixture.hpp"

@@ -62,7 +62,7 @@ export const UUID_ANY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 
 export const DISCONNECT_BODY = 'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n';
 
-// Shapes of the api outputs described in api-commands.md §2 (versions are build-dependent).
+// Shapes of the api outputs described in docs/api-behaviour.md §2 (versions are build-dependent).
 export const STATUS_SHAPE = /^UP \d+ years?, \d+ days?, \d+ hours?, \d+ minutes?, \d+ seconds?, \d+ milliseconds?, \d+ microseconds?\n.* is ready\n\d+ session\(s\) since startup\n/;
 export const VERSION_SHAPE = /^FreeSWITCH Version \S+ \(.*\)\n$/;
 
