@@ -4,30 +4,38 @@
 
 namespace es::sw {
 
-bool SessionQueues::push_command(core::Event command) {
-  if (commands_.size() >= kMaxQueuedCommands) return false;
-  commands_.push_back(std::move(command));
+namespace {
+
+// Both inboxes: refuse when full, hand out in arrival order.
+bool push_bounded(std::deque<core::Event>& queue, core::Event item, std::size_t max) {
+  if (queue.size() >= max) return false;
+  queue.push_back(std::move(item));
   return true;
+}
+
+std::optional<core::Event> pop_oldest(std::deque<core::Event>& queue) {
+  if (queue.empty()) return std::nullopt;
+  core::Event item = std::move(queue.front());
+  queue.pop_front();
+  return item;
+}
+
+}  // namespace
+
+bool SessionQueues::push_command(core::Event command) {
+  return push_bounded(commands_, std::move(command), kMaxQueuedCommands);
 }
 
 std::optional<core::Event> SessionQueues::pop_command() {
-  if (commands_.empty()) return std::nullopt;
-  core::Event command = std::move(commands_.front());
-  commands_.pop_front();
-  return command;
+  return pop_oldest(commands_);
 }
 
 bool SessionQueues::push_event(core::Event event) {
-  if (events_.size() >= kMaxQueuedEvents) return false;
-  events_.push_back(std::move(event));
-  return true;
+  return push_bounded(events_, std::move(event), kMaxQueuedEvents);
 }
 
 std::optional<core::Event> SessionQueues::pop_event() {
-  if (events_.empty()) return std::nullopt;
-  core::Event event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return pop_oldest(events_);
 }
 
 std::deque<core::Event> SessionQueues::set_event_sink(EventSink sink) {
