@@ -56,6 +56,44 @@ TEST(WriteQueue, ItemsBeingWrittenStayCountedUntilWritten) {
   EXPECT_EQ(queue.bytes(), 0u);
 }
 
+TEST(WriteQueue, ADirectWriteConsumesWholeItemsAndKeepsTheRestOfAPartOne) {
+  WriteQueue queue(WriteQueueLimits{});
+  auto first = fat_event(3);
+  auto second = fat_event(4);
+  ASSERT_TRUE(queue.try_push_event(first, protocol::EventFormat::kPlain));
+  queue.push_text("reply");
+  ASSERT_TRUE(queue.try_push_event(second, protocol::EventFormat::kPlain));
+  std::string_view first_frame = first->frame(protocol::EventFormat::kPlain);
+  std::string_view second_frame = second->frame(protocol::EventFormat::kPlain);
+
+  std::string_view views[8];
+  ASSERT_EQ(queue.ready_views(views, 8), 3u);
+  EXPECT_EQ(views[0], first_frame);
+  EXPECT_EQ(views[1], "reply");
+  EXPECT_EQ(queue.ready_views(views, 2), 2u);
+
+  // The socket took the first frame, the reply and 10 bytes of the second frame.
+  std::size_t before = queue.bytes();
+  EXPECT_EQ(queue.advance(first_frame.size() + 5 + 10), 1u);  // one event written whole
+  EXPECT_EQ(queue.events(), 1u);
+  EXPECT_LT(queue.bytes(), before);
+  ASSERT_EQ(queue.ready_views(views, 8), 1u);
+  EXPECT_EQ(views[0], second_frame.substr(10));  // what is left goes out next, from its rest
+  EXPECT_EQ(queue.advance(second_frame.size() - 10), 1u);
+  EXPECT_TRUE(queue.empty());
+  EXPECT_EQ(queue.bytes(), 0u);
+}
+
+TEST(WriteQueue, HeldEventsAreNotReadyForADirectWrite) {
+  WriteQueue queue(WriteQueueLimits{});
+  queue.hold(true);
+  ASSERT_TRUE(queue.try_push_event(fat_event(2), protocol::EventFormat::kPlain));
+  std::string_view views[4];
+  EXPECT_EQ(queue.ready_views(views, 4), 0u);
+  queue.hold(false);
+  EXPECT_EQ(queue.ready_views(views, 4), 1u);
+}
+
 TEST(WriteQueue, DropsAndClearReportWhatTheyUncount) {
   WriteQueue queue(WriteQueueLimits{});
   ASSERT_TRUE(queue.try_push_event(fat_event(20), protocol::EventFormat::kJson));
