@@ -20,6 +20,7 @@ using es::core::FiredEventPtr;
 
 class Counter : public es::core::EventSubscriber {
  public:
+  using es::core::EventSubscriber::on_event;
   void on_event(const FiredEventPtr&) override { count.fetch_add(1, std::memory_order_relaxed); }
   std::atomic<std::uint64_t> count{0};
 };
@@ -27,6 +28,7 @@ class Counter : public es::core::EventSubscriber {
 // Matches a header against a pattern that backtracks over it (tens of microseconds).
 class RegexFiltered : public es::core::EventSubscriber {
  public:
+  using es::core::EventSubscriber::on_event;
   explicit RegexFiltered(bool in_precheck) : in_precheck_(in_precheck) {}
   std::uint64_t precheck(const FiredEvent& fired) override {
     return in_precheck_ ? (check(fired) ? 2 : 1) : 0;

@@ -17,6 +17,7 @@ namespace {
 
 class Recorder : public EventSubscriber {
  public:
+  using EventSubscriber::on_event;
   void on_event(const FiredEventPtr& event) override { events.push_back(event); }
   std::vector<FiredEventPtr> events;
 };

@@ -21,6 +21,7 @@ using protocol::EventFormat;
 // Records what it receives; also asks for every frame, as a listener would.
 class RecordingSubscriber : public EventSubscriber {
  public:
+  using EventSubscriber::on_event;
   void on_event(const FiredEventPtr& event) override {
     received.push_back(event);
     for (EventFormat format : {EventFormat::kPlain, EventFormat::kJson, EventFormat::kXml}) {
@@ -171,6 +172,7 @@ TEST(EventBus, ConcurrentFiringGivesEverySubscriberTheSameOrder) {
 // Answers precheck with 100 + the event's Number and records the tokens delivered back.
 class PrecheckingSubscriber : public EventSubscriber {
  public:
+  using EventSubscriber::on_event;
   std::uint64_t precheck(const FiredEvent& fired) override {
     if (!started_other.exchange(true) && during_first_precheck) during_first_precheck();
     return 100 + static_cast<std::uint64_t>(std::stoi(*fired.event().header("Number")));
@@ -184,6 +186,7 @@ class PrecheckingSubscriber : public EventSubscriber {
 
 class CountingSubscriber : public EventSubscriber {
  public:
+  using EventSubscriber::on_event;
   void on_event(const FiredEventPtr&) override { ++count; }
   std::atomic<int> count{0};
 };

@@ -26,6 +26,7 @@ namespace es::sw::testing {
 
 class EventRecorder final : public core::EventSubscriber {
  public:
+  using core::EventSubscriber::on_event;
   void on_event(const core::FiredEventPtr& event) override;
   std::vector<core::FiredEventPtr> all() const;
   // Events whose Unique-ID is `uuid`.

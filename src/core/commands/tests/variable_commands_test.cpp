@@ -68,6 +68,7 @@ TEST_F(VariableCommandsTest, Expand) {
 
 class Recorder : public EventSubscriber {
  public:
+  using EventSubscriber::on_event;
   void on_event(const FiredEventPtr& event) override { events.push_back(event); }
   std::vector<FiredEventPtr> events;
 };
