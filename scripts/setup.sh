@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# help2man: the man pages (packaging/); systemd: systemd-analyze verify of the unit (deb_package).
 PACKAGES=(build-essential cmake ninja-build pkg-config clang-16 libclang-rt-16-dev
   libasio-dev libssl-dev libpugixml-dev libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev
-  libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps tmux)
+  libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps tmux
+  help2man systemd)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -18,6 +18,7 @@
 
 #include "apps/console_log.hpp"
 #include "apps/daemon_config.hpp"
+#include "apps/run_files.hpp"
 #include "core/commands/core_commands.hpp"
 #include "core/heartbeat.hpp"
 #include "core/runtime.hpp"
@@ -204,10 +205,6 @@ int run_daemon(const DaemonOptions& options) {
            "EVENTSWITCH_PASSWORD or event_socket.conf)",
            server_options.listen_ip);
   }
-  ES_LOG(runtime.log(), core::LogLevel::kNotice, "event socket listening on {}",
-         endpoint.address().is_v6()
-             ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
-             : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port()));
 
   // Graceful shutdown: every listener gets the notice, then the loop stops once they are gone
   // (or after a grace period for peers that do not read).
@@ -247,6 +244,18 @@ int run_daemon(const DaemonOptions& options) {
     shutdown();
   };
   signals.async_wait(on_signal);
+
+  // Ready once SIGTERM is handled: the run files, then the documented readiness line.
+  RunFiles run_files;
+  if (!run_files.publish(options.pid_file, options.port_file, options.ready_fd, endpoint.port(),
+                         &error)) {
+    fmt::print(stderr, "eventswitch: {}\n", error);
+    return 1;
+  }
+  ES_LOG(runtime.log(), core::LogLevel::kNotice, "event socket listening on {}",
+         endpoint.address().is_v6()
+             ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
+             : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port()));
 
   // HEARTBEAT every interval, each followed by its RE_SCHEDULE. On the switch's timers, so
   // with --simulated-time it follows the simulated clock whose time it stamps.

@@ -21,6 +21,10 @@ struct DaemonOptions {
   bool simulated_time = false;
   std::string sound_dir;      // relative playback paths
   std::string recording_dir;  // relative record paths
+  // Written once the event socket listens, removed on exit (apps/run_files.hpp).
+  std::string pid_file;
+  std::string port_file;
+  int ready_fd = -1;  // gets "<port>\n", then is closed
 };
 
 int run_daemon(const DaemonOptions& options);

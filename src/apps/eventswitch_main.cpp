@@ -1,4 +1,5 @@
 // The eventswitch daemon: parses the command line, then runs the daemon.
+#include <fcntl.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -43,6 +44,15 @@ int main(int argc, char** argv) {
                "simulated switch clock: calls' time moves only with `api sim_clock advance <ms>`");
   app.add_option("--sound-dir", options.sound_dir, "directory of relative playback paths");
   app.add_option("--recording-dir", options.recording_dir, "directory of relative record paths");
+  app.add_option("--pid-file", options.pid_file,
+                 "write the process id here once listening (removed on exit)");
+  app.add_option("--port-file", options.port_file,
+                 "write the event socket's port here once listening (removed on exit; with "
+                 "--listen-port 0 the port picked)");
+  app.add_option("--ready-fd", options.ready_fd,
+                 "once listening, write the port and a newline to this inherited descriptor "
+                 "and close it")
+      ->check(CLI::Range(3, 1 << 20));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -53,6 +63,11 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (options.ready_fd >= 0 && fcntl(options.ready_fd, F_SETFD, FD_CLOEXEC) != 0) {
+    std::fprintf(stderr, "eventswitch: --ready-fd %d is not an open descriptor\n",
+                 options.ready_fd);
+    return 1;
+  }
   if (!listen_ip.empty()) options.listen_ip = listen_ip;
   if (listen_port >= 0) options.listen_port = listen_port;
   // Precedence: --password, --password-file, EVENTSWITCH_PASSWORD, the configuration.

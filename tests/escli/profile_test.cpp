@@ -229,5 +229,14 @@ TEST_F(CommandLine, ExplicitConfigFileMustExist) {
   EXPECT_NE(testing::internal::GetCapturedStderr().find("cannot read"), std::string::npos);
 }
 
+TEST_F(CommandLine, StrictIsOffUnlessAsked) {
+  ParseOutcome plain = parse({"-x", "status"});
+  ASSERT_TRUE(plain.settings);
+  EXPECT_FALSE(plain.settings->strict);
+  ParseOutcome strict = parse({"--strict", "-x", "status"});
+  ASSERT_TRUE(strict.settings);
+  EXPECT_TRUE(strict.settings->strict);
+}
+
 }  // namespace
 }  // namespace es::apps::escli

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <string_view>
 
 #include "apps/escli/completion.hpp"
 #include "protocol/ascii.hpp"
@@ -42,6 +43,11 @@ std::string trimmed_reply(std::string body) {
     body.pop_back();
   }
   return body;
+}
+
+// What --strict counts as a failed command.
+bool is_failure_reply(std::string_view body) {
+  return body.starts_with("-ERR") || body.starts_with("-USAGE");
 }
 
 RenderStyle style_of(const Settings& settings, bool terminal) {
@@ -213,23 +219,29 @@ int ConsoleSession::run() {
 }
 
 int ConsoleSession::run_one_shot() {
+  int status = kExitOk;
   for (const auto& command : settings_.execute) {
     try {
       std::string body = connection_->api(command);
       output_.print(renderer_.api_reply(command, body));
+      if (settings_.strict && is_failure_reply(body)) {
+        status = kExitCommandFailed;
+        break;
+      }
     } catch (const ClientError& error) {
       int status = handle_error(error, command);
       if (lost_) {
         report(fmt::format("connection to {} lost: {}", where(), connection_->close_reason()));
       }
       close_connection();
-      return status == kExitOk ? kExitConnectionFailed : status;
+      if (status == kExitOk) return settings_.strict ? kExitCommandFailed : kExitConnectionFailed;
+      return status;
     }
   }
   closing_ = true;
   connection_->disconnect();
   close_connection();
-  return kExitOk;
+  return status;
 }
 
 void ConsoleSession::set_up_prompt(LineEditor& editor) {
@@ -316,7 +328,12 @@ int ConsoleSession::run_interactive() {
       editor->remember(*line);
       if (!settings_.history_path.empty()) editor->save_history(settings_.history_path);
     }
+    command_failed_ = false;
     if (!execute(*line)) break;
+    if (settings_.strict && !interactive && command_failed_) {
+      status = kExitCommandFailed;
+      break;
+    }
   }
   if (connection_ && !lost_) {
     closing_ = true;
@@ -365,6 +382,7 @@ bool ConsoleSession::execute(const std::string& line, bool quiet) {
       return true;
     }
     case ConsoleCommandKind::kUnknown:
+      command_failed_ = true;
       report(fmt::format("unknown command /{} (/help lists them)", command.word));
       return true;
     default:
@@ -377,14 +395,18 @@ void ConsoleSession::run_api(const std::string& command, bool quiet) {
   try {
     std::string body = connection_->api(command);
     if (!quiet) output_.print(renderer_.api_reply(command, body));
+    if (is_failure_reply(body)) command_failed_ = true;
   } catch (const ClientError& error) {
-    handle_error(error, command);
+    if (handle_error(error, command) == kExitOk) command_failed_ = true;
   }
 }
 
 void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std::string& line,
-                                 bool quiet) {
-  auto usage = [&](const char* text) { report(fmt::format("usage: {}", text)); };
+                                        bool quiet) {
+  auto usage = [&](const char* text) {
+    command_failed_ = true;
+    report(fmt::format("usage: {}", text));
+  };
   std::optional<client::Reply> reply;
   bool changes_state = true;
   try {
@@ -423,10 +445,11 @@ void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std
         break;
     }
   } catch (const ClientError& error) {
-    handle_error(error, line);
+    if (handle_error(error, line) == kExitOk) command_failed_ = true;
     return;
   }
   if (!reply) return;
+  if (!reply->ok()) command_failed_ = true;
   if (!quiet) output_.print(renderer_.command_reply(line, reply->text));
   if (!quiet && changes_state && reply->ok()) replay_.push_back(line);
 }

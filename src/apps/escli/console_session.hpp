@@ -73,6 +73,7 @@ class ConsoleSession {
   std::string uuid_filter_;
   std::string log_filter_;
 
+  bool command_failed_ = false;      // the last line's reply was -ERR/-USAGE, or it was refused
   std::vector<std::string> replay_;  // lines that changed the connection's state, in order
   std::array<bool, kFunctionKeys> toggled_{};
   std::string switch_name_;

@@ -17,7 +17,9 @@ constexpr const char* kFooter =
     "input-text-color, output-text-color, key_F1..key_F12, key_toggle_F1..key_toggle_F12,\n"
     "timeout, connect-timeout). The command line overrides the profile.\n"
     "Exit status: 0 done, 1 connection failed or lost, 2 refused (password, user or ACL),\n"
-    "3 timed out, 64 bad usage.";
+    "3 timed out, 4 a command failed (--strict), 64 bad usage.\n"
+    "Without -x, escli reads commands one per line from standard input when it is not a\n"
+    "terminal (add -q to leave log lines out): `printf 'status\\nversion\\n' | escli -q --strict`.";
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -38,7 +40,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, const Environ
   std::vector<std::string> execute;
   bool retry = false, reconnect = false, quiet = false, batch = false, no_color = false,
        json = false, log_uuid = false, log_uuid_short = false, no_history = false,
-       interrupt = false;
+       interrupt = false, strict = false;
 
   app.add_option("-H,--host", host, "host to connect to (default 127.0.0.1)");
   app.add_option("-P,--port", port, "port to connect to (default 8021)")
@@ -64,6 +66,9 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, const Environ
       ->check(CLI::PositiveNumber);
   app.add_flag("-Q,--no-history-file", no_history, "do not read or write ~/.escli_history");
   app.add_flag("-i,--interrupt", interrupt, "let Ctrl-C quit");
+  app.add_flag("--strict", strict,
+               "for scripts: with -x, or commands piped to standard input, stop at the first "
+               "reply that starts with -ERR or -USAGE and exit 4");
   app.add_option("-c,--config", config_path, "profile file (default ~/.escli.conf)");
   app.add_option("profile", profile_name, "profile (section of the profile file) to use");
 
@@ -127,6 +132,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, const Environ
   settings.retry = retry;
   settings.reconnect = reconnect;
   settings.allow_interrupt = interrupt;
+  settings.strict = strict;
   settings.log_uuid_filter = log_uuid_filter;
   if (settings.profile.use_history_file && !env.home.empty()) {
     settings.history_path = env.home + "/.escli_history";
