@@ -12,6 +12,7 @@
 set -uo pipefail
 build_dir=$1
 cpack=$2
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 
 for tool in dpkg dpkg-deb dpkg-shlibdeps; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is missing"; exit 77; }
@@ -56,16 +57,17 @@ pass "cpack -G DEB made $(basename "$deb") in $((SECONDS - started)) s"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Installed-Size: $(dpkg-deb -f "$deb" Installed-Size) KiB; package file: $(stat -c %s "$deb") bytes"
 echo "Depends: $depends"
-missing=()
-for lib in libc6 libstdc++6 libssl3 libfmt9 libpugixml1v5 libpcre2-8-0 libedit2 adduser; do
-  [[ ",$depends," == *[\ ,]$lib[\ ,\(]* ]] || missing+=("$lib")
-done
-if ((${#missing[@]})); then
-  fail "Depends lacks ${missing[*]}: $depends"
+# The package's Depends and packaging/runtime-packages.txt (what the container installs) must
+# name the same packages, plus adduser for the package's postinst.
+mapfile -t runtime < <(grep -v '^#' "$source_dir/packaging/runtime-packages.txt" | grep .)
+declared=$(printf '%s\n' "${runtime[@]}" adduser | sort -u | tr '\n' ' ')
+found=$(tr ',' '\n' <<<"$depends" | sed -E 's/^ +//; s/ .*//' | grep . | sort -u | tr '\n' ' ')
+if [[ $declared != "$found" ]]; then
+  fail "Depends ($found) differs from packaging/runtime-packages.txt + adduser ($declared)"
 elif [[ $depends == *-dev* ]]; then
   fail "Depends names a -dev package: $depends"
 else
-  pass "Depends: runtime libraries (dpkg-shlibdeps) and adduser, no -dev"
+  pass "Depends: packaging/runtime-packages.txt (dpkg-shlibdeps agrees) and adduser, no -dev"
 fi
 
 dpkg-deb -e "$deb" "$work/control"
