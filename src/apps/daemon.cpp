@@ -90,6 +90,8 @@ class DaemonProcessControl final : public core::ProcessControl {
   DaemonProcessControl& operator=(const DaemonProcessControl&) = delete;
 
   void set_shutdown(std::function<void()> shutdown) { shutdown_ = std::move(shutdown); }
+  // Runs after every successful reload (the switch re-reads what it takes from the XML).
+  void set_after_reload(std::function<void()> after) { after_reload_ = std::move(after); }
 
   void request_shutdown() override {
     asio::post(io_, [this] {
@@ -100,6 +102,7 @@ class DaemonProcessControl final : public core::ProcessControl {
   std::string reload_xml() override {
     std::string error = config_.reload();
     if (error.empty()) {
+      if (after_reload_) after_reload_();
       runtime_.bus().fire(runtime_.events().create(core::EventType::kReloadxml));
     } else {
       ES_LOG(runtime_.log(), core::LogLevel::kErr, "reloadxml failed: {}", error);
@@ -111,7 +114,8 @@ class DaemonProcessControl final : public core::ProcessControl {
   core::Runtime& runtime_;
   DaemonConfig& config_;
   asio::io_context& io_;
-  std::function<void()> shutdown_;  // set before the event loop runs
+  std::function<void()> shutdown_;      // set before the event loop runs
+  std::function<void()> after_reload_;  // likewise
 };
 
 }  // namespace
@@ -185,6 +189,19 @@ int run_daemon(const DaemonOptions& options) {
     return current && sw::has_dialplan(*current) ? current : embedded_dialplan;
   };
   sw::install_switch_modules(switch_core);
+  auto load_dial_string_map = [&] {
+    std::size_t ignored = 0;
+    auto current = config.xml();
+    switch_core.set_dial_string_map(current ? sw::DialStringMap::from_config(*current, &ignored)
+                                            : sw::DialStringMap{});
+    if (ignored > 0) {
+      ES_LOG(runtime.log(), core::LogLevel::kWarning,
+             "switch.conf: {} dial-string-map rule(s) ignored (no from or to, or over {})", ignored,
+             sw::DialStringMap::kMaxRules);
+    }
+  };
+  load_dial_string_map();
+  process_control.set_after_reload(load_dial_string_map);
   sw::register_sim_clock_command(
       switch_core, simulated_clock ? static_cast<core::SimulatedTimers*>(timers.get()) : nullptr,
       simulated_clock);

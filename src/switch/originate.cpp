@@ -21,10 +21,32 @@ struct LegAttempt {
 };
 
 // Creates one leg: endpoint, caller profile, variables, CHANNEL_OUTGOING, start (held).
-LegAttempt create_leg(SwitchCore& core, const DialString& dial, const DialLeg& leg,
+LegAttempt create_leg(SwitchCore& core, const DialString& dial, const DialLeg& written_leg,
                       const OriginateOptions& options, const std::shared_ptr<Waiter>& waiter,
                       bool nested_ok) {
   LegAttempt attempt;
+  const DialLeg* chosen = &written_leg;
+  DialLeg mapped;
+  if (auto map = core.dial_string_map(); map && !map->empty()) {
+    if (auto text = map->map(written_leg.text)) {
+      ES_LOG(core.runtime().log(), core::LogLevel::kInfo, "dial-string-map: {} -> {}",
+             written_leg.text, *text);
+      // The replacement is one leg, with [...] variables of its own if it likes; the written
+      // leg's variables are set over those.
+      DialStringResult parsed = parse_dial_string(*text);
+      if (parsed.dial && parsed.dial->groups.size() == 1 &&
+          parsed.dial->groups[0].legs.size() == 1) {
+        mapped = std::move(parsed.dial->groups[0].legs[0]);
+        for (const auto& [name, value] : written_leg.vars.vars) mapped.vars.set(name, value);
+        chosen = &mapped;
+      } else {
+        ES_LOG(core.runtime().log(), core::LogLevel::kErr,
+               "dial-string-map: {} is not one leg; {} is dialled as written", *text,
+               written_leg.text);
+      }
+    }
+  }
+  const DialLeg& leg = *chosen;
   auto endpoint = core.endpoints().find(leg.endpoint);
   if (!endpoint || !leg.has_slash) {
     ES_LOG(core.runtime().log(), core::LogLevel::kErr,

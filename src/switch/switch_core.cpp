@@ -193,6 +193,17 @@ void SwitchCore::hangup_all() {
   hangup_all(cause::kManagerRequest);
 }
 
+void SwitchCore::set_dial_string_map(DialStringMap map) {
+  auto shared = std::make_shared<const DialStringMap>(std::move(map));
+  std::lock_guard lock(dial_map_mutex_);
+  dial_map_ = std::move(shared);
+}
+
+std::shared_ptr<const DialStringMap> SwitchCore::dial_string_map() const {
+  std::lock_guard lock(dial_map_mutex_);
+  return dial_map_;
+}
+
 void SwitchCore::attach_to_runtime() {
   runtime_.set_session_control(this);
   runtime_.set_channels(this);

@@ -21,6 +21,7 @@
 #include "core/timers.hpp"
 #include "core/xml_config.hpp"
 #include "switch/application_registry.hpp"
+#include "switch/dial_string_map.hpp"
 #include "switch/endpoint.hpp"
 #include "switch/session/session.hpp"
 
@@ -46,6 +47,10 @@ class SwitchCore final : public core::SessionControl, public core::ChannelDirect
 
   // The XML configuration the dialplan reads (reloadxml swaps it); null: none.
   std::function<std::shared_ptr<const core::XmlConfig>()> xml;
+  // Production dial strings onto test endpoints (dial_string_map.hpp); set at load and
+  // reloadxml, read by every originate.
+  void set_dial_string_map(DialStringMap map);
+  std::shared_ptr<const DialStringMap> dial_string_map() const;
 
   // Creates a session (not started) and counts it; nullopt-like null when the session limit
   // or the uuid is taken. `uuid` empty: a fresh one.
@@ -98,6 +103,8 @@ class SwitchCore final : public core::SessionControl, public core::ChannelDirect
 
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, SessionPtr> sessions_;
+  mutable std::mutex dial_map_mutex_;
+  std::shared_ptr<const DialStringMap> dial_map_;
   std::mutex sps_mutex_;
   std::int64_t sps_second_ = -1;
   std::uint32_t sps_count_ = 0;
