@@ -283,9 +283,16 @@ void Listener::rearm_watchdog() {
 }
 
 void Listener::send(std::string frame) {
+  const bool on_strand = strand_.running_in_this_thread();
   {
     std::lock_guard lock(mutex_);
     queue_.push_text(std::move(frame));
+    // A reply (sent from the strand) to an open connection whose writer is idle goes out from
+    // here: no wake-up of the writer coroutine and no thread hop, which is what a client that
+    // waits for each reply (api, one request at a time) pays otherwise.
+    if (on_strand && state_ == ListenerState::kOpen && direct_fd_ >= 0 && write_ready_directly()) {
+      return;
+    }
   }
   wake_writer();
 }

@@ -223,8 +223,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   mutable std::mutex mutex_;
   WriteQueue queue_;
   // The socket's descriptor while the writer waits with nothing to write: the publisher that
-  // ends a burst writes the burst itself (deferred_wake). -1 while the writer writes, the
-  // connection closes, or before the writer first runs.
+  // ends a burst writes the burst itself (deferred_wake), the reader its replies (send). -1 while
+  // the writer writes, the connection closes, or before the writer first runs.
   int direct_fd_ = -1;
   // Written only on the strand (under mutex_), so strand code reads it without the lock.
   EventSubscription subscription_;
