@@ -253,8 +253,7 @@ TEST(SubscriptionCaps, FilterAndSubclassCapsComeFromTheConfiguration) {
   expect_reply("filter X-N a\n\n", reply_frame("+OK filter added. [X-N]=[a]"));
   expect_reply("filter X-N b\n\n", reply_frame("+OK filter added. [X-N]=[b]"));
   expect_reply("filter X-N c\n\n", reply_frame("-ERR too many filters (at most 2)"));
-  expect_reply("event plain CUSTOM es::one\n\n",
-               reply_frame("+OK event listener enabled plain"));
+  expect_reply("event plain CUSTOM es::one\n\n", reply_frame("+OK event listener enabled plain"));
   expect_reply("event plain CUSTOM es::two\n\n",
                reply_frame("-ERR too many event subclasses (at most 1)"));
 }

@@ -383,7 +383,7 @@ void ConsoleSession::run_api(const std::string& command, bool quiet) {
 }
 
 void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std::string& line,
-                                 bool quiet) {
+                                        bool quiet) {
   auto usage = [&](const char* text) { report(fmt::format("usage: {}", text)); };
   std::optional<client::Reply> reply;
   bool changes_state = true;
