@@ -29,7 +29,7 @@ constexpr std::size_t kWriteBatchItems = 256;
 constexpr int kDirectWriteRounds = 4;
 constexpr std::size_t kWriteBatchBytes = 1u << 20;
 // Reads go into one buffer per thread, so an idle connection holds no read buffer.
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 
 // Before authentication a connection costs almost nothing whatever it sends (policy; a real
 // client sends one auth or userauth packet of a few bytes): a header block reaching 4 KiB, a
@@ -488,9 +488,9 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
   }
   if (kill) {
     note_released(released);
-    asio::post(strand_, [self = shared_from_this()] {
+    asio::post(strand_, [self = shared_from_this(), func = __func__] {
       auto& log = self->context_.runtime.log();
-      log.log(static_cast<int>(core::LogLevel::kWarning), __FILE__, __func__, __LINE__,
+      log.log(static_cast<int>(core::LogLevel::kWarning), __FILE__, func, __LINE__,
               fmt::format("killed event socket listener {} ({}) after {} lost events", self->id_,
                           self->peer_, self->stats().lost_events));
       self->close(CloseType::kFlushThenClose, protocol::kLostEventsText);
