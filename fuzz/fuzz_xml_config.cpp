@@ -8,8 +8,8 @@
 // anything else of the machine.
 #include <dlfcn.h>
 #include <glob.h>
-#include <stdlib.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <cstdint>
 #include <fstream>

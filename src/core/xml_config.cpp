@@ -150,7 +150,8 @@ std::optional<DirectoryUser> XmlConfig::find_user(std::string_view user_id,
   for (pugi::xml_node candidate : domain_node.child("groups").children("group")) {
     pugi::xml_node users = candidate.child("users");
     if (!users) continue;
-    if ((user = find_user_in(users, user_id))) {
+    user = find_user_in(users, user_id);
+    if (user) {
       group = candidate;
       break;
     }
