@@ -13,7 +13,7 @@ LoadRuntime::LoadRuntime(int threads) {
 bool LoadRuntime::run(Clock::duration limit) {
   auto deadline = Clock::now() + limit;
   std::vector<std::thread> threads;
-  auto run_one = [this, deadline](asio::io_context& context) {
+  auto run_one = [deadline](asio::io_context& context) {
     // A context whose own work ran out keeps waiting until stop() or the deadline, because
     // other contexts may still be busy.
     auto guard = asio::make_work_guard(context);
