@@ -150,6 +150,7 @@ int run_soak(const CommonOptions& common, const SoakOptions& options) {
                          std::chrono::duration<double>(options.seconds));
   std::vector<TrafficKind> kinds = traffic(common, options);
   std::vector<std::thread> loops;
+  loops.reserve(kinds.size());
   for (TrafficKind& kind : kinds) {
     loops.emplace_back([&kind, end] {
       while (Clock::now() < end) {
