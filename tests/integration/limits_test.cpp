@@ -215,6 +215,7 @@ TEST(AcceptLoop, PausesInsteadOfSpinningWhenOutOfDescriptors) {
   ASSERT_EQ(prlimit(daemon.pid(), RLIMIT_NOFILE, &tight, nullptr), 0);
 
   std::vector<int> waiting;
+  waiting.reserve(3);
   for (int i = 0; i < 3; ++i) waiting.push_back(connect_from("127.0.0.1", daemon.port()));
   std::this_thread::sleep_for(300ms);
   long cpu_before = cpu_ticks(daemon.pid());
