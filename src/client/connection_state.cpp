@@ -125,7 +125,7 @@ const std::vector<std::string_view>& myevents_types() {
   return kTypes;
 }
 
-ConnectionState::ConnectionState(const asio::any_io_executor& executor,
+ConnectionState::ConnectionState(asio::any_io_executor executor,
                                  ConnectionOptions connection_options)
     : strand(asio::make_strand(executor)),
       socket(strand),
@@ -216,7 +216,7 @@ void ConnectionState::resubscribe_library_events() {
   send_command(command + "\n\n")->abandoned = true;
 }
 
-void ConnectionState::finish(ClientError::Kind kind, const std::string& reason) {
+void ConnectionState::finish(ClientError::Kind kind, std::string reason) {
   if (phase == Phase::kClosed) return;
   phase = Phase::kClosed;
   {

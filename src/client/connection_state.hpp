@@ -85,7 +85,7 @@ struct SubscriptionRecord {
 
 class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
  public:
-  ConnectionState(const asio::any_io_executor& executor, ConnectionOptions connection_options);
+  ConnectionState(asio::any_io_executor executor, ConnectionOptions connection_options);
 
   // Queues `wire_text` (a complete command packet) and returns the slot its reply will fill.
   // While reconnecting only `internal` commands (authentication, restore) go out.
@@ -95,7 +95,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   void resubscribe_library_events();
   bool application_wants(std::string_view event_name) const;
   // Ends the connection for good: every waiter fails with `kind`.
-  void finish(ClientError::Kind kind, const std::string& reason);
+  void finish(ClientError::Kind kind, std::string reason);
   // The connection was lost: reconnects when the policy allows, else finish().
   void drop(std::string reason);
   // Takes over a socket the peer connected (outbound mode): no greeting, no authentication.
