@@ -79,7 +79,8 @@ asio::awaitable<void> call_driver(const Target& target, CallDriverOptions option
 
   protocol::Message message;
   while (!ec && in_flight > 0) {
-    if ((ec = co_await connection.read_message(message))) break;
+    ec = co_await connection.read_message(message);
+    if (ec) break;
     if (message.content_type() == "command/reply") {
       if (!reply_text(message).starts_with("+OK Job-UUID")) ++result.rejected_commands;
       continue;

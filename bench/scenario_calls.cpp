@@ -56,7 +56,8 @@ asio::awaitable<void> event_counter(const Target& target, bool all_events,
   count.ready = true;
   protocol::Message message;
   while (!count.stop.load()) {
-    if ((ec = co_await connection.read_message(message))) {
+    ec = co_await connection.read_message(message);
+    if (ec) {
       if (!count.stop.load()) count.error = ec.message();
       break;
     }

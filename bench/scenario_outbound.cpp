@@ -292,7 +292,8 @@ asio::awaitable<void> originator(const Target& target, const OutboundOptions& op
   protocol::Message message;
   std::uint64_t replies = 0;
   while (!ec && (!pending.empty() || replies < options.sessions)) {
-    if ((ec = co_await connection.read_message(message))) break;
+    ec = co_await connection.read_message(message);
+    if (ec) break;
     if (message.content_type() == "command/reply") {
       ++replies;
       if (reply_text(message).starts_with("+OK Job-UUID")) {
@@ -333,7 +334,8 @@ asio::awaitable<void> hangup_counter(const Target& target, HangupCount& count) {
   count.ready = true;
   protocol::Message message;
   while (!count.stop.load()) {
-    if ((ec = co_await connection.read_message(message))) {
+    ec = co_await connection.read_message(message);
+    if (ec) {
       if (!count.stop.load()) count.error = ec.message();
       break;
     }

@@ -150,6 +150,7 @@ int run_soak(const CommonOptions& common, const SoakOptions& options) {
                          std::chrono::duration<double>(options.seconds));
   std::vector<TrafficKind> kinds = traffic(common, options);
   std::vector<std::thread> loops;
+  loops.reserve(kinds.size());
   for (TrafficKind& kind : kinds) {
     loops.emplace_back([&kind, end] {
       while (Clock::now() < end) {
@@ -196,10 +197,10 @@ int run_soak(const CommonOptions& common, const SoakOptions& options) {
       .add("before", to_json(*before));
   bool flat = enough && !daemon_gone;
   if (enough) {
-    Verdict rss = judge(samples, from, &ProcessSample::rss_kb, options.tolerance,
-                        options.rss_slack_kb);
-    Verdict fds = judge(samples, from, &ProcessSample::open_fds, options.tolerance,
-                        options.fd_slack);
+    Verdict rss =
+        judge(samples, from, &ProcessSample::rss_kb, options.tolerance, options.rss_slack_kb);
+    Verdict fds =
+        judge(samples, from, &ProcessSample::open_fds, options.tolerance, options.fd_slack);
     Verdict threads = judge(samples, from, &ProcessSample::threads, 0, options.thread_slack);
     out.add("rss_kb", to_json(rss)).add("fds", to_json(fds)).add("threads", to_json(threads));
     flat = flat && rss.flat && fds.flat && threads.flat;

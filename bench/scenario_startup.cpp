@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -14,6 +13,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <csignal>
 #include <optional>
 #include <sstream>
 #include <vector>
@@ -109,6 +109,7 @@ std::optional<StartupRun> one_run(const StartupOptions& options, const CommonOpt
   std::istringstream extra(options.extra_args);
   for (std::string word; extra >> word;) args.push_back(word);
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
 

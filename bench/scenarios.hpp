@@ -124,16 +124,16 @@ struct OutboundOptions {
 };
 
 struct SoakOptions {
-  double seconds = 3600;               // how long the mixed traffic runs
-  int pid = 0;                         // daemon process id
-  double sample_interval_s = 10;       // RSS, descriptors and threads every this often
-  double warmup_s = 120;               // samples before this are not judged
-  double tolerance = 0.10;             // last quarter's max may exceed the first's by this much
-  std::int64_t rss_slack_kb = 4096;    // ... plus this (allocator noise)
-  std::int64_t fd_slack = 16;          // ... plus this (connections of a burst in flight)
-  std::int64_t thread_slack = 2;       // threads: the first quarter's max plus this
-  double iteration_timeout_s = 120;    // bound on each run of each traffic kind
-  double settle_s = 5;                 // after the traffic, before the "after" sample
+  double seconds = 3600;                 // how long the mixed traffic runs
+  int pid = 0;                           // daemon process id
+  double sample_interval_s = 10;         // RSS, descriptors and threads every this often
+  double warmup_s = 120;                 // samples before this are not judged
+  double tolerance = 0.10;               // last quarter's max may exceed the first's by this much
+  std::int64_t rss_slack_kb = 4096;      // ... plus this (allocator noise)
+  std::int64_t fd_slack = 16;            // ... plus this (connections of a burst in flight)
+  std::int64_t thread_slack = 2;         // threads: the first quarter's max plus this
+  double iteration_timeout_s = 120;      // bound on each run of each traffic kind
+  double settle_s = 5;                   // after the traffic, before the "after" sample
   std::string detail_log = "/dev/null";  // the traffic runs' own JSON lines
 };
 

@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
 
   asio::io_context io;
   int status = 2;
-  asio::co_spawn(io, dial(options), [&](std::exception_ptr error, int result) {
+  asio::co_spawn(io, dial(options), [&](const std::exception_ptr& error, int result) {
     status = result;
     if (!error) return;
     try {

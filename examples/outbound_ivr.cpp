@@ -73,7 +73,7 @@ asio::awaitable<void> serve(es::client::OutboundServer& server, Options options)
     std::unique_ptr<OutboundSession> session = co_await server.accept();
     // Each call runs on its own; a call that fails (hung up early...) only ends itself.
     asio::co_spawn(co_await asio::this_coro::executor, serve_call(std::move(session), options),
-                   [](std::exception_ptr error) {
+                   [](const std::exception_ptr& error) {
                      if (!error) return;
                      try {
                        std::rethrow_exception(error);
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   fmt::print("listening on {}:{}\n", options.host, server.port());
   std::fflush(stdout);
   int status = 0;
-  asio::co_spawn(io, serve(server, options), [&](std::exception_ptr error) {
+  asio::co_spawn(io, serve(server, options), [&](const std::exception_ptr& error) {
     if (!error) return;
     try {
       std::rethrow_exception(error);

@@ -27,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* input, std::size_t siz
   // A finite limit, as the XML dialplan passes (FreeSWITCH's buffer size), so the output
   // bound can be checked against it.
   std::size_t count = static_cast<std::size_t>(match.count > 0 ? match.count : 1);
-  std::size_t limit = (in.flags & 1) ? std::size_t{in.flags} * 4
-                                     : (data.size() + subject.size() + 10) * count - 1;
+  std::size_t limit =
+      (in.flags & 1) ? std::size_t{in.flags} * 4 : (data.size() + subject.size() + 10) * count - 1;
   std::string substituted = es::sw::perform_substitution(match, data, limit);
   require(substituted.size() <= limit);
   (void)es::sw::captured_groups(match, match.count);

@@ -8,8 +8,8 @@
 // anything else of the machine.
 #include <dlfcn.h>
 #include <glob.h>
-#include <stdlib.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <cstdint>
 #include <fstream>
@@ -37,10 +37,12 @@ void make_sandbox() {
   char dir[] = "/tmp/es-fuzz-xml-XXXXXX";
   require(::mkdtemp(dir) != nullptr);
   sandbox = dir;
-  write_file("vars.xml", "<include><X-PRE-PROCESS cmd=\"set\" data=\"domain=example.com\"/>"
-                         "</include>\n");
-  write_file("self.xml", "<include>\n<X-PRE-PROCESS cmd=\"include\" data=\"self.xml\"/>\n"
-                         "</include>\n");
+  write_file("vars.xml",
+             "<include><X-PRE-PROCESS cmd=\"set\" data=\"domain=example.com\"/>"
+             "</include>\n");
+  write_file("self.xml",
+             "<include>\n<X-PRE-PROCESS cmd=\"include\" data=\"self.xml\"/>\n"
+             "</include>\n");
   write_file("user.xml",
              "<include><user id=\"1000\"><params><param name=\"esl-password\" value=\"pw\"/>"
              "</params></user></include>\n");

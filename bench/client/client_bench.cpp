@@ -10,7 +10,6 @@
 // (the daemon, the publisher).
 #include <fmt/core.h>
 #include <pthread.h>
-#include <time.h>
 #include <CLI/CLI.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/executor_work_guard.hpp>
@@ -18,6 +17,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/use_future.hpp>
+#include <ctime>
 
 #include <atomic>
 #include <csignal>
@@ -117,6 +117,7 @@ JsonLine run_api(const Target& target, double seconds, int callers) {
   const auto end =
       start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   std::vector<std::future<void>> running;
+  running.reserve(tallies.size());
   for (auto& tally : tallies) {
     running.push_back(asio::co_spawn(thread.io(), api_caller(conn, end, tally), asio::use_future));
   }
@@ -206,7 +207,7 @@ JsonLine run_events(const Target& target, const EventOptions& options) {
 
   // The handler does what a consumer minimally does: look a header up. Its cost, with the
   // reading, framing and parsing of the event, is the receiver thread's CPU time.
-  receiver.set_event_handler([&intake](es::client::Event event) {
+  receiver.set_event_handler([&intake](const es::client::Event& event) {
     std::uint64_t count = intake.received.load(std::memory_order_relaxed) + 1;
     if (count == 1) {
       intake.first_at = Clock::now();
@@ -230,6 +231,7 @@ JsonLine run_events(const Target& target, const EventOptions& options) {
   const std::string pad(static_cast<std::size_t>(options.pad_bytes), 'x');
   std::atomic<std::uint64_t> next{0};
   std::vector<std::future<void>> publishers;
+  publishers.reserve(static_cast<std::size_t>(options.in_flight));
   for (int i = 0; i < options.in_flight; ++i) {
     publishers.push_back(asio::co_spawn(
         publisher_thread.io(), publish(publisher, options, intake, next, pad), asio::use_future));

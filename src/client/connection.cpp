@@ -379,6 +379,8 @@ asio::awaitable<Reply> Connection::nolog() {
   return on_strand(state_, do_log(state_, std::nullopt));
 }
 
+// By value like the rest of this awaitable API (safe should it become a coroutine).
+// NOLINTBEGIN(performance-unnecessary-value-param)
 asio::awaitable<Reply> Connection::sendevent(std::string name, std::vector<Header> headers,
                                              std::string body) {
   return command(packet("sendevent " + name, headers, body));
@@ -388,6 +390,7 @@ asio::awaitable<Reply> Connection::sendmsg(std::string uuid, std::vector<Header>
                                            std::string body) {
   return command(packet(uuid.empty() ? "sendmsg" : "sendmsg " + uuid, headers, body));
 }
+// NOLINTEND(performance-unnecessary-value-param)
 
 asio::awaitable<Event> Connection::execute(std::string uuid, std::string app, std::string arg,
                                            bool event_lock) {

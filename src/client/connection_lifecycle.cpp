@@ -43,8 +43,9 @@ std::size_t discard_socket(ConnectionState& state, const std::string& why) {
 // no unfiltered event slips in once the subscriptions are back.
 std::vector<std::string> restore_commands(const ConnectionState& state) {
   std::vector<std::string> commands;
+  commands.reserve(state.application_filters.size() + state.library_filters.size() + 3);
   for (const auto& [header, value] : state.application_filters) {
-    commands.push_back("filter " + header + " " + value + "\n\n");
+    commands.emplace_back("filter ").append(header).append(" ").append(value).append("\n\n");
   }
   for (const std::string& name : state.library_filters) {
     commands.push_back("filter Event-Name " + name + "\n\n");
@@ -243,8 +244,9 @@ void ConnectionState::drop(std::string reason) {
   info.failed_commands = discard_socket(*this, why);
   for (auto& [uuid, job] : jobs) {
     info.lost_jobs.push_back({uuid, job.command});
-    job.slot->fail(Kind::kDisconnected,
-                   "background job " + uuid + " (" + job.command + ") lost: " + why);
+    std::string lost = "background job " + uuid;
+    lost.append(" (").append(job.command).append(") lost: ").append(why);
+    job.slot->fail(Kind::kDisconnected, std::move(lost));
   }
   jobs.clear();
   // A bgapi still waiting for its "+OK Job-UUID" reply is lost as well: that reply failed above.

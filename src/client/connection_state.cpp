@@ -127,7 +127,7 @@ const std::vector<std::string_view>& myevents_types() {
 
 ConnectionState::ConnectionState(asio::any_io_executor executor,
                                  ConnectionOptions connection_options)
-    : strand(asio::make_strand(executor)),
+    : strand(asio::make_strand(std::move(executor))),
       socket(strand),
       options(connection_options),
       parser(protocol::ParserLimits{}, false),
@@ -228,7 +228,7 @@ void ConnectionState::finish(ClientError::Kind kind, std::string reason) {
   std::error_code ignored;
   socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
-  std::string why = "connection ended: " + reason;
+  std::string why = "connection ended: " + std::move(reason);
   for (auto& slot : awaiting_reply) slot->fail(kind, why);
   awaiting_reply.clear();
   for (auto& [uuid, job] : jobs) job.slot->fail(kind, why);
@@ -251,7 +251,7 @@ void ConnectionState::fail(const char* name, const std::exception_ptr& error) {
 }
 
 std::function<void(std::exception_ptr)> ConnectionState::spawn_completion(const char* name) {
-  return [weak = weak_from_this(), name](std::exception_ptr error) {
+  return [weak = weak_from_this(), name](const std::exception_ptr& error) {
     auto self = weak.lock();
     if (!error || !self) return;
     asio::post(self->strand, [self, name, error] { self->fail(name, error); });

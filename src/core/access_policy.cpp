@@ -62,9 +62,9 @@ bool path_is_under(std::string_view path, std::string_view dir) {
   fs::path p(path);
   fs::path d(dir);
   auto pi = p.begin();
-  for (auto di = d.begin(); di != d.end(); ++di) {
-    if (di->empty()) continue;  // a trailing separator
-    if (pi == p.end() || *pi != *di) return false;
+  for (const fs::path& component : d) {
+    if (component.empty()) continue;  // a trailing separator
+    if (pi == p.end() || *pi != component) return false;
     ++pi;
   }
   // No component of the rest may climb out (resolve_path leaves none, but be sure).

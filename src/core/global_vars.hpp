@@ -51,7 +51,7 @@ using ApiCall = std::function<std::string(std::string_view cmd, std::string_view
 // yields "" and one WARNING is logged (FreeSWITCH has no bound: "a=${a}${a}" never ends).
 inline constexpr std::size_t kExpansionMaxSteps = 10'000;  // ${...} references resolved
 // Bytes of variable values and API outputs taken, plus the bytes each level produced.
-inline constexpr std::size_t kExpansionMaxBytes = 16 * 1024 * 1024;
+inline constexpr std::size_t kExpansionMaxBytes = std::size_t{16} * 1024 * 1024;
 
 struct ExpansionScope {
   // Event mode (switch_event_expand_headers): `lookup` reads event headers; ${name} falls

@@ -88,8 +88,8 @@ int Regex::match(std::string_view subject, std::vector<std::pair<std::size_t, st
     spans->clear();
     PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(code_->data);
     for (int i = 0; i < rc; ++i) {
-      PCRE2_SIZE start = ovector[2 * i];
-      PCRE2_SIZE end = ovector[2 * i + 1];
+      PCRE2_SIZE start = ovector[2 * static_cast<std::size_t>(i)];
+      PCRE2_SIZE end = ovector[2 * static_cast<std::size_t>(i) + 1];
       if (start == PCRE2_UNSET || end < start) {
         spans->emplace_back(std::string::npos, std::string::npos);
       } else {

@@ -24,10 +24,10 @@ inline constexpr std::uint32_t kRegexMatchLimit = 1'000'000;
 inline constexpr std::uint32_t kRegexDepthLimit = 100'000;
 inline constexpr std::uint32_t kRegexHeapLimitKiB = 16 * 1024;
 // Longest pattern compiled; a longer one fails to compile (an invalid pattern never matches).
-inline constexpr std::size_t kRegexMaxPatternBytes = 64 * 1024;
+inline constexpr std::size_t kRegexMaxPatternBytes = std::size_t{64} * 1024;
 // Most bytes made from one match: a substitution's output, or the captures the dialplan
 // stores. Output beyond it is cut, like FreeSWITCH cuts at its buffer's end.
-inline constexpr std::size_t kRegexMaxOutputBytes = 16 * 1024 * 1024;
+inline constexpr std::size_t kRegexMaxOutputBytes = std::size_t{16} * 1024 * 1024;
 
 // A compiled pattern with its own match data: match() may be called by one thread at a time.
 class Regex {

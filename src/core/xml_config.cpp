@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <ranges>
 #include <system_error>
 
 #include "protocol/ascii.hpp"
@@ -65,8 +66,8 @@ void collect(pugi::xml_node owner, const char* container, const char* item,
 
 std::optional<std::string> last_named(const std::vector<std::pair<std::string, std::string>>& list,
                                       std::string_view name) {
-  for (auto it = list.rbegin(); it != list.rend(); ++it) {
-    if (protocol::iequals(it->first, name)) return it->second;
+  for (const auto& [key, value] : std::views::reverse(list)) {
+    if (protocol::iequals(key, name)) return value;
   }
   return std::nullopt;
 }
@@ -150,7 +151,8 @@ std::optional<DirectoryUser> XmlConfig::find_user(std::string_view user_id,
   for (pugi::xml_node candidate : domain_node.child("groups").children("group")) {
     pugi::xml_node users = candidate.child("users");
     if (!users) continue;
-    if ((user = find_user_in(users, user_id))) {
+    user = find_user_in(users, user_id);
+    if (user) {
       group = candidate;
       break;
     }

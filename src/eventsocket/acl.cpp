@@ -247,8 +247,10 @@ std::shared_ptr<const NetworkLists> NetworkLists::build(const core::XmlConfig* c
           if (!id || !user_cidr) return;
           std::string token = std::string(id.value()) + "@" + domain.value();
           if (!list.add_cidr(user_cidr.value(), allow, token)) {
-            warn("bad cidr " + std::string(user_cidr.value()) + " of " + token + " in list " +
-                 name);
+            std::string message = "bad cidr ";
+            message.append(user_cidr.value()).append(" of ").append(token).append(" in list ");
+            message.append(name);
+            warn(std::move(message));
           }
         };
         for (pugi::xml_node user : users.children("user")) add_user(user);

@@ -76,8 +76,8 @@ bool passwords_equal(std::string_view given, std::string_view expected) {
   unsigned char difference = given.size() == expected.size() ? 0 : 1;
   if (expected.empty()) return given.empty();
   std::size_t j = 0;
-  for (std::size_t i = 0; i < given.size(); ++i) {
-    difference |= static_cast<unsigned char>(given[i] ^ expected[j]);
+  for (const char byte : given) {
+    difference |= static_cast<unsigned char>(byte ^ expected[j]);
     j = j + 1 == expected.size() ? 0 : j + 1;
   }
   return difference == 0;

@@ -59,7 +59,7 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
       if (acls.size() < EventSocketConfig::kMaxAcls) {
         acls.emplace_back(value);
       } else {
-        result.warnings.push_back("Max acl records of 100 reached");
+        result.warnings.emplace_back("Max acl records of 100 reached");
       }
     } else if (protocol::iequals(name, "allowed-file-dirs")) {
       std::vector<std::string> dirs;

@@ -25,7 +25,7 @@ constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr std::size_t kWriteBatchItems = 256;
 constexpr std::size_t kWriteBatchBytes = 1u << 20;
 // Reads go into one buffer per thread, so an idle connection holds no read buffer.
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 
 // Before authentication a connection costs almost nothing whatever it sends (policy; a real
 // client sends one auth or userauth packet of a few bytes): a header block reaching 4 KiB, a

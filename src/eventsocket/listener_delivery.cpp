@@ -102,9 +102,10 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
   }
   if (kill) {
     note_released(released);
-    asio::post(strand_, [self = shared_from_this()] {
+    const char* func = __func__;  // the lambda's own __func__ would be "operator()"
+    asio::post(strand_, [self = shared_from_this(), func] {
       auto& log = self->context_.runtime.log();
-      log.log(static_cast<int>(core::LogLevel::kWarning), __FILE__, __func__, __LINE__,
+      log.log(static_cast<int>(core::LogLevel::kWarning), __FILE__, func, __LINE__,
               fmt::format("killed event socket listener {} ({}) after {} lost events", self->id_,
                           self->peer_, self->stats().lost_events));
       self->close(CloseType::kFlushThenClose, protocol::kLostEventsText);

@@ -227,7 +227,7 @@ bool Server::adopt(core::OutboundSocketRequest request) {
   return true;
 }
 
-void Server::stop(std::string notice) {
+void Server::stop(const std::string& notice) {
   asio::post(accept_io_, [this] {
     std::error_code ec;
     acceptor_.close(ec);

@@ -50,7 +50,7 @@ class Server final : public core::OutboundSocketAcceptor {
   void start_accepting();
 
   // Sends `notice` to every listener and stops accepting. Non-blocking.
-  void stop(std::string notice);
+  void stop(const std::string& notice);
   std::vector<ListenerStats> listener_stats() const;
   std::size_t listener_count() const { return registry_.size(); }
   // Queue bytes dropped by killed or closed listeners since the last call (for malloc_trim).

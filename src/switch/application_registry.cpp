@@ -19,6 +19,7 @@ std::shared_ptr<const Application> ApplicationRegistry::find(std::string_view na
 std::vector<std::shared_ptr<const Application>> ApplicationRegistry::list() const {
   std::shared_lock lock(mutex_);
   std::vector<std::shared_ptr<const Application>> out;
+  out.reserve(apps_.size());
   for (const auto& [key, app] : apps_) out.push_back(app);
   return out;
 }

@@ -22,6 +22,7 @@ std::shared_ptr<Endpoint> EndpointRegistry::find(std::string_view name) const {
 std::vector<std::string> EndpointRegistry::names() const {
   std::shared_lock lock(mutex_);
   std::vector<std::string> out;
+  out.reserve(endpoints_.size());
   for (const auto& [key, e] : endpoints_) out.push_back(key);
   return out;
 }

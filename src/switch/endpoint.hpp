@@ -22,9 +22,9 @@ struct OutgoingRequest {
   std::string data;  // dial string text after "<endpoint>/"
   // Variables of the leg ({} and [] blocks), applied by the endpoint where they matter.
   std::vector<std::pair<std::string, std::string>> vars;
-  CallerProfile profile;  // prepared by originate: caller id, callee id, destination
-  std::string uuid;       // origination_uuid or empty
-  SessionPtr caller;      // the calling session (bridge), may be null
+  CallerProfile profile;    // prepared by originate: caller id, callee id, destination
+  std::string uuid;         // origination_uuid or empty
+  SessionPtr caller;        // the calling session (bridge), may be null
   core::AccessRules rules;  // of the client that asked, and of the caller (files it opens)
 };
 

@@ -7,7 +7,7 @@
 namespace es::apps::escli {
 namespace {
 
-client::LogLine log_line(int level, std::string text, std::string uuid = {}) {
+client::LogLine log_line(int level, std::string text, const std::string& uuid = {}) {
   client::LogLine line;
   line.headers.push_back({"Log-Level", std::to_string(level)});
   line.headers.push_back({"Text-Channel", "3"});

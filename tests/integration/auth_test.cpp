@@ -1,8 +1,8 @@
 // Authentication phase of inbound connections (docs/wire-protocol.md §3.2, §5.1).
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "daemon_fixture.hpp"

@@ -41,7 +41,7 @@ TEST(Backpressure, ReplyQueueBoundHoldsWithinOneRead) {
   TestClient greedy, control;
   ASSERT_TRUE(connect_and_auth(greedy, daemon.port()));
   ASSERT_TRUE(connect_and_auth(control, daemon.port()));
-  const std::string value(256 * 1024, 'x');
+  const std::string value(std::size_t{256} * 1024, 'x');
   ASSERT_TRUE(greedy.send("api global_setvar big=" + value + "\n\n"));
   ASSERT_TRUE(greedy.read_frame(5s));
 

@@ -13,6 +13,7 @@ using Row = std::tuple<std::string, std::string, std::string>;  // name, state, 
 
 std::vector<Row> rows(const std::vector<SeenEvent>& events) {
   std::vector<Row> out;
+  out.reserve(events.size());
   for (const auto& e : events) {
     out.emplace_back(e.name(), e.get("Channel-State"), e.get("Channel-State-Number"));
   }
@@ -21,6 +22,7 @@ std::vector<Row> rows(const std::vector<SeenEvent>& events) {
 
 std::vector<std::string> names(const std::vector<SeenEvent>& events) {
   std::vector<std::string> out;
+  out.reserve(events.size());
   for (const auto& e : events) out.push_back(e.name());
   return out;
 }
@@ -154,13 +156,13 @@ TEST_F(CallsTest, NullOriginateAndKillFollowTheReferenceSequence) {
   EXPECT_EQ(events[17].get("Hangup-Cause"), "NORMAL_CLEARING");
 
   // The API events: originate's after the answer, uuid_kill's after the hangup; no channel data.
-  auto is_api = [](std::string command, std::string argument) {
+  auto is_api = [](const std::string& command, const std::string& argument) {
     return [=](const SeenEvent& e) {
       return e.name() == "API" && e.get("API-Command") == command &&
              e.get("API-Command-Argument") == argument;
     };
   };
-  auto is_channel_event = [&](std::string name) {
+  auto is_channel_event = [&](const std::string& name) {
     return [=](const SeenEvent& e) { return e.name() == name && e.get("Unique-ID") == uuid; };
   };
   auto originate_api = subscriber_.wait_for(is_api("originate", "null/1000 &park()"));
@@ -293,7 +295,7 @@ TEST_F(CallsTest, SendmsgExecutesOnAParkedChannel) {
               "event-lock: true\nEvent-UUID: " +
               app_uuid + "\n\n",
           "+OK");
-  auto with_app_uuid = [&](std::string name) {
+  auto with_app_uuid = [&](const std::string& name) {
     return [=](const SeenEvent& e) {
       return e.name() == name && e.get("Unique-ID") == uuid &&
              e.get("Application-UUID") == app_uuid;

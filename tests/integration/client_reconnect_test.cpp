@@ -3,7 +3,6 @@
 // same port; and a call handed to an OutboundServer by the `socket` application is answered,
 // played to, questioned and hung up.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <asio/co_spawn.hpp>
 #include <asio/executor_work_guard.hpp>
@@ -12,6 +11,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <csignal>
 #include <future>
 #include <mutex>
 #include <thread>

@@ -23,7 +23,7 @@ constexpr std::string_view kAclConf =
 
 // A daemon whose event_socket.conf applies `acls` (one apply-inbound-acl param each).
 std::unique_ptr<DaemonProcess> start_with_acls(const ConfDir& conf,
-                                               std::vector<std::string_view> acls) {
+                                               const std::vector<std::string_view>& acls) {
   std::string params = param("password", "ClueCon");
   for (auto acl : acls) params += param("apply-inbound-acl", acl);
   conf.write("autoload_configs/event_socket.conf.xml", event_socket_conf(params));

@@ -3,9 +3,9 @@
 // §3.3, §5.10-5.15), reloadxml / SIGHUP, IPv6 listening and the command line itself.
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <csignal>
 
 #include "conf_dir.hpp"
 #include "daemon_fixture.hpp"

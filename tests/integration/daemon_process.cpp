@@ -2,12 +2,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 
 #ifndef ES_DAEMON_PATH
@@ -63,9 +63,10 @@ DaemonProcess::DaemonProcess(std::vector<std::string> args, bool expect_listenin
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return;
   std::vector<std::string> argv_storage;
-  argv_storage.push_back(ES_DAEMON_PATH);
+  argv_storage.emplace_back(ES_DAEMON_PATH);
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_storage.size() + 1);
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
 

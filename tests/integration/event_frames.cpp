@@ -6,6 +6,7 @@ namespace es::itest {
 
 std::vector<std::string> PlainEvent::names() const {
   std::vector<std::string> out;
+  out.reserve(headers.size());
   for (const auto& h : headers) out.push_back(h.name);
   return out;
 }

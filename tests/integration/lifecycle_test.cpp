@@ -1,9 +1,9 @@
 // Daemon lifecycle: HEARTBEAT timing, the shutdown notice, refusing an occupied port.
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <csignal>
 
 #include "daemon_fixture.hpp"
 #include "event_frames.hpp"

@@ -215,6 +215,7 @@ TEST(AcceptLoop, PausesInsteadOfSpinningWhenOutOfDescriptors) {
   ASSERT_EQ(prlimit(daemon.pid(), RLIMIT_NOFILE, &tight, nullptr), 0);
 
   std::vector<int> waiting;
+  waiting.reserve(3);
   for (int i = 0; i < 3; ++i) waiting.push_back(connect_from("127.0.0.1", daemon.port()));
   std::this_thread::sleep_for(300ms);
   long cpu_before = cpu_ticks(daemon.pid());
@@ -253,8 +254,7 @@ TEST(SubscriptionCaps, FilterAndSubclassCapsComeFromTheConfiguration) {
   expect_reply("filter X-N a\n\n", reply_frame("+OK filter added. [X-N]=[a]"));
   expect_reply("filter X-N b\n\n", reply_frame("+OK filter added. [X-N]=[b]"));
   expect_reply("filter X-N c\n\n", reply_frame("-ERR too many filters (at most 2)"));
-  expect_reply("event plain CUSTOM es::one\n\n",
-               reply_frame("+OK event listener enabled plain"));
+  expect_reply("event plain CUSTOM es::one\n\n", reply_frame("+OK event listener enabled plain"));
   expect_reply("event plain CUSTOM es::two\n\n",
                reply_frame("-ERR too many event subclasses (at most 1)"));
 }

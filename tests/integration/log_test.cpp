@@ -53,6 +53,7 @@ TEST_F(LogTest, LogDataFrameShape) {
   ASSERT_TRUE(frame);
   const auto& headers = frame->message.headers;
   std::vector<std::string> names;
+  names.reserve(headers.size());
   for (const auto& h : headers) names.push_back(h.name);
   EXPECT_EQ(names,
             (std::vector<std::string>{"Content-Type", "Content-Length", "Log-Level", "Text-Channel",

@@ -318,8 +318,9 @@ TEST_F(OutboundRightsTest, FilesGoAnywhereWithFull) {
 TEST_F(OutboundRightsTest, SocketStartedByAConfinedUserInheritsItsRights) {
   TestClient client;
   login(client, "narrow");
-  std::string uuid = ok_uuid(api_on(client, "originate null/1 '&socket(127.0.0.1:" +
-                                                std::to_string(peer_.port()) + " async full)'"));
+  std::string uuid =
+      ok_uuid(api_on(client, "originate null/1 '&socket(127.0.0.1:" + std::to_string(peer_.port()) +
+                                 " async full)'"));
   ASSERT_FALSE(uuid.empty());
   calls_.push_back(uuid);
   ASSERT_TRUE(peer_.accept());

@@ -13,7 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::size_t kBodyBytes = 32 * 1024;
+constexpr std::size_t kBodyBytes = std::size_t{32} * 1024;
 constexpr std::string_view kLostNotice =
     "Content-Type: text/disconnect-notice\nContent-Length: 39\n\n"
     "killed listener because of lost events\n";

@@ -120,7 +120,7 @@ int ConsoleSession::connect(bool retry) {
   for (int attempt = 1;; ++attempt) {
     close_connection();
     auto connection = std::make_unique<client::SyncConnection>(options);
-    connection->set_log_handler([this](client::LogLine line) { on_log_line(line); });
+    connection->set_log_handler([this](const client::LogLine& line) { on_log_line(line); });
     try {
       connection->connect(profile.host, profile.port, credentials);
       if (attempt > 1) report(fmt::format("connected to {} (attempt {})", where(), attempt));

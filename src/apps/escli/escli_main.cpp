@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "apps/escli/console_output.hpp"
-#include "apps/escli/options.hpp"
 #include "apps/escli/console_session.hpp"
+#include "apps/escli/options.hpp"
 
 int main(int argc, char** argv) {
   std::setlocale(LC_CTYPE, "");  // the line editor decodes typed UTF-8

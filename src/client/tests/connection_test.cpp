@@ -258,8 +258,9 @@ TEST(Connection, HandlersReceiveEventsAndLogLinesInOrder) {
   run_coroutine([&](asio::io_context& io) -> asio::awaitable<void> {
     Connection conn(io.get_executor());
     std::vector<std::string> seen;
-    conn.set_event_handler([&](Event event) { seen.push_back("event " + *event.header("Seq")); });
-    conn.set_log_handler([&](LogLine line) {
+    conn.set_event_handler(
+        [&](const Event& event) { seen.push_back("event " + *event.header("Seq")); });
+    conn.set_log_handler([&](const LogLine& line) {
       EXPECT_EQ(line.level(), 4);
       seen.push_back("log " + line.text);
     });
@@ -296,7 +297,7 @@ TEST(Connection, HandlerThrowingOnQueuedEventsEndsTheConnectionWithAReason) {
     co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
     EXPECT_TRUE((co_await conn.subscribe(protocol::EventFormat::kPlain, "ALL")).ok());
     EXPECT_EQ(co_await conn.api("sync"), "done");
-    conn.set_event_handler([](Event) { throw std::runtime_error("handler broke"); });
+    conn.set_event_handler([](const Event&) { throw std::runtime_error("handler broke"); });
     // The handler runs on the strand, after this coroutine lets it go.
     asio::steady_timer pause(io, 100ms);
     co_await pause.async_wait(asio::use_awaitable);

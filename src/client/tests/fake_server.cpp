@@ -7,6 +7,7 @@
 #include <asio/write.hpp>
 
 #include <chrono>
+#include <utility>
 
 #include "protocol/escape.hpp"
 #include "protocol/frames.hpp"
@@ -116,13 +117,13 @@ std::string plain_event(const std::vector<protocol::HeaderField>& headers, std::
   return protocol::event_frame(protocol::EventFormat::kPlain, serialized);
 }
 
-void run_coroutine(std::function<asio::awaitable<void>(asio::io_context&)> body,
+void run_coroutine(const std::function<asio::awaitable<void>(asio::io_context&)>& body,
                    std::chrono::seconds limit) {
   asio::io_context io;
   std::exception_ptr failure;
   bool finished = false;
   asio::co_spawn(io, body(io), [&](std::exception_ptr e) {
-    failure = e;
+    failure = std::move(e);
     finished = true;
   });
   io.run_for(limit);

@@ -78,7 +78,7 @@ std::string plain_event(const std::vector<protocol::HeaderField>& headers,
 
 // Runs `body` as a coroutine on a fresh io_context until it finishes (a test failure if it has
 // not within `limit`); rethrows its exception.
-void run_coroutine(std::function<asio::awaitable<void>(asio::io_context&)> body,
+void run_coroutine(const std::function<asio::awaitable<void>(asio::io_context&)>& body,
                    std::chrono::seconds limit = std::chrono::seconds(20));
 
 }  // namespace es::client::test

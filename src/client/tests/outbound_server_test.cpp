@@ -9,6 +9,8 @@
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 
+#include <utility>
+
 #include "fake_server.hpp"
 #include "protocol/frames.hpp"
 
@@ -113,7 +115,7 @@ TEST(OutboundServer, SessionDrivesTheCallUntilTheDisconnectNotice) {
             << conn.close_reason();
         finished = true;
       },
-      [&](std::exception_ptr e) { failure = e; });
+      [&](std::exception_ptr e) { failure = std::move(e); });
   io.run_for(10s);
   EXPECT_TRUE(finished);
   if (failure) std::rethrow_exception(failure);
@@ -162,7 +164,7 @@ TEST(OutboundServer, ExecuteWithoutMyeventsEnablesThemForItselfOnly) {
         EXPECT_FALSE((co_await session->connection().next_event(5s)).has_value());
         finished = true;
       },
-      [&](std::exception_ptr e) { failure = e; });
+      [&](std::exception_ptr e) { failure = std::move(e); });
   io.run_for(10s);
   EXPECT_TRUE(finished);
   if (failure) std::rethrow_exception(failure);
@@ -205,7 +207,7 @@ TEST(OutboundServer, ExecuteEndsWhenTheControlledChannelHangsUp) {
         EXPECT_EQ(co_await session->getvar("x"), "1");
         finished = true;
       },
-      [&](std::exception_ptr e) { failure = e; });
+      [&](std::exception_ptr e) { failure = std::move(e); });
   io.run_for(10s);
   EXPECT_TRUE(finished);
   if (failure) std::rethrow_exception(failure);

@@ -138,7 +138,7 @@ const std::vector<std::string>& call_columns() {
       if (name == "call_uuid" || name == "hostname") continue;
       out.push_back("b_" + name);
     }
-    out.push_back("call_created_epoch");
+    out.emplace_back("call_created_epoch");
     return out;
   }();
   return columns;
@@ -150,7 +150,7 @@ const std::vector<std::string>& detailed_call_columns() {
     const auto& channel = channel_columns();
     std::vector<std::string> out(channel.begin(), channel.begin() + 32);
     for (std::size_t i = 0; i < 32; ++i) out.push_back("b_" + channel[i]);
-    out.push_back("call_created_epoch");
+    out.emplace_back("call_created_epoch");
     return out;
   }();
   return columns;

@@ -101,8 +101,8 @@ TEST_F(ApiRegistryTest, ThrowingAsyncCommandCompletesOnceWithErr) {
       .function = [](std::string_view, std::string&, const ApiContext&) -> ApiStatus {
         return ApiStatus::kSuccess;
       },
-      .async_function = [](std::string, const ApiContext&,
-                           ApiCompletion) { throw std::runtime_error("async broken"); }});
+      .async_function = [](const std::string&, const ApiContext&,
+                           const ApiCompletion&) { throw std::runtime_error("async broken"); }});
   std::vector<ApiResult> results;
   ASSERT_NO_THROW(registry_.execute_async("athrows", "", {},
                                           [&](ApiResult r) { results.push_back(std::move(r)); }));
@@ -255,7 +255,8 @@ TEST_F(ApiRegistryTest, FindUnknownIsNull) {
 TEST_F(ApiRegistryTest, FlagsComeBackAsDeclared) {
   registry_.add(ApiCommand{.name = "quick", .may_block = false});
   registry_.add(ApiCommand{
-      .name = "later", .async_function = [](std::string, const ApiContext&, ApiCompletion done) {
+      .name = "later",
+      .async_function = [](const std::string&, const ApiContext&, const ApiCompletion& done) {
         done(ApiStatus::kSuccess, "+OK later");
       }});
   const ApiCommand* echo = registry_.find("echo");
@@ -290,15 +291,17 @@ TEST_F(ApiRegistryTest, ExecuteWithTheFoundEntry) {
 }
 
 TEST_F(ApiRegistryTest, AsyncFormRunsFromTheFoundEntry) {
-  registry_.add(ApiCommand{
-      .name = "later",
-      .function =
-          [](std::string_view, std::string& out, const ApiContext&) {
-            out += "blocking form";
-            return ApiStatus::kSuccess;
-          },
-      .async_function = [](std::string arg, const ApiContext&,
-                           ApiCompletion done) { done(ApiStatus::kSuccess, "async " + arg); }});
+  registry_.add(
+      ApiCommand{.name = "later",
+                 .function =
+                     [](std::string_view, std::string& out, const ApiContext&) {
+                       out += "blocking form";
+                       return ApiStatus::kSuccess;
+                     },
+                 .async_function =
+                     [](const std::string& arg, const ApiContext&, const ApiCompletion& done) {
+                       done(ApiStatus::kSuccess, "async " + arg);
+                     }});
   std::vector<std::string> outputs;
   auto keep = [&](ApiResult r) { outputs.push_back(std::move(r.output)); };
   registry_.execute_async(registry_.find("LATER"), "LATER", " a ", {}, keep);
@@ -349,6 +352,7 @@ TEST_F(ApiRegistryTest, ListSortsIgnoringCase) {
 TEST_F(ApiRegistryTest, FindsWhileCommandsAreAdded) {
   std::atomic<bool> stop{false};
   std::vector<std::thread> readers;
+  readers.reserve(2);
   std::atomic<int> found{0};
   for (int t = 0; t < 2; ++t) {
     readers.emplace_back([&] {

@@ -80,6 +80,7 @@ TEST(FiredEvent, ConcurrentFirstRequestsShareOneFrame) {
   const FiredEvent fired(event);
   std::vector<const char*> seen(4);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] { seen[i] = fired.frame(EventFormat::kJson).data(); });
   }
@@ -141,6 +142,7 @@ TEST(EventBus, ConcurrentFiringGivesEverySubscriberTheSameOrder) {
   constexpr int kPerThread = 200;
   std::atomic<bool> go{false};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       while (!go.load()) std::this_thread::yield();

@@ -132,6 +132,7 @@ TEST_F(EventFactoryTest, SequenceIsStrictlyIncreasingAcrossThreads) {
   constexpr int kPerThread = 250;
   std::vector<std::vector<std::uint64_t>> seen(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
@@ -180,7 +181,7 @@ TEST(BareFunctionName, TakesTheIdentifierBeforeTheParameterList) {
 }
 
 TEST(FormatUptime, WorkedExample) {
-  const std::int64_t elapsed = ((1 * 60 + 2) * 60 + 3) * 1000000LL + 456 * 1000 + 789;
+  const std::int64_t elapsed = ((1 * 60 + 2) * 60 + 3) * 1000000LL + 456LL * 1000 + 789;
   EXPECT_EQ(format_uptime(elapsed),
             "0 years, 0 days, 1 hour, 2 minutes, 3 seconds, 456 milliseconds, 789 microseconds");
 }
@@ -192,7 +193,7 @@ TEST(FormatUptime, SingularOnlyForExactlyOne) {
             "1 year, 1 day, 0 hours, 0 minutes, 1 second, 1 millisecond, 1 microsecond");
   EXPECT_EQ(format_uptime(0),
             "0 years, 0 days, 0 hours, 0 minutes, 0 seconds, 0 milliseconds, 0 microseconds");
-  EXPECT_EQ(format_uptime(2 * 365 * day_us + 23 * 3600LL * 1000000),
+  EXPECT_EQ(format_uptime(2LL * 365 * day_us + 23 * 3600LL * 1000000),
             "2 years, 0 days, 23 hours, 0 minutes, 0 seconds, 0 milliseconds, 0 microseconds");
 }
 

@@ -1,8 +1,7 @@
 // A small configuration directory under a fresh temporary directory, removed afterwards.
 #pragma once
 
-#include <stdlib.h>
-
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>

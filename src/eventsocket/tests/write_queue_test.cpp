@@ -21,7 +21,7 @@ core::FiredEventPtr fat_event(int headers) {
 
 TEST(WriteQueue, ByteBoundCountsTheWholeEventNotJustItsFrame) {
   WriteQueueLimits limits;
-  limits.max_bytes = 256 * 1024;
+  limits.max_bytes = std::size_t{256} * 1024;
   WriteQueue queue(limits);
   std::size_t accepted = 0;
   std::size_t frame_bytes = 0;

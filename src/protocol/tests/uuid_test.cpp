@@ -24,6 +24,7 @@ bool has_uuid_shape(const std::string& uuid) {
 TEST(Uuid, Version4ShapeAndUniqueAcrossThreads) {
   std::vector<std::vector<std::string>> made(4);
   std::vector<std::thread> threads;
+  threads.reserve(made.size());
   for (auto& list : made) {
     threads.emplace_back([&list] {
       for (int i = 0; i < 2000; ++i) list.push_back(make_uuid());

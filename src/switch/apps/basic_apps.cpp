@@ -308,7 +308,7 @@ void register_basic_apps(ApplicationRegistry& r) {
       },
       "Hangup the call");
   add_async(
-      r, "park", "", kNm, [](Session& s, std::string) { return s.park(); }, "Park");
+      r, "park", "", kNm, [](Session& s, const std::string&) { return s.park(); }, "Park");
   add_sync(
       r, "park_state", "", Flags{},
       [](Session& s, const std::string&) { s.set_state(ChannelState::kPark); }, "Park State");

@@ -250,7 +250,8 @@ void uuid_outgoing_answer(SwitchCore& core, std::string_view arg, std::string& o
 void uuid_ring_ready(SwitchCore& core, std::string_view arg, std::string& out) {
   auto argv = separate_string(arg, ' ', 2);
   bool queued = false;
-  if (argv.empty() || (argv.size() > 1 && !(queued = protocol::iequals(argv[1], "queued")))) {
+  if (argv.size() > 1) queued = protocol::iequals(argv[1], "queued");
+  if (argv.empty() || (argv.size() > 1 && !queued)) {
     out += "-USAGE: <uuid> [queued]\n";
     return;
   }

@@ -27,7 +27,7 @@ void register_originate_command(SwitchCore& core) {
   // The work is asynchronous: the originate coroutine runs on a strand of its own and the
   // completion starts the answered leg. The blocking form (console, sched_api, ${api()})
   // waits for that completion.
-  command.async_function = [&core](std::string arg, const core::ApiContext& context,
+  command.async_function = [&core](const std::string& arg, const core::ApiContext& context,
                                    core::ApiCompletion done) {
     auto parsed = parse_originate_args(arg);
     if (!parsed.args) {
@@ -43,7 +43,7 @@ void register_originate_command(SwitchCore& core) {
     asio::co_spawn(
         asio::make_strand(core.io()),
         [&core, url = args.call_url, options]() { return originate(core, url, options); },
-        [args, done = std::move(done)](std::exception_ptr error, OriginateResult result) {
+        [args, done = std::move(done)](const std::exception_ptr& error, OriginateResult result) {
           if (error) result.cause = cause::kCrash;
           if (!result.leg) {
             done(core::ApiStatus::kSuccess, fmt::format("-ERR {}\n", cause_name(result.cause)));

@@ -29,7 +29,7 @@ void register_simulated_sleep(SwitchCore& core, core::SimulatedTimers& timers,
     command.module = "mod_commands";
     command.syntax = "<milliseconds>";
     command.description = "Sleep N milliseconds";
-    command.async_function = [&timers, &clock](std::string arg, const core::ApiContext&,
+    command.async_function = [&timers, &clock](const std::string& arg, const core::ApiContext&,
                                                core::ApiCompletion done) {
       long long ms = text::c_atol(arg);
       if (ms <= 0) {

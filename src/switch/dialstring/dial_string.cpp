@@ -1,5 +1,7 @@
 #include "switch/dialstring/dial_string.hpp"
 
+#include <ranges>
+
 #include "core/text/separate_string.hpp"
 #include "core/text/text.hpp"
 #include "protocol/ascii.hpp"
@@ -130,8 +132,8 @@ VarList block_vars(const DialString& d) {
 }  // namespace
 
 const std::string* VarList::find(std::string_view name) const {
-  for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
-    if (protocol::iequals(it->first, name)) return &it->second;
+  for (const auto& [key, value] : std::views::reverse(vars)) {
+    if (protocol::iequals(key, name)) return &value;
   }
   return nullptr;
 }

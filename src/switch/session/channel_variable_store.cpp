@@ -1,5 +1,7 @@
 #include "switch/session/channel_variable_store.hpp"
 
+#include <ranges>
+
 namespace es::sw {
 
 void ChannelVariableStore::pop_scope() {
@@ -7,8 +9,8 @@ void ChannelVariableStore::pop_scope() {
 }
 
 const std::string* ChannelVariableStore::lookup(std::string_view name) const {
-  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
-    for (const auto& [n, v] : *scope) {
+  for (const auto& scope : std::views::reverse(scopes_)) {
+    for (const auto& [n, v] : scope) {
       if (core::header_name_equals(n, name)) return &v;
     }
   }
@@ -17,8 +19,8 @@ const std::string* ChannelVariableStore::lookup(std::string_view name) const {
 
 void ChannelVariableStore::add_event_headers(core::Event& event) const {
   std::string name;
-  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
-    for (const auto& [var, value] : *scope) {
+  for (const auto& scope : std::views::reverse(scopes_)) {
+    for (const auto& [var, value] : scope) {
       name = "scope_variable_";
       name += var;
       if (!event.header(name)) event.add_header(name, value);

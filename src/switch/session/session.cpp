@@ -132,7 +132,7 @@ void Session::hangup(int cause) {
   for (auto& callback : callbacks) callback();
 }
 
-std::shared_ptr<void> Session::attach(std::function<void()> on_hangup) {
+std::shared_ptr<void> Session::attach(const std::function<void()>& on_hangup) {
   bool already_down = false;
   {
     std::lock_guard lock(mutex_);
@@ -443,7 +443,7 @@ bool Session::queue_event(core::Event event) {
   return true;
 }
 
-void Session::set_event_divert(std::function<bool(core::Event&)> sink) {
+void Session::set_event_divert(const std::function<bool(core::Event&)>& sink) {
   std::deque<core::Event> waiting;
   {
     std::lock_guard lock(mutex_);

@@ -150,7 +150,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool queue_event(core::Event event);      // sendevent with Unique-ID; false when full
   std::optional<core::Event> dequeue_event();
   // divert_events: queued events go to `sink` (SessionControl::set_event_divert).
-  void set_event_divert(std::function<bool(core::Event&)> sink);
+  void set_event_divert(const std::function<bool(core::Event&)>& sink);
   // Runs queued private commands unless a locked command is running (or force).
   asio::awaitable<void> process_commands();
   std::size_t queued_commands() const;
@@ -214,7 +214,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // --- holders and watchers ----------------------------------------------------------------
   // A controlling listener: keeps the session from being destroyed until the returned handle
   // is dropped; `on_hangup` runs once after CHANNEL_HANGUP (immediately if already hung up).
-  std::shared_ptr<void> attach(std::function<void()> on_hangup);
+  std::shared_ptr<void> attach(const std::function<void()>& on_hangup);
   // Woken when this leg progresses or hangs up (an originate waiting for it).
   void add_watcher(std::weak_ptr<Waiter> watcher);
 

@@ -8,7 +8,8 @@
 
 namespace es::sw {
 
-Waiter::Waiter(asio::any_io_executor executor, core::Timers& timers, const core::Clock& clock)
+Waiter::Waiter(const asio::any_io_executor& executor, core::Timers& timers,
+               const core::Clock& clock)
     : executor_(executor), timers_(timers), clock_(clock), timer_(executor) {}
 
 void Waiter::signal() {

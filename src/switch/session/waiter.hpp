@@ -19,7 +19,7 @@ namespace es::sw {
 class Waiter : public std::enable_shared_from_this<Waiter> {
  public:
   // `executor` must be the (strand) executor the waiting coroutine runs on.
-  Waiter(asio::any_io_executor executor, core::Timers& timers, const core::Clock& clock);
+  Waiter(const asio::any_io_executor& executor, core::Timers& timers, const core::Clock& clock);
 
   void signal();
   // Returns when signalled (a pending signal counts) or when the clock reaches `deadline_us`

@@ -11,6 +11,7 @@ using Row = std::tuple<std::string, std::string, std::string>;  // name, state, 
 
 std::vector<Row> rows(const std::vector<core::FiredEventPtr>& events) {
   std::vector<Row> out;
+  out.reserve(events.size());
   for (const auto& e : events) {
     out.emplace_back(header(e, "Event-Name"), header(e, "Channel-State"),
                      header(e, "Channel-State-Number"));

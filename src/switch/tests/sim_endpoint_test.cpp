@@ -65,7 +65,7 @@ class SimEndpointTest : public SwitchFixture {
 
   // `api originate` blocks until the leg answers; it runs on its own thread while the test
   // moves the clock.
-  std::shared_future<std::string> originate_async(std::string arg) {
+  std::shared_future<std::string> originate_async(const std::string& arg) {
     std::shared_future<std::string> result =
         std::async(std::launch::async, [this, arg] { return api("originate", arg); }).share();
     pending_.push_back(result);
@@ -162,7 +162,7 @@ TEST_F(SimEndpointTest, StaysUpWithoutHangupScript) {
   auto result = originate_async("sim/2001 &park");
   std::string uuid = leg_uuid();
   EXPECT_EQ(result.get(), "+OK " + uuid + "\n");
-  advance_ms(3600 * 1000);
+  advance_ms(std::int64_t{3600} * 1000);
   EXPECT_TRUE(events(uuid, "CHANNEL_HANGUP").empty());
   EXPECT_NE(switch_->locate(uuid), nullptr);
 }

@@ -57,6 +57,7 @@ void EventRecorder::clear() {
 
 std::vector<std::string> names(const std::vector<core::FiredEventPtr>& events) {
   std::vector<std::string> out;
+  out.reserve(events.size());
   for (const auto& e : events) out.push_back(header(e, "Event-Name"));
   return out;
 }

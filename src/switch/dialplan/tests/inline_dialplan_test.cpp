@@ -12,6 +12,7 @@ namespace {
 
 std::vector<std::string> describe(const Extension& extension) {
   std::vector<std::string> out;
+  out.reserve(extension.actions.size());
   for (const DialplanAction& a : extension.actions)
     out.push_back(a.application + "(" + a.data + ")");
   return out;

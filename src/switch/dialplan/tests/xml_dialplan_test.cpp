@@ -15,6 +15,7 @@ constexpr std::int64_t kFriday = 1710513045LL * 1000000;
 
 std::vector<std::string> describe(const Extension& extension) {
   std::vector<std::string> out;
+  out.reserve(extension.actions.size());
   for (const DialplanAction& a : extension.actions)
     out.push_back(a.application + "(" + a.data + ")");
   return out;

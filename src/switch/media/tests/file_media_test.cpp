@@ -38,7 +38,7 @@ std::vector<std::int16_t> write_frames(const std::string& path, int frames) {
   EXPECT_TRUE(writer) << error;
   std::vector<std::int16_t> all;
   if (!writer) return all;
-  const auto wave = ramp(static_cast<std::size_t>(frames) * kFrameSamples);
+  auto wave = ramp(static_cast<std::size_t>(frames) * kFrameSamples);
   for (int f = 0; f < frames; ++f) {
     Frame frame;
     std::copy_n(wave.begin() + static_cast<std::ptrdiff_t>(f) * kFrameSamples, kFrameSamples,
