@@ -283,8 +283,8 @@ std::string make_uuid() {
   return protocol::make_uuid();
 }
 
-Connection::Connection(asio::any_io_executor executor, ConnectionOptions options)
-    : state_(std::make_shared<ConnectionState>(std::move(executor), options)) {}
+Connection::Connection(const asio::any_io_executor& executor, ConnectionOptions options)
+    : state_(std::make_shared<ConnectionState>(executor, options)) {}
 
 Connection::~Connection() {
   close();

@@ -153,7 +153,7 @@ class OutboundSession;
 
 class Connection {
  public:
-  explicit Connection(asio::any_io_executor executor, ConnectionOptions options = {});
+  explicit Connection(const asio::any_io_executor& executor, ConnectionOptions options = {});
   // Closes the socket; pending awaitables complete with ClientError(kDisconnected).
   ~Connection();
   Connection(const Connection&) = delete;

@@ -125,9 +125,9 @@ const std::vector<std::string_view>& myevents_types() {
   return kTypes;
 }
 
-ConnectionState::ConnectionState(asio::any_io_executor executor,
+ConnectionState::ConnectionState(const asio::any_io_executor& executor,
                                  ConnectionOptions connection_options)
-    : strand(asio::make_strand(std::move(executor))),
+    : strand(asio::make_strand(executor)),
       socket(strand),
       options(connection_options),
       parser(protocol::ParserLimits{}, false),

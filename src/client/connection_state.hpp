@@ -85,7 +85,7 @@ struct SubscriptionRecord {
 
 class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
  public:
-  ConnectionState(asio::any_io_executor executor, ConnectionOptions connection_options);
+  ConnectionState(const asio::any_io_executor& executor, ConnectionOptions connection_options);
 
   // Queues `wire_text` (a complete command packet) and returns the slot its reply will fill.
   // While reconnecting only `internal` commands (authentication, restore) go out.

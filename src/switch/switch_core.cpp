@@ -162,13 +162,13 @@ core::QueueResult SwitchCore::queue_event(std::string_view uuid, core::Event eve
 
 std::shared_ptr<void> SwitchCore::attach(std::string_view uuid, std::function<void()> on_hangup) {
   SessionPtr s = locate(uuid);
-  return s ? s->attach(std::move(on_hangup)) : nullptr;
+  return s ? s->attach(on_hangup) : nullptr;
 }
 
 bool SwitchCore::set_event_divert(std::string_view uuid, std::function<bool(core::Event&)> sink) {
   SessionPtr s = locate(uuid);
   if (!s) return false;
-  s->set_event_divert(std::move(sink));
+  s->set_event_divert(sink);
   return true;
 }
 
