@@ -12,7 +12,6 @@ PASSWORD=e2e-secret
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/escli-e2e.XXXXXX")
 TMUX_SOCKET=$WORK/tmux.sock
 DAEMON_PID=
-failures=0
 
 cleanup() {
   tmux -S "$TMUX_SOCKET" kill-server >/dev/null 2>&1
@@ -21,11 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-pass() { echo "ok: $*"; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
 # --- the daemon on a free port (it reports the port it bound) ---------------------------------
 "$DAEMON" --listen-ip 127.0.0.1 --listen-port 0 --password "$PASSWORD" --no-color \

@@ -9,17 +9,12 @@ ESCLI=$1
 DAEMON=$2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/escli-strict.XXXXXX")
 DAEMON_PID=
-failures=0
 cleanup() {
   [[ -n $DAEMON_PID ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-pass() { echo "ok: $*"; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
 "$DAEMON" --listen-ip 127.0.0.1 --listen-port 0 --port-file "$WORK/port" --no-color \
   --heartbeat-interval 3600 2>"$WORK/daemon.log" >/dev/null &

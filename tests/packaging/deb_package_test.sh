@@ -24,13 +24,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-failures=0
-fail() {
-  echo "FAIL: $1" >&2
-  [[ -n ${2:-} && -f $2 ]] && sed 's/^/  | /' "$2" >&2
-  failures=$((failures + 1))
-}
-pass() { echo "ok: $*"; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 # The end: a summary and the status.
 finish() {
   if ((failures)); then
