@@ -45,7 +45,6 @@ class EventSubscription {
   void set_scope_uuid(std::string_view uuid) { scope_uuid_ = uuid; }
 
   void restrict(EventRestrictions restrictions) { restrictions_ = std::move(restrictions); }
-  const EventRestrictions& restrictions() const { return restrictions_; }
   // esl-allowed-events lets the event through (it bounds every path: event, myevents, filters).
   bool allowed(const core::Event& event) const;
 
