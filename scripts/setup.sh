@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build pkg-config clang-16 libclang-rt-16-dev
   libasio-dev libssl-dev libpugixml-dev libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev
   libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps tmux
-  help2man systemd clang-format clang-tidy-16)
+  help2man systemd clang-format clang-tidy-16
+  libcpp-httplib-dev prometheus librabbitmq-dev rabbitmq-server amqp-tools)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
