@@ -25,6 +25,7 @@
 #include "core/spawn.hpp"
 #include "eventsocket/event_socket_config.hpp"
 #include "eventsocket/server.hpp"
+#include "eventsocket/tls_context.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
 #include "switch/session/asio_timers.hpp"
@@ -118,6 +119,39 @@ class DaemonProcessControl final : public core::ProcessControl {
   std::function<void()> after_reload_;  // likewise
 };
 
+std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint) {
+  return endpoint.address().is_v6()
+             ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
+             : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+}
+
+// The TLS listener of event_socket.conf (tls-* params), if its certificate is configured.
+// False with a one-line reason when the files cannot be used: the daemon does not start.
+bool configure_tls(const eventsocket::EventSocketConfig& conf, const DaemonOptions& options,
+                   eventsocket::ServerOptions& server_options, std::string* error) {
+  if (conf.tls_cert_file.empty()) {
+    if (options.tls_listen_port) {
+      *error = "--tls-listen-port needs tls-cert-file in event_socket.conf";
+      return false;
+    }
+    return true;
+  }
+  eventsocket::TlsServerFiles files{
+      .cert_file = conf.tls_cert_file,
+      .key_file = conf.tls_key_file.empty() ? conf.tls_cert_file : conf.tls_key_file,
+      .ca_file = conf.tls_ca_file,
+      .verify_client = conf.tls_verify_client};
+  auto context = eventsocket::make_tls_server_context(files, error);
+  if (!context) return false;
+  eventsocket::TlsListenOptions tls;
+  tls.listen_ip = conf.tls_listen_ip.empty() ? server_options.listen_ip : conf.tls_listen_ip;
+  tls.listen_port = static_cast<unsigned short>(options.tls_listen_port.value_or(conf.tls_listen_port));
+  tls.context = std::move(context);
+  server_options.tls = std::move(tls);
+  server_options.listener.tls_handshake_timeout_s = conf.tls_handshake_timeout_s;
+  return true;
+}
+
 }  // namespace
 
 int run_daemon(const DaemonOptions& options) {
@@ -164,6 +198,11 @@ int run_daemon(const DaemonOptions& options) {
   // the recordings and sounds directories unless allowed-file-dirs says otherwise.
   for (const std::string* dir : {&options.recording_dir, &options.sound_dir}) {
     if (!dir->empty()) server_options.listener.confined_file_dirs.push_back(*dir);
+  }
+  if (std::string tls_error; !configure_tls(config.event_socket(), options, server_options,
+                                            &tls_error)) {
+    fmt::print(stderr, "eventswitch: {}\n", tls_error);
+    return 1;
   }
 
   int threads = options.threads > 0
@@ -270,9 +309,11 @@ int run_daemon(const DaemonOptions& options) {
     return 1;
   }
   ES_LOG(runtime.log(), core::LogLevel::kNotice, "event socket listening on {}",
-         endpoint.address().is_v6()
-             ? fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port())
-             : fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port()));
+         endpoint_text(endpoint));
+  if (server_options.tls) {
+    ES_LOG(runtime.log(), core::LogLevel::kNotice, "TLS event socket listening on {}",
+           endpoint_text(server.tls_local_endpoint()));
+  }
 
   // HEARTBEAT every interval, each followed by its RE_SCHEDULE. On the switch's timers, so
   // with --simulated-time it follows the simulated clock whose time it stamps.

@@ -12,6 +12,8 @@ struct DaemonOptions {
   std::optional<std::string> listen_ip;  // overrides the configuration
   std::optional<int> listen_port;        // 0 picks a free port
   std::optional<std::string> password;
+  std::optional<int> tls_listen_port;  // overrides tls-listen-port; 0 picks a free port
+  std::string metrics_listen;          // ip:port, overrides metrics-listen
   std::string log_file;
   int log_level = 6;  // console level (INFO)
   bool colour = true;

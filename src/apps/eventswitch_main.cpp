@@ -23,6 +23,12 @@ int main(int argc, char** argv) {
   app.add_option("--listen-ip", listen_ip, "override the event socket listen-ip");
   app.add_option("--listen-port", listen_port, "override listen-port (0: any free port)")
       ->check(CLI::Range(0, 65535));
+  int tls_listen_port = -1;
+  app.add_option("--tls-listen-port", tls_listen_port,
+                 "override tls-listen-port of the TLS listener (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--metrics-listen", options.metrics_listen,
+                 "serve Prometheus metrics at http://IP:PORT/metrics (overrides metrics-listen)");
   std::string password_file;
   auto* password_option = app.add_option(
       "--password", password,
@@ -70,6 +76,7 @@ int main(int argc, char** argv) {
   }
   if (!listen_ip.empty()) options.listen_ip = listen_ip;
   if (listen_port >= 0) options.listen_port = listen_port;
+  if (tls_listen_port >= 0) options.tls_listen_port = tls_listen_port;
   // Precedence: --password, --password-file, EVENTSWITCH_PASSWORD, the configuration.
   if (!password_file.empty()) {
     std::ifstream file(password_file);

@@ -74,6 +74,18 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
       }
       // Set but empty (or only separators) allows no file at all, which is what it says.
       config.allowed_file_dirs = std::move(dirs);
+    } else if (protocol::iequals(name, "tls-cert-file")) {
+      config.tls_cert_file = value;
+    } else if (protocol::iequals(name, "tls-key-file")) {
+      config.tls_key_file = value;
+    } else if (protocol::iequals(name, "tls-ca-file")) {
+      config.tls_ca_file = value;
+    } else if (protocol::iequals(name, "tls-verify-client")) {
+      config.tls_verify_client = text::switch_true(value_view);
+    } else if (protocol::iequals(name, "tls-listen-ip")) {
+      config.tls_listen_ip = value;
+    } else if (protocol::iequals(name, "metrics-listen")) {
+      config.metrics_listen = value;
     } else if (protocol::iequals(name, "stop-on-bind-error")) {
       config.stop_on_bind_error = text::switch_true(value_view);
     } else {
@@ -87,7 +99,9 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
              ours("max-connections", &config.max_connections) ||
              ours("max-unauthenticated-per-address", &config.max_unauthenticated_per_address) ||
              ours("max-filters", &config.max_filters) ||
-             ours("max-subclasses", &config.max_subclasses));
+             ours("max-subclasses", &config.max_subclasses) ||
+             ours("tls-listen-port", &config.tls_listen_port) ||
+             ours("tls-handshake-timeout", &config.tls_handshake_timeout_s));
     }
   }
 

@@ -26,6 +26,16 @@
 //                         is closed at once, as above [12000]
 //   max-filters           filters per connection; one more answers -ERR, nothing added [256]
 //   max-subclasses        CUSTOM subclasses per connection; one more answers -ERR [256]
+// TLS (a second listener beside the plain one; on when tls-cert-file is set):
+//   tls-cert-file         PEM certificate chain of the server
+//   tls-key-file          PEM private key [tls-cert-file]
+//   tls-ca-file           PEM CAs trusted for client certificates
+//   tls-verify-client     true: a client must present a certificate signed by tls-ca-file
+//   tls-listen-ip         [listen-ip]
+//   tls-listen-port       [8022]
+//   tls-handshake-timeout seconds for the TLS handshake [10]
+// Metrics:
+//   metrics-listen        ip:port of the Prometheus endpoint (/metrics) [unset: none]
 #pragma once
 
 #include <cstddef>
@@ -61,6 +71,15 @@ struct EventSocketConfig {
   std::size_t max_unauthenticated_per_address = 12000;
   std::size_t max_filters = 256;
   std::size_t max_subclasses = 256;
+
+  std::string tls_cert_file;  // empty: no TLS listener
+  std::string tls_key_file;   // empty: tls_cert_file
+  std::string tls_ca_file;
+  bool tls_verify_client = false;
+  std::string tls_listen_ip;  // empty: listen_ip
+  std::uint16_t tls_listen_port = 8022;
+  int tls_handshake_timeout_s = 10;
+  std::string metrics_listen;  // empty: no metrics endpoint
 };
 
 struct EventSocketConfigResult {

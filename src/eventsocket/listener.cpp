@@ -26,6 +26,9 @@ constexpr std::size_t kWriteBatchItems = 256;
 constexpr std::size_t kWriteBatchBytes = 1u << 20;
 // Reads go into one buffer per thread, so an idle connection holds no read buffer.
 constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
+// A TLS connection reads through its own buffer (an SSL read may complete later, on another
+// thread): one TLS record's worth.
+constexpr std::size_t kTlsReadChunk = std::size_t{16} * 1024;
 
 // Before authentication a connection costs almost nothing whatever it sends (policy; a real
 // client sends one auth or userauth packet of a few bytes): a header block reaching 4 KiB, a
@@ -74,10 +77,11 @@ bool is_burst_command(const protocol::CommandPacket& packet) {
 }  // namespace
 
 Listener::Listener(ServerContext& context, ListenerRegistry& registry, asio::ip::tcp::socket socket,
-                   std::uint64_t id)
+                   std::uint64_t id, std::shared_ptr<asio::ssl::context> tls)
     : context_(context),
       registry_(registry),
       socket_(std::move(socket)),
+      tls_context_(std::move(tls)),
       strand_(asio::make_strand(socket_.get_executor())),
       write_timer_(strand_),
       watchdog_timer_(strand_),
@@ -86,6 +90,7 @@ Listener::Listener(ServerContext& context, ListenerRegistry& registry, asio::ip:
       parser_(kUnauthParserLimits),
       queue_(context.settings.limits) {
   peer_ = endpoint_text(socket_, &peer_address_);
+  if (tls_context_) tls_ = std::make_unique<TlsStream>(socket_, *tls_context_);
   connected_epoch_us_ = context_.runtime.clock().now_epoch_us();
 }
 
@@ -102,20 +107,27 @@ void Listener::start(bool acl_allows, ConnectionLimits::Slot slot) {
   socket_.non_blocking(true, ec);
   auto self = shared_from_this();
   asio::post(strand_, [self, acl_allows] {
-    if (!acl_allows) {
-      self->send(std::string(protocol::kRudeRejection));
-      self->close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
+    if (self->tls_) {
+      self->spawn_loop("listener TLS handshake", self->tls_handshake(acl_allows));
     } else {
-      self->send(std::string(protocol::kAuthRequest));
-      self->deadlines_.arm(Deadline::kAuth,
-                           std::chrono::steady_clock::now() +
-                               std::chrono::seconds(self->context_.settings.auth_timeout_s));
-      self->spawn_loop("listener read loop", self->read_loop());
+      self->begin_session(acl_allows);
     }
-    self->spawn_loop("listener write loop", self->write_loop());
-    self->spawn_loop("listener watchdog", self->watchdog_loop());
-    self->rearm_watchdog();
   });
+}
+
+void Listener::begin_session(bool acl_allows) {
+  if (!acl_allows) {
+    send(std::string(protocol::kRudeRejection));
+    close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
+  } else {
+    send(std::string(protocol::kAuthRequest));
+    deadlines_.arm(Deadline::kAuth, std::chrono::steady_clock::now() +
+                                        std::chrono::seconds(context_.settings.auth_timeout_s));
+    spawn_loop("listener read loop", read_loop());
+  }
+  spawn_loop("listener write loop", write_loop());
+  spawn_loop("listener watchdog", watchdog_loop());
+  rearm_watchdog();
 }
 
 asio::awaitable<void> Listener::read_loop() {
@@ -129,11 +141,18 @@ asio::awaitable<void> Listener::read_loop() {
   while (!closing()) {
     // A peer that does not read its replies is not read from either.
     if (!co_await wait_for_room()) break;
-    auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kAwait);
-    if (wait_ec || closing()) break;
     std::size_t n = 0;
-    std::error_code ec =
-        read_into(socket_, parser_, authenticated_ ? kReadChunk : kUnauthReadChunk, n);
+    std::error_code ec;
+    if (tls_) {
+      // The SSL stream may hold decrypted bytes the socket no longer shows: it is read, not
+      // waited on.
+      ec = co_await read_tls(authenticated_ ? kTlsReadChunk : kUnauthReadChunk, n);
+      if (closing()) break;
+    } else {
+      auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, kAwait);
+      if (wait_ec || closing()) break;
+      ec = read_into(socket_, parser_, authenticated_ ? kReadChunk : kUnauthReadChunk, n);
+    }
     if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
     if (ec == asio::error::eof || (!ec && n == 0)) {
       // End of input (`printf ... | nc` half-closes): FreeSWITCH's read fails and it says
@@ -226,7 +245,10 @@ asio::awaitable<void> Listener::write_loop() {
       std::lock_guard lock(mutex_);
       queue_.take(batch, kWriteBatchItems, kWriteBatchBytes);
       // Idle, the writer lends the socket to publishers (deliver); busy, it owns it.
-      direct_fd_ = batch.empty() && state_ == ListenerState::kOpen ? socket_.native_handle() : -1;
+      // A TLS connection never lends it: its bytes must be encrypted in order, on the strand.
+      direct_fd_ = batch.empty() && state_ == ListenerState::kOpen && !tls_
+                       ? socket_.native_handle()
+                       : -1;
       // Counted when handed to the socket: a peer that has read an event must see it counted.
       for (const auto& item : batch) {
         if (item.kind == WriteQueue::Kind::kEvent) ++delivered_;
@@ -246,7 +268,8 @@ asio::awaitable<void> Listener::write_loop() {
     }
     buffers.clear();
     for (auto& item : batch) buffers.push_back(asio::buffer(item.bytes()));
-    auto [ec, written] = co_await asio::async_write(socket_, buffers, kAwait);
+    auto [ec, written] = tls_ ? co_await asio::async_write(*tls_, buffers, kAwait)
+                              : co_await asio::async_write(socket_, buffers, kAwait);
     {
       std::lock_guard lock(mutex_);
       queue_.written(batch);

@@ -8,6 +8,8 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 
@@ -43,8 +45,10 @@ class Listener : public std::enable_shared_from_this<Listener>,
  public:
   using Strand = asio::strand<asio::any_io_executor>;
 
+  // With `tls` the connection is a TLS one (listener_tls.cpp): the handshake comes first, and
+  // every byte goes through the SSL stream on the strand (no direct writes by publishers).
   Listener(ServerContext& context, ListenerRegistry& registry, asio::ip::tcp::socket socket,
-           std::uint64_t id);
+           std::uint64_t id, std::shared_ptr<asio::ssl::context> tls = nullptr);
   ~Listener() override;
 
   // Starts the coroutines; a denied peer gets the rude rejection and the goodbye notice.
@@ -71,6 +75,16 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::uint64_t id() const { return id_; }
 
  private:
+  using TlsStream = asio::ssl::stream<asio::ip::tcp::socket&>;
+
+  // What start() does once the transport is ready (at once for plain TCP, after the TLS
+  // handshake otherwise): greeting or rude rejection, then the coroutines.
+  void begin_session(bool acl_allows);
+  // TLS (listener_tls.cpp): the handshake under its deadline; a failure is logged in one line
+  // and closes the connection.
+  asio::awaitable<void> tls_handshake(bool acl_allows);
+  // Reads what the TLS stream yields (at most `want` bytes) into the parser; `n` as read_into.
+  asio::awaitable<std::error_code> read_tls(std::size_t want, std::size_t& n);
   asio::awaitable<void> read_loop();
   // Backpressure, checked before every command: waits while the queue is over its byte bound
   // (a small budget before authentication) or too many bgapi jobs run. False once closing.
@@ -170,6 +184,12 @@ class Listener : public std::enable_shared_from_this<Listener>,
   ServerContext& context_;
   ListenerRegistry& registry_;
   asio::ip::tcp::socket socket_;
+  // TLS connections only (null for plain ones, whose hot paths stay direct socket calls): the
+  // context is the server's, shared; the stream wraps socket_, and the reader's buffer holds
+  // decrypted bytes (4 KiB before authentication, 16 KiB, one TLS record, after).
+  std::shared_ptr<asio::ssl::context> tls_context_;
+  std::unique_ptr<TlsStream> tls_;
+  std::vector<char> tls_read_buffer_;
   Strand strand_;
   asio::steady_timer write_timer_;
   asio::steady_timer watchdog_timer_;
@@ -224,7 +244,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   WriteQueue queue_;
   // The socket's descriptor while the writer waits with nothing to write: the publisher that
   // ends a burst writes the burst itself (deferred_wake), the reader its replies (send). -1 while
-  // the writer writes, the connection closes, or before the writer first runs.
+  // the writer writes, the connection closes, or before the writer first runs; always -1 on a
+  // TLS connection (encrypted bytes are written only through tls_, on the strand).
   int direct_fd_ = -1;
   // Written only on the strand (under mutex_), so strand code reads it without the lock.
   EventSubscription subscription_;

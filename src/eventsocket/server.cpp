@@ -53,7 +53,8 @@ Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions optio
                .workers = workers_,
                .userauth = options_.userauth,
                .throttle = AuthThrottle{}},
-      acceptor_(accept_io_) {
+      acceptor_(accept_io_),
+      tls_acceptor_(accept_io_) {
   set_acl(options_.acl_allows);
   runtime.set_outbound_acceptor(this);
 }
@@ -68,13 +69,16 @@ Server::~Server() {
     asio::post(accept_io_, [this] {
       std::error_code ec;
       acceptor_.close(ec);
+      tls_acceptor_.close(ec);
       accept_retry_timer_.cancel();
+      tls_accept_retry_timer_.cancel();
     });
     accept_work_.reset();
     accept_thread_.join();
   } else {
     std::error_code ec;
     acceptor_.close(ec);
+    tls_acceptor_.close(ec);
   }
   workers_.join();
 }
@@ -86,35 +90,49 @@ void Server::set_acl(std::function<bool(const asio::ip::address&)> acl) {
 }
 
 std::error_code Server::listen(std::string* error_text) {
+  auto ec = open_acceptor(acceptor_, options_.listen_ip, options_.listen_port, "event socket",
+                          error_text);
+  if (ec || !options_.tls) return ec;
+  ec = open_acceptor(tls_acceptor_, options_.tls->listen_ip, options_.tls->listen_port,
+                     "TLS event socket", error_text);
+  if (ec) {
+    std::error_code ignored;
+    acceptor_.close(ignored);
+  }
+  return ec;
+}
+
+std::error_code Server::open_acceptor(asio::ip::tcp::acceptor& acceptor, const std::string& ip,
+                                      unsigned short port, std::string_view what,
+                                      std::string* error_text) {
   std::error_code ec;
-  auto address = asio::ip::make_address(options_.listen_ip, ec);
-  auto describe = [&](std::string_view what) {
+  auto address = asio::ip::make_address(ip, ec);
+  auto describe = [&](std::string_view step) {
     if (error_text) {
-      *error_text = fmt::format("cannot {} event socket on {}:{}: {}", what, options_.listen_ip,
-                                options_.listen_port, ec.message());
+      *error_text = fmt::format("cannot {} {} on {}:{}: {}", step, what, ip, port, ec.message());
     }
     return ec;
   };
   if (ec) return describe("parse the listen address of the");
-  asio::ip::tcp::endpoint endpoint(address, options_.listen_port);
-  acceptor_.open(endpoint.protocol(), ec);
+  asio::ip::tcp::endpoint endpoint(address, port);
+  acceptor.open(endpoint.protocol(), ec);
   if (ec) return describe("open");
-  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (address.is_v6()) {
     // "::" takes IPv4 too where the system allows it; failure to set this is harmless.
     std::error_code ignored;
-    acceptor_.set_option(asio::ip::v6_only(false), ignored);
+    acceptor.set_option(asio::ip::v6_only(false), ignored);
   }
-  acceptor_.bind(endpoint, ec);
+  acceptor.bind(endpoint, ec);
   if (ec) {
     std::error_code ignored;
-    acceptor_.close(ignored);
+    acceptor.close(ignored);
     return describe("bind");
   }
-  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     std::error_code ignored;
-    acceptor_.close(ignored);
+    acceptor.close(ignored);
     return describe("listen");
   }
   return {};
@@ -125,37 +143,45 @@ asio::ip::tcp::endpoint Server::local_endpoint() const {
   return acceptor_.local_endpoint(ec);
 }
 
+asio::ip::tcp::endpoint Server::tls_local_endpoint() const {
+  std::error_code ec;
+  return tls_acceptor_.is_open() ? tls_acceptor_.local_endpoint(ec) : asio::ip::tcp::endpoint{};
+}
+
 void Server::start_accepting() {
   {
     std::lock_guard lock(io_work_mutex_);
     io_work_.emplace(io_.get_executor());
   }
-  accept_next();
+  accept_next(acceptor_, false);
+  if (tls_acceptor_.is_open()) accept_next(tls_acceptor_, true);
   if (!accept_thread_.joinable())
     accept_thread_ = std::thread(
         [this] { core::run_guarded(accept_io_, context_.runtime.log(), "accept loop"); });
 }
 
-void Server::accept_next() {
+void Server::accept_next(asio::ip::tcp::acceptor& acceptor, bool tls) {
   // Runs on the accept thread; the socket belongs to io_, where its listener is made.
-  acceptor_.async_accept(io_, [this](std::error_code ec, asio::ip::tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  acceptor.async_accept(io_, [this, &acceptor, tls](std::error_code ec,
+                                                    asio::ip::tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (out_of_resources(ec)) {
-      accept_later(ec);
+      accept_later(acceptor, tls, ec);
       return;
     }
-    if (!ec) admit(std::move(socket));
+    if (!ec) admit(std::move(socket), tls);
     // Other errors (ECONNABORTED...) concern one connection: go on at once.
-    accept_next();
+    accept_next(acceptor, tls);
   });
 }
 
-void Server::accept_later(const std::error_code& ec) {
+void Server::accept_later(asio::ip::tcp::acceptor& acceptor, bool tls, const std::error_code& ec) {
   log_refusal(
       fmt::format("cannot accept: {}; retrying in {} ms", ec.message(), kAcceptRetryDelay.count()));
-  accept_retry_timer_.expires_after(kAcceptRetryDelay);
-  accept_retry_timer_.async_wait([this](std::error_code wait_ec) {
-    if (!wait_ec && acceptor_.is_open()) accept_next();
+  auto& timer = tls ? tls_accept_retry_timer_ : accept_retry_timer_;
+  timer.expires_after(kAcceptRetryDelay);
+  timer.async_wait([this, &acceptor, tls](std::error_code wait_ec) {
+    if (!wait_ec && acceptor.is_open()) accept_next(acceptor, tls);
   });
 }
 
@@ -175,7 +201,7 @@ void Server::log_refusal(std::string_view what) {
                              __LINE__, text);
 }
 
-void Server::admit(asio::ip::tcp::socket socket) {
+void Server::admit(asio::ip::tcp::socket socket, bool tls) {
   std::error_code peer_ec;
   auto peer = peer_address(socket, peer_ec);
   std::string address = peer_ec ? std::string("unknown") : peer.to_string();
@@ -190,7 +216,7 @@ void Server::admit(asio::ip::tcp::socket socket) {
     log_refusal(fmt::format("refused a connection from {}: {}", address, refusal_text(refusal)));
     return;
   }
-  asio::post(io_, [this, peer, peer_ec, socket = std::move(socket),
+  asio::post(io_, [this, peer, peer_ec, tls, socket = std::move(socket),
                    slot = std::make_shared<ConnectionLimits::Slot>(std::move(*slot))]() mutable {
     std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl;
     {
@@ -199,7 +225,8 @@ void Server::admit(asio::ip::tcp::socket socket) {
     }
     bool allowed = !peer_ec && (!acl || !*acl || (*acl)(peer));
     auto listener =
-        std::make_shared<Listener>(context_, registry_, std::move(socket), next_id_.fetch_add(1));
+        std::make_shared<Listener>(context_, registry_, std::move(socket), next_id_.fetch_add(1),
+                                   tls ? options_.tls->context : nullptr);
     registry_.add(listener);
     listener->start(allowed, std::move(*slot));
   });
@@ -231,7 +258,9 @@ void Server::stop(const std::string& notice) {
   asio::post(accept_io_, [this] {
     std::error_code ec;
     acceptor_.close(ec);
+    tls_acceptor_.close(ec);
     accept_retry_timer_.cancel();
+    tls_accept_retry_timer_.cancel();
   });
   {
     std::lock_guard lock(io_work_mutex_);

@@ -5,6 +5,7 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 
@@ -24,9 +25,17 @@
 
 namespace es::eventsocket {
 
+// The TLS listener beside the plain one (event_socket.conf tls-listen-ip, tls-listen-port).
+struct TlsListenOptions {
+  std::string listen_ip = "127.0.0.1";
+  unsigned short listen_port = 8022;  // 0: any free port (tests)
+  std::shared_ptr<asio::ssl::context> context;  // make_tls_server_context
+};
+
 struct ServerOptions {
   std::string listen_ip = "127.0.0.1";
   unsigned short listen_port = 8021;  // 0: any free port (tests)
+  std::optional<TlsListenOptions> tls;  // no TLS listener when empty
   ListenerSettings listener;
   // Decides whether a peer may connect (apply-inbound-acl); null allows everyone.
   std::function<bool(const asio::ip::address&)> acl_allows;
@@ -44,9 +53,12 @@ class Server final : public core::OutboundSocketAcceptor {
   Server& operator=(const Server&) = delete;
 
   // Binds and listens; on failure returns the error and a one-line description naming the
-  // address (no retry: a taken port is reported, not waited for).
+  // address (no retry: a taken port is reported, not waited for). Both listeners, when TLS is
+  // configured.
   std::error_code listen(std::string* error_text);
   asio::ip::tcp::endpoint local_endpoint() const;
+  // The TLS listener's address (empty endpoint without one).
+  asio::ip::tcp::endpoint tls_local_endpoint() const;
   void start_accepting();
 
   // Sends `notice` to every listener and stops accepting. Non-blocking.
@@ -59,11 +71,14 @@ class Server final : public core::OutboundSocketAcceptor {
   bool adopt(core::OutboundSocketRequest request) override;
 
  private:
-  void accept_next();
+  static std::error_code open_acceptor(asio::ip::tcp::acceptor& acceptor, const std::string& ip,
+                                       unsigned short port, std::string_view what,
+                                       std::string* error_text);
+  void accept_next(asio::ip::tcp::acceptor& acceptor, bool tls);
   // Accept thread: handles one accepted socket (caps, then a listener on io_).
-  void admit(asio::ip::tcp::socket socket);
+  void admit(asio::ip::tcp::socket socket, bool tls);
   // Accept thread: out of descriptors or memory; accepting resumes after a pause.
-  void accept_later(const std::error_code& ec);
+  void accept_later(asio::ip::tcp::acceptor& acceptor, bool tls, const std::error_code& ec);
   // Accept thread: one WARNING a second at most, counting the refusals in between.
   void log_refusal(std::string_view what);
 
@@ -85,8 +100,10 @@ class Server final : public core::OutboundSocketAcceptor {
   ServerContext context_;
   ListenerRegistry registry_;
   asio::ip::tcp::acceptor acceptor_;
+  asio::ip::tcp::acceptor tls_acceptor_;
   std::atomic<std::uint64_t> next_id_{1};
   asio::steady_timer accept_retry_timer_{accept_io_};
+  asio::steady_timer tls_accept_retry_timer_{accept_io_};
   std::chrono::steady_clock::time_point last_refusal_log_{};
   std::uint64_t refusals_unlogged_ = 0;
   std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl_;
