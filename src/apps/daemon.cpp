@@ -145,7 +145,8 @@ bool configure_tls(const eventsocket::EventSocketConfig& conf, const DaemonOptio
   if (!context) return false;
   eventsocket::TlsListenOptions tls;
   tls.listen_ip = conf.tls_listen_ip.empty() ? server_options.listen_ip : conf.tls_listen_ip;
-  tls.listen_port = static_cast<unsigned short>(options.tls_listen_port.value_or(conf.tls_listen_port));
+  tls.listen_port =
+      static_cast<unsigned short>(options.tls_listen_port.value_or(conf.tls_listen_port));
   tls.context = std::move(context);
   server_options.tls = std::move(tls);
   server_options.listener.tls_handshake_timeout_s = conf.tls_handshake_timeout_s;
@@ -199,8 +200,8 @@ int run_daemon(const DaemonOptions& options) {
   for (const std::string* dir : {&options.recording_dir, &options.sound_dir}) {
     if (!dir->empty()) server_options.listener.confined_file_dirs.push_back(*dir);
   }
-  if (std::string tls_error; !configure_tls(config.event_socket(), options, server_options,
-                                            &tls_error)) {
+  if (std::string tls_error;
+      !configure_tls(config.event_socket(), options, server_options, &tls_error)) {
     fmt::print(stderr, "eventswitch: {}\n", tls_error);
     return 1;
   }

@@ -98,12 +98,25 @@ struct ReconnectPolicy {
   int max_attempts = 0;  // zero: try forever
 };
 
+// TLS to a server's TLS listener (eventswitch's tls-listen-port). The server's certificate is
+// checked against `ca_file` (or the system's trust store) and must name the host connected to
+// (or `server_name`); a failure throws ClientError(kConnectFailed) naming the reason.
+struct TlsOptions {
+  bool enabled = false;
+  std::string ca_file;      // PEM CAs to trust; empty: the system's default trust store
+  std::string cert_file;    // PEM client certificate (servers with tls-verify-client); optional
+  std::string key_file;     // PEM key of cert_file; empty: inside cert_file
+  std::string server_name;  // name the certificate must carry; empty: the host connected to
+  bool verify = true;       // false accepts any certificate (tests, trusted networks only)
+};
+
 struct ConnectionOptions {
-  std::chrono::milliseconds connect_timeout{5000};  // TCP connect + greeting + authentication
+  std::chrono::milliseconds connect_timeout{5000};  // TCP connect + TLS + greeting + auth
   // Longest wait for a command's reply; zero waits forever. An api command runs synchronously in
   // the server, so long-running ones need a generous value (or bgapi).
   std::chrono::milliseconds command_timeout{30000};
   ReconnectPolicy reconnect;
+  TlsOptions tls;
 };
 
 // A bgapi job that was running when the connection dropped: its BACKGROUND_JOB is lost.

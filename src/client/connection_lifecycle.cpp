@@ -166,6 +166,7 @@ asio::awaitable<void> establish(std::shared_ptr<ConnectionState> state) {
     if (state->phase == Phase::kClosed) throw ended(ClientError(Kind::kDisconnected, "closed"));
     throw ClientError(Kind::kConnectFailed, "cannot connect to " + where + ": " + error.message());
   }
+  if (state->options.tls.enabled) co_await tls_handshake(state, deadline);
 
   // The greeting is awaited like a reply: the first message that is not an event or notice.
   auto greeting = std::make_shared<ReplySlot>(state->strand);

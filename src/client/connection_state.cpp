@@ -161,7 +161,10 @@ void ConnectionState::start_writer() {
       for (const std::string& packet : self->outbox) batch += packet;
       self->outbox.clear();
       std::uint64_t generation = self->generation;
-      auto [ec, written] = co_await asio::async_write(self->socket, asio::buffer(batch), kAwait);
+      std::shared_ptr<TlsStream> tls = self->tls;
+      auto [ec, written] =
+          tls ? co_await asio::async_write(*tls, asio::buffer(batch), kAwait)
+              : co_await asio::async_write(self->socket, asio::buffer(batch), kAwait);
       (void)written;
       // A failed write to a replaced socket is old news; what is queued now is for the new one.
       if (ec && generation == self->generation) {
@@ -369,11 +372,17 @@ asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state, std::uin
   protocol::Message message;
   // Ends when the connection ends or its socket is replaced (a reconnection runs its own loop).
   auto current = [&] { return state->phase != Phase::kClosed && state->generation == generation; };
+  std::shared_ptr<ConnectionState::TlsStream> tls = state->tls;
   while (current()) {
-    auto [ec, received] = co_await state->socket.async_read_some(asio::buffer(buffer), kAwait);
+    auto [ec, received] =
+        tls ? co_await tls->async_read_some(asio::buffer(buffer), kAwait)
+            : co_await state->socket.async_read_some(asio::buffer(buffer), kAwait);
     if (!current()) co_return;
     if (ec) {
-      state->drop(ec == asio::error::eof ? "closed by the server" : ec.message());
+      // A TLS server closes without close_notify (as a plain one simply closes): the ESL framing
+      // shows whether a message was cut, so a truncated stream is an ordinary end.
+      bool ended = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+      state->drop(ended ? "closed by the server" : ec.message());
       co_return;
     }
     state->parser.feed(std::string_view(buffer.data(), received));

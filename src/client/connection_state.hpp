@@ -7,6 +7,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <asio/use_awaitable.hpp>
@@ -118,6 +120,11 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
 
   asio::strand<asio::any_io_executor> strand;
   asio::ip::tcp::socket socket;
+  // TLS (options.tls.enabled): a fresh stream over `socket` for each connection; the read loop
+  // and writer hold their own reference, so a stream outlives a socket replaced under them.
+  using TlsStream = asio::ssl::stream<asio::ip::tcp::socket&>;
+  std::shared_ptr<asio::ssl::context> tls_context;
+  std::shared_ptr<TlsStream> tls;
   ConnectionOptions options;
   protocol::MessageParser parser;
   std::atomic<Phase> phase{Phase::kIdle};
@@ -169,6 +176,13 @@ asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state, std::uin
 // Resolves, connects, waits for auth/request and authenticates (phase untouched). Throws
 // ClientError; when the connection ended meanwhile, with its close reason.
 asio::awaitable<void> establish(std::shared_ptr<ConnectionState> state);
+
+// TLS (client_tls.cpp): the context of options.tls (built once), and the handshake of a
+// freshly connected socket before `deadline`. Both throw ClientError(kConnectFailed or
+// kTimeout) with the reason.
+std::shared_ptr<asio::ssl::context> make_client_tls_context(const TlsOptions& tls);
+asio::awaitable<void> tls_handshake(std::shared_ptr<ConnectionState> state,
+                                    std::chrono::steady_clock::time_point deadline);
 
 // Waits for `slot` (zero timeout: forever). Throws ClientError on failure or timeout.
 template <class T>

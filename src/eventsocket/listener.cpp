@@ -246,9 +246,8 @@ asio::awaitable<void> Listener::write_loop() {
       queue_.take(batch, kWriteBatchItems, kWriteBatchBytes);
       // Idle, the writer lends the socket to publishers (deliver); busy, it owns it.
       // A TLS connection never lends it: its bytes must be encrypted in order, on the strand.
-      direct_fd_ = batch.empty() && state_ == ListenerState::kOpen && !tls_
-                       ? socket_.native_handle()
-                       : -1;
+      direct_fd_ =
+          batch.empty() && state_ == ListenerState::kOpen && !tls_ ? socket_.native_handle() : -1;
       // Counted when handed to the socket: a peer that has read an event must see it counted.
       for (const auto& item : batch) {
         if (item.kind == WriteQueue::Kind::kEvent) ++delivered_;

@@ -162,17 +162,17 @@ void Server::start_accepting() {
 
 void Server::accept_next(asio::ip::tcp::acceptor& acceptor, bool tls) {
   // Runs on the accept thread; the socket belongs to io_, where its listener is made.
-  acceptor.async_accept(io_, [this, &acceptor, tls](std::error_code ec,
-                                                    asio::ip::tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-    if (out_of_resources(ec)) {
-      accept_later(acceptor, tls, ec);
-      return;
-    }
-    if (!ec) admit(std::move(socket), tls);
-    // Other errors (ECONNABORTED...) concern one connection: go on at once.
-    accept_next(acceptor, tls);
-  });
+  acceptor.async_accept(io_,
+                        [this, &acceptor, tls](std::error_code ec, asio::ip::tcp::socket socket) {
+                          if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+                          if (out_of_resources(ec)) {
+                            accept_later(acceptor, tls, ec);
+                            return;
+                          }
+                          if (!ec) admit(std::move(socket), tls);
+                          // Other errors (ECONNABORTED...) concern one connection: go on at once.
+                          accept_next(acceptor, tls);
+                        });
 }
 
 void Server::accept_later(asio::ip::tcp::acceptor& acceptor, bool tls, const std::error_code& ec) {

@@ -28,13 +28,13 @@ namespace es::eventsocket {
 // The TLS listener beside the plain one (event_socket.conf tls-listen-ip, tls-listen-port).
 struct TlsListenOptions {
   std::string listen_ip = "127.0.0.1";
-  unsigned short listen_port = 8022;  // 0: any free port (tests)
+  unsigned short listen_port = 8022;            // 0: any free port (tests)
   std::shared_ptr<asio::ssl::context> context;  // make_tls_server_context
 };
 
 struct ServerOptions {
   std::string listen_ip = "127.0.0.1";
-  unsigned short listen_port = 8021;  // 0: any free port (tests)
+  unsigned short listen_port = 8021;    // 0: any free port (tests)
   std::optional<TlsListenOptions> tls;  // no TLS listener when empty
   ListenerSettings listener;
   // Decides whether a peer may connect (apply-inbound-acl); null allows everyone.

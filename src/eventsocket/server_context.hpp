@@ -31,9 +31,9 @@ struct ListenerSettings {
   std::string password = "ClueCon";
   WriteQueueLimits limits;
   int auth_timeout_s = 25;
-  int body_timeout_s = 25;   // a frame whose announced body never arrives
+  int body_timeout_s = 25;           // a frame whose announced body never arrives
   int tls_handshake_timeout_s = 10;  // TLS connections: the handshake must end before this
-  int kill_grace_ms = 2000;  // how long a killed listener may take to write its notice
+  int kill_grace_ms = 2000;          // how long a killed listener may take to write its notice
   int max_lost_before_kill = 500;
   std::size_t max_jobs_in_flight = 1024;  // per connection; the reader waits beyond it
   // Per connection, as each is checked for every event: a `filter` add beyond max_filters

@@ -48,8 +48,7 @@ std::shared_ptr<asio::ssl::context> make_tls_server_context(const TlsServerFiles
       if (error) *error = "TLS: tls-verify-client needs tls-ca-file (the CAs to trust)";
       return nullptr;
     }
-    context->set_verify_mode(
-        asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert, ec);
+    context->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert, ec);
   }
   return context;
 }
@@ -61,7 +60,8 @@ std::string describe_tls_failure(const std::error_code& ec, void* native_ssl) {
   if (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_HTTP_REQUEST ||
       reason == SSL_R_PACKET_LENGTH_TOO_LONG || reason == SSL_R_UNKNOWN_PROTOCOL) {
     text += " (not a TLS client: plain text on the TLS port?)";
-  } else if (reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA || reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
+  } else if (reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA ||
+             reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
              reason == SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED ||
              reason == SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN) {
     text += " (the client refused the server's certificate)";

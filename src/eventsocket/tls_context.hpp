@@ -12,9 +12,9 @@
 namespace es::eventsocket {
 
 struct TlsServerFiles {
-  std::string cert_file;  // PEM: the server certificate, then any intermediates
-  std::string key_file;   // PEM: its private key
-  std::string ca_file;    // PEM: CAs that sign client certificates (empty: none)
+  std::string cert_file;       // PEM: the server certificate, then any intermediates
+  std::string key_file;        // PEM: its private key
+  std::string ca_file;         // PEM: CAs that sign client certificates (empty: none)
   bool verify_client = false;  // a client without a certificate signed by ca_file is refused
 };
 

@@ -113,6 +113,10 @@ int ConsoleSession::connect(bool retry) {
   client::ConnectionOptions options;
   options.connect_timeout = profile.connect_timeout;
   options.command_timeout = profile.timeout;
+  options.tls.enabled = profile.tls;
+  options.tls.ca_file = profile.tls_ca;
+  options.tls.cert_file = profile.tls_cert;
+  options.tls.key_file = profile.tls_key;
   client::Credentials credentials =
       profile.user.empty() ? client::Credentials::password_only(profile.password)
                            : client::Credentials::directory_user(profile.user, profile.password);

@@ -15,7 +15,8 @@ constexpr const char* kFooter =
     "keys host, port, user, password, loglevel, quiet, batchmode, log-uuid, log-uuid-short,\n"
     "log-uuid-length, no-history-file, color, json, prompt-string, prompt-color,\n"
     "input-text-color, output-text-color, key_F1..key_F12, key_toggle_F1..key_toggle_F12,\n"
-    "timeout, connect-timeout). The command line overrides the profile.\n"
+    "timeout, connect-timeout, tls, tls-ca, tls-cert, tls-key). The command line overrides the "
+    "profile.\n"
     "Exit status: 0 done, 1 connection failed or lost, 2 refused (password, user or ACL),\n"
     "3 timed out, 4 a command failed (--strict), 64 bad usage.\n"
     "Without -x, escli reads commands one per line from standard input when it is not a\n"
@@ -34,7 +35,9 @@ std::optional<std::string> read_file(const std::string& path) {
 ParseOutcome parse_command_line(int argc, const char* const* argv, const Environment& env) {
   CLI::App app{"escli: console client for eventswitch and FreeSWITCH's event socket", "escli"};
   app.footer(kFooter);
-  std::optional<std::string> host, user, password, log_level, config_path;
+  std::optional<std::string> host, user, password, log_level, config_path, tls_ca, tls_cert,
+      tls_key;
+  bool tls = false;
   std::optional<int> port, timeout_ms, connect_timeout_ms;
   std::string profile_name, log_uuid_filter;
   std::vector<std::string> execute;
@@ -47,6 +50,12 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, const Environ
       ->check(CLI::Range(1, 65535));
   app.add_option("-u,--user", user, "authenticate as user@domain (userauth)");
   app.add_option("-p,--password", password, "password (default ClueCon)");
+  app.add_flag("--tls", tls, "connect with TLS (the server's TLS port, 8022 by convention)");
+  app.add_option("--ca", tls_ca,
+                 "PEM CAs to trust for the server's certificate (implies --tls; "
+                 "default: the system's trust store)");
+  app.add_option("--cert", tls_cert, "PEM client certificate to present (implies --tls)");
+  app.add_option("--key", tls_key, "PEM key of --cert (default: inside the --cert file)");
   app.add_option("-x,--execute", execute,
                  "run an api command, print its reply and exit (repeatable)")
       ->allow_extra_args(false);
@@ -110,6 +119,10 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, const Environ
   if (port) profile.port = static_cast<unsigned short>(*port);
   if (user) profile.user = *user;
   if (password) profile.password = *password;
+  if (tls || tls_ca || tls_cert) profile.tls = true;
+  if (tls_ca) profile.tls_ca = *tls_ca;
+  if (tls_cert) profile.tls_cert = *tls_cert;
+  if (tls_key) profile.tls_key = *tls_key;
   if (log_level) {
     profile.log_level = *log_level;
     profile.quiet = false;

@@ -60,6 +60,14 @@ std::string apply_setting(Profile& profile, std::string_view key, std::string_vi
     profile.port = static_cast<unsigned short>(*number);
   } else if (iequals(key, "user")) {
     profile.user = value;
+  } else if (iequals(key, "tls")) {
+    profile.tls = truthy(value);
+  } else if (iequals(key, "tls-ca")) {
+    profile.tls_ca = value;
+  } else if (iequals(key, "tls-cert")) {
+    profile.tls_cert = value;
+  } else if (iequals(key, "tls-key")) {
+    profile.tls_key = value;
   } else if (iequals(key, "password")) {
     profile.password = value;
   } else if (iequals(key, "loglevel") || iequals(key, "log-level")) {

@@ -44,6 +44,12 @@ struct Profile {
   std::array<std::string, kFunctionKeys> function_keys_toggle;  // every other press runs this
   std::chrono::milliseconds timeout{0};  // api reply timeout, 0: wait forever
   std::chrono::milliseconds connect_timeout{5000};
+  // TLS to the server's TLS listener: keys tls, tls-ca, tls-cert, tls-key (--tls, --ca, --cert,
+  // --key). tls_ca empty: the system's trust store; tls_key empty: inside tls_cert.
+  bool tls = false;
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // fs_cli's built-in F1..F12 macros, adapted to what eventswitch offers (F5 and F9 asked
