@@ -18,6 +18,8 @@
 
 #include "apps/console_log.hpp"
 #include "apps/daemon_config.hpp"
+#include "apps/daemon_metrics.hpp"
+#include "apps/metrics_endpoint.hpp"
 #include "apps/run_files.hpp"
 #include "core/commands/core_commands.hpp"
 #include "core/heartbeat.hpp"
@@ -245,13 +247,26 @@ int run_daemon(const DaemonOptions& options) {
   sw::register_sim_clock_command(
       switch_core, simulated_clock ? static_cast<core::SimulatedTimers*>(timers.get()) : nullptr,
       simulated_clock);
+  // Declared before the server and the endpoint: both leave it before it goes.
+  core::MetricsRegistry metrics;
+  register_switch_metrics(metrics, runtime, switch_core);
   eventsocket::Server server(io, runtime, server_options);
   std::string error;
   if (server.listen(&error)) {
     fmt::print(stderr, "eventswitch: {}\n", error);
     return 1;
   }
+  server.register_metrics(metrics);
   eventsocket::register_event_socket_api(runtime, server);
+  // Its thread only reads the registry: stopped (destroyed) first.
+  MetricsEndpoint metrics_endpoint(metrics);
+  const std::string& metrics_listen = options.metrics_listen.empty()
+                                          ? config.event_socket().metrics_listen
+                                          : options.metrics_listen;
+  if (!metrics_listen.empty() && !metrics_endpoint.start(metrics_listen, &error)) {
+    fmt::print(stderr, "eventswitch: {}\n", error);
+    return 1;
+  }
   server.start_accepting();
   auto endpoint = server.local_endpoint();
   if (eventsocket::exposes_default_password(server_options.listen_ip,
@@ -314,6 +329,10 @@ int run_daemon(const DaemonOptions& options) {
   if (server_options.tls) {
     ES_LOG(runtime.log(), core::LogLevel::kNotice, "TLS event socket listening on {}",
            endpoint_text(server.tls_local_endpoint()));
+  }
+  if (!metrics_listen.empty()) {
+    ES_LOG(runtime.log(), core::LogLevel::kNotice, "metrics at http://{}/metrics",
+           metrics_endpoint.address());
   }
 
   // HEARTBEAT every interval, each followed by its RE_SCHEDULE. On the switch's timers, so

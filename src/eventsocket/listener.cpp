@@ -90,7 +90,10 @@ Listener::Listener(ServerContext& context, ListenerRegistry& registry, asio::ip:
       parser_(kUnauthParserLimits),
       queue_(context.settings.limits) {
   peer_ = endpoint_text(socket_, &peer_address_);
-  if (tls_context_) tls_ = std::make_unique<TlsStream>(socket_, *tls_context_);
+  if (tls_context_) {
+    tls_ = std::make_unique<TlsStream>(socket_, *tls_context_);
+    phase_ = ConnectionPhase::kHandshake;
+  }
   connected_epoch_us_ = context_.runtime.clock().now_epoch_us();
 }
 
@@ -116,6 +119,7 @@ void Listener::start(bool acl_allows, ConnectionLimits::Slot slot) {
 }
 
 void Listener::begin_session(bool acl_allows) {
+  phase_ = ConnectionPhase::kUnauthenticated;
   if (!acl_allows) {
     send(std::string(protocol::kRudeRejection));
     close(CloseType::kFlushThenClose, protocol::kGoodbyeText);
@@ -225,6 +229,7 @@ void Listener::wake_waiting_reader() {
 
 void Listener::became_authenticated() {
   authenticated_ = true;
+  phase_ = ConnectionPhase::kAuthenticated;
   deadlines_.disarm(Deadline::kAuth);
   parser_.set_limits(protocol::ParserLimits{});
   slot_.promote();
@@ -249,8 +254,13 @@ asio::awaitable<void> Listener::write_loop() {
       direct_fd_ =
           batch.empty() && state_ == ListenerState::kOpen && !tls_ ? socket_.native_handle() : -1;
       // Counted when handed to the socket: a peer that has read an event must see it counted.
+      std::uint64_t events = 0;
       for (const auto& item : batch) {
-        if (item.kind == WriteQueue::Kind::kEvent) ++delivered_;
+        if (item.kind == WriteQueue::Kind::kEvent) ++events;
+      }
+      if (events > 0) {
+        delivered_ += events;
+        context_.metrics.events_delivered.add(events);
       }
     }
     if (batch.empty()) {
@@ -369,6 +379,7 @@ void Listener::close(CloseType type, std::string_view notice) {
 void Listener::flush_then_close(std::string_view notice) {
   if (closing()) return;
   state_ = ListenerState::kClosing;
+  phase_ = ConnectionPhase::kClosing;
   {
     std::lock_guard lock(mutex_);
     subscription_.turn_off();
@@ -399,6 +410,7 @@ void Listener::spawn_loop(const char* name, asio::awaitable<void> loop) {
 void Listener::abort_connection() {
   if (state_ == ListenerState::kClosed) return;
   state_ = ListenerState::kClosed;
+  phase_ = ConnectionPhase::kClosing;
   deadlines_.disarm_all();
   if (bus_subscription_) {
     context_.runtime.bus().unsubscribe(bus_subscription_);
@@ -450,6 +462,17 @@ ListenerStats Listener::stats() const {
   s.delivered_events = delivered_;
   s.lost_events = lost_events_;
   s.lost_logs = lost_logs_;
+  return s;
+}
+
+ListenerMetricsSample Listener::metrics_sample() const {
+  ListenerMetricsSample s;
+  s.phase = phase_.load(std::memory_order_relaxed);
+  s.tls = tls_context_ != nullptr;
+  std::lock_guard lock(mutex_);
+  s.queued_events = queue_.events();
+  s.queued_logs = queue_.logs();
+  s.queued_bytes = queue_.bytes();
   return s;
 }
 

@@ -72,6 +72,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // Thread-safe: queue a disconnect notice with that text and close once it is written.
   void shutdown(std::string notice);
   ListenerStats stats() const;
+  // For the metrics scrape (server_metrics.hpp): numbers only, under the listener's mutex.
+  ListenerMetricsSample metrics_sample() const;
   std::uint64_t id() const { return id_; }
 
  private:
@@ -208,6 +210,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
 
   // Reader-side state (strand only).
   std::atomic<bool> authenticated_{false};
+  // Written on the strand at each step, read by the metrics scrape.
+  std::atomic<ConnectionPhase> phase_{ConnectionPhase::kUnauthenticated};
   // What this client may reach (null: everything). Set once at authentication.
   core::AccessPolicyPtr policy_;
   // policy_, plus for an outbound server the rules of the call that connected it (a call a

@@ -226,6 +226,7 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
   const std::string* console = packet.header("console_execute");
   bool console_mode = console && text::switch_true(*console);
   auto [name, arg] = split_command(text);
+  const auto started = std::chrono::steady_clock::now();
   if (console_mode ? !console_allowed(text) : !api_allowed(name, arg)) {
     reply("-ERR permission denied");
     co_return;
@@ -275,6 +276,9 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
     body = std::move(result.output);
   }
   send(protocol::api_response(body));
+  context_.metrics.api_duration.observe_us(std::chrono::duration_cast<std::chrono::microseconds>(
+                                               std::chrono::steady_clock::now() - started)
+                                               .count());
 }
 
 void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text) {
@@ -292,6 +296,8 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
   api_context.session_uuid = controlled_uuid_;
   api_context.rules = access_rules();
   jobs_in_flight_.fetch_add(1);
+  context_.metrics.bgapi_started.add();
+  context_.metrics.bgapi_running.add(1);
   // Fires the job's BACKGROUND_JOB with the command's output.
   auto finish = [self = shared_from_this(), job_uuid = std::move(job_uuid),
                  name = std::string(name), arg = std::string(arg),
@@ -308,6 +314,7 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
       event.set_body(std::move(result.output));
     }
     rt.bus().fire(std::move(event));
+    self->context_.metrics.bgapi_running.add(-1);
     if (self->jobs_in_flight_.fetch_sub(1) == self->context_.settings.max_jobs_in_flight) {
       // The reader may be waiting for a job to end before it reads the next command.
       asio::post(self->strand_, [self] { self->wake_waiting_reader(); });

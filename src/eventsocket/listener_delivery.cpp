@@ -91,6 +91,7 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
       consecutive_lost_events_ = 0;
     } else {
       ++lost_events_;
+      context_.metrics.events_lost.add();
       if (++consecutive_lost_events_ > context_.settings.max_lost_before_kill) {
         killed_ = true;
         kill = true;
@@ -134,7 +135,9 @@ bool Listener::write_ready_directly() {
     // Would block, or failed: what is left stays queued for the writer, which finds any
     // error itself.
     if (n <= 0) return false;
-    delivered_ += queue_.advance(static_cast<std::size_t>(n));
+    std::uint64_t events = queue_.advance(static_cast<std::size_t>(n));
+    delivered_ += events;
+    if (events > 0) context_.metrics.events_delivered.add(events);
   }
   return queue_.empty();
 }
@@ -151,6 +154,7 @@ void Listener::on_log(const core::LogLinePtr& line) {
       consecutive_lost_logs_ = 0;
     } else {
       ++lost_logs_;
+      context_.metrics.log_lines_lost.add();
       if (++consecutive_lost_logs_ > context_.settings.max_lost_before_kill) {
         killed_ = true;
         kill = true;

@@ -34,6 +34,7 @@ asio::awaitable<void> Listener::tls_handshake(bool acl_allows) {
   }
   if (closing()) co_return;
   if (!failure.empty()) {
+    context_.metrics.tls_handshake_failures.add();
     ES_LOG(context_.runtime.log(), core::LogLevel::kWarning,
            "event socket TLS handshake with {} failed: {}", peer_, failure);
     close(CloseType::kAbort);

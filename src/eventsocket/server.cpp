@@ -60,6 +60,7 @@ Server::Server(asio::io_context& io, core::Runtime& runtime, ServerOptions optio
 }
 
 Server::~Server() {
+  unregister_metrics();
   context_.runtime.remove_outbound_acceptor(this);
   {
     std::lock_guard lock(io_work_mutex_);
@@ -213,9 +214,11 @@ void Server::admit(asio::ip::tcp::socket socket, bool tls) {
     // Closed before anything is allocated for it: an attacker over a cap costs one accept.
     std::error_code ignored;
     socket.close(ignored);
+    context_.metrics.refused.add();
     log_refusal(fmt::format("refused a connection from {}: {}", address, refusal_text(refusal)));
     return;
   }
+  (tls ? context_.metrics.accepted_tls : context_.metrics.accepted_plain).add();
   asio::post(io_, [this, peer, peer_ec, tls, socket = std::move(socket),
                    slot = std::make_shared<ConnectionLimits::Slot>(std::move(*slot))]() mutable {
     std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl;

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/metrics.hpp"
 #include "eventsocket/listener.hpp"
 #include "eventsocket/listener_stats.hpp"
 #include "eventsocket/server_context.hpp"
@@ -69,8 +70,13 @@ class Server final : public core::OutboundSocketAcceptor {
   std::size_t take_released_bytes() { return context_.released_bytes.exchange(0); }
   void set_acl(std::function<bool(const asio::ip::address&)> acl);
   bool adopt(core::OutboundSocketRequest request) override;
+  // Adds the event socket's metrics to `registry` (server_metrics.cpp), until this server is
+  // destroyed (or unregister_metrics).
+  void register_metrics(core::MetricsRegistry& registry);
+  void unregister_metrics();
 
  private:
+  void write_metrics(core::MetricsWriter& out);
   static std::error_code open_acceptor(asio::ip::tcp::acceptor& acceptor, const std::string& ip,
                                        unsigned short port, std::string_view what,
                                        std::string* error_text);
@@ -108,6 +114,8 @@ class Server final : public core::OutboundSocketAcceptor {
   std::uint64_t refusals_unlogged_ = 0;
   std::shared_ptr<std::function<bool(const asio::ip::address&)>> acl_;
   mutable std::mutex acl_mutex_;
+  core::MetricsRegistry* metrics_registry_ = nullptr;
+  std::uint64_t metrics_collector_ = 0;
 };
 
 // Registers the `event_socket` API command (listener statistics) for this server.

@@ -14,6 +14,7 @@
 #include "core/runtime.hpp"
 #include "eventsocket/auth_throttle.hpp"
 #include "eventsocket/connection_limits.hpp"
+#include "eventsocket/server_metrics.hpp"
 #include "eventsocket/write_queue.hpp"
 
 namespace es::eventsocket {
@@ -64,6 +65,7 @@ struct ServerContext {
   // Queue bytes dropped at once (killed or closed listeners): the daemon hands freed memory
   // back to the system when this grows, instead of keeping a stuck subscriber's peak.
   std::atomic<std::size_t> released_bytes{0};
+  ServerMetrics metrics;
 };
 
 }  // namespace es::eventsocket
