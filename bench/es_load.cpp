@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 10000));
   fanout_cmd->add_option("--rate", fanout.rate, "total events/s (0: as fast as possible)")
       ->check(CLI::Range(0.0, 10'000'000.0));
+  fanout_cmd->add_option("--tls-port", fanout.tls_port, "subscribers connect here with TLS")
+      ->check(CLI::Range(1, 65535));
+  fanout_cmd->add_option("--ca", fanout.ca_file, "CA file verifying the TLS port's certificate");
   fanout_cmd->add_option("--pad-bytes", fanout.pad_bytes, "filler header size per event")
       ->check(CLI::Range(0, 1'000'000));
   fanout_cmd->add_option("--drain", fanout.drain_s, "seconds without progress that end the run")

@@ -49,6 +49,14 @@ asio::awaitable<std::error_code> Connection::connect(const tcp::endpoint& endpoi
   co_return ec;
 }
 
+asio::awaitable<std::error_code> Connection::start_tls(asio::ssl::context& context) {
+  tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, context);
+  std::error_code ec;
+  co_await tls_->async_handshake(asio::ssl::stream_base::client,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
+
 asio::awaitable<std::error_code> Connection::read_message(protocol::Message& out) {
   for (;;) {
     switch (parser_.next(out)) {
@@ -60,8 +68,9 @@ asio::awaitable<std::error_code> Connection::read_message(protocol::Message& out
         break;
     }
     std::error_code ec;
-    std::size_t n = co_await socket_.async_read_some(asio::buffer(chunk_),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
+    auto completion = asio::redirect_error(asio::use_awaitable, ec);
+    std::size_t n = tls_ ? co_await tls_->async_read_some(asio::buffer(chunk_), completion)
+                         : co_await socket_.async_read_some(asio::buffer(chunk_), completion);
     if (ec) co_return ec;
     bytes_received_ += n;
     parser_.feed(std::string_view(chunk_.data(), n));
@@ -70,8 +79,12 @@ asio::awaitable<std::error_code> Connection::read_message(protocol::Message& out
 
 asio::awaitable<std::error_code> Connection::send(std::string_view bytes) {
   std::error_code ec;
-  co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
-                             asio::redirect_error(asio::use_awaitable, ec));
+  auto completion = asio::redirect_error(asio::use_awaitable, ec);
+  if (tls_) {
+    co_await asio::async_write(*tls_, asio::buffer(bytes.data(), bytes.size()), completion);
+  } else {
+    co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), completion);
+  }
   co_return ec;
 }
 
@@ -89,6 +102,9 @@ asio::awaitable<std::error_code> Connection::authenticate(std::string_view passw
 
 asio::awaitable<std::error_code> Connection::open(const Target& target) {
   if (auto ec = co_await connect(target.endpoint)) co_return ec;
+  if (target.tls) {
+    if (auto ec = co_await start_tls(*target.tls)) co_return ec;
+  }
   co_return co_await authenticate(target.password);
 }
 
@@ -113,8 +129,9 @@ asio::awaitable<std::error_code> Connection::command(std::string_view packet,
 asio::awaitable<void> Connection::drain_until_closed() {
   std::error_code ec;
   while (!ec) {
-    std::size_t n = co_await socket_.async_read_some(asio::buffer(chunk_),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
+    auto completion = asio::redirect_error(asio::use_awaitable, ec);
+    std::size_t n = tls_ ? co_await tls_->async_read_some(asio::buffer(chunk_), completion)
+                         : co_await socket_.async_read_some(asio::buffer(chunk_), completion);
     bytes_received_ += n;
   }
 }

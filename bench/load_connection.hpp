@@ -3,7 +3,9 @@
 #pragma once
 
 #include <asio.hpp>
+#include <asio/ssl.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -18,6 +20,8 @@ using asio::ip::tcp;
 struct Target {
   tcp::endpoint endpoint;
   std::string password;
+  // Set: the connection is TLS (the daemon's TLS listener), verified with this context.
+  asio::ssl::context* tls = nullptr;
 };
 
 // Errors of our own (protocol-level surprises), next to asio's socket errors.
@@ -36,6 +40,8 @@ class Connection {
   Connection(const asio::any_io_executor& executor, std::size_t read_chunk = 16384);
 
   asio::awaitable<std::error_code> connect(const tcp::endpoint& endpoint);
+  // After connect: the TLS handshake; from then on every read and write is encrypted.
+  asio::awaitable<std::error_code> start_tls(asio::ssl::context& context);
   // Next complete message from the server.
   asio::awaitable<std::error_code> read_message(protocol::Message& out);
   asio::awaitable<std::error_code> send(std::string_view bytes);
@@ -59,6 +65,7 @@ class Connection {
 
  private:
   tcp::socket socket_;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   protocol::MessageParser parser_;
   std::vector<char> chunk_;
   std::uint64_t bytes_received_ = 0;

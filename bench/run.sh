@@ -88,6 +88,7 @@ start_server() {
   local name=$1
   shift
   local log="$work/$name.$RANDOM.log"
+  server_log=$log
   "$@" --listen-port 0 --password "$password" 2>"$log" >/dev/null &
   server_pid=$!
   started_pids+=("$server_pid")
@@ -120,6 +121,42 @@ start_daemon() {
   start_server eventswitch "$daemon" --no-color --log-level NOTICE ${ES_DAEMON_ARGS:-}
 }
 
+# The daemon with its TLS listener too (certificates made here, in the run's directory), for
+# TLS fan-out beside plain fan-out on the same daemon; sets tls_port and tls_ca.
+start_daemon_with_tls() {
+  local dir=$work/tls
+  mkdir -p "$dir/conf/autoload_configs"
+  (
+    cd "$dir" &&
+      openssl req -x509 -newkey rsa:2048 -nodes -days 2 -keyout ca.key -out ca.pem \
+        -subj "/CN=bench CA" &&
+      openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=bench" &&
+      printf 'subjectAltName=IP:127.0.0.1\n' >server.ext &&
+      openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+        -extfile server.ext -out server.pem
+  ) >"$dir/openssl.log" 2>&1 || { cat "$dir/openssl.log" >&2; return 1; }
+  cat >"$dir/conf/autoload_configs/event_socket.conf.xml" <<XML
+<configuration name="event_socket.conf" description="Socket Client">
+  <settings>
+    <param name="tls-cert-file" value="$dir/server.pem"/>
+    <param name="tls-key-file" value="$dir/server.key"/>
+  </settings>
+</configuration>
+XML
+  # shellcheck disable=SC2086 # ES_DAEMON_ARGS is a word list on purpose
+  start_server eventswitch "$daemon" --no-color --log-level NOTICE --conf "$dir/conf" \
+    --listen-ip 127.0.0.1 --tls-listen-port 0 ${ES_DAEMON_ARGS:-}
+  tls_port=""
+  for _ in $(seq 1 100); do
+    tls_port=$(sed -n 's/.*TLS event socket listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+      "$server_log")
+    [[ -n $tls_port ]] && break
+    sleep 0.05
+  done
+  tls_ca=$dir/ca.pem
+  [[ -n $tls_port ]]
+}
+
 wanted() { [[ -z "$only" || ",$only," == *",$1,"* ]]; }
 
 # scenario LABEL ARGS... : runs es_load and records failures without stopping the run.
@@ -135,7 +172,7 @@ scenario() {
 q() { if (( quick )); then echo "$1"; else echo "$2"; fi; }
 
 if wanted fanout || wanted latency; then
-  start_daemon
+  start_daemon_with_tls
   es_port=$server_port
   es_pid=$server_pid
   start_server baseline "$baseline" --threads "${ES_BASELINE_THREADS:-$(nproc)}"
@@ -155,6 +192,13 @@ if wanted fanout || wanted latency; then
           scenario "fanout-$target-$format-$subscribers" fanout --port "$port" \
             --subscribers "$subscribers" --format "$format" --events "$events" \
             --publishers 2 --timeout "$(q 30 300)"
+          # The same fan-out to subscribers on the TLS listener (goal: at least 70 % of the
+          # plain rate just above).
+          if [[ $target == eventswitch && $format == plain ]]; then
+            scenario "fanout-$target-tls-$format-$subscribers" fanout --port "$port" \
+              --tls-port "$tls_port" --ca "$tls_ca" --subscribers "$subscribers" \
+              --format "$format" --events "$events" --publishers 2 --timeout "$(q 30 300)"
+          fi
         done
       done
     fi

@@ -125,6 +125,21 @@ int run_fanout(const CommonOptions& common, const FanoutOptions& options) {
                "--format plain|json|xml\n");
     return 2;
   }
+  // TLS subscribers: the same server's TLS listener, its certificate checked against --ca.
+  Target subscriber_target = target;
+  std::unique_ptr<asio::ssl::context> tls;
+  if (options.tls_port > 0) {
+    tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    std::error_code ec;
+    tls->load_verify_file(options.ca_file, ec);
+    if (ec) {
+      fmt::print(stderr, "fanout: cannot load --ca {}: {}\n", options.ca_file, ec.message());
+      return 2;
+    }
+    tls->set_verify_mode(asio::ssl::verify_peer);
+    subscriber_target.endpoint.port(static_cast<unsigned short>(options.tls_port));
+    subscriber_target.tls = tls.get();
+  }
   LoadRuntime runtime(common.threads);
   FanoutShared shared;
   std::vector<std::unique_ptr<SubscriberSlot>> slots;
@@ -132,7 +147,7 @@ int run_fanout(const CommonOptions& common, const FanoutOptions& options) {
   for (int i = 0; i < options.subscribers; ++i) {
     slots.push_back(std::make_unique<SubscriberSlot>());
     asio::co_spawn(runtime.io(static_cast<std::size_t>(i)),
-                   subscriber(target, subscribe, options.events, *slots.back(), shared),
+                   subscriber(subscriber_target, subscribe, options.events, *slots.back(), shared),
                    asio::detached);
   }
   auto give_up = Clock::now() + std::chrono::duration_cast<Clock::duration>(
@@ -184,6 +199,7 @@ int run_fanout(const CommonOptions& common, const FanoutOptions& options) {
   out.add("scenario", "fanout")
       .add("label", common.label)
       .add("format", options.format)
+      .add("transport", options.tls_port > 0 ? "tls" : "plain")
       .add("subscribers", options.subscribers)
       .add("publishers", options.publishers)
       .add("events_sent", sent)

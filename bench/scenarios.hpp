@@ -27,6 +27,9 @@ struct FanoutOptions {
   double rate = 0;  // total events/s; 0: as fast as possible
   std::size_t pad_bytes = 0;
   double drain_s = 5;  // how long to wait for stragglers after the last send
+  // Subscribers connect to this TLS port (publishers stay on --port), trusting --ca.
+  int tls_port = 0;
+  std::string ca_file;
 };
 
 struct ApiOptions {

@@ -275,10 +275,15 @@ asio::awaitable<void> Listener::write_loop() {
       writer_waiting_ = false;
       continue;
     }
-    buffers.clear();
-    for (auto& item : batch) buffers.push_back(asio::buffer(item.bytes()));
-    auto [ec, written] = tls_ ? co_await asio::async_write(*tls_, buffers, kAwait)
-                              : co_await asio::async_write(socket_, buffers, kAwait);
+    std::error_code ec;
+    if (tls_) {
+      ec = co_await write_tls(batch);
+    } else {
+      buffers.clear();
+      for (auto& item : batch) buffers.push_back(asio::buffer(item.bytes()));
+      auto [write_ec, written] = co_await asio::async_write(socket_, buffers, kAwait);
+      ec = write_ec;
+    }
     {
       std::lock_guard lock(mutex_);
       queue_.written(batch);

@@ -87,6 +87,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   asio::awaitable<void> tls_handshake(bool acl_allows);
   // Reads what the TLS stream yields (at most `want` bytes) into the parser; `n` as read_into.
   asio::awaitable<std::error_code> read_tls(std::size_t want, std::size_t& n);
+  // Writes a batch through the TLS stream as one contiguous buffer (see listener_tls.cpp).
+  asio::awaitable<std::error_code> write_tls(const std::vector<WriteQueue::Item>& batch);
   asio::awaitable<void> read_loop();
   // Backpressure, checked before every command: waits while the queue is over its byte bound
   // (a small budget before authentication) or too many bgapi jobs run. False once closing.
@@ -192,6 +194,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::shared_ptr<asio::ssl::context> tls_context_;
   std::unique_ptr<TlsStream> tls_;
   std::vector<char> tls_read_buffer_;
+  std::string tls_write_buffer_;  // the batch being encrypted; emptied (not freed) after it
   Strand strand_;
   asio::steady_timer write_timer_;
   asio::steady_timer watchdog_timer_;

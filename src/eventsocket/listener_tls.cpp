@@ -5,6 +5,7 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
 
 #include "eventsocket/listener.hpp"
 #include "eventsocket/tls_context.hpp"
@@ -13,6 +14,8 @@ namespace es::eventsocket {
 namespace {
 
 constexpr auto kTlsAwait = asio::experimental::as_tuple(asio::use_awaitable);
+// The write buffer a TLS connection keeps between batches (larger ones are freed).
+constexpr std::size_t kKeptTlsWriteBuffer = 4096;
 
 }  // namespace
 
@@ -49,6 +52,21 @@ asio::awaitable<std::error_code> Listener::read_tls(std::size_t want, std::size_
       co_await tls_->async_read_some(asio::buffer(tls_read_buffer_.data(), want), kTlsAwait);
   n = received;
   if (!ec && n > 0) parser_.feed(std::string_view(tls_read_buffer_.data(), n));
+  co_return ec;
+}
+
+asio::awaitable<std::error_code> Listener::write_tls(const std::vector<WriteQueue::Item>& batch) {
+  // Asio's SSL stream encrypts a gathered sequence 8 KiB at a time, each piece an SSL_write
+  // and a socket write of its own; one contiguous buffer goes out in full 16 KiB records.
+  // Encryption copies every byte anyway: this copy is the only one added.
+  tls_write_buffer_.clear();
+  for (const auto& item : batch) tls_write_buffer_.append(item.bytes());
+  auto [ec, written] =
+      co_await asio::async_write(*tls_, asio::buffer(tls_write_buffer_), kTlsAwait);
+  // A large batch's buffer is not kept by an idle connection.
+  if (tls_write_buffer_.capacity() > kKeptTlsWriteBuffer) {
+    std::string().swap(tls_write_buffer_);
+  }
   co_return ec;
 }
 
