@@ -180,3 +180,39 @@ TEST(EventSocketConfig, DefaultPasswordBeyondLoopbackIsFlagged) {
 
 }  // namespace
 }  // namespace es::eventsocket
+
+namespace es::eventsocket {
+namespace {
+
+TEST(EventSocketConfig, TlsAndMetricsParams) {
+  EventSocketConfig defaults = load_settings("").config;
+  EXPECT_TRUE(defaults.tls_cert_file.empty());
+  EXPECT_EQ(defaults.tls_listen_port, 8022);
+  EXPECT_EQ(defaults.tls_handshake_timeout_s, 10);
+  EXPECT_FALSE(defaults.tls_verify_client);
+  EXPECT_TRUE(defaults.metrics_listen.empty());
+
+  auto result = load_settings(
+      param("tls-cert-file", "/etc/es/server.pem") + param("TLS-Key-File", "/etc/es/server.key") +
+      param("tls-ca-file", "/etc/es/ca.pem") + param("tls-verify-client", "yes") +
+      param("tls-listen-ip", "0.0.0.0") + param("tls-listen-port", "9443") +
+      param("tls-handshake-timeout", "3") + param("metrics-listen", "127.0.0.1:9282"));
+  const EventSocketConfig& c = result.config;
+  EXPECT_EQ(c.tls_cert_file, "/etc/es/server.pem");
+  EXPECT_EQ(c.tls_key_file, "/etc/es/server.key");
+  EXPECT_EQ(c.tls_ca_file, "/etc/es/ca.pem");
+  EXPECT_TRUE(c.tls_verify_client);
+  EXPECT_EQ(c.tls_listen_ip, "0.0.0.0");
+  EXPECT_EQ(c.tls_listen_port, 9443);
+  EXPECT_EQ(c.tls_handshake_timeout_s, 3);
+  EXPECT_EQ(c.metrics_listen, "127.0.0.1:9282");
+  EXPECT_TRUE(result.warnings.empty());
+
+  auto bad = load_settings(param("tls-handshake-timeout", "0") + param("tls-listen-port", "x"));
+  EXPECT_EQ(bad.config.tls_handshake_timeout_s, 10);
+  EXPECT_EQ(bad.config.tls_listen_port, 8022);
+  EXPECT_EQ(bad.warnings.size(), 2u);
+}
+
+}  // namespace
+}  // namespace es::eventsocket
