@@ -284,7 +284,7 @@ std::string make_uuid() {
 }
 
 Connection::Connection(const asio::any_io_executor& executor, ConnectionOptions options)
-    : state_(std::make_shared<ConnectionState>(executor, options)) {}
+    : state_(std::make_shared<ConnectionState>(executor, std::move(options))) {}
 
 Connection::~Connection() {
   close();

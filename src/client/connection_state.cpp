@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "protocol/header_fields.hpp"
 
@@ -129,7 +130,7 @@ ConnectionState::ConnectionState(const asio::any_io_executor& executor,
                                  ConnectionOptions connection_options)
     : strand(asio::make_strand(executor)),
       socket(strand),
-      options(connection_options),
+      options(std::move(connection_options)),
       parser(protocol::ParserLimits{}, false),
       reconnect_timer(strand) {}
 

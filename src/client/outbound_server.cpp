@@ -54,7 +54,7 @@ asio::awaitable<Reply> do_myevents(std::shared_ptr<detail::ConnectionState> stat
 }  // namespace
 
 OutboundSession::OutboundSession(asio::ip::tcp::socket socket, ConnectionOptions options)
-    : connection_(socket.get_executor(), session_options(options)) {
+    : connection_(socket.get_executor(), session_options(std::move(options))) {
   // Nothing else knows the state yet, so it may be set up from this thread.
   connection_.state_->adopt(std::move(socket));
 }
@@ -108,7 +108,7 @@ asio::awaitable<Reply> OutboundSession::hangup(std::string cause) {
 }
 
 OutboundServer::OutboundServer(asio::any_io_executor executor, ConnectionOptions options)
-    : executor_(std::move(executor)), options_(options), acceptor_(executor_) {}
+    : executor_(std::move(executor)), options_(std::move(options)), acceptor_(executor_) {}
 
 OutboundServer::~OutboundServer() {
   close();

@@ -3,7 +3,9 @@
 namespace es::client {
 
 SyncConnection::SyncConnection(ConnectionOptions options)
-    : work_(asio::make_work_guard(io_)), connection_(io_.get_executor(), options), thread_([this] {
+    : work_(asio::make_work_guard(io_)),
+      connection_(io_.get_executor(), std::move(options)),
+      thread_([this] {
         // Handlers of the library end their connection when they throw (spawn_completion);
         // should anything else escape, the loop goes on rather than end the process.
         for (;;) {

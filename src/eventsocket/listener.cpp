@@ -383,6 +383,11 @@ void Listener::close(CloseType type, std::string_view notice) {
 
 void Listener::flush_then_close(std::string_view notice) {
   if (closing()) return;
+  if (phase_ == ConnectionPhase::kHandshake) {
+    // Nothing can reach a peer before its TLS handshake ends (server shutdown meanwhile).
+    abort_connection();
+    return;
+  }
   state_ = ListenerState::kClosing;
   phase_ = ConnectionPhase::kClosing;
   {

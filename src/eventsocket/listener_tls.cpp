@@ -35,7 +35,10 @@ asio::awaitable<void> Listener::tls_handshake(bool acl_allows) {
   } else if (auto [ec] = std::get<0>(outcome); ec) {
     failure = describe_tls_failure(ec, tls_->native_handle());
   }
-  if (closing()) co_return;
+  if (closing()) {
+    abort_connection();  // closed meanwhile (shutdown): make sure the socket goes too
+    co_return;
+  }
   if (!failure.empty()) {
     context_.metrics.tls_handshake_failures.add();
     ES_LOG(context_.runtime.log(), core::LogLevel::kWarning,
