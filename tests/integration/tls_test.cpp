@@ -4,6 +4,7 @@
 // port) costs the client its connection, the daemon one WARNING line, and nothing else: the
 // daemon goes on serving.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -47,9 +48,10 @@ client::ConnectionOptions tls_options(const TlsCerts& certs, const std::string& 
 // One daemon with a TLS listener; the suite's certificates are made once.
 class TlsDaemon {
  public:
-  TlsDaemon(const TlsCerts& certs, const std::string& server, bool verify_client) {
+  TlsDaemon(const TlsCerts& certs, const std::string& server, bool verify_client,
+            std::string extra_params = {}) {
     conf_.write("autoload_configs/event_socket.conf.xml",
-                event_socket_conf(tls_params(certs, server, verify_client, 1)));
+                event_socket_conf(tls_params(certs, server, verify_client, 1) + extra_params));
     daemon_ = std::make_unique<DaemonProcess>(conf_args(conf_, {"--tls-listen-port", "0"}));
     tls_port_ = itest::tls_port(*daemon_);
   }
@@ -174,7 +176,8 @@ TEST_F(TlsEventSocket, RequiredClientCertificateMissingOrExpiredIsRefused) {
 }
 
 TEST_F(TlsEventSocket, PlainClientOnTheTlsPortIsDroppedWithOneLine) {
-  TlsDaemon server(certs(), "server", false);
+  // With the metrics endpoint (from the config file this time): the failures are counted.
+  TlsDaemon server(certs(), "server", false, param("metrics-listen", "127.0.0.1:0"));
   ASSERT_NE(server.tls_port(), 0) << server.daemon().stderr_text();
   // One speaks first (plain text where a ClientHello belongs)...
   int talker = connect_from("127.0.0.1", server.tls_port());
@@ -202,6 +205,22 @@ TEST_F(TlsEventSocket, PlainClientOnTheTlsPortIsDroppedWithOneLine) {
   check.connect("127.0.0.1", server.tls_port(), Credentials::password_only("ClueCon"));
   std::string listeners = check.api("event_socket listeners");
   EXPECT_EQ(count_of(listeners, "127.0.0.1:"), 1u) << listeners;
+
+  constexpr std::string_view kMetricsLine = "metrics at http://127.0.0.1:";
+  log = server.daemon().stderr_text();
+  ASSERT_NE(log.find(kMetricsLine), std::string::npos) << log;
+  int metrics_port = std::atoi(log.c_str() + log.find(kMetricsLine) + kMetricsLine.size());
+  httplib::Client http("127.0.0.1", metrics_port);
+  auto scraped = http.Get("/metrics");
+  ASSERT_TRUE(scraped);
+  const std::string& text = scraped->body;
+  EXPECT_NE(text.find("\neventswitch_tls_handshake_failures_total 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\neventswitch_connections{transport=\"tls\",state=\"authenticated\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\neventswitch_connections_accepted_total{transport=\"tls\"} 4\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace
