@@ -187,6 +187,35 @@ TEST_F(CommandLine, DefaultsWithoutAConfigurationFile) {
   EXPECT_TRUE(s.warnings.empty());
 }
 
+TEST_F(CommandLine, TlsFromTheProfileOrTheCommandLine) {
+  write_config(
+      "[default]\nhost => 127.0.0.1\n[secure]\ntls => true\ntls-ca => /etc/ca.pem\n"
+      "tls-cert => me.pem\n");
+  ParseOutcome from_file = parse({"secure"});
+  ASSERT_TRUE(from_file.settings);
+  EXPECT_TRUE(from_file.settings->profile.tls);
+  EXPECT_EQ(from_file.settings->profile.tls_ca, "/etc/ca.pem");
+  EXPECT_EQ(from_file.settings->profile.tls_cert, "me.pem");
+  EXPECT_EQ(from_file.settings->profile.tls_key, "");
+
+  ParseOutcome plain = parse({});
+  ASSERT_TRUE(plain.settings);
+  EXPECT_FALSE(plain.settings->profile.tls);
+  // --ca and --cert each imply --tls.
+  ParseOutcome by_ca = parse({"--ca", "ca.pem"});
+  ASSERT_TRUE(by_ca.settings);
+  EXPECT_TRUE(by_ca.settings->profile.tls);
+  EXPECT_EQ(by_ca.settings->profile.tls_ca, "ca.pem");
+  ParseOutcome by_cert = parse({"--cert", "c.pem", "--key", "k.pem"});
+  ASSERT_TRUE(by_cert.settings);
+  EXPECT_TRUE(by_cert.settings->profile.tls);
+  EXPECT_EQ(by_cert.settings->profile.tls_key, "k.pem");
+  ParseOutcome flag = parse({"--tls"});
+  ASSERT_TRUE(flag.settings);
+  EXPECT_TRUE(flag.settings->profile.tls);
+  EXPECT_EQ(flag.settings->profile.tls_ca, "");
+}
+
 TEST_F(CommandLine, LogLevelUndoesQuietOfTheProfile) {
   write_config("[default]\nquiet => true\n");
   ParseOutcome outcome = parse({"-l", "info", "-Q"});
