@@ -49,7 +49,7 @@ client::ConnectionOptions tls_options(const TlsCerts& certs, const std::string& 
 class TlsDaemon {
  public:
   TlsDaemon(const TlsCerts& certs, const std::string& server, bool verify_client,
-            std::string extra_params = {}) {
+            const std::string& extra_params = {}) {
     conf_.write("autoload_configs/event_socket.conf.xml",
                 event_socket_conf(tls_params(certs, server, verify_client, 1) + extra_params));
     daemon_ = std::make_unique<DaemonProcess>(conf_args(conf_, {"--tls-listen-port", "0"}));
