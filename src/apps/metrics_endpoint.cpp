@@ -52,6 +52,8 @@ bool head_arrived_within_bounds(int fd) {
       return true;
     }
     if (static_cast<std::size_t>(n) == head.size()) return false;  // head over the bound
+    // Readable without a byte more: the peer ended its side before finishing the head.
+    if (static_cast<int>(n) < low_water) return false;
     low_water = static_cast<int>(n) + 1;
   }
 }

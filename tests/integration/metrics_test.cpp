@@ -4,6 +4,7 @@
 // silent connection) neither grow nor stall it.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -159,6 +160,18 @@ TEST_F(MetricsEndpointTest, HostileRequestsAreBoundedAndTheEndpointKeepsServing)
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 404);
   EXPECT_FALSE(http.Get("/metrics?" + std::string(20000, 'a')));
+
+  // A head cut by the peer's end of input is dropped at once (no wait for the timeout).
+  int cut = connect_from("127.0.0.1", port_);
+  ASSERT_GE(cut, 0);
+  ASSERT_TRUE(send_all(cut, "GET /metrics HTTP/1.1\r\nHost: x\r\n"));
+  ::shutdown(cut, SHUT_WR);
+  bool cut_closed = false;
+  auto cut_started = std::chrono::steady_clock::now();
+  EXPECT_EQ(read_until_closed(cut, 5s, &cut_closed), "");
+  EXPECT_TRUE(cut_closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - cut_started, 1s);
+  ::close(cut);
 
   // Header lines streamed without end: the endpoint stops reading after 8 KiB and closes, so
   // the daemon's memory does not follow (Debian's httplib would keep every line).
