@@ -242,11 +242,15 @@ asio::awaitable<void> Gateway::forward_command(std::shared_ptr<client::Connectio
                                                std::function<void(std::string)> done) {
   std::string reply;
   try {
-    client::Reply answer =
-        verb == "sendmsg"
-            ? co_await connection->sendmsg(std::move(argument), std::move(headers), std::move(body))
-            : co_await connection->sendevent(std::move(argument), std::move(headers),
-                                             std::move(body));
+    // if/else, not ?:, around co_await: GCC 12 miscompiles co_await inside a conditional.
+    client::Reply answer;
+    if (verb == "sendmsg") {
+      answer =
+          co_await connection->sendmsg(std::move(argument), std::move(headers), std::move(body));
+    } else {
+      answer =
+          co_await connection->sendevent(std::move(argument), std::move(headers), std::move(body));
+    }
     reply = std::move(answer.text);
   } catch (const client::ClientError&) {
     reply = unavailable(link);
