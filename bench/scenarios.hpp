@@ -27,6 +27,9 @@ struct FanoutOptions {
   double rate = 0;  // total events/s; 0: as fast as possible
   std::size_t pad_bytes = 0;
   double drain_s = 5;  // how long to wait for stragglers after the last send
+  // Publishers' port when it differs from the subscribers' (0: the same): a gateway's
+  // subscribers with the events fired at its upstream.
+  int publish_port = 0;
 };
 
 struct ApiOptions {
