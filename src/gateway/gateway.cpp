@@ -25,7 +25,7 @@ constexpr std::size_t kRoutingWords = 4;
 std::vector<client::Header> to_headers(std::vector<std::pair<std::string, std::string>> pairs) {
   std::vector<client::Header> headers;
   headers.reserve(pairs.size());
-  for (auto& [name, value] : pairs) headers.push_back({std::move(name), std::move(value)});
+  for (auto& pair : pairs) headers.push_back({std::move(pair.first), std::move(pair.second)});
   return headers;
 }
 
