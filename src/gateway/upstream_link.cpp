@@ -26,6 +26,9 @@ bool looks_like_uuid(std::string_view text) {
   return true;
 }
 
+// How soon a lost upstream is noticed (its api and bgapi fail at once meanwhile).
+constexpr std::chrono::milliseconds kEndPollInterval{20};
+
 }  // namespace
 
 std::vector<std::string> channel_uuids_from_show(std::string_view output) {
@@ -121,6 +124,15 @@ asio::awaitable<std::string> UpstreamLink::serve_once(
   client::Credentials credentials =
       spec_.user.empty() ? client::Credentials::password_only(spec_.password)
                          : client::Credentials::directory_user(spec_.user, spec_.password);
+  // Events are handed over on the connection's strand as they are parsed: no hop, no queue in
+  // between (the bus only enqueues, so this never waits on a client).
+  connection->set_event_handler([this](client::Event event) {
+    try {
+      hooks_.on_event(index_, std::move(event));
+    } catch (const std::exception& error) {
+      ES_LOG(log_, LogLevel::kErr, "upstream {}: event dropped: {}", spec_.name, error.what());
+    }
+  });
   co_await connection->connect(spec_.host, spec_.port, credentials);
   // Every event, once: the gateway serves each client's own subscription from it, and the
   // replay ring and owner routing need them all.
@@ -138,8 +150,11 @@ asio::awaitable<std::string> UpstreamLink::serve_once(
   up_.store(true, std::memory_order_release);
   ES_LOG(log_, LogLevel::kNotice, "upstream {} ({}:{}) up", spec_.name, spec_.host, spec_.port);
   hooks_.on_state(index_, true, "connected");
-  while (auto event = co_await connection->next_event()) {
-    hooks_.on_event(index_, std::move(*event));
+  // The client library says nothing when a connection ends; its state is polled.
+  asio::steady_timer poll(executor_);
+  while (connection->is_open() && !stopping_.load(std::memory_order_acquire)) {
+    poll.expires_after(kEndPollInterval);
+    co_await poll.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
   }
   std::string reason = connection->close_reason();
   co_return reason.empty() ? std::string("connection ended") : reason;
