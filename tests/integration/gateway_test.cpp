@@ -349,6 +349,40 @@ TEST(Gateway, ReplayGivesAReconnectingClientWhatItMissedOrSaysHowMuchWasLost) {
             "-ERR usage: replay <Core-UUID> <Event-Sequence>");
 }
 
+TEST(Gateway, UserauthRightsApplyInFrontOfTheUpstream) {
+  DaemonProcess upstream(DaemonProcess::default_args());
+  ASSERT_TRUE(upstream.listening());
+  ConfDir conf;
+  conf.write("autoload_configs/event_socket.conf.xml",
+             event_socket_conf(param("password", "ClueCon")));
+  conf.write("directory/default.xml",
+             "<include>\n<domain name=\"gw.test\"><groups><group name=\"g\"><users>\n"
+             "  <user id=\"narrow\"><params>\n"
+             "    <param name=\"esl-password\" value=\"pw\"/>\n"
+             "    <param name=\"esl-allowed-api\" value=\"status,global_getvar\"/>\n"
+             "    <param name=\"esl-allowed-events\" value=\"BACKGROUND_JOB\"/>\n"
+             "  </params></user>\n"
+             "</users></group></groups></domain>\n</include>\n");
+  DaemonProcess gateway(
+      conf_args(conf, {"--upstream", "fs1=127.0.0.1:" + std::to_string(upstream.port())}));
+  ASSERT_TRUE(gateway.listening());
+  ASSERT_TRUE(gateway.wait_for_stderr(up_line("fs1", upstream.port()), 10s));
+  TestClient narrow;
+  ASSERT_TRUE(narrow.connect(gateway.port()));
+  ASSERT_TRUE(read_greeting(narrow));
+  auto accepted = reply_text(narrow, "userauth narrow@gw.test:pw\n\n");
+  ASSERT_EQ(accepted, "+OK accepted");  // the <include> lines must stand alone
+  EXPECT_NE(api(narrow, "status").find("UP "), std::string::npos);
+  EXPECT_EQ(reply_text(narrow, "api global_setvar gw_owned=1\n\n"), "-ERR permission denied");
+  EXPECT_EQ(reply_text(narrow, "api @fs1 global_setvar gw_owned=1\n\n"), "-ERR permission denied");
+  EXPECT_EQ(reply_text(narrow, "bgapi originate null/1 &park()\n\n"), "-ERR permission denied");
+  // Nothing reached the upstream.
+  TestClient direct;
+  ASSERT_TRUE(connect_and_auth(direct, upstream.port()));
+  EXPECT_EQ(api(direct, "global_getvar gw_owned"), "-ERR no reply\n");  // never set
+  EXPECT_EQ(api(direct, "show channels").find("1 total"), std::string::npos);
+}
+
 TEST(Gateway, UnreadableUpstreamPasswordFileIsRefused) {
   RunResult result = run_daemon_binary(DaemonProcess::default_args(
       {"--upstream", "fs1=127.0.0.1:1", "--upstream-password-file", "/nonexistent/password"}));
