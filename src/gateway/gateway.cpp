@@ -4,9 +4,12 @@
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 #include "core/spawn.hpp"
 #include "gateway/event_import.hpp"
 #include "protocol/ascii.hpp"
+#include "protocol/header_fields.hpp"
 
 namespace es::gateway {
 namespace {
@@ -41,6 +44,7 @@ Gateway::Gateway(core::Runtime& runtime, asio::any_io_executor executor, Gateway
                          client::Event&& event) { on_event(link, std::move(event)); },
       .on_state = [this](std::size_t link, bool up,
                          const std::string& reason) { on_state(link, up, reason); },
+      .on_log = [this](std::size_t, client::LogLine&& line) { on_log(std::move(line)); },
       .on_channels = [this](
                          std::size_t link,
                          std::vector<std::string> uuids) { on_channels(link, std::move(uuids)); },
@@ -316,6 +320,23 @@ void Gateway::on_event(std::size_t link, client::Event&& received) {
   auto event = import_upstream_event(std::move(received));
   if (!event) return;
   ring_.add(runtime_.bus().fire(std::move(*event)));
+}
+
+void Gateway::on_log(client::LogLine&& received) {
+  core::LogLine line;
+  line.level = received.level();
+  if (line.level < 0) return;  // not a log line
+  auto field = [&](std::string_view name) -> std::string {
+    const std::string* value = protocol::find_header(received.headers, name);
+    return value ? *value : std::string();
+  };
+  line.file = field("Log-File");
+  line.function = field("Log-Func");
+  line.line = static_cast<int>(
+      std::clamp<long long>(protocol::parse_c_integer(field("Log-Line")), 0, 1 << 30));
+  line.user_data = field("User-Data");
+  line.formatted = std::move(received.text);
+  runtime_.log().publish_upstream(std::move(line));
 }
 
 void Gateway::on_state(std::size_t link, bool up, const std::string& reason) {

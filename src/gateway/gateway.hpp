@@ -80,6 +80,7 @@ class Gateway final : public core::UpstreamGateway {
                                         std::string body, std::function<void(std::string)> done);
   void on_event(std::size_t link, client::Event&& received);
   void on_state(std::size_t link, bool up, const std::string& reason);
+  void on_log(client::LogLine&& received);
   void on_channels(std::size_t link, std::vector<std::string> uuids);
   // The link a command goes to: `target` by name, else the owner of a uuid among the first
   // words of `command`, else the default (first) upstream. nullopt: no upstream of that name.

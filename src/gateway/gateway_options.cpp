@@ -67,6 +67,8 @@ GatewayOptions read_gateway_options(pugi::xml_node event_socket_conf, std::strin
       options.reconnect_initial = std::chrono::milliseconds(*count);
     } else if (name == "reconnect-max-ms" && count && *count > 0) {
       options.reconnect_max = std::chrono::milliseconds(*count);
+    } else if (name == "log-level") {
+      options.upstream_log_level = value == "none" ? std::string() : std::string(value);
     } else if (name == "command-timeout-ms" && count && *count > 0) {
       options.command_timeout = std::chrono::milliseconds(*count);
     } else {

@@ -31,6 +31,9 @@ struct GatewayOptions {
   std::chrono::milliseconds reconnect_max{5000};
   // Longest wait for an upstream's reply to one command before the client gets -ERR.
   std::chrono::milliseconds command_timeout{30000};
+  // The level each upstream is asked to stream log lines at (`log <level>`), merged into the
+  // gateway's clients' `log` streams; empty: none.
+  std::string upstream_log_level = "debug";
 
   bool enabled() const { return !upstreams.empty(); }
 };

@@ -141,6 +141,20 @@ asio::awaitable<std::string> UpstreamLink::serve_once(
     throw client::ClientError(client::ClientError::Kind::kCommandRejected,
                               "event plain ALL refused: " + subscribed.text);
   }
+  if (!options_.upstream_log_level.empty()) {
+    connection->set_log_handler([this](client::LogLine line) {
+      try {
+        hooks_.on_log(index_, std::move(line));
+      } catch (const std::exception& error) {
+        ES_LOG(log_, LogLevel::kErr, "upstream {}: log line dropped: {}", spec_.name, error.what());
+      }
+    });
+    client::Reply logging = co_await connection->log(options_.upstream_log_level);
+    if (!logging.ok()) {
+      ES_LOG(log_, LogLevel::kWarning, "upstream {}: log {} refused: {}", spec_.name,
+             options_.upstream_log_level, logging.text);
+    }
+  }
   std::string channels = co_await connection->api("show channels");
   hooks_.on_channels(index_, channel_uuids_from_show(channels));
   {

@@ -29,6 +29,8 @@ struct LinkHooks {
   std::function<void(std::size_t link, client::Event&& event)> on_event;
   // The link came up (`up`, after subscribing and listing channels) or went down.
   std::function<void(std::size_t link, bool up, const std::string& reason)> on_state;
+  // A log/data line of the upstream. Must not block.
+  std::function<void(std::size_t link, client::LogLine&& line)> on_log;
   // The channel uuids of `show channels`, read at each connect.
   std::function<void(std::size_t link, std::vector<std::string> uuids)> on_channels;
 };

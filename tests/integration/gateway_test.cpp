@@ -383,6 +383,25 @@ TEST(Gateway, UserauthRightsApplyInFrontOfTheUpstream) {
   EXPECT_EQ(api(direct, "show channels").find("1 total"), std::string::npos);
 }
 
+TEST(Gateway, UpstreamLogLinesReachLogClientsButNotTheGatewaysConsole) {
+  DaemonProcess upstream(DaemonProcess::default_args());
+  ASSERT_TRUE(upstream.listening());
+  auto gateway = start_gateway({{"fs1", upstream.port()}});
+  TestClient client;
+  ASSERT_TRUE(connect_and_auth(client, gateway->port()));
+  EXPECT_EQ(reply_text(client, "log warning\n\n"), "+OK log level warning [4]");
+  // A wrong password makes the upstream log a WARNING.
+  TestClient intruder;
+  ASSERT_TRUE(intruder.connect(upstream.port()));
+  ASSERT_TRUE(read_greeting(intruder));
+  ASSERT_TRUE(intruder.send("auth not-the-password\n\n"));
+  auto line = client.read_until([](const Frame& f) { return f.content_type() == "log/data"; });
+  ASSERT_TRUE(line);
+  EXPECT_NE(line->message.body.find("Rejected by authentication (auth)"), std::string::npos);
+  EXPECT_EQ(*line->message.header("Log-Level"), "4");
+  EXPECT_EQ(gateway->stderr_text().find("Rejected by authentication"), std::string::npos);
+}
+
 TEST(Gateway, UnreadableUpstreamPasswordFileIsRefused) {
   RunResult result = run_daemon_binary(DaemonProcess::default_args(
       {"--upstream", "fs1=127.0.0.1:1", "--upstream-password-file", "/nonexistent/password"}));
