@@ -26,6 +26,9 @@ bool looks_like_uuid(std::string_view text) {
   return true;
 }
 
+// A connection that lasted this long resets the reconnection backoff.
+constexpr std::chrono::seconds kStableLink{10};
+
 // How soon a lost upstream is noticed (its api and bgapi fail at once meanwhile).
 constexpr std::chrono::milliseconds kEndPollInterval{20};
 
@@ -90,6 +93,7 @@ asio::awaitable<void> UpstreamLink::run() {
     }
     std::string reason;
     bool was_up = false;
+    const auto began = std::chrono::steady_clock::now();
     try {
       reason = co_await serve_once(connection);
       was_up = true;
@@ -107,7 +111,11 @@ asio::awaitable<void> UpstreamLink::run() {
       ES_LOG(log_, LogLevel::kWarning, "upstream {} ({}:{}) down: {}", spec_.name, spec_.host,
              spec_.port, reason);
       hooks_.on_state(index_, false, reason);
-      backoff = options_.reconnect_initial;  // a link that was up retries soon
+      // A link that stayed up a while retries soon; one that keeps failing right after login
+      // (a hostile or broken upstream) backs off like an unreachable one.
+      if (std::chrono::steady_clock::now() - began >= kStableLink) {
+        backoff = options_.reconnect_initial;
+      }
     } else {
       ES_LOG(log_, LogLevel::kDebug, "upstream {} ({}:{}) unreachable: {}", spec_.name, spec_.host,
              spec_.port, reason);

@@ -1,13 +1,18 @@
 // Gateway mode end to end (docs/gateway.md): eventswitch daemons as the upstreams (they speak
 // FreeSWITCH's protocol byte for byte) and one daemon started with --upstream in front of them.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "conf_dir.hpp"
@@ -400,6 +405,128 @@ TEST(Gateway, UpstreamLogLinesReachLogClientsButNotTheGatewaysConsole) {
   EXPECT_NE(line->message.body.find("Rejected by authentication (auth)"), std::string::npos);
   EXPECT_EQ(*line->message.header("Log-Level"), "4");
   EXPECT_EQ(gateway->stderr_text().find("Rejected by authentication"), std::string::npos);
+}
+
+// A hostile upstream: speaks just enough of the protocol to be connected, then sends an event
+// whose header name would break XML clients, a good event, and a frame announcing a body far over
+// the limit. Each connection it accepts runs the same script.
+class HostileUpstream {
+ public:
+  HostileUpstream() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(listener_, 4);
+    socklen_t length = sizeof address;
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~HostileUpstream() {
+    stopping_ = true;
+    ::shutdown(listener_, SHUT_RDWR);
+    ::close(listener_);
+    thread_.join();
+  }
+  unsigned short port() const { return port_; }
+  int connections() const { return connections_; }
+
+ private:
+  static std::string event_frame(std::string_view body) {
+    return "Content-Length: " + std::to_string(body.size()) +
+           "\nContent-Type: text/event-plain\n\n" + std::string(body);
+  }
+  void run() {
+    while (!stopping_) {
+      pollfd ready{listener_, POLLIN, 0};
+      if (::poll(&ready, 1, 50) <= 0) continue;
+      int peer = ::accept(listener_, nullptr, nullptr);
+      if (peer < 0) continue;
+      ++connections_;
+      serve(peer);
+      ::close(peer);
+    }
+  }
+  void serve(int peer) {
+    send_all(peer, "Content-Type: auth/request\n\n");
+    std::string input;
+    char buffer[4096];
+    auto next_command = [&]() -> std::string {
+      for (;;) {
+        if (auto end = input.find("\n\n"); end != std::string::npos) {
+          std::string command = input.substr(0, end);
+          input.erase(0, end + 2);
+          return command;
+        }
+        pollfd ready{peer, POLLIN, 0};
+        if (::poll(&ready, 1, 2000) <= 0) return {};
+        ssize_t n = ::read(peer, buffer, sizeof buffer);
+        if (n <= 0) return {};
+        input.append(buffer, static_cast<std::size_t>(n));
+      }
+    };
+    for (int i = 0; i < 4; ++i) {
+      std::string command = next_command();
+      if (command.empty()) return;
+      if (command.starts_with("api ")) {
+        send_all(peer, "Content-Type: api/response\nContent-Length: 10\n\n\n0 total.\n");
+        break;
+      }
+      send_all(peer, "Content-Type: command/reply\nReply-Text: +OK\n\n");
+    }
+    send_all(peer, event_frame("Event-Name: CUSTOM\nEvent-Subclass: hostile%3A%3Abad\n"
+                               "Bad<Name: x\n\n"));
+    send_all(peer, event_frame("Event-Name: CUSTOM\nEvent-Subclass: hostile%3A%3Aok\n"
+                               "Marker: good%0AEvent-Name: SPOOFED\n\n"));
+    std::this_thread::sleep_for(100ms);  // the good event is handled before the bad frame
+    send_all(peer, "Content-Length: 99999999999\nContent-Type: text/event-plain\n\n");
+    std::this_thread::sleep_for(300ms);
+  }
+
+  int listener_ = -1;
+  unsigned short port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
+TEST(Gateway, HostileUpstreamCannotSpoofEventsOrStopTheGateway) {
+  HostileUpstream upstream;
+  auto gateway = start_gateway({{"evil", upstream.port()}});
+  ASSERT_TRUE(gateway->listening());
+  TestClient client;
+  ASSERT_TRUE(connect_and_auth(client, gateway->port()));
+  subscribe(client, "event xml CUSTOM hostile::ok hostile::bad eventswitch::upstream");
+  // Each connection of the upstream delivers one good event, then is dropped for its oversized
+  // frame and reconnected.
+  std::vector<Frame> skipped;
+  auto good = client.read_until(
+      [](const Frame& f) {
+        return is_event(f) && f.message.body.find("hostile%3A%3Aok") != std::string::npos;
+      },
+      10s, &skipped);
+  ASSERT_TRUE(good);
+  // The decoded line break stays inside the value (XML values are URL-encoded, as FreeSWITCH
+  // prints them): no second Event-Name element.
+  EXPECT_NE(good->message.body.find("<Marker>good%0AEvent-Name%3A%20SPOOFED</Marker>"),
+            std::string::npos)
+      << good->message.body;
+  auto down = event_with(client, "<Upstream-State>down</Upstream-State>", 10s);
+  ASSERT_TRUE(down);
+  auto again = event_with(client, "<Upstream-State>up</Upstream-State>", 10s);
+  ASSERT_TRUE(again);
+  auto good_again = event_with(client, "hostile%3A%3Aok", 10s);
+  ASSERT_TRUE(good_again);
+  for (const Frame& frame : skipped) {
+    EXPECT_EQ(frame.message.body.find("hostile%3A%3Abad"), std::string::npos) << frame.message.body;
+  }
+  EXPECT_GE(upstream.connections(), 2);
+  TestClient other;
+  EXPECT_TRUE(connect_and_auth(other, gateway->port()));  // the gateway is still serving
 }
 
 TEST(Gateway, UnreadableUpstreamPasswordFileIsRefused) {
