@@ -84,10 +84,6 @@ asio::awaitable<void> Listener::gateway_api(core::UpstreamGateway& gateway,
   const std::pair<std::string_view, std::string_view> words = split_command(command);
   const std::string_view name = words.first;
   const std::string_view arg = words.second;
-  if (name.empty()) {
-    send(protocol::api_response("-ERR no command given\n"));
-    co_return;
-  }
   if (console_mode ? !console_allowed(command) : !api_allowed(name, arg)) {
     reply("-ERR permission denied");
     co_return;
@@ -102,10 +98,6 @@ void Listener::gateway_bgapi(core::UpstreamGateway& gateway, const protocol::Com
                              std::string_view text) {
   auto [target, command] = split_target(text);
   auto [name, arg] = split_command(command);
-  if (name.empty()) {
-    reply("-ERR no command given");
-    return;
-  }
   if (!api_allowed(name, arg)) {
     reply("-ERR permission denied");
     return;
