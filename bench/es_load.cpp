@@ -70,6 +70,10 @@ int main(int argc, char** argv) {
   fanout_cmd->add_option("--ca", fanout.ca_file, "CA file verifying the TLS port's certificate");
   fanout_cmd->add_option("--pad-bytes", fanout.pad_bytes, "filler header size per event")
       ->check(CLI::Range(0, 1'000'000));
+  fanout_cmd
+      ->add_option("--publish-port", fanout.publish_port,
+                   "publishers connect here instead of --port (a gateway's upstream)")
+      ->check(CLI::Range(0, 65535));
   fanout_cmd->add_option("--drain", fanout.drain_s, "seconds without progress that end the run")
       ->check(CLI::Range(0.1, 600.0));
 

@@ -9,7 +9,7 @@
 # fanout and api also run bench/yardstick.sh: eventswitch beside the shared tools' limit-probe
 # (driven by esl-load) in the same run, with their ratio.
 # --only limits the run to some scenarios: fanout, latency, api, bgapi, churn, idle, hostile,
-#        slow-consumer, startup, calls, concurrent-calls, outbound, soak.
+#        slow-consumer, startup, calls, concurrent-calls, outbound, gateway, soak.
 # soak runs only when named: mixed traffic for ES_SOAK_SECONDS (default 3600; --quick: 60)
 #   with the daemon's RSS, descriptors and threads sampled every ES_SOAK_INTERVAL seconds
 #   (default 10; --quick: 2); its traffic's own lines go to ES_SOAK_DETAIL (default /dev/null).
@@ -230,6 +230,39 @@ if wanted api || wanted bgapi || wanted churn; then
       --concurrency "$(q 10 20)" --timeout 60
   fi
   stop_server "$server_pid"
+fi
+
+if wanted gateway; then
+  # Gateway mode (docs/gateway.md): the same fan-out and api round trips direct to an upstream
+  # and through a gateway in front of it, in the same run. The publishers always fire at the
+  # upstream; the gateway's subscribers get the events through its one upstream connection.
+  start_daemon
+  up_port=$server_port
+  up_pid=$server_pid
+  # shellcheck disable=SC2086 # ES_DAEMON_ARGS is a word list on purpose
+  EVENTSWITCH_UPSTREAM_PASSWORD=$password start_server gateway "$daemon" --no-color \
+    --log-level NOTICE --upstream "fs1=127.0.0.1:$up_port" ${ES_DAEMON_ARGS:-}
+  gw_port=$server_port
+  gw_pid=$server_pid
+  for _ in $(seq 1 100); do
+    grep -q "upstream fs1 (127.0.0.1:$up_port) up" "$work"/gateway.*.log 2>/dev/null && break
+    sleep 0.05
+  done
+  for format in plain json; do
+    scenario "gateway-fanout-direct-$format-100" fanout --port "$up_port" --subscribers 100 \
+      --format "$format" --events "$(q 300 20000)" --publishers 2 --timeout "$(q 30 300)"
+    scenario "gateway-fanout-gateway-$format-100" fanout --port "$gw_port" \
+      --publish-port "$up_port" --subscribers 100 --format "$format" \
+      --events "$(q 300 20000)" --publishers 2 --timeout "$(q 30 300)"
+  done
+  for target in direct gateway; do
+    port=$up_port
+    [[ $target == gateway ]] && port=$gw_port
+    scenario "gateway-api-$target-1" api --port "$port" --connections 1 \
+      --seconds "$(q 1 10)" --command version --timeout 60
+  done
+  stop_server "$gw_pid"
+  stop_server "$up_pid"
 fi
 
 # The shared tools' yardstick (limit-probe with esl-load), measured in this same run: every

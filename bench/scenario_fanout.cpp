@@ -140,6 +140,10 @@ int run_fanout(const CommonOptions& common, const FanoutOptions& options) {
     subscriber_target.endpoint.port(static_cast<unsigned short>(options.tls_port));
     subscriber_target.tls = tls.get();
   }
+  Target publish_target = target;
+  if (options.publish_port > 0) {
+    publish_target.endpoint.port(static_cast<unsigned short>(options.publish_port));
+  }
   LoadRuntime runtime(common.threads);
   FanoutShared shared;
   std::vector<std::unique_ptr<SubscriberSlot>> slots;
@@ -167,7 +171,7 @@ int run_fanout(const CommonOptions& common, const FanoutOptions& options) {
     plan.give_up = give_up;
     plan.stop = &shared.stop_publishing;
     asio::co_spawn(runtime.io(static_cast<std::size_t>(p)),
-                   publisher(target, p, plan, options.subscribers,
+                   publisher(publish_target, p, plan, options.subscribers,
                              tallies[static_cast<std::size_t>(p)], shared),
                    asio::detached);
   }

@@ -30,6 +30,9 @@ struct FanoutOptions {
   // Subscribers connect to this TLS port (publishers stay on --port), trusting --ca.
   int tls_port = 0;
   std::string ca_file;
+  // Publishers' port when it differs from the subscribers' (0: the same): a gateway's
+  // subscribers with the events fired at its upstream.
+  int publish_port = 0;
 };
 
 struct ApiOptions {

@@ -21,6 +21,7 @@ ConsoleLog::~ConsoleLog() {
 }
 
 void ConsoleLog::on_log(const core::LogLinePtr& line) {
+  if (line->from_upstream) return;  // the upstream's own console has it
   std::lock_guard lock(mutex_);
   if (file_) {
     std::fwrite(line->formatted.data(), 1, line->formatted.size(), file_);

@@ -28,6 +28,7 @@
 #include "eventsocket/event_socket_config.hpp"
 #include "eventsocket/server.hpp"
 #include "eventsocket/tls_context.hpp"
+#include "gateway/gateway.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
 #include "switch/session/asio_timers.hpp"
@@ -153,6 +154,37 @@ bool configure_tls(const eventsocket::EventSocketConfig& conf, const DaemonOptio
   server_options.tls = std::move(tls);
   server_options.listener.tls_handshake_timeout_s = conf.tls_handshake_timeout_s;
   return true;
+// event_socket.conf's <upstreams>, then the command line's. nullopt on a bad --upstream or an
+// unreadable password file; *warnings gets what the configuration had wrong.
+std::optional<gateway::GatewayOptions> read_gateway_options(const DaemonConfig& config,
+                                                            const DaemonOptions& options,
+                                                            std::string* warnings) {
+  auto xml = config.xml();
+  gateway::GatewayOptions result;
+  if (xml)
+    result = gateway::read_gateway_options(xml->configuration("event_socket.conf"), warnings);
+  std::string password = "ClueCon";
+  if (!options.upstream_password_file.empty()) {
+    std::ifstream file(options.upstream_password_file);
+    if (!file || !std::getline(file, password) || password.empty()) {
+      *warnings = fmt::format("cannot read a password from {}", options.upstream_password_file);
+      return std::nullopt;
+    }
+    if (password.back() == '\r') password.pop_back();
+  }
+  for (const std::string& argument : options.upstreams) {
+    auto spec = gateway::parse_upstream_argument(argument, warnings);
+    if (!spec) return std::nullopt;
+    for (const auto& existing : result.upstreams) {
+      if (existing.name == spec->name) {
+        *warnings = fmt::format("--upstream {}: the name {} is already used", argument, spec->name);
+        return std::nullopt;
+      }
+    }
+    spec->password = gateway::upstream_password_from_environment(spec->name, password);
+    result.upstreams.push_back(std::move(*spec));
+  }
+  return result;
 }
 
 }  // namespace
@@ -250,6 +282,23 @@ int run_daemon(const DaemonOptions& options) {
   // Declared before the server and the endpoint: both leave it before it goes.
   core::MetricsRegistry metrics;
   register_switch_metrics(metrics, runtime, switch_core);
+  // Gateway mode: the upstreams serve the clients' events and commands; the local switch runs
+  // no calls.
+  std::string gateway_error;
+  auto gateway_options = read_gateway_options(config, options, &gateway_error);
+  if (!gateway_options) {
+    fmt::print(stderr, "eventswitch: {}\n", gateway_error);
+    return 1;
+  }
+  if (!gateway_error.empty()) {
+    ES_LOG(runtime.log(), core::LogLevel::kWarning, "{}", gateway_error);
+  }
+  std::unique_ptr<gateway::Gateway> upstream_gateway;
+  if (gateway_options->enabled()) {
+    upstream_gateway =
+        std::make_unique<gateway::Gateway>(runtime, io.get_executor(), *gateway_options);
+    upstream_gateway->start();
+  }
   eventsocket::Server server(io, runtime, server_options);
   std::string error;
   if (server.listen(&error)) {
@@ -296,6 +345,7 @@ int run_daemon(const DaemonOptions& options) {
     if (shutting_down) return;
     shutting_down = true;
     ES_LOG(runtime.log(), core::LogLevel::kNotice, "shutting down");
+    if (upstream_gateway) upstream_gateway->stop();
     switch_core.hangup_all(sw::cause::kSystemShutdown);
     runtime.bus().fire(runtime.events().create(core::EventType::kShutdown));
     server.stop(std::string(protocol::kShutdownText));
@@ -345,7 +395,8 @@ int run_daemon(const DaemonOptions& options) {
       runtime.bus().fire(core::make_heartbeat_event(runtime));
       std::int64_t next = runtime.clock().now_epoch_us() / 1000000 + options.heartbeat_interval_s;
       runtime.bus().fire(core::make_heartbeat_reschedule_event(runtime, 1, next));
-      schedule_heartbeat();
+      // A gateway's clients get the upstreams' HEARTBEATs, not one of its own.
+      if (!upstream_gateway) schedule_heartbeat();
     });
   };
   schedule_heartbeat();
@@ -374,9 +425,11 @@ int run_daemon(const DaemonOptions& options) {
   };
   sample_cpu();
 
-  core::Event startup = runtime.events().create(core::EventType::kStartup);
-  startup.add_header("Event-Info", "System Ready");
-  runtime.bus().fire(std::move(startup));
+  if (!upstream_gateway) {
+    core::Event startup = runtime.events().create(core::EventType::kStartup);
+    startup.add_header("Event-Info", "System Ready");
+    runtime.bus().fire(std::move(startup));
+  }
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) {

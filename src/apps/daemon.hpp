@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace es::apps {
 
@@ -27,6 +28,10 @@ struct DaemonOptions {
   std::string pid_file;
   std::string port_file;
   int ready_fd = -1;  // gets "<port>\n", then is closed
+  // Gateway mode (docs/gateway.md): "NAME=HOST:PORT" each, added to event_socket.conf's
+  // <upstreams>; their password comes from the environment or this file.
+  std::vector<std::string> upstreams;
+  std::string upstream_password_file;
 };
 
 int run_daemon(const DaemonOptions& options);

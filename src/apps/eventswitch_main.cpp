@@ -55,6 +55,12 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", options.port_file,
                  "write the event socket's port here once listening (removed on exit; with "
                  "--listen-port 0 the port picked)");
+  app.add_option("--upstream", options.upstreams,
+                 "gateway mode: serve clients from this FreeSWITCH (or eventswitch) server, "
+                 "NAME=HOST:PORT, repeatable (docs/gateway.md); password from "
+                 "EVENTSWITCH_UPSTREAM_PASSWORD[_NAME] or --upstream-password-file");
+  app.add_option("--upstream-password-file", options.upstream_password_file,
+                 "read the password of the --upstream servers from the first line of this file");
   app.add_option("--ready-fd", options.ready_fd,
                  "once listening, write the port and a newline to this inherited descriptor "
                  "and close it")

@@ -386,6 +386,10 @@ asio::awaitable<Reply> Connection::sendevent(std::string name, std::vector<Heade
   return command(packet("sendevent " + name, headers, body));
 }
 
+asio::awaitable<Reply> Connection::replay(std::string core_uuid, std::uint64_t after) {
+  return command("replay " + core_uuid + " " + std::to_string(after) + "\n\n");
+}
+
 asio::awaitable<Reply> Connection::sendmsg(std::string uuid, std::vector<Header> headers,
                                            std::string body) {
   return command(packet(uuid.empty() ? "sendmsg" : "sendmsg " + uuid, headers, body));

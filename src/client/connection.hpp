@@ -45,6 +45,7 @@
 #include <asio/awaitable.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -96,6 +97,11 @@ struct ReconnectPolicy {
   std::chrono::milliseconds max_backoff{30000};
   double multiplier = 2.0;
   int max_attempts = 0;  // zero: try forever
+  // After reconnecting, ask for the events missed meanwhile (`replay <Core-UUID> <sequence>`,
+  // the extension of eventswitch in gateway mode, docs/gateway.md) for each switch the
+  // connection had events from, and drop the events then received twice. A server without the
+  // extension answers -ERR, which is ignored.
+  bool replay = false;
 };
 
 // TLS to a server's TLS listener (eventswitch's tls-listen-port). The server's certificate is
@@ -135,6 +141,9 @@ struct ReconnectInfo {
   // Commands that were awaiting a reply (a bgapi awaiting its "+OK Job-UUID" included); they
   // failed with kDisconnected.
   std::size_t failed_commands = 0;
+  // With ReconnectPolicy::replay: events the server replayed, and events it no longer held.
+  std::uint64_t replayed_events = 0;
+  std::uint64_t lost_events = 0;
 };
 
 // The reply to a non-api command (command/reply).
@@ -207,6 +216,9 @@ class Connection {
   // an optional body. The reply text is "+OK <Event-UUID>".
   asio::awaitable<Reply> sendevent(std::string name, std::vector<Header> headers,
                                    std::string body = {});
+  // "replay <core_uuid> <after>": a gateway's events of that switch after that sequence
+  // (docs/gateway.md); the reply text is "+OK replayed N lost K" (parse_replay_reply).
+  asio::awaitable<Reply> replay(std::string core_uuid, std::uint64_t after);
   // "sendmsg <uuid>" with `headers` and optional body.
   asio::awaitable<Reply> sendmsg(std::string uuid, std::vector<Header> headers,
                                  std::string body = {});

@@ -64,15 +64,32 @@ std::vector<std::string> restore_commands(const ConnectionState& state) {
   return commands;
 }
 
-asio::awaitable<void> restore(std::shared_ptr<ConnectionState> state) {
+asio::awaitable<void> restore(std::shared_ptr<ConnectionState> state, ReconnectInfo* info) {
   std::vector<std::shared_ptr<ReplySlot>> replies;
   for (std::string& command : restore_commands(*state)) {
     replies.push_back(state->send_command(std::move(command), true));
+  }
+  // After the subscriptions, so the replayed events pass the same ones.
+  std::vector<std::shared_ptr<ReplySlot>> replays;
+  if (state->options.reconnect.replay) {
+    for (const auto& [core, position] : state->sequences.positions()) {
+      replays.push_back(
+          state->send_command("replay " + core + " " + std::to_string(position) + "\n\n", true));
+    }
   }
   // Refusals ("-ERR ...") are the server's answer to what the application asked before; only a
   // lost connection or timeout makes the attempt fail.
   for (auto& reply : replies) {
     co_await await_slot(reply, state->options.command_timeout, "a restore reply");
+  }
+  for (auto& reply : replays) {
+    protocol::Message answer =
+        co_await await_slot(reply, state->options.command_timeout, "a replay reply");
+    const std::string* text = answer.header("Reply-Text");
+    if (auto counts = text ? parse_replay_reply(*text) : std::nullopt) {
+      info->replayed_events += counts->first;
+      info->lost_events += counts->second;
+    }
   }
 }
 
@@ -83,6 +100,7 @@ void tell(ConnectionState& state, const ReconnectInfo& info) {
 asio::awaitable<void> reconnect(std::shared_ptr<ConnectionState> state, ReconnectInfo info) {
   const ReconnectPolicy& policy = state->options.reconnect;
   std::chrono::milliseconds backoff = std::min(policy.initial_backoff, policy.max_backoff);
+  if (policy.replay) state->sequences.mark_reconnect();
   while (state->phase == Phase::kReconnecting) {
     if (policy.max_attempts > 0 && info.attempts >= policy.max_attempts) {
       info.reconnected = false;
@@ -98,7 +116,7 @@ asio::awaitable<void> reconnect(std::shared_ptr<ConnectionState> state, Reconnec
     ++info.attempts;
     try {
       co_await establish(state);
-      co_await restore(state);
+      co_await restore(state, &info);
     } catch (const ClientError& error) {
       if (state->phase != Phase::kReconnecting) {
         // Ended for good meanwhile: closed by the application, or refused (access denied).

@@ -304,6 +304,8 @@ void ConnectionState::handle_message(protocol::Message message) {
       event = parse_json_event(message.body);
     }
     if (!event) return;  // not a JSON object: nothing sensible to hand out
+    // Replayed after a reconnection and also received live: handed out once.
+    if (options.reconnect.replay && !sequences.note(*event)) return;
     std::string_view name = event->name();
     bool wanted = application_wants(name);
     if (protocol::iequals(name, "BACKGROUND_JOB")) {

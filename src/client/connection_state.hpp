@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "client/connection.hpp"
+#include "client/event_sequences.hpp"
 #include "protocol/message_parser.hpp"
 
 namespace es::client::detail {
@@ -149,6 +150,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   std::unordered_map<std::string, PendingJob> jobs;              // Job-UUID
   std::unordered_map<std::string, PendingExecution> executions;  // Application-UUID
   std::deque<Event> events;
+  EventSequences sequences;  // with ReconnectPolicy::replay only
   std::shared_ptr<Slot<bool>> event_waiter;
   std::function<void(Event)> event_handler;
   std::function<void(LogLine)> log_handler;

@@ -79,6 +79,10 @@ Reply SyncConnection::sendmsg(const std::string& uuid, std::vector<Header> heade
   return wait(connection_.sendmsg(uuid, std::move(headers), std::move(body)));
 }
 
+Reply SyncConnection::replay(const std::string& core_uuid, std::uint64_t after) {
+  return wait(connection_.replay(core_uuid, after));
+}
+
 Event SyncConnection::execute(const std::string& uuid, const std::string& app,
                               const std::string& arg, bool event_lock) {
   return wait(connection_.execute(uuid, app, arg, event_lock));

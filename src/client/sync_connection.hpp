@@ -44,6 +44,8 @@ class SyncConnection {
   Reply nolog();
   Reply sendevent(const std::string& name, std::vector<Header> headers, std::string body = {});
   Reply sendmsg(const std::string& uuid, std::vector<Header> headers, std::string body = {});
+  // The gateway's replay extension (Connection::replay).
+  Reply replay(const std::string& core_uuid, std::uint64_t after);
   Event execute(const std::string& uuid, const std::string& app, const std::string& arg = {},
                 bool event_lock = true);
 

@@ -96,4 +96,24 @@ void LogBus::log(int level, std::string_view file, std::string_view function, in
   for (auto& sink : live) sink->on_log(shared);
 }
 
+void LogBus::publish_upstream(LogLine line) {
+  line.from_upstream = true;
+  line.frame = protocol::log_frame(protocol::LogFrameFields{.level = line.level,
+                                                            .text_channel = 0,
+                                                            .file = line.file,
+                                                            .function = line.function,
+                                                            .line = line.line,
+                                                            .user_data = line.user_data},
+                                   line.formatted);
+  std::vector<std::shared_ptr<LogSink>> live;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& weak : sinks_) {
+      if (auto sink = weak.lock()) live.push_back(std::move(sink));
+    }
+  }
+  LogLinePtr shared = std::make_shared<const LogLine>(std::move(line));
+  for (auto& sink : live) sink->on_log(shared);
+}
+
 }  // namespace es::core

@@ -45,6 +45,9 @@ struct LogLine {
   std::string formatted;
   // The complete log/data frame for socket listeners, built once for all of them.
   std::string frame;
+  // A line of a gateway's upstream server (docs/gateway.md): for socket listeners only, not
+  // for this process's console or log file.
+  bool from_upstream = false;
 };
 using LogLinePtr = std::shared_ptr<const LogLine>;
 
@@ -63,6 +66,9 @@ class LogBus {
   void set_idle_cpu(double percent) { idle_cpu_ = percent; }
   void log(int level, std::string_view file, std::string_view function, int line,
            std::string_view message, std::string_view user_data = {});
+  // Hands a line received from a gateway's upstream to the sinks as it came (`line.formatted`
+  // is the upstream's text, `line.frame` is built here from its fields).
+  void publish_upstream(LogLine line);
   const Clock& clock() const { return clock_; }
 
  private:

@@ -21,6 +21,7 @@
 #include "core/process_control.hpp"
 #include "core/session_control.hpp"
 #include "core/switch_identity.hpp"
+#include "core/upstream_gateway.hpp"
 
 namespace es::core {
 
@@ -85,12 +86,15 @@ class Runtime {
   ChannelDirectory* channels() const { return channels_.load(kAcquire); }
   ProcessControl* process_control() const { return process_control_.load(kAcquire); }
   OutboundSocketAcceptor* outbound_acceptor() const { return outbound_acceptor_.load(kAcquire); }
+  // Non-null in gateway mode only.
+  UpstreamGateway* upstream_gateway() const { return upstream_gateway_.load(kAcquire); }
   void set_session_control(SessionControl* value) { session_control_.store(value, kRelease); }
   void set_channels(ChannelDirectory* value) { channels_.store(value, kRelease); }
   void set_process_control(ProcessControl* value) { process_control_.store(value, kRelease); }
   void set_outbound_acceptor(OutboundSocketAcceptor* value) {
     outbound_acceptor_.store(value, kRelease);
   }
+  void set_upstream_gateway(UpstreamGateway* value) { upstream_gateway_.store(value, kRelease); }
   // Each remove_* clears its slot only if `value` is still the one installed.
   void remove_session_control(SessionControl* value) { uninstall(session_control_, value); }
   void remove_channels(ChannelDirectory* value) { uninstall(channels_, value); }
@@ -98,6 +102,7 @@ class Runtime {
   void remove_outbound_acceptor(OutboundSocketAcceptor* value) {
     uninstall(outbound_acceptor_, value);
   }
+  void remove_upstream_gateway(UpstreamGateway* value) { uninstall(upstream_gateway_, value); }
 
  private:
   std::unique_ptr<Clock> clock_;
@@ -121,6 +126,7 @@ class Runtime {
   std::atomic<ChannelDirectory*> channels_{nullptr};
   std::atomic<ProcessControl*> process_control_{nullptr};
   std::atomic<OutboundSocketAcceptor*> outbound_acceptor_{nullptr};
+  std::atomic<UpstreamGateway*> upstream_gateway_{nullptr};
 };
 
 }  // namespace es::core

@@ -126,6 +126,19 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void cmd_log(std::string_view text);
   void cmd_nolog();
   void cmd_linger(std::string_view text);
+  // Gateway mode (listener_gateway.cpp, docs/gateway.md): the same commands, served by the
+  // upstreams through core::UpstreamGateway; and the replay extension.
+  asio::awaitable<void> gateway_api(core::UpstreamGateway& gateway,
+                                    const protocol::CommandPacket& packet, std::string_view text);
+  void gateway_bgapi(core::UpstreamGateway& gateway, const protocol::CommandPacket& packet,
+                     std::string_view text);
+  asio::awaitable<void> gateway_sendmsg(core::UpstreamGateway& gateway,
+                                        const protocol::CommandPacket& packet,
+                                        std::string_view text);
+  asio::awaitable<void> gateway_sendevent(core::UpstreamGateway& gateway,
+                                          const protocol::CommandPacket& packet,
+                                          std::string_view text);
+  void cmd_replay(core::UpstreamGateway& gateway, std::string_view text);
   void cmd_nolinger();
   // The controlled call hung up: linger notice, or the end of the connection (docs/outbound.md).
   void on_session_hangup();

@@ -83,6 +83,8 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   }
 
   bool has_session = !controlled_uuid_.empty();
+  // Gateway mode (docs/gateway.md): commands that act on calls go to the upstreams.
+  core::UpstreamGateway* gateway = context_.runtime.upstream_gateway();
   // resume, connect and getvar exist for every listener controlling a call: outbound ones
   // and inbound ones after `myevents <uuid>` (docs/wire-protocol.md §4).
   if (protocol::istarts_with(cmd, "filter ")) {
@@ -99,16 +101,36 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   } else if (protocol::istarts_with(cmd, "divert_events")) {
     if (socket_command_allowed("divert_events")) cmd_divert_events(cmd.substr(13));
   } else if (protocol::istarts_with(cmd, "sendmsg")) {
-    if (socket_command_allowed("sendmsg")) co_await cmd_sendmsg(packet, cmd.substr(7));
+    if (!socket_command_allowed("sendmsg")) co_return;
+    if (gateway != nullptr) {
+      co_await gateway_sendmsg(*gateway, packet, cmd.substr(7));
+    } else {
+      co_await cmd_sendmsg(packet, cmd.substr(7));
+    }
   } else if (outbound_ && !outbound_->full) {
     // The gate of docs/wire-protocol.md §4: without `full` nothing below exists.
     reply("-ERR command not found");
   } else if (protocol::istarts_with(cmd, "sendevent")) {
-    if (socket_command_allowed("sendevent")) cmd_sendevent(packet, cmd.substr(9));
+    if (!socket_command_allowed("sendevent")) co_return;
+    if (gateway != nullptr) {
+      co_await gateway_sendevent(*gateway, packet, cmd.substr(9));
+    } else {
+      cmd_sendevent(packet, cmd.substr(9));
+    }
   } else if (protocol::istarts_with(cmd, "api ")) {
-    co_await cmd_api(packet, cmd.substr(4));
+    if (gateway != nullptr) {
+      co_await gateway_api(*gateway, packet, cmd.substr(4));
+    } else {
+      co_await cmd_api(packet, cmd.substr(4));
+    }
   } else if (protocol::istarts_with(cmd, "bgapi ")) {
-    cmd_bgapi(packet, cmd.substr(6));
+    if (gateway != nullptr) {
+      gateway_bgapi(*gateway, packet, cmd.substr(6));
+    } else {
+      cmd_bgapi(packet, cmd.substr(6));
+    }
+  } else if (gateway != nullptr && protocol::istarts_with(cmd, "replay ")) {
+    cmd_replay(*gateway, cmd.substr(7));
   } else if (protocol::istarts_with(cmd, "log")) {
     cmd_log(cmd.substr(3));
   } else if (protocol::istarts_with(cmd, "linger")) {

@@ -136,9 +136,14 @@ void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_v
   std::string attach;
   if (controlled_uuid_.empty() && !words.empty()) {
     std::string_view uuid = words[0];
+    core::UpstreamGateway* gateway = context_.runtime.upstream_gateway();
     if (attach_session(uuid)) {
       attach = std::string(uuid);
       controlled_uuid_ = attach;
+    } else if (gateway != nullptr && gateway->owns_channel(std::string(uuid))) {
+      // An upstream's channel: scoped to its events, but not controlled from here (its
+      // hangup is the upstream's business; no linger, resume or getvar).
+      attach = std::string(uuid);
     } else if (words.size() > 1) {
       reply("-ERR invalid uuid");
       return;

@@ -213,6 +213,25 @@ void ConsoleSession::after_connect() {
     if (lost_) return;
     execute(line, true);
   }
+  if (!std::exchange(replay_due_, false)) return;
+  std::vector<std::pair<std::string, std::uint64_t>> positions;
+  {
+    std::lock_guard lock(sequences_mutex_);
+    positions = sequences_.positions();
+  }
+  for (const auto& [core, position] : positions) {
+    if (lost_) return;
+    try {
+      client::Reply reply = connection_->replay(core, position);
+      // A server without the extension (FreeSWITCH itself) answers -ERR: nothing to say.
+      if (auto counts = client::parse_replay_reply(reply.text)) {
+        report(fmt::format("replayed {} missed event(s) of {}{}", counts->first, core,
+                           counts->second ? fmt::format(", {} lost", counts->second) : ""));
+      }
+    } catch (const ClientError& error) {
+      handle_error(error, "replay " + core);
+    }
+  }
 }
 
 int ConsoleSession::run() {
@@ -319,6 +338,11 @@ int ConsoleSession::run_interactive() {
         break;
       }
       report(fmt::format("reconnecting to {}", where()));
+      {
+        std::lock_guard lock(sequences_mutex_);
+        sequences_.mark_reconnect();
+      }
+      replay_due_ = true;
       status = connect(true);
       if (status != kExitOk) break;
       report(fmt::format("reconnected to {}", where()));
@@ -492,6 +516,10 @@ void ConsoleSession::on_log_line(const client::LogLine& line) {
 }
 
 void ConsoleSession::on_event(const client::Event& event) {
+  if (settings_.reconnect) {
+    std::lock_guard lock(sequences_mutex_);
+    if (!sequences_.note(event)) return;  // replayed, and already shown
+  }
   output_.print(renderer_.event(event, event_format_.load()));
 }
 

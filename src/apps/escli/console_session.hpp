@@ -17,6 +17,7 @@
 #include "apps/escli/line_editor.hpp"
 #include "apps/escli/options.hpp"
 #include "apps/escli/renderer.hpp"
+#include "client/event_sequences.hpp"
 #include "client/sync_connection.hpp"
 
 namespace es::apps::escli {
@@ -67,6 +68,11 @@ class ConsoleSession {
   std::atomic<std::uint64_t> live_generation_{0};
   std::atomic<bool> closing_{false};
   std::atomic<bool> lost_{false};
+  // With -R: where this console stands in each switch's events, so that a reconnection to a
+  // gateway replays what was missed (docs/gateway.md) and shows nothing twice.
+  std::mutex sequences_mutex_;
+  client::EventSequences sequences_;
+  bool replay_due_ = false;  // set while reconnecting, used once by after_connect
   std::atomic<protocol::EventFormat> event_format_{protocol::EventFormat::kPlain};
 
   std::mutex filter_mutex_;  // the filters are read on the connection's thread

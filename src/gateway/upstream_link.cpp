@@ -1,0 +1,185 @@
+#include "gateway/upstream_link.hpp"
+
+#include <fmt/format.h>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/post.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <algorithm>
+
+#include "core/spawn.hpp"
+
+namespace es::gateway {
+namespace {
+
+using core::LogLevel;
+
+// A row of `show channels` starts with a 36-character uuid; the header row starts with "uuid,".
+bool looks_like_uuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (dash ? c != '-' : !hex) return false;
+  }
+  return true;
+}
+
+// A connection that lasted this long resets the reconnection backoff.
+constexpr std::chrono::seconds kStableLink{10};
+
+// How soon a lost upstream is noticed (its api and bgapi fail at once meanwhile).
+constexpr std::chrono::milliseconds kEndPollInterval{20};
+
+}  // namespace
+
+std::vector<std::string> channel_uuids_from_show(std::string_view output) {
+  std::vector<std::string> uuids;
+  while (!output.empty()) {
+    const std::size_t end = output.find('\n');
+    std::string_view line = output.substr(0, end);
+    output = end == std::string_view::npos ? std::string_view() : output.substr(end + 1);
+    std::string_view first = line.substr(0, line.find(','));
+    if (looks_like_uuid(first)) uuids.emplace_back(first);
+  }
+  return uuids;
+}
+
+UpstreamLink::UpstreamLink(asio::any_io_executor executor, core::LogBus& log, UpstreamSpec spec,
+                           const GatewayOptions& options, std::size_t index, LinkHooks hooks)
+    : executor_(std::move(executor)),
+      log_(log),
+      spec_(std::move(spec)),
+      options_(options),
+      index_(index),
+      hooks_(std::move(hooks)),
+      backoff_timer_(executor_) {}
+
+void UpstreamLink::start() {
+  core::spawn_guarded(log_, executor_, "upstream link",
+                      [self = shared_from_this()]() { return self->run(); });
+}
+
+void UpstreamLink::stop() {
+  stopping_.store(true, std::memory_order_release);
+  std::shared_ptr<client::Connection> current;
+  std::shared_ptr<client::Connection> attempt;
+  {
+    std::lock_guard lock(mutex_);
+    current = connection_;
+    attempt = attempt_;
+  }
+  if (current) current->close();
+  if (attempt) attempt->close();
+  asio::post(executor_, [self = shared_from_this()] { self->backoff_timer_.cancel(); });
+}
+
+std::shared_ptr<client::Connection> UpstreamLink::connection() const {
+  std::lock_guard lock(mutex_);
+  return connection_;
+}
+
+asio::awaitable<void> UpstreamLink::run() {
+  std::chrono::milliseconds backoff = options_.reconnect_initial;
+  while (!stopping_.load(std::memory_order_acquire)) {
+    client::ConnectionOptions connection_options;
+    connection_options.connect_timeout = std::chrono::milliseconds(5000);
+    connection_options.command_timeout = options_.command_timeout;
+    auto connection = std::make_shared<client::Connection>(executor_, connection_options);
+    {
+      std::lock_guard lock(mutex_);
+      attempt_ = connection;
+    }
+    std::string reason;
+    bool was_up = false;
+    const auto began = std::chrono::steady_clock::now();
+    try {
+      reason = co_await serve_once(connection);
+      was_up = true;
+    } catch (const client::ClientError& error) {
+      reason = error.what();
+      was_up = up();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      attempt_.reset();
+      connection_.reset();
+    }
+    connection->close();
+    if (up_.exchange(false, std::memory_order_acq_rel) || was_up) {
+      ES_LOG(log_, LogLevel::kWarning, "upstream {} ({}:{}) down: {}", spec_.name, spec_.host,
+             spec_.port, reason);
+      hooks_.on_state(index_, false, reason);
+      // A link that stayed up a while retries soon; one that keeps failing right after login
+      // (a hostile or broken upstream) backs off like an unreachable one.
+      if (std::chrono::steady_clock::now() - began >= kStableLink) {
+        backoff = options_.reconnect_initial;
+      }
+    } else {
+      ES_LOG(log_, LogLevel::kDebug, "upstream {} ({}:{}) unreachable: {}", spec_.name, spec_.host,
+             spec_.port, reason);
+    }
+    if (stopping_.load(std::memory_order_acquire)) break;
+    backoff_timer_.expires_after(backoff);
+    co_await backoff_timer_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+    backoff = std::min(backoff * 2, options_.reconnect_max);
+  }
+}
+
+asio::awaitable<std::string> UpstreamLink::serve_once(
+    const std::shared_ptr<client::Connection>& connection) {
+  client::Credentials credentials =
+      spec_.user.empty() ? client::Credentials::password_only(spec_.password)
+                         : client::Credentials::directory_user(spec_.user, spec_.password);
+  // Events are handed over on the connection's strand as they are parsed: no hop, no queue in
+  // between (the bus only enqueues, so this never waits on a client).
+  connection->set_event_handler([this](client::Event event) {
+    try {
+      hooks_.on_event(index_, std::move(event));
+    } catch (const std::exception& error) {
+      ES_LOG(log_, LogLevel::kErr, "upstream {}: event dropped: {}", spec_.name, error.what());
+    }
+  });
+  co_await connection->connect(spec_.host, spec_.port, credentials);
+  // Every event, once: the gateway serves each client's own subscription from it, and the
+  // replay ring and owner routing need them all.
+  client::Reply subscribed = co_await connection->subscribe(protocol::EventFormat::kPlain, "ALL");
+  if (!subscribed.ok()) {
+    throw client::ClientError(client::ClientError::Kind::kCommandRejected,
+                              "event plain ALL refused: " + subscribed.text);
+  }
+  if (!options_.upstream_log_level.empty()) {
+    connection->set_log_handler([this](client::LogLine line) {
+      try {
+        hooks_.on_log(index_, std::move(line));
+      } catch (const std::exception& error) {
+        ES_LOG(log_, LogLevel::kErr, "upstream {}: log line dropped: {}", spec_.name, error.what());
+      }
+    });
+    client::Reply logging = co_await connection->log(options_.upstream_log_level);
+    if (!logging.ok()) {
+      ES_LOG(log_, LogLevel::kWarning, "upstream {}: log {} refused: {}", spec_.name,
+             options_.upstream_log_level, logging.text);
+    }
+  }
+  std::string channels = co_await connection->api("show channels");
+  hooks_.on_channels(index_, channel_uuids_from_show(channels));
+  {
+    std::lock_guard lock(mutex_);
+    connection_ = connection;
+  }
+  up_.store(true, std::memory_order_release);
+  ES_LOG(log_, LogLevel::kNotice, "upstream {} ({}:{}) up", spec_.name, spec_.host, spec_.port);
+  hooks_.on_state(index_, true, "connected");
+  // The client library says nothing when a connection ends; its state is polled.
+  asio::steady_timer poll(executor_);
+  while (connection->is_open() && !stopping_.load(std::memory_order_acquire)) {
+    poll.expires_after(kEndPollInterval);
+    co_await poll.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+  }
+  std::string reason = connection->close_reason();
+  co_return reason.empty() ? std::string("connection ended") : reason;
+}
+
+}  // namespace es::gateway
