@@ -207,12 +207,23 @@ void CommandConsumer::handle(const Delivery& delivery) {
   }
   ES_LOG(runtime_.log(), core::LogLevel::kInfo, "amqp commands {}: executing: {}", profile_.name,
          delivery.body);
+  // Every part of a console line ("a;;b") must be allowed, or nothing runs; what the parts
+  // run in turn (eval, expansions) is checked again by the registry through the context.
+  for (std::string_view part : core::ApiRegistry::console_parts(delivery.body)) {
+    while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
+    std::string_view name = part.substr(0, part.find(' '));
+    while (!name.empty() && (name.back() == '\t')) name.remove_suffix(1);
+    if (rules_.refuses_api(name)) {
+      stats_.refused.fetch_add(1, std::memory_order_relaxed);
+      ES_LOG(runtime_.log(), core::LogLevel::kWarning, "amqp commands {}: refused: {}",
+             profile_.name, delivery.body);
+      reply(delivery, core::kPermissionDenied, 1);
+      return;
+    }
+  }
   core::ApiContext context;
   context.rules = rules_;
   core::ApiResult result = runtime_.api().execute_console(delivery.body, context);
-  if (result.output == core::kPermissionDenied) {
-    stats_.refused.fetch_add(1, std::memory_order_relaxed);
-  }
   reply(delivery, result.output, result.status == core::ApiStatus::kSuccess ? 0 : 1);
 }
 

@@ -132,8 +132,10 @@ bool EventProducer::publish(const core::FiredEvent& fired) {
     headers[0].value.kind = AMQP_FIELD_KIND_TIMESTAMP;
     headers[0].value.value.u64 = now_us / 1000000;
     headers[1].key = amqp_cstring_bytes("x_Liquid_MessageSentTimeStampMicro");
-    headers[1].value.kind = AMQP_FIELD_KIND_U64;
-    headers[1].value.value.u64 = now_us;
+    // mod_amqp tags this one 'L' (unsigned), which common clients (amqplib) cannot decode;
+    // the signed 'l' carries the same value and every client reads it (docs/amqp.md).
+    headers[1].value.kind = AMQP_FIELD_KIND_I64;
+    headers[1].value.value.i64 = static_cast<std::int64_t>(now_us);
     props.headers = amqp_table_t{2, headers};
   }
   int status = amqp_basic_publish(link_.state(), 1, bytes_of(profile_.exchange), bytes_of(key), 0,
