@@ -37,6 +37,15 @@ class BoundedQueue {
     return item;
   }
 
+  // The oldest item without waiting; nullopt when empty or closed.
+  std::optional<T> try_pop() {
+    std::lock_guard lock(mutex_);
+    if (closed_ || items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    return item;
+  }
+
   // Waits up to `timeout` unless closed first: the reconnect pause, cut short by stop.
   void sleep_unless_closed(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);

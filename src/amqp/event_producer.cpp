@@ -14,6 +14,8 @@ namespace {
 // How long the publishing thread waits for an event before it looks at the stop flag again
 // (stop also wakes it at once by closing the queue).
 constexpr std::chrono::milliseconds kIdleWait{1000};
+// While events keep coming, how often the publishing thread reads what the broker sent.
+constexpr std::int64_t kBusyCheckIntervalUs = 1000;
 // A broker that stays away logs its first failed attempt and then one in this many.
 constexpr std::uint64_t kReconnectLogEvery = 30;
 
@@ -150,6 +152,7 @@ bool EventProducer::publish(const core::FiredEvent& fired) {
 void EventProducer::run() {
   // The event taken from the queue but not yet accepted by a broker: kept across reconnects.
   core::FiredEventPtr pending;
+  std::int64_t last_check_us = 0;
   while (!stopping_.load()) {
     if (breaker_tripped_.exchange(false, std::memory_order_relaxed)) {
       ES_LOG(runtime_.log(), core::LogLevel::kWarning,
@@ -160,16 +163,26 @@ void EventProducer::run() {
       queue_.sleep_unless_closed(std::chrono::milliseconds(profile_.reconnect_interval_ms));
       continue;
     }
+    bool was_idle = false;
     if (!pending) {
-      auto next = queue_.pop_for(kIdleWait);
-      if (!next) continue;
+      auto next = queue_.try_pop();
+      if (!next) {
+        was_idle = true;
+        next = queue_.pop_for(kIdleWait);
+        if (!next) continue;
+      }
       pending = std::move(*next);
     }
-    if (!link_.still_open()) {
+    // Reading what the broker sent costs a poll: done before the first publish after an idle
+    // wait, and at most once a millisecond while busy, so a broker that closed is noticed
+    // before we write into a dead connection (and lose what we wrote).
+    const std::int64_t now = runtime_.clock().now_monotonic_us();
+    if ((was_idle || now - last_check_us >= kBusyCheckIntervalUs) && !link_.still_open()) {
       ES_LOG(runtime_.log(), core::LogLevel::kWarning, "amqp profile {}: broker {} closed",
              profile_.name, link_.endpoint().name);
       continue;
     }
+    if (was_idle || now - last_check_us >= kBusyCheckIntervalUs) last_check_us = now;
     if (publish(*pending)) {
       stats_.published.fetch_add(1, std::memory_order_relaxed);
       pending.reset();
