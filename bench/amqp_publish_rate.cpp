@@ -6,11 +6,13 @@
 #include <amqp_tcp_socket.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -43,8 +45,8 @@ double raw_rate(int port, int events, const std::string& key, const std::string&
   amqp_connection_state_t state = amqp_new_connection();
   amqp_socket_t* socket = amqp_tcp_socket_new(state);
   if (amqp_socket_open(socket, "127.0.0.1", port) != AMQP_STATUS_OK) return 0;
-  if (amqp_login(state, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, "guest", "guest")
-          .reply_type != AMQP_RESPONSE_NORMAL) {
+  if (amqp_login(state, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, "guest", "guest").reply_type !=
+      AMQP_RESPONSE_NORMAL) {
     return 0;
   }
   amqp_channel_open(state, 1);
@@ -93,16 +95,21 @@ double exporter_rate(int port, int events, std::uint64_t* dropped) {
   endpoint.port = port;
   profile.connections.push_back(endpoint);
   profile.exchange = "TAP.Bench";
-  profile.format_fields = {{{"#FreeSWITCH"}}, {{"FreeSWITCH-Hostname"}}, {{"Event-Name"}},
-                           {{"Event-Subclass"}}, {{"Unique-ID"}}};
+  profile.format_fields = {{{"#FreeSWITCH"}},
+                           {{"FreeSWITCH-Hostname"}},
+                           {{"Event-Name"}},
+                           {{"Event-Subclass"}},
+                           {{"Unique-ID"}}};
   auto producer = std::make_shared<es::amqp::EventProducer>(profile, runtime);
   producer->start();
   auto wait_until = [](auto done, std::chrono::seconds limit) {
     auto deadline = Clock::now() + limit;
-    while (!done() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    while (!done() && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
     return done();
   };
-  if (!wait_until([&] { return producer->stats().connects.load() > 0; }, std::chrono::seconds(10))) {
+  if (!wait_until([&] { return producer->stats().connects.load() > 0; },
+                  std::chrono::seconds(10))) {
     return 0;
   }
   const std::size_t half = static_cast<std::size_t>(profile.send_queue_size) / 2;
@@ -129,7 +136,8 @@ int main(int argc, char** argv) {
   int rounds = 2;
   app.add_option("--port", port, "broker port on 127.0.0.1 (guest/guest)")->required();
   app.add_option("--events", events, "messages per measurement");
-  app.add_option("--rounds", rounds, "alternating rounds of both publishers");
+  app.add_option("--rounds", rounds, "alternating rounds of both publishers")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
   // The raw publisher sends exactly what the exporter would for the same event.
@@ -137,26 +145,36 @@ int main(int argc, char** argv) {
   auto fired = runtime.bus().fire(bench_event(runtime, 0));
   std::string_view frame = fired->frame(es::protocol::EventFormat::kJson);
   const std::string body(frame.substr(frame.find("\n\n") + 2));
-  const std::string key = "FreeSWITCH.bench.CUSTOM.bench%3A%3Aamqp.6d2375b0-0b3b-4f4a-9d6b-0c7e6b0a1f21";
+  const std::string key =
+      "FreeSWITCH.bench.CUSTOM.bench%3A%3Aamqp.6d2375b0-0b3b-4f4a-9d6b-0c7e6b0a1f21";
 
+  // Both publishers share the machine with the broker (and whatever else runs), so each
+  // round's ratio is reported and the summary takes the median round.
+  std::vector<double> ratios;
   double best_raw = 0;
   double best_exporter = 0;
   for (int round = 0; round < rounds; ++round) {
     double raw = raw_rate(port, events, key, body);
     std::uint64_t dropped = 0;
     double exported = exporter_rate(port, events, &dropped);
-    fmt::print("{{\"scenario\":\"amqp-raw-publisher\",\"round\":{},\"events\":{},\"body_bytes\":{},"
-               "\"events_per_s\":{:.0f}}}\n",
-               round, events, body.size(), raw);
-    fmt::print("{{\"scenario\":\"amqp-exporter\",\"round\":{},\"events\":{},\"dropped\":{},"
-               "\"events_per_s\":{:.0f}}}\n",
-               round, events, dropped, exported);
+    fmt::print(
+        "{{\"scenario\":\"amqp-raw-publisher\",\"round\":{},\"events\":{},\"body_bytes\":{},"
+        "\"events_per_s\":{:.0f}}}\n",
+        round, events, body.size(), raw);
+    fmt::print(
+        "{{\"scenario\":\"amqp-exporter\",\"round\":{},\"events\":{},\"dropped\":{},"
+        "\"events_per_s\":{:.0f}}}\n",
+        round, events, dropped, exported);
+    ratios.push_back(raw > 0 ? exported / raw : 0.0);
     best_raw = std::max(best_raw, raw);
     best_exporter = std::max(best_exporter, exported);
   }
-  fmt::print("{{\"scenario\":\"amqp-ratio\",\"raw_best_per_s\":{:.0f},\"exporter_best_per_s\":{:.0f},"
-             "\"ratio\":{:.3f}}}\n",
-             best_raw, best_exporter, best_raw > 0 ? best_exporter / best_raw : 0.0);
+  std::sort(ratios.begin(), ratios.end());
+  fmt::print(
+      "{{\"scenario\":\"amqp-ratio\",\"raw_best_per_s\":{:.0f},\"exporter_best_per_s\":{:.0f},"
+      "\"best_ratio\":{:.3f},\"median_round_ratio\":{:.3f}}}\n",
+      best_raw, best_exporter, best_raw > 0 ? best_exporter / best_raw : 0.0,
+      ratios[ratios.size() / 2]);
   std::fflush(stdout);
   return best_raw > 0 && best_exporter > 0 ? 0 : 1;
 }
