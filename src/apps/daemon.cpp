@@ -335,6 +335,9 @@ int run_daemon(const DaemonOptions& options) {
   }
   core::run_guarded(io, runtime.log(), "event loop");
   for (auto& t : pool) t.join();
+  // Before the switch and the server go: a command profile's thread may be running a command
+  // that reaches them.
+  amqp_exporter.reset();
   timers->cancel(heartbeat_timer);
   return 0;
 }
