@@ -16,12 +16,13 @@ std::vector<std::string> server_args(unsigned short port) {
 
 }  // namespace
 
-ToolConsumer::ToolConsumer(unsigned short port, std::string exchange, std::string binding_key,
-                           std::string probe_key, std::string queue) {
+ToolConsumer::ToolConsumer(unsigned short port, const std::string& exchange,
+                           const std::string& binding_key, const std::string& probe_key,
+                           const std::string& queue) {
   std::vector<std::string> argv = {"amqp-consume"};
   for (auto& a : server_args(port)) argv.push_back(a);
   if (!queue.empty()) {
-    argv.push_back("-q");
+    argv.emplace_back("-q");
     argv.push_back(queue);
   }
   for (const std::string& a :
@@ -109,11 +110,11 @@ bool tool_publish(unsigned short port, const std::string& exchange, const std::s
     argv.push_back(a);
   }
   for (const auto& h : headers) {
-    argv.push_back("-H");
+    argv.emplace_back("-H");
     argv.push_back(h);
   }
   if (!content_type.empty()) {
-    argv.push_back("-C");
+    argv.emplace_back("-C");
     argv.push_back(content_type);
   }
   return run_command(argv, 15s).exit_code == 0;

@@ -18,8 +18,8 @@ namespace es::amqptest {
 // so the binding exists. Each message body is one line (event JSON has no raw newlines).
 class ToolConsumer {
  public:
-  ToolConsumer(unsigned short port, std::string exchange, std::string binding_key,
-               std::string probe_key, std::string queue = {});
+  ToolConsumer(unsigned short port, const std::string& exchange, const std::string& binding_key,
+               const std::string& probe_key, const std::string& queue = {});
   bool ready() const { return ready_; }
   std::optional<std::string> next_body(std::chrono::milliseconds timeout);
   void stop() { process_->stop(); }

@@ -4,11 +4,11 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <thread>
 
 namespace es::amqptest {
@@ -16,8 +16,8 @@ namespace es::amqptest {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::string> env,
-                           std::string stderr_path, std::optional<std::string> stdin_text) {
+ChildProcess::ChildProcess(std::vector<std::string> argv, const std::vector<std::string>& env,
+                           const std::string& stderr_path, std::optional<std::string> stdin_text) {
   int out_pipe[2];
   int in_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) return;
@@ -28,6 +28,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::strin
   }
   // Everything the child needs is prepared before fork: only async-signal-safe calls after.
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
   // The environment is ours plus `env` (NAME=value entries override ours).
@@ -46,6 +47,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::strin
   }
   for (const auto& o : env) environment.push_back(o);
   std::vector<char*> envp;
+  envp.reserve(environment.size() + 1);
   for (auto& e : environment) envp.push_back(e.data());
   envp.push_back(nullptr);
   std::string err_path = stderr_path.empty() ? "/dev/null" : stderr_path;

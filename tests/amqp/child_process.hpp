@@ -17,8 +17,8 @@ class ChildProcess {
   // Starts argv[0] (looked up in PATH) in its own process group. `stdin_text`, when given,
   // is written to its standard input, which is then closed. stderr goes to `stderr_path`
   // (or /dev/null when empty).
-  ChildProcess(std::vector<std::string> argv, std::vector<std::string> env = {},
-               std::string stderr_path = {}, std::optional<std::string> stdin_text = {});
+  ChildProcess(std::vector<std::string> argv, const std::vector<std::string>& env = {},
+               const std::string& stderr_path = {}, std::optional<std::string> stdin_text = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
