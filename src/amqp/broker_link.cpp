@@ -145,8 +145,10 @@ bool BrokerLink::declare_exchange(const std::string& name, const std::string& ty
 
 bool BrokerLink::still_open() {
   if (!state_) return false;
-  // Fast path: nothing to read (the usual case) costs one poll.
-  if (amqp_frames_enqueued(state_) == 0 && amqp_data_in_buffer(state_) == 0) {
+  // Fast path: nothing to read (the usual case) costs one poll. With heartbeats the library
+  // must run anyway: it sends ours from inside its frame reader when they are due.
+  if (endpoint_.heartbeat_s == 0 && amqp_frames_enqueued(state_) == 0 &&
+      amqp_data_in_buffer(state_) == 0) {
     pollfd fd{amqp_get_sockfd(state_), POLLIN, 0};
     int ready = ::poll(&fd, 1, 0);
     if (ready == 0) return true;

@@ -33,7 +33,8 @@ class BrokerLink {
 
   // A broker that closed the connection (shutdown, failover) while we only wrote would
   // swallow what we publish next: before publishing, read without waiting whatever the
-  // broker sent. False when the connection is gone (it is dropped then).
+  // broker sent (and send a heartbeat when one is due). False when the connection is gone
+  // (it is dropped then).
   bool still_open();
 
   // Polite close (channel and connection close handshakes, bounded by the RPC timeout).

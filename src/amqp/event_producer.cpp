@@ -169,7 +169,11 @@ void EventProducer::run() {
       if (!next) {
         was_idle = true;
         next = queue_.pop_for(kIdleWait);
-        if (!next) continue;
+        if (!next) {
+          // Idle: notice a closed connection, and keep heartbeats going.
+          link_.still_open();
+          continue;
+        }
       }
       pending = std::move(*next);
     }

@@ -131,7 +131,11 @@ void LogPublisher::run() {
     }
     if (!pending) {
       auto next = queue_.pop_for(kIdleWait);
-      if (!next) continue;
+      if (!next) {
+        // Idle: notice a closed connection, and keep heartbeats going.
+        link_.still_open();
+        continue;
+      }
       pending = std::move(*next);
     }
     if (!link_.still_open()) continue;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include "amqp_consumers.hpp"
 #include "amqp_fixture.hpp"
@@ -56,6 +57,12 @@ TEST_F(AmqpExport, BrokerRestartDeliversQueuedEventsAndCountsDrops) {
   auto begin = Clock::now();
   EXPECT_NE(sw.api("status").find("UP "), std::string::npos);
   EXPECT_LT(Clock::now() - begin, 250ms);
+  // Calls go on: a call is set up and torn down while the broker is away.
+  begin = Clock::now();
+  std::string call = sw.api("originate null/1000 &park()");
+  EXPECT_EQ(call.rfind("+OK ", 0), 0u) << call;
+  EXPECT_EQ(sw.api("uuid_kill " + call.substr(4, call.size() - 5)), "+OK\n");
+  EXPECT_LT(Clock::now() - begin, 1s);
   ASSERT_TRUE(sw.wait_status("producer burst CONNECTING")) << sw.last_status();
   const std::uint64_t dropped = sw.counter("producer burst", "dropped");
   const std::uint64_t queued = sw.counter("producer burst", "queued");
@@ -135,6 +142,30 @@ TEST_F(AmqpExport, FailsOverToTheNextConnection) {
   EXPECT_TRUE(sw.wait_status("producer live CONNECTED second")) << sw.last_status();
   EXPECT_EQ(sw.counter("producer live", "dropped"), 0u);
   ASSERT_TRUE(ensure_running(first));
+}
+
+TEST_F(AmqpExport, HeartbeatsKeepAnIdleConnection) {
+  const unsigned short port = g_broker_a->port();
+  std::string beating =
+      "<connection name=\"beating\"><param name=\"hostname\" value=\"127.0.0.1\"/>"
+      "<param name=\"port\" value=\"" +
+      std::to_string(port) + "\"/><param name=\"heartbeat\" value=\"1\"/></connection>";
+  Switch sw(amqp_conf(profile("idle", {beating},
+                              {{"exchange-name", "TAP.Idle"},
+                               {"format_fields", "#idle,Seq"},
+                               {"event_filter", "CUSTOM^es::idle"}})),
+            "idler");
+  ASSERT_TRUE(sw.ok());
+  ASSERT_TRUE(sw.wait_status("producer idle CONNECTED beating")) << sw.last_status();
+  ToolConsumer consumer(port, "TAP.Idle", "idle.#", "idle.probe");
+  ASSERT_TRUE(consumer.ready());
+  // The broker closes a connection that misses two heartbeats (2 s here): stay idle longer.
+  std::this_thread::sleep_for(5s);
+  ASSERT_TRUE(sent(sw.sendevent("CUSTOM", "Event-Subclass: es::idle\nSeq: 1\n")));
+  auto body = consumer.next_body(10s);
+  ASSERT_TRUE(body);
+  EXPECT_NE(body->find("\"Seq\":\"1\""), std::string::npos);
+  EXPECT_EQ(sw.counter("producer idle", "connects"), 1u) << sw.last_status();
 }
 
 }  // namespace
