@@ -26,7 +26,8 @@ class EventProducer final : public core::EventSubscriber,
   EventProducer(const EventProducer&) = delete;
   EventProducer& operator=(const EventProducer&) = delete;
 
-  // Subscribes to the bus and starts the publishing thread.
+  // Subscribes to the bus (weakly: the producer must be owned by a shared_ptr) and starts the
+  // publishing thread.
   void start();
   // Unsubscribes, stops the thread (an unsent event is abandoned and counted dropped).
   void stop();
