@@ -46,6 +46,8 @@ TEST_F(AmqpExport, KeysBodiesAndPropertiesMatchModAmqp) {
   ToolConsumer tool_answer(port, "TAP.Fallback", "es.none.CHANNEL_ANSWER.nosub.*",
                            "es.none.CHANNEL_ANSWER.nosub.probe");
   ASSERT_TRUE(tool_answer.ready());
+  NodeConsumer fallback_node(g_broker_a->url(), "TAP.Fallback", "es.none.CUSTOM.#", 1);
+  ASSERT_TRUE(fallback_node.ready());
 
   // A CUSTOM event whose subclass and Unique-ID need escaping, with an array and a body.
   EXPECT_TRUE(sent(sw.sendevent(
@@ -114,6 +116,14 @@ TEST_F(AmqpExport, KeysBodiesAndPropertiesMatchModAmqp) {
   ASSERT_TRUE(answer_body);
   EXPECT_EQ(*answer_body, *answer_json);
   EXPECT_FALSE(tool_answer.next_body(1s)) << "one answer only";
+  // Its properties: the configured content type, no timestamp, no delivery mode.
+  auto fallback_message = fallback_node.next(10s);
+  ASSERT_TRUE(fallback_message);
+  EXPECT_EQ(fallback_message->routing_key, custom_fallback_key);
+  EXPECT_EQ(fallback_message->content_type, "application/json");
+  EXPECT_EQ(fallback_message->timestamp, "");
+  EXPECT_EQ(fallback_message->delivery_mode, "");
+  EXPECT_TRUE(fallback_message->headers.headers.empty());
   EXPECT_EQ(sw.counter("producer fallback", "published"), 2u) << sw.last_status();
 }
 
