@@ -128,6 +128,8 @@ ProducerProfile parse_producer(pugi::xml_node node, std::vector<std::string>& wa
       profile.delivery_timestamp = text::switch_true(value);
     } else if (name == "content-type") {
       profile.content_type = value;
+    } else if (name == "publisher-confirms") {
+      profile.publisher_confirms = text::switch_true(value);
     } else if (name == "format_fields") {
       format_fields = std::string(value);
     } else if (name == "event_filter") {

@@ -143,16 +143,21 @@ bool BrokerLink::declare_exchange(const std::string& name, const std::string& ty
   return false;
 }
 
+bool BrokerLink::enable_confirms(std::string* error) {
+  if (!state_) return false;
+  amqp_confirm_select(state_, 1);
+  amqp_rpc_reply_t reply = amqp_get_rpc_reply(state_);
+  if (reply.reply_type == AMQP_RESPONSE_NORMAL) return true;
+  *error = fmt::format("confirm.select: {}", rpc_error_text(reply));
+  drop();
+  return false;
+}
+
 bool BrokerLink::still_open() {
   if (!state_) return false;
   // Fast path: nothing to read (the usual case) costs one poll. With heartbeats the library
   // must run anyway: it sends ours from inside its frame reader when they are due.
-  if (endpoint_.heartbeat_s == 0 && amqp_frames_enqueued(state_) == 0 &&
-      amqp_data_in_buffer(state_) == 0) {
-    pollfd fd{amqp_get_sockfd(state_), POLLIN, 0};
-    int ready = ::poll(&fd, 1, 0);
-    if (ready == 0) return true;
-  }
+  if (endpoint_.heartbeat_s == 0 && !input_pending()) return true;
   for (;;) {
     amqp_frame_t frame{};
     timeval zero{0, 0};
@@ -171,6 +176,13 @@ bool BrokerLink::still_open() {
     }
     if (amqp_frames_enqueued(state_) == 0 && amqp_data_in_buffer(state_) == 0) return true;
   }
+}
+
+bool BrokerLink::input_pending() const {
+  if (!state_) return false;
+  if (amqp_frames_enqueued(state_) != 0 || amqp_data_in_buffer(state_) != 0) return true;
+  pollfd fd{amqp_get_sockfd(state_), POLLIN, 0};
+  return ::poll(&fd, 1, 0) > 0;
 }
 
 void BrokerLink::close() {

@@ -31,11 +31,17 @@ class BrokerLink {
   bool declare_exchange(const std::string& name, const std::string& type, bool durable,
                         std::string* error);
 
+  // Publisher confirms on channel 1 (the broker acks every publish it has taken over).
+  bool enable_confirms(std::string* error);
+
   // A broker that closed the connection (shutdown, failover) while we only wrote would
   // swallow what we publish next: before publishing, read without waiting whatever the
   // broker sent (and send a heartbeat when one is due). False when the connection is gone
   // (it is dropped then).
   bool still_open();
+
+  // Whether the broker sent something not read yet (buffered, or readable on the socket).
+  bool input_pending() const;
 
   // Polite close (channel and connection close handshakes, bounded by the RPC timeout).
   void close();

@@ -1,6 +1,7 @@
 #include "amqp/event_producer.hpp"
 
 #include <chrono>
+#include <deque>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,13 @@ namespace {
 constexpr std::chrono::milliseconds kIdleWait{1000};
 // While events keep coming, how often the publishing thread reads what the broker sent.
 constexpr std::int64_t kBusyCheckIntervalUs = 1000;
+// Events published and not yet confirmed, at most (the thread reads confirms while full).
+constexpr std::size_t kMaxUnconfirmed = 4096;
+// A full confirm window with no word from the broker for this long: the connection is
+// treated as dead (reconnect, send the unconfirmed events again).
+constexpr long kConfirmTimeoutS = 30;
+// While confirms are outstanding and no event comes, how soon the thread reads them.
+constexpr std::chrono::milliseconds kConfirmPoll{5};
 // A broker that stays away logs its first failed attempt and then one in this many.
 constexpr std::uint64_t kReconnectLogEvery = 30;
 
@@ -36,7 +44,8 @@ amqp_bytes_t bytes_of(std::string_view text) {
 EventProducer::EventProducer(ProducerProfile profile, core::Runtime& runtime)
     : profile_(std::move(profile)),
       runtime_(runtime),
-      queue_(static_cast<std::size_t>(profile_.send_queue_size)) {}
+      queue_(static_cast<std::size_t>(profile_.send_queue_size)),
+      window_(kMaxUnconfirmed) {}
 
 EventProducer::~EventProducer() {
   stop();
@@ -97,7 +106,8 @@ bool EventProducer::ensure_connected() {
   std::string error;
   if (link_.open(profile_.connections, "eventswitch", &error) &&
       link_.declare_exchange(profile_.exchange, profile_.exchange_type, profile_.exchange_durable,
-                             &error)) {
+                             &error) &&
+      (!profile_.publisher_confirms || link_.enable_confirms(&error))) {
     stats_.connects.fetch_add(1, std::memory_order_relaxed);
     stats_.set_state(LinkState::kConnected, link_.endpoint().name);
     failed_attempts_ = 0;
@@ -145,14 +155,57 @@ bool EventProducer::publish(const core::FiredEvent& fired) {
   if (status == AMQP_STATUS_OK) return true;
   ES_LOG(runtime_.log(), core::LogLevel::kWarning, "amqp profile {}: publishing on {} failed: {}",
          profile_.name, link_.endpoint().name, amqp_error_string2(status));
-  link_.drop();
   return false;
 }
 
+bool EventProducer::service_broker(bool wait) {
+  if (!wait && link_.endpoint().heartbeat_s == 0 && !link_.input_pending()) return true;
+  amqp_connection_state_t state = link_.state();
+  for (;;) {
+    timeval timeout{wait ? kConfirmTimeoutS : 0, 0};
+    amqp_frame_t frame{};
+    int status = amqp_simple_wait_frame_noblock(state, &frame, &timeout);
+    if (status == AMQP_STATUS_TIMEOUT) return !wait;
+    if (status != AMQP_STATUS_OK) return false;
+    if (frame.frame_type == AMQP_FRAME_METHOD) {
+      const amqp_method_number_t method = frame.payload.method.id;
+      if (method == AMQP_CONNECTION_CLOSE_METHOD || method == AMQP_CHANNEL_CLOSE_METHOD) {
+        return false;
+      }
+      ConfirmWindow::Settled settled;
+      if (method == AMQP_BASIC_ACK_METHOD) {
+        const auto* ack = static_cast<const amqp_basic_ack_t*>(frame.payload.method.decoded);
+        settled = window_.ack(ack->delivery_tag, ack->multiple != 0);
+      } else if (method == AMQP_BASIC_NACK_METHOD) {
+        const auto* nack = static_cast<const amqp_basic_nack_t*>(frame.payload.method.decoded);
+        settled = window_.nack(nack->delivery_tag, nack->multiple != 0);
+      }
+      stats_.published.fetch_add(settled.confirmed, std::memory_order_relaxed);
+      if (settled.refused > 0) {
+        // The broker could not take them (an internal error of a queue): counted as lost.
+        stats_.dropped.fetch_add(settled.refused, std::memory_order_relaxed);
+        ES_LOG(runtime_.log(), core::LogLevel::kWarning,
+               "amqp profile {}: the broker refused {} event(s)", profile_.name, settled.refused);
+      }
+    }
+    wait = false;  // something arrived: read the rest without waiting
+    if (amqp_frames_enqueued(state) == 0 && amqp_data_in_buffer(state) == 0) return true;
+  }
+}
+
 void EventProducer::run() {
-  // The event taken from the queue but not yet accepted by a broker: kept across reconnects.
-  core::FiredEventPtr pending;
+  // Events taken from the queue that no broker has confirmed yet, oldest first, after a lost
+  // connection; they go out before anything newer.
+  std::deque<core::FiredEventPtr> resend;
   std::int64_t last_check_us = 0;
+  auto connection_lost = [&] {
+    auto unconfirmed = window_.take_all();
+    resend.insert(resend.begin(), unconfirmed.begin(), unconfirmed.end());
+    link_.drop();
+    ES_LOG(runtime_.log(), core::LogLevel::kWarning,
+           "amqp profile {}: connection to {} lost; {} event(s) to send again", profile_.name,
+           link_.endpoint().name, resend.size());
+  };
   while (!stopping_.load()) {
     if (breaker_tripped_.exchange(false, std::memory_order_relaxed)) {
       ES_LOG(runtime_.log(), core::LogLevel::kWarning,
@@ -163,39 +216,49 @@ void EventProducer::run() {
       queue_.sleep_unless_closed(std::chrono::milliseconds(profile_.reconnect_interval_ms));
       continue;
     }
+    const bool window_full = window_.full();
     bool was_idle = false;
-    if (!pending) {
-      auto next = queue_.try_pop();
-      if (!next) {
+    core::FiredEventPtr next;
+    if (!window_full) {
+      if (!resend.empty()) {
+        next = std::move(resend.front());
+        resend.pop_front();
+      } else if (auto item = queue_.try_pop()) {
+        next = std::move(*item);
+      } else {
         was_idle = true;
-        next = queue_.pop_for(kIdleWait);
-        if (!next) {
-          // Idle: notice a closed connection, and keep heartbeats going.
-          link_.still_open();
-          continue;
+        if (auto waited = queue_.pop_for(window_.empty() ? kIdleWait : kConfirmPoll)) {
+          next = std::move(*waited);
         }
       }
-      pending = std::move(*next);
     }
-    // Reading what the broker sent costs a poll: done before the first publish after an idle
-    // wait, and at most once a millisecond while busy, so a broker that closed is noticed
-    // before we write into a dead connection (and lose what we wrote).
+    // The broker's side (confirms, a close, heartbeats) costs a poll: read after an idle
+    // wait, when the window is full, and at most once a millisecond while busy, so a broker
+    // that closed is noticed before we write much into a dead connection.
     const std::int64_t now = runtime_.clock().now_monotonic_us();
-    if ((was_idle || now - last_check_us >= kBusyCheckIntervalUs) && !link_.still_open()) {
-      ES_LOG(runtime_.log(), core::LogLevel::kWarning, "amqp profile {}: broker {} closed",
-             profile_.name, link_.endpoint().name);
+    if (window_full || was_idle || now - last_check_us >= kBusyCheckIntervalUs) {
+      last_check_us = now;
+      if (!service_broker(window_full)) {
+        if (next) resend.push_front(std::move(next));
+        connection_lost();
+        continue;
+      }
+    }
+    if (!next) continue;
+    if (!publish(*next)) {
+      resend.push_front(std::move(next));
+      connection_lost();
       continue;
     }
-    if (was_idle || now - last_check_us >= kBusyCheckIntervalUs) last_check_us = now;
-    if (publish(*pending)) {
+    if (profile_.publisher_confirms) {
+      window_.sent(std::move(next));
+    } else {
       stats_.published.fetch_add(1, std::memory_order_relaxed);
-      pending.reset();
     }
   }
-  // What never reached a broker is lost with the profile: count it.
-  std::uint64_t abandoned = pending ? 1 : 0;
-  abandoned += queue_.size();
-  stats_.dropped.fetch_add(abandoned, std::memory_order_relaxed);
+  // What no broker confirmed is lost with the profile: count it.
+  stats_.dropped.fetch_add(resend.size() + window_.size() + queue_.size(),
+                           std::memory_order_relaxed);
   link_.close();
 }
 

@@ -12,6 +12,7 @@
 #include "amqp/amqp_config.hpp"
 #include "amqp/bounded_queue.hpp"
 #include "amqp/broker_link.hpp"
+#include "amqp/confirm_window.hpp"
 #include "amqp/profile_stats.hpp"
 #include "core/event_bus.hpp"
 #include "core/runtime.hpp"
@@ -45,6 +46,9 @@ class EventProducer final : public core::EventSubscriber,
   void run();
   bool ensure_connected();
   bool publish(const core::FiredEvent& fired);
+  // Reads what the broker sent (confirms, a close, heartbeats); with `wait`, waits for it
+  // (bounded), as when the confirm window is full. False when the connection is gone.
+  bool service_broker(bool wait);
 
   const ProducerProfile profile_;
   core::Runtime& runtime_;
@@ -58,6 +62,7 @@ class EventProducer final : public core::EventSubscriber,
   std::atomic<bool> stopping_{false};
   std::optional<core::EventBus::SubscriptionId> subscription_;
   BrokerLink link_;
+  ConfirmWindow window_;               // publishing thread only
   std::uint64_t failed_attempts_ = 0;  // publishing thread only
   std::thread thread_;
 };

@@ -71,6 +71,13 @@ bool RabbitBroker::start(std::string* error) {
   return false;
 }
 
+void RabbitBroker::kill() {
+  if (!process_) return;
+  process_->stop(0ms);
+  process_.reset();
+  run_command({"epmd", "-port", std::to_string(epmd_port_), "-kill"}, 5s);
+}
+
 void RabbitBroker::stop() {
   if (!process_) return;
   process_->stop(30s);

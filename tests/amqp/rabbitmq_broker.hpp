@@ -24,6 +24,8 @@ class RabbitBroker {
   bool start(std::string* error);
   // Stops the node (SIGTERM: clients get a connection.close) and waits until it is gone.
   void stop();
+  // Kills the node at once (SIGKILL): no close to clients, nothing flushed that was not.
+  void kill();
   bool running() const { return process_ != nullptr; }
 
   unsigned short port() const { return port_; }
