@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "amqp/amqp_exporter.hpp"
 #include "apps/console_log.hpp"
 #include "apps/daemon_config.hpp"
 #include "apps/daemon_metrics.hpp"
@@ -203,6 +204,13 @@ int run_daemon(const DaemonOptions& options) {
     clock = std::make_unique<core::RealClock>();
   }
   core::Runtime runtime(std::move(clock));
+  if (!options.hostname.empty()) {
+    // The switch name follows the host name unless switch.conf sets one.
+    if (runtime.identity().switchname == runtime.identity().hostname) {
+      runtime.identity().switchname = options.hostname;
+    }
+    runtime.identity().hostname = options.hostname;
+  }
   runtime.console_log_level = options.log_level;
   std::FILE* log_file = nullptr;
   if (!options.log_file.empty()) {
@@ -222,6 +230,10 @@ int run_daemon(const DaemonOptions& options) {
     fmt::print(stderr, "eventswitch: {}\n", config_error);
     return 1;
   }
+
+  // mod_amqp's export, when amqp.conf asks for it: subscribed before the first event fires.
+  auto amqp_exporter = amqp::AmqpExporter::from_configuration(
+      config.xml() ? config.xml()->configuration("amqp.conf") : pugi::xml_node{}, runtime);
 
   eventsocket::ServerOptions server_options;
   config.apply(server_options);
@@ -437,6 +449,9 @@ int run_daemon(const DaemonOptions& options) {
   }
   core::run_guarded(io, runtime.log(), "event loop");
   for (auto& t : pool) t.join();
+  // Before the switch and the server go: a command profile's thread may be running a command
+  // that reaches them.
+  amqp_exporter.reset();
   timers->cancel(heartbeat_timer);
   return 0;
 }

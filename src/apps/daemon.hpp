@@ -22,6 +22,9 @@ struct DaemonOptions {
   int heartbeat_interval_s = 20;
   // The switch clock starts at the real time and moves only through `sim_clock advance`.
   bool simulated_time = false;
+  // Replaces the machine's host name in events and commands (several switches on one
+  // machine publishing to one broker need distinct names); empty: the machine's.
+  std::string hostname;
   std::string sound_dir;      // relative playback paths
   std::string recording_dir;  // relative record paths
   // Written once the event socket listens, removed on exit (apps/run_files.hpp).

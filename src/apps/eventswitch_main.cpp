@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
   app.add_option("--heartbeat-interval", options.heartbeat_interval_s,
                  "seconds between HEARTBEAT events")
       ->check(CLI::Range(1, 86400));
+  app.add_option("--hostname", options.hostname,
+                 "host name the switch reports (FreeSWITCH-Hostname, hostname; default: the "
+                 "machine's)");
   app.add_flag("--simulated-time", options.simulated_time,
                "simulated switch clock: calls' time moves only with `api sim_clock advance <ms>`");
   app.add_option("--sound-dir", options.sound_dir, "directory of relative playback paths");
