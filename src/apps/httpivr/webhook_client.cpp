@@ -48,6 +48,7 @@ httplib::Client& client_for(const std::string& origin, const WebhookSettings& se
   if (clients.size() >= kMaxOriginsPerThread) clients.clear();
   auto client = std::make_unique<httplib::Client>(origin);
   client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);  // headers and body go out as separate writes: no Nagle wait
   client->set_follow_location(false);  // a webhook's redirect is not followed: it is an error
   auto to_parts = [](std::chrono::milliseconds ms) {
     return std::pair<time_t, time_t>(ms.count() / 1000, (ms.count() % 1000) * 1000);
