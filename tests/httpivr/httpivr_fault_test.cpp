@@ -3,7 +3,11 @@
 // always fires, and nothing is left behind (the end-of-call log line counts what is pending).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "client/sync_connection.hpp"
@@ -161,6 +165,67 @@ TEST_F(HttpivrFaults, CallerHangsUpDuringTheRequest) {
   EXPECT_TRUE(ivr_->wait_for_log("its answer is dropped", 5s)) << ivr_->log();
   EXPECT_TRUE(ivr_->wait_for_log("calls active 0, webhook requests pending 0", 5s)) << ivr_->log();
   EXPECT_EQ(ivr_->log().find("playback"), std::string::npos);
+}
+
+// A minimal WAV file: 8 kHz, 16-bit mono, `ms` of silence.
+std::string silent_wav(int ms) {
+  auto le = [](std::string& out, std::uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+  };
+  std::uint32_t data = static_cast<std::uint32_t>(ms) * 16;
+  std::string wav = "RIFF";
+  le(wav, 36 + data, 4);
+  wav += "WAVEfmt ";
+  le(wav, 16, 4);
+  le(wav, 1, 2);      // PCM
+  le(wav, 1, 2);      // mono
+  le(wav, 8000, 4);   // rate
+  le(wav, 16000, 4);  // bytes per second
+  le(wav, 2, 2);
+  le(wav, 16, 2);
+  wav += "data";
+  le(wav, data, 4);
+  wav.append(data, '\0');
+  return wav;
+}
+
+TEST_F(HttpivrFaults, PlayFetchesHttpMediaOnceAndCachesIt) {
+  std::string cache = "/tmp/httpivr-media-test-" + std::to_string(::getpid());
+  web([this](const SeenRequest& r) {
+    if (r.path != "/start") return Answer{};
+    std::string play = R"j({"verb":"play","url":")j" + web_->url("/prompt.wav") + R"j("})j";
+    return Answer{200, "[" + play + "," + play + R"j(,{"verb":"hangup","cause":"USER_BUSY"}])j"};
+  });
+  web_->add_file("/prompt.wav", silent_wav(300));
+  ivr({"--url", web_->url("/start"), "--media-cache-dir", cache});
+  auto started = std::chrono::steady_clock::now();
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_EQ(status_cause(), "USER_BUSY") << ivr_->log();
+  EXPECT_EQ(web_->gets("/prompt.wav"), 1);  // the second play used the cached file
+  // Both plays ran: 2 x 300 ms of audio.
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 600ms);
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(cache)) {
+    EXPECT_EQ(entry.path().extension(), ".wav");
+    EXPECT_EQ(std::filesystem::file_size(entry.path()), 44U + 300 * 16);
+    ++files;
+  }
+  EXPECT_EQ(files, 1U);
+  std::filesystem::remove_all(cache);
+}
+
+TEST_F(HttpivrFaults, PlayOfMissingHttpMediaIsAFault) {
+  web([this](const SeenRequest& r) {
+    if (r.path != "/start") return Answer{};
+    return Answer{200, R"j([{"verb":"play","url":")j" + web_->url("/missing.wav") + R"j("}])j"};
+  });
+  ivr({"--url", web_->url("/start"), "--media-cache-dir",
+       "/tmp/httpivr-media-test-" + std::to_string(::getpid()), "--fault-cause", "CALL_REJECTED"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_EQ(status_cause(), "CALL_REJECTED");
+  EXPECT_NE(ivr_->log().find("-> HTTP 404"), std::string::npos) << ivr_->log();
 }
 
 }  // namespace

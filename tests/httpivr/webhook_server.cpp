@@ -45,6 +45,16 @@ WebhookServer::WebhookServer(std::string secret, Script script)
     response.status = answer.status;
     response.set_content(answer.body, "application/json");
   });
+  server_.Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+    std::lock_guard lock(mutex_);
+    ++gets_[request.path];
+    auto file = files_.find(request.path);
+    if (file == files_.end()) {
+      response.status = 404;
+      return;
+    }
+    response.set_content(file->second, "audio/wav");
+  });
   port_ = server_.bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
   while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -57,6 +67,17 @@ WebhookServer::~WebhookServer() {
 
 std::string WebhookServer::url(std::string_view path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+}
+
+void WebhookServer::add_file(const std::string& path, std::string content) {
+  std::lock_guard lock(mutex_);
+  files_[path] = std::move(content);
+}
+
+int WebhookServer::gets(const std::string& path) const {
+  std::lock_guard lock(mutex_);
+  auto it = gets_.find(path);
+  return it == gets_.end() ? 0 : it->second;
 }
 
 std::vector<SeenRequest> WebhookServer::requests() const {

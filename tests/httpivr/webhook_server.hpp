@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,6 +40,9 @@ class WebhookServer {
   WebhookServer& operator=(const WebhookServer&) = delete;
 
   std::string url(std::string_view path) const;
+  // Serves `content` to GET `path` (media for play); gets() counts those requests.
+  void add_file(const std::string& path, std::string content);
+  int gets(const std::string& path) const;
   std::vector<SeenRequest> requests() const;
   std::vector<std::string> paths() const;
   // Waits until a request to `path` has arrived (true) or the timeout passed (false).
@@ -53,6 +57,8 @@ class WebhookServer {
   mutable std::mutex mutex_;
   mutable std::condition_variable arrived_;
   std::vector<SeenRequest> requests_;
+  std::map<std::string, std::string> files_;
+  std::map<std::string, int> gets_;
 };
 
 }  // namespace es::httpivr_test

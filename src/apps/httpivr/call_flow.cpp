@@ -29,8 +29,12 @@ std::string call_status_of(std::string_view answer_state) {
 }  // namespace
 
 CallFlow::CallFlow(std::unique_ptr<client::OutboundSession> session, const IvrSettings& settings,
-                   WebhookClient& webhooks, IvrCounters& counters)
-    : session_(std::move(session)), settings_(settings), webhooks_(webhooks), counters_(counters) {}
+                   WebhookClient& webhooks, MediaCache& media, IvrCounters& counters)
+    : session_(std::move(session)),
+      settings_(settings),
+      webhooks_(webhooks),
+      media_(media),
+      counters_(counters) {}
 
 void CallFlow::on_event(const client::Event& event) {
   std::string_view name = event.name();

@@ -16,6 +16,7 @@
 
 #include "apps/httpivr/ivr_settings.hpp"
 #include "apps/httpivr/json_value.hpp"
+#include "apps/httpivr/media_cache.hpp"
 #include "apps/httpivr/webhook_client.hpp"
 #include "client/outbound_server.hpp"
 
@@ -40,7 +41,7 @@ struct VerbResult {
 class CallFlow {
  public:
   CallFlow(std::unique_ptr<client::OutboundSession> session, const IvrSettings& settings,
-           WebhookClient& webhooks, IvrCounters& counters);
+           WebhookClient& webhooks, MediaCache& media, IvrCounters& counters);
   // Runs the call to its end; never throws.
   asio::awaitable<void> run();
 
@@ -66,6 +67,8 @@ class CallFlow {
   asio::awaitable<void> verb_dial(const JsonValue& verb);
   asio::awaitable<bool> verb_set(const JsonValue& verb);
   asio::awaitable<client::Event> execute(std::string app, std::string arg = {});
+  // A prompt the switch can open: http(s) URLs through the media cache.
+  asio::awaitable<std::string> playable(const std::string& url);
 
   void on_event(const client::Event& event);
   bool hung_up() const { return hung_up_.load(std::memory_order_acquire); }
@@ -74,6 +77,7 @@ class CallFlow {
   std::unique_ptr<client::OutboundSession> session_;
   const IvrSettings& settings_;
   WebhookClient& webhooks_;
+  MediaCache& media_;
   IvrCounters& counters_;
   std::string call_id_;
   std::string next_url_;

@@ -61,11 +61,19 @@ asio::awaitable<client::Event> CallFlow::execute(std::string app, std::string ar
   co_return co_await session_->execute(std::move(app), std::move(arg));
 }
 
+asio::awaitable<std::string> CallFlow::playable(const std::string& url) {
+  if (!MediaCache::is_remote(url)) co_return url;
+  std::optional<std::string> local = co_await media_.local_path(url, call_id_);
+  if (!local) throw VerbError("cannot fetch " + url);
+  co_return *local;
+}
+
 asio::awaitable<void> CallFlow::verb_play(const JsonValue& verb) {
   std::optional<std::string> url = verb.text("url");
   if (!url || !plain_word(*url)) throw VerbError("play without a url");
   long long loops = need(bounded(verb, "loop", 1, 1, kMaxPlayLoops), "loop");
-  for (long long i = 0; i < loops && !hung_up(); ++i) co_await execute("playback", *url);
+  std::string file = co_await playable(*url);
+  for (long long i = 0; i < loops && !hung_up(); ++i) co_await execute("playback", file);
 }
 
 asio::awaitable<void> CallFlow::verb_say(const JsonValue& verb) {
@@ -100,6 +108,7 @@ asio::awaitable<void> CallFlow::verb_gather(const JsonValue& verb) {
   if (!plain_word(terminators) || !plain_word(regex) || !plain_word(prompt)) {
     throw VerbError("gather's finish_on_key, regex or play url");
   }
+  prompt = co_await playable(prompt);
   std::string arg = fmt::format("{} {} {} {} {} {} silence_stream://10 httpivr_digits_{} {}", min,
                                 max, tries, timeout * 1000, terminators, prompt, verbs_run_, regex);
   if (verb.member("inter_digit_timeout") != nullptr) {

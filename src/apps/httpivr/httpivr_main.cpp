@@ -20,14 +20,16 @@ namespace {
 using es::apps::httpivr::CallFlow;
 using es::apps::httpivr::IvrCounters;
 using es::apps::httpivr::IvrSettings;
+using es::apps::httpivr::MediaCache;
 using es::apps::httpivr::WebhookClient;
 
 asio::awaitable<void> accept_calls(es::client::OutboundServer& server, const IvrSettings& settings,
-                                   WebhookClient& webhooks, IvrCounters& counters) {
+                                   WebhookClient& webhooks, MediaCache& media,
+                                   IvrCounters& counters) {
   auto executor = co_await asio::this_coro::executor;
   for (int taken = 0; settings.max_calls == 0 || taken < settings.max_calls; ++taken) {
     std::unique_ptr<es::client::OutboundSession> session = co_await server.accept();
-    auto flow = std::make_shared<CallFlow>(std::move(session), settings, webhooks, counters);
+    auto flow = std::make_shared<CallFlow>(std::move(session), settings, webhooks, media, counters);
     // The flow catches everything itself; holding the shared pointer in the completion keeps it
     // alive until its coroutine is done.
     asio::co_spawn(executor, flow->run(), [flow](const std::exception_ptr&) {});
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
   fmt::print(stderr, "httpivr: listening on {}:{}, first request to {}\n", settings->listen_host,
              server.port(), settings->url);
   WebhookClient webhooks(settings->webhook);
+  MediaCache media(settings->media_cache_dir, webhooks);
   IvrCounters counters;
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -66,7 +69,7 @@ int main(int argc, char** argv) {
     server.close();
     io.stop();
   });
-  asio::co_spawn(io, accept_calls(server, *settings, webhooks, counters),
+  asio::co_spawn(io, accept_calls(server, *settings, webhooks, media, counters),
                  [&](const std::exception_ptr& error) {
                    if (!error) return;
                    try {

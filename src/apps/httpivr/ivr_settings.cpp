@@ -26,6 +26,8 @@ std::optional<IvrSettings> parse_settings(int argc, char** argv, int& exit_code)
       ->capture_default_str();
   cli.add_option("--record-dir", s.record_dir, "where recordings are written")
       ->capture_default_str();
+  cli.add_option("--media-cache-dir", s.media_cache_dir, "where http(s) prompts are cached")
+      ->capture_default_str();
   cli.add_option("--say-module", s.say_module, "module for the say verb (empty: say is skipped)");
   long long timeout_ms = s.webhook.timeout.count();
   cli.add_option("--timeout-ms", timeout_ms, "limit on one request attempt")

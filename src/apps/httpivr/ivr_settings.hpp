@@ -26,6 +26,7 @@ struct IvrSettings {
   std::string apology;                 // played before a fault hangs up; empty: none
   std::string fault_cause = "NORMAL_TEMPORARY_FAILURE";
   std::string record_dir = "/tmp";
+  std::string media_cache_dir = "/tmp/httpivr-media";  // http(s) prompts fetched for play
   std::string say_module;  // "say" runs with this module (FreeSWITCH: "en"); empty: skipped
   std::chrono::seconds linger{30};  // how long a hung-up call's socket may stay open
   int threads = 2;                  // event-loop threads

@@ -12,9 +12,12 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 
 namespace es::apps::httpivr {
 namespace {
@@ -48,7 +51,7 @@ httplib::Client& client_for(const std::string& origin, const WebhookSettings& se
   if (clients.size() >= kMaxOriginsPerThread) clients.clear();
   auto client = std::make_unique<httplib::Client>(origin);
   client->set_keep_alive(true);
-  client->set_tcp_nodelay(true);  // headers and body go out as separate writes: no Nagle wait
+  client->set_tcp_nodelay(true);       // headers and body go out as separate writes: no Nagle wait
   client->set_follow_location(false);  // a webhook's redirect is not followed: it is an error
   auto to_parts = [](std::chrono::milliseconds ms) {
     return std::pair<time_t, time_t>(ms.count() / 1000, (ms.count() % 1000) * 1000);
@@ -153,6 +156,84 @@ WebhookResult WebhookClient::attempt(const std::string& url, const std::string& 
     result.error = "HTTP " + std::to_string(response.status);
   }
   return result;
+}
+
+WebhookResult WebhookClient::fetch_to_file(const std::string& url, const std::string& path,
+                                           std::size_t max_bytes) const {
+  WebhookResult result;
+  auto started = Clock::now();
+  auto split = split_url(url);
+  if (!split) {
+    result.error = "not an http(s) URL";
+    return result;
+  }
+  std::string partial = path + ".part" + std::to_string(::getpid()) + "-" +
+                        std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id()));
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    result.error = "cannot write " + partial;
+    return result;
+  }
+  std::size_t written = 0;
+  bool too_long = false;
+  bool too_slow = false;
+  auto deadline = started + settings_.timeout;
+  httplib::Request request;
+  request.method = "GET";
+  request.path = split->path;
+  request.set_header("User-Agent", "httpivr");
+  request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
+                                 std::uint64_t) {
+    if (written + length > max_bytes) {
+      too_long = true;
+      return false;
+    }
+    if (Clock::now() > deadline) {
+      too_slow = true;
+      return false;
+    }
+    out.write(data, static_cast<std::streamsize>(length));
+    written += length;
+    return static_cast<bool>(out);
+  };
+  httplib::Response response;
+  httplib::Error error = httplib::Error::Success;
+  bool sent = client_for(split->origin, settings_).send(request, response, error);
+  out.close();
+  result.latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+  result.status = sent ? response.status : 0;
+  if (too_long) {
+    result.error = "media longer than " + std::to_string(max_bytes);
+  } else if (too_slow) {
+    result.error = "timeout";
+  } else if (!sent) {
+    result.error = httplib::to_string(error);
+  } else if (response.status < 200 || response.status > 299) {
+    result.error = "HTTP " + std::to_string(response.status);
+  } else if (!out || std::rename(partial.c_str(), path.c_str()) != 0) {
+    result.error = "cannot write " + path;
+  }
+  if (!result.ok()) std::remove(partial.c_str());
+  return result;
+}
+
+asio::awaitable<WebhookResult> WebhookClient::download(std::string url, std::string path,
+                                                       std::size_t max_bytes) {
+  WebhookResult result;
+  if (pending_.load() >= settings_.max_in_flight + settings_.max_waiting) {
+    result.error = "too many webhook requests waiting";
+    co_return result;
+  }
+  ++pending_;
+  result = co_await asio::co_spawn(
+      pool_,
+      [this, &url, &path, max_bytes]() -> asio::awaitable<WebhookResult> {
+        co_return fetch_to_file(url, path, max_bytes);
+      },
+      asio::use_awaitable);
+  --pending_;
+  result.attempts = 1;
+  co_return result;
 }
 
 asio::awaitable<WebhookResult> WebhookClient::post(std::string url, std::string body,

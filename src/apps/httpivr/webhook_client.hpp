@@ -51,11 +51,17 @@ class WebhookClient {
   asio::awaitable<WebhookResult> post(std::string url, std::string body,
                                       std::function<bool()> abandoned = {});
 
+  // GETs `url` into the file `path` (written whole or not at all: a temporary file renamed at
+  // the end), at most `max_bytes`; one attempt on the pool, bounded by the timeout.
+  asio::awaitable<WebhookResult> download(std::string url, std::string path, std::size_t max_bytes);
+
   // Requests queued or running now (for the end-of-call leak check in the log).
   std::size_t pending() const { return pending_.load(); }
 
  private:
   WebhookResult attempt(const std::string& url, const std::string& body) const;
+  WebhookResult fetch_to_file(const std::string& url, const std::string& path,
+                              std::size_t max_bytes) const;
 
   WebhookSettings settings_;
   asio::thread_pool pool_;
