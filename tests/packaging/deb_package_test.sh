@@ -85,7 +85,7 @@ grep -q "adduser --quiet --system" "$work/control/postinst" || scripts_ok=0
 # --- the extracted package ---------------------------------------------------------------------
 root=$work/root
 dpkg -x "$deb" "$root" || { fail "dpkg -x"; finish; }
-for path in usr/bin/eventswitch usr/bin/escli etc/eventswitch/vars.xml \
+for path in usr/bin/eventswitch usr/bin/escli usr/bin/httpivr etc/eventswitch/vars.xml \
   etc/eventswitch/autoload_configs/event_socket.conf.xml etc/eventswitch/dialplan \
   etc/eventswitch/directory lib/systemd/system/eventswitch.service; do
   [[ -e $root/$path ]] || fail "the package has no /$path"
@@ -148,6 +148,11 @@ out=$("${escli[@]}" --strict -x bogus 2>&1)
 status=$?
 [[ $status -ne 0 && $out == *"-ERR bogus"* ]] && pass "escli --strict -x bogus exits $status" ||
   fail "escli --strict -x bogus: exit $status, output [$out]"
+# The packaged httpivr runs with the package's dependencies (cpp-httplib, OpenSSL).
+out=$("$root/usr/bin/httpivr" --help 2>&1)
+status=$?
+[[ $status -eq 0 && $out == *"--fallback-url"* ]] && pass "httpivr --help" ||
+  fail "httpivr --help: exit $status, output [$out]"
 
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"
