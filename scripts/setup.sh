@@ -8,7 +8,8 @@ PACKAGES=(build-essential cmake ninja-build pkg-config clang-16 libclang-rt-16-d
   libasio-dev libssl-dev libpugixml-dev libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev
   libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps tmux
   help2man systemd clang-format clang-tidy-16
-  libcpp-httplib-dev prometheus librabbitmq-dev rabbitmq-server amqp-tools)
+  libcpp-httplib-dev prometheus librabbitmq-dev rabbitmq-server amqp-tools socat
+  libsofia-sip-ua-dev libspandsp-dev sip-tester baresip)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
