@@ -156,6 +156,18 @@ TEST(Gateway, ApiAndBgapiGoUpstreamAndTheJobReachesOnlyTheAskingClient) {
   EXPECT_NE(job->message.body.find("Job-UUID: job-through-gateway"), std::string::npos);
   EXPECT_NE(job->message.body.find("\n\nupstream-value"), std::string::npos) << job->raw;
   EXPECT_TRUE(other.expect_silence(500ms));
+
+  // Two clients choosing the same Job-UUID each get their own job (mapped upstream).
+  for (TestClient* client : {&asker, &other}) {
+    EXPECT_EQ(reply_text(*client, "bgapi global_getvar gw_probe\nJob-UUID: chosen-twice\n\n"),
+              "+OK Job-UUID: chosen-twice");
+  }
+  for (TestClient* client : {&asker, &other}) {
+    auto mine = event_with(*client, "Job-UUID: chosen-twice");
+    ASSERT_TRUE(mine);
+    EXPECT_NE(mine->message.body.find("\n\nupstream-value"), std::string::npos) << mine->raw;
+    EXPECT_TRUE(client->expect_silence(300ms));  // and only its own
+  }
 }
 
 TEST(Gateway, TwoUpstreamsRouteApiSendmsgAndEventsByOwner) {
