@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/spawn.hpp"
+#include "core/uuid.hpp"
 #include "gateway/event_import.hpp"
 #include "protocol/ascii.hpp"
 #include "protocol/header_fields.hpp"
@@ -188,21 +189,19 @@ void Gateway::bgapi(std::string target, std::string command, std::string job_uui
     fail_now(unavailable(*link));
     return;
   }
+  std::string upstream_job_uuid = core::make_uuid();
   {
     std::lock_guard lock(jobs_mutex_);
     if (jobs_.size() >= kMaxPendingJobs) {
       fail_now("-ERR too many background jobs in flight\n");
       return;
     }
-    if (jobs_.contains(job_uuid)) {
-      fail_now("-ERR Job-UUID already in use\n");
-      return;
-    }
-    jobs_.emplace(job_uuid, PendingJob{*link, command, std::move(done)});
+    jobs_.emplace(upstream_job_uuid,
+                  PendingJob{*link, std::move(job_uuid), command, std::move(done)});
   }
-  core::spawn_guarded(
-      runtime_.log(), executor_, "gateway bgapi",
-      forward_bgapi(std::move(connection), *link, std::move(command), std::move(job_uuid)));
+  core::spawn_guarded(runtime_.log(), executor_, "gateway bgapi",
+                      forward_bgapi(std::move(connection), *link, std::move(command),
+                                    std::move(upstream_job_uuid)));
 }
 
 asio::awaitable<void> Gateway::forward_bgapi(std::shared_ptr<client::Connection> connection,
@@ -219,7 +218,9 @@ asio::awaitable<void> Gateway::forward_bgapi(std::shared_ptr<client::Connection>
                              error.what())
                : unavailable(link);
   }
-  if (auto job = take_job(job_uuid)) job->done(failed_job(job_uuid, job->command, body));
+  if (auto job = take_job(job_uuid)) {
+    job->done(failed_job(job->client_job_uuid, job->command, std::move(body)));
+  }
 }
 
 void Gateway::sendmsg(std::string uuid, std::vector<std::pair<std::string, std::string>> headers,
@@ -296,9 +297,14 @@ void Gateway::on_event(std::size_t link, client::Event&& received) {
     // A job a client started through the gateway reaches that client only.
     if (const std::string* job_uuid = received.header("Job-UUID")) {
       if (auto job = take_job(*job_uuid)) {
+        // The client sees its own Job-UUID, where the upstream put the gateway's.
+        for (client::Header& header : received.headers) {
+          if (header.name == "Job-UUID") header.value = job->client_job_uuid;
+        }
         auto event = import_upstream_event(std::move(received));
-        job->done(event ? std::make_shared<const core::FiredEvent>(std::move(*event))
-                        : failed_job(*job_uuid, job->command, "-ERR unreadable job result\n"));
+        job->done(
+            event ? std::make_shared<const core::FiredEvent>(std::move(*event))
+                  : failed_job(job->client_job_uuid, job->command, "-ERR unreadable job result\n"));
         return;
       }
     }

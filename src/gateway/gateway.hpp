@@ -63,6 +63,7 @@ class Gateway final : public core::UpstreamGateway {
  private:
   struct PendingJob {
     std::size_t link = 0;
+    std::string client_job_uuid;  // what the client asked with (or was given)
     std::string command;
     std::function<void(core::FiredEventPtr)> done;
   };
@@ -101,7 +102,9 @@ class Gateway final : public core::UpstreamGateway {
   std::unordered_map<std::string, std::size_t> owners_;  // channel uuid -> link
   bool owners_full_warned_ = false;                      // guarded by owners_mutex_
   std::mutex jobs_mutex_;
-  std::unordered_map<std::string, PendingJob> jobs_;  // Job-UUID -> the asking client
+  // The gateway's own Job-UUID of each job (what the upstream sees) -> the asking client. Every
+  // job gets a fresh one, so clients choosing the same Job-UUID never meet upstream.
+  std::unordered_map<std::string, PendingJob> jobs_;
   bool started_ = false;
 };
 

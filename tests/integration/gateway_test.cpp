@@ -33,7 +33,7 @@ std::unique_ptr<DaemonProcess> start_gateway(
     std::vector<std::string> extra = {}) {
   std::vector<std::string> args;
   for (const auto& [name, port] : upstreams) {
-    args.push_back("--upstream");
+    args.emplace_back("--upstream");
     args.push_back(name + "=127.0.0.1:" + std::to_string(port));
   }
   args.insert(args.end(), extra.begin(), extra.end());
@@ -156,6 +156,18 @@ TEST(Gateway, ApiAndBgapiGoUpstreamAndTheJobReachesOnlyTheAskingClient) {
   EXPECT_NE(job->message.body.find("Job-UUID: job-through-gateway"), std::string::npos);
   EXPECT_NE(job->message.body.find("\n\nupstream-value"), std::string::npos) << job->raw;
   EXPECT_TRUE(other.expect_silence(500ms));
+
+  // Two clients choosing the same Job-UUID each get their own job (mapped upstream).
+  for (TestClient* client : {&asker, &other}) {
+    EXPECT_EQ(reply_text(*client, "bgapi global_getvar gw_probe\nJob-UUID: chosen-twice\n\n"),
+              "+OK Job-UUID: chosen-twice");
+  }
+  for (TestClient* client : {&asker, &other}) {
+    auto mine = event_with(*client, "Job-UUID: chosen-twice");
+    ASSERT_TRUE(mine);
+    EXPECT_NE(mine->message.body.find("\n\nupstream-value"), std::string::npos) << mine->raw;
+    EXPECT_TRUE(client->expect_silence(300ms));  // and only its own
+  }
 }
 
 TEST(Gateway, TwoUpstreamsRouteApiSendmsgAndEventsByOwner) {
@@ -223,7 +235,7 @@ TEST(Gateway, ClientThatNeverReadsSlowsNeitherOthersNorApi) {
   subscribe(healthy, "event plain CUSTOM gw::flood");
   ASSERT_TRUE(connect_and_auth(commands, gateway->port()));
   ASSERT_TRUE(connect_and_auth(publisher, upstream.port()));
-  const std::string body(16 * 1024, 'x');
+  const std::string body(std::size_t{16} * 1024, 'x');
   constexpr int kEvents = 400;
   auto worst_api = std::chrono::steady_clock::duration::zero();
   for (int i = 0; i < kEvents; ++i) {
@@ -419,8 +431,8 @@ class HostileUpstream {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::listen(listener_, 4);
+    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(::listen(listener_, 4), 0);
     socklen_t length = sizeof address;
     ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
     port_ = ntohs(address.sin_port);
