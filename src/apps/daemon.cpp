@@ -155,6 +155,8 @@ bool configure_tls(const eventsocket::EventSocketConfig& conf, const DaemonOptio
   server_options.tls = std::move(tls);
   server_options.listener.tls_handshake_timeout_s = conf.tls_handshake_timeout_s;
   return true;
+}
+
 // event_socket.conf's <upstreams>, then the command line's. nullopt on a bad --upstream or an
 // unreadable password file; *warnings gets what the configuration had wrong.
 std::optional<gateway::GatewayOptions> read_gateway_options(const DaemonConfig& config,

@@ -283,6 +283,9 @@ std::string make_uuid() {
   return protocol::make_uuid();
 }
 
+Connection::Connection(const asio::any_io_executor& executor)
+    : state_(std::make_shared<ConnectionState>(executor, ConnectionOptions{})) {}
+
 Connection::Connection(const asio::any_io_executor& executor, ConnectionOptions options)
     : state_(std::make_shared<ConnectionState>(executor, std::move(options))) {}
 

@@ -175,7 +175,12 @@ class OutboundSession;
 
 class Connection {
  public:
-  explicit Connection(const asio::any_io_executor& executor, ConnectionOptions options = {});
+  // Two constructors, not a defaulted argument: GCC 12 hoists a defaulted ConnectionOptions
+  // temporary of `Connection c(co_await this_coro::executor)` into the caller's coroutine frame
+  // without fixing its strings' short-buffer pointers, and the options later free a pointer
+  // into that frame (examples/dialer aborted with free(): invalid pointer).
+  explicit Connection(const asio::any_io_executor& executor);
+  Connection(const asio::any_io_executor& executor, ConnectionOptions options);
   // Closes the socket; pending awaitables complete with ClientError(kDisconnected).
   ~Connection();
   Connection(const Connection&) = delete;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 #include <utility>
 
 #include "protocol/header_fields.hpp"
@@ -163,10 +164,15 @@ void ConnectionState::start_writer() {
       self->outbox.clear();
       std::uint64_t generation = self->generation;
       std::shared_ptr<TlsStream> tls = self->tls;
-      auto [ec, written] =
-          tls ? co_await asio::async_write(*tls, asio::buffer(batch), kAwait)
-              : co_await asio::async_write(self->socket, asio::buffer(batch), kAwait);
-      (void)written;
+      // Not `tls ? co_await ... : co_await ...`: GCC 12 miscompiles a co_await inside ?:
+      // (a corrupted frame, freed with an invalid pointer).
+      std::error_code ec;
+      if (tls) {
+        std::tie(ec, std::ignore) = co_await asio::async_write(*tls, asio::buffer(batch), kAwait);
+      } else {
+        std::tie(ec, std::ignore) =
+            co_await asio::async_write(self->socket, asio::buffer(batch), kAwait);
+      }
       // A failed write to a replaced socket is old news; what is queued now is for the new one.
       if (ec && generation == self->generation) {
         self->drop("write failed: " + ec.message());
@@ -377,9 +383,14 @@ asio::awaitable<void> read_loop(std::shared_ptr<ConnectionState> state, std::uin
   auto current = [&] { return state->phase != Phase::kClosed && state->generation == generation; };
   std::shared_ptr<ConnectionState::TlsStream> tls = state->tls;
   while (current()) {
-    auto [ec, received] =
-        tls ? co_await tls->async_read_some(asio::buffer(buffer), kAwait)
-            : co_await state->socket.async_read_some(asio::buffer(buffer), kAwait);
+    std::error_code ec;
+    std::size_t received = 0;
+    // Not a co_await inside ?: (GCC 12 miscompiles it; see start_writer).
+    if (tls) {
+      std::tie(ec, received) = co_await tls->async_read_some(asio::buffer(buffer), kAwait);
+    } else {
+      std::tie(ec, received) = co_await state->socket.async_read_some(asio::buffer(buffer), kAwait);
+    }
     if (!current()) co_return;
     if (ec) {
       // A TLS server closes without close_notify (as a plain one simply closes): the ESL framing
