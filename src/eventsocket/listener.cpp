@@ -59,9 +59,12 @@ std::string endpoint_text(const asio::ip::tcp::socket& socket, std::string* addr
 // Reads what the socket holds into the parser through this thread's scratch buffer. A plain
 // function on purpose: a coroutine may resume on another event-loop thread, and a compiler
 // may keep a thread_local's address across the suspension, so the buffer is never touched
-// from a coroutine body. `n` is the bytes read (0 at end of input).
-std::error_code read_into(asio::ip::tcp::socket& socket, protocol::CommandParser& parser,
-                          std::size_t want, std::size_t& n) {
+// from a coroutine body; never inlined, or its body would be in the coroutine's after all
+// (clang then reused one thread's buffer address on another thread, which TSan caught). `n` is
+// the bytes read (0 at end of input).
+[[gnu::noinline]] std::error_code read_into(asio::ip::tcp::socket& socket,
+                                            protocol::CommandParser& parser, std::size_t want,
+                                            std::size_t& n) {
   thread_local std::array<char, kReadChunk> chunk;
   std::error_code ec;
   n = socket.read_some(asio::buffer(chunk.data(), std::min(want, chunk.size())), ec);
