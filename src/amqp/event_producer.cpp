@@ -161,6 +161,9 @@ bool EventProducer::publish(const core::FiredEvent& fired) {
 bool EventProducer::service_broker(bool wait) {
   if (!wait && link_.endpoint().heartbeat_s == 0 && !link_.input_pending()) return true;
   amqp_connection_state_t state = link_.state();
+  // Decoded frames live in the connection's pool until released; nothing decoded is kept
+  // between calls, so each call starts by handing the pool back.
+  amqp_maybe_release_buffers(state);
   for (;;) {
     timeval timeout{wait ? kConfirmTimeoutS : 0, 0};
     amqp_frame_t frame{};
