@@ -85,7 +85,7 @@ double raw_rate(int port, int events, const std::string& key, const std::string&
 // The exporter: events fired on a real bus, serialized, keyed and published by a producer
 // profile's thread. The firing side pauses while the send queue is half full, so nothing is
 // dropped and the figure is the publishing thread's rate.
-double exporter_rate(int port, int events, std::uint64_t* dropped) {
+double exporter_rate(int port, int events, bool confirms, std::uint64_t* dropped) {
   es::core::Runtime runtime(std::make_unique<es::core::RealClock>());
   es::amqp::ProducerProfile profile;
   profile.name = "bench";
@@ -95,6 +95,7 @@ double exporter_rate(int port, int events, std::uint64_t* dropped) {
   endpoint.port = port;
   profile.connections.push_back(endpoint);
   profile.exchange = "TAP.Bench";
+  profile.publisher_confirms = confirms;
   profile.format_fields = {{{"#FreeSWITCH"}},
                            {{"FreeSWITCH-Hostname"}},
                            {{"Event-Name"}},
@@ -156,7 +157,9 @@ int main(int argc, char** argv) {
   for (int round = 0; round < rounds; ++round) {
     double raw = raw_rate(port, events, key, body);
     std::uint64_t dropped = 0;
-    double exported = exporter_rate(port, events, &dropped);
+    double exported = exporter_rate(port, events, false, &dropped);
+    std::uint64_t dropped_confirmed = 0;
+    double confirmed = exporter_rate(port, events, true, &dropped_confirmed);
     fmt::print(
         "{{\"scenario\":\"amqp-raw-publisher\",\"round\":{},\"events\":{},\"body_bytes\":{},"
         "\"events_per_s\":{:.0f}}}\n",
@@ -166,6 +169,10 @@ int main(int argc, char** argv) {
         "\"events_per_s\":{:.0f}}}\n",
         round, events, dropped, exported);
     ratios.push_back(raw > 0 ? exported / raw : 0.0);
+    fmt::print(
+        "{{\"scenario\":\"amqp-exporter-confirms\",\"round\":{},\"events\":{},"
+        "\"dropped\":{},\"events_per_s\":{:.0f}}}\n",
+        round, events, dropped_confirmed, confirmed);
     best_raw = std::max(best_raw, raw);
     best_exporter = std::max(best_exporter, exported);
   }

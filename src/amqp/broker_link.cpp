@@ -158,6 +158,7 @@ bool BrokerLink::still_open() {
   // Fast path: nothing to read (the usual case) costs one poll. With heartbeats the library
   // must run anyway: it sends ours from inside its frame reader when they are due.
   if (endpoint_.heartbeat_s == 0 && !input_pending()) return true;
+  amqp_maybe_release_buffers(state_);  // decoded frames are not kept between calls
   for (;;) {
     amqp_frame_t frame{};
     timeval zero{0, 0};

@@ -1,5 +1,8 @@
 #include "amqp/event_producer.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <deque>
 
@@ -15,6 +18,8 @@ namespace {
 // How long the publishing thread waits for an event before it looks at the stop flag again
 // (stop also wakes it at once by closing the queue).
 constexpr std::chrono::milliseconds kIdleWait{1000};
+// Niceness of the publishing thread (Linux: per thread).
+constexpr int kPublisherNice = 10;
 // While events keep coming, how often the publishing thread reads what the broker sent.
 constexpr std::int64_t kBusyCheckIntervalUs = 1000;
 // Events published and not yet confirmed, at most (the thread reads confirms while full).
@@ -161,6 +166,9 @@ bool EventProducer::publish(const core::FiredEvent& fired) {
 bool EventProducer::service_broker(bool wait) {
   if (!wait && link_.endpoint().heartbeat_s == 0 && !link_.input_pending()) return true;
   amqp_connection_state_t state = link_.state();
+  // Decoded frames live in the connection's pool until released; nothing decoded is kept
+  // between calls, so each call starts by handing the pool back.
+  amqp_maybe_release_buffers(state);
   for (;;) {
     timeval timeout{wait ? kConfirmTimeoutS : 0, 0};
     amqp_frame_t frame{};
@@ -194,6 +202,9 @@ bool EventProducer::service_broker(bool wait) {
 }
 
 void EventProducer::run() {
+  // Calls and the event socket come first: under CPU contention this thread falls behind and
+  // its bounded queue absorbs the burst, instead of taking cores from the event loops.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kPublisherNice);
   // Events taken from the queue that no broker has confirmed yet, oldest first, after a lost
   // connection; they go out before anything newer.
   std::deque<core::FiredEventPtr> resend;

@@ -107,6 +107,7 @@ TEST_F(AmqpExport, BrokerKilledMidStreamLosesNothingConfirmed) {
                               {{"format_fields", "#stream,Seq"},
                                {"event_filter", "CUSTOM^es::stream"},
                                {"send_queue_size", "100000"},
+                               {"publisher-confirms", "true"},
                                // After a crash RabbitMQ takes connections before it has
                                // recovered durable bindings (what is published then goes
                                // nowhere, confirmed): give it time before reconnecting.

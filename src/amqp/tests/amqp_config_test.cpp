@@ -26,7 +26,7 @@ TEST(AmqpConfig, DefaultsAreModAmqps) {
   EXPECT_EQ(p.delivery_mode, -1);
   EXPECT_TRUE(p.delivery_timestamp);
   EXPECT_EQ(p.content_type, "text/json");
-  EXPECT_TRUE(p.publisher_confirms);
+  EXPECT_FALSE(p.publisher_confirms);
   ASSERT_EQ(p.events.size(), 1u);
   EXPECT_EQ(p.events[0].type, core::EventType::kAll);
   ASSERT_EQ(p.connections.size(), 1u);
@@ -63,7 +63,7 @@ TEST(AmqpConfig, ReadsEveryParam) {
       <param name="circuit_breaker_ms" value="250"/><param name="reconnect_interval_ms" value="0"/>
       <param name="delivery-mode" value="2"/><param name="delivery-timestamp" value="no"/>
       <param name="content-type" value="application/json"/>
-      <param name="publisher-confirms" value="false"/>
+      <param name="publisher-confirms" value="true"/>
       <param name="event_filter" value="SWITCH_EVENT_CHANNEL_CREATE,CUSTOM^sofia::register,BOGUS"/>
     </params></profile></producers>
     <commands><profile name="c"><params><param name="allowed-commands" value="status,version"/>
@@ -95,7 +95,7 @@ TEST(AmqpConfig, ReadsEveryParam) {
   EXPECT_EQ(p.delivery_mode, 2);
   EXPECT_FALSE(p.delivery_timestamp);
   EXPECT_EQ(p.content_type, "application/json");
-  EXPECT_FALSE(p.publisher_confirms);
+  EXPECT_TRUE(p.publisher_confirms);
   ASSERT_EQ(p.events.size(), 2u);
   EXPECT_EQ(p.events[0].type, core::EventType::kChannelCreate);
   EXPECT_EQ(p.events[1].type, core::EventType::kCustom);

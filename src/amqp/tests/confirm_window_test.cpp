@@ -15,6 +15,7 @@ core::FiredEventPtr numbered(int n) {
 
 std::vector<std::string> numbers(const std::vector<core::FiredEventPtr>& events) {
   std::vector<std::string> out;
+  out.reserve(events.size());
   for (const auto& e : events) out.push_back(*e->event().header("N"));
   return out;
 }
