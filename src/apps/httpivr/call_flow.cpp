@@ -36,20 +36,20 @@ CallFlow::CallFlow(std::unique_ptr<client::OutboundSession> session, const IvrSe
       media_(media),
       counters_(counters) {}
 
-void CallFlow::on_event(const client::Event& event) {
+void CallFlow::HangupWatch::on_event(const client::Event& event) {
   std::string_view name = event.name();
   if (name == "CHANNEL_HANGUP" || name == "CHANNEL_HANGUP_COMPLETE") {
     {
-      std::lock_guard lock(cause_mutex_);
-      if (hangup_cause_.empty()) hangup_cause_ = event.header_or("Hangup-Cause");
+      std::lock_guard lock(mutex);
+      if (cause.empty()) cause = event.header_or("Hangup-Cause");
     }
-    hung_up_.store(true, std::memory_order_release);
+    hung_up.store(true, std::memory_order_release);
   }
 }
 
 std::string CallFlow::hangup_cause() const {
-  std::lock_guard lock(cause_mutex_);
-  return hangup_cause_;
+  std::lock_guard lock(watch_->mutex);
+  return watch_->cause;
 }
 
 asio::awaitable<void> CallFlow::run() {
@@ -72,7 +72,8 @@ asio::awaitable<void> CallFlow::run() {
 }
 
 asio::awaitable<void> CallFlow::drive() {
-  session_->connection().set_event_handler([this](const client::Event& e) { on_event(e); });
+  session_->connection().set_event_handler(
+      [watch = watch_](const client::Event& e) { watch->on_event(e); });
   client::Event channel = co_await session_->connect();
   call_id_ = session_->uuid();
   co_await session_->myevents();
