@@ -132,6 +132,36 @@ TEST_F(HttpivrFaults, UnknownVerbIsAFault) {
   EXPECT_NE(ivr_->log().find("unknown verb \"teleport\""), std::string::npos);
 }
 
+TEST_F(HttpivrFaults, UnknownVerbAsksTheFallbackOnce) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/start") return Answer{200, R"j([{"verb":"teleport"}])j"};
+    // The fallback answers a bad verb too: no second fallback, the fault path ends the call.
+    if (r.path == "/fallback" && r.field("call_status") == "in-progress") {
+      return Answer{200, R"j([{"verb":"answer"},{"verb":"set","variables":{"a":"b"}},)j"
+                         R"j({"verb":"dial"}])j"};
+    }
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start"), "--fallback-url", web_->url("/fallback"), "--fault-cause",
+       "SERVICE_UNAVAILABLE"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_EQ(web_->paths(), (std::vector<std::string>{"/start", "/fallback", "/status"}));
+  EXPECT_EQ(status_cause(), "SERVICE_UNAVAILABLE");
+  EXPECT_NE(ivr_->log().find("dial without a target"), std::string::npos) << ivr_->log();
+}
+
+TEST_F(HttpivrFaults, MaxCallsEndsTheProgramAfterItsCalls) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/start") return Answer{200, R"j([{"verb":"hangup"}])j"};
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start"), "--max-calls", "1"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_TRUE(ivr_->wait_for_exit(5s)) << ivr_->log();
+}
+
 TEST_F(HttpivrFaults, ServerErrorThenSuccessIsRetried) {
   auto failures = std::make_shared<std::atomic<int>>(0);
   web([failures](const SeenRequest& r) {

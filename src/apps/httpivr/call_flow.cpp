@@ -94,6 +94,14 @@ asio::awaitable<void> CallFlow::drive() {
     }
     Next next = co_await run_verbs(*verbs);
     if (next == Next::kFault) {
+      // Bad verbs get the fallback once per call: a fallback answering bad verbs itself must
+      // not loop.
+      if (!settings_.fallback_url.empty() && !verb_fallback_used_) {
+        verb_fallback_used_ = true;
+        fmt::print(stderr, "httpivr: {} bad verbs: asking the fallback\n", call_id_);
+        next_url_ = settings_.fallback_url;
+        continue;
+      }
       co_await fault("the webhook's verbs could not be run");
       co_return;
     }
@@ -145,7 +153,6 @@ asio::awaitable<std::optional<JsonValue::Array>> CallFlow::fetch_verbs(const std
     }
     if (pass == 1 || settings_.fallback_url.empty()) break;
     target = settings_.fallback_url;
-    fallback_used_ = true;
   }
   co_return std::nullopt;
 }

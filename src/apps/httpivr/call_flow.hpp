@@ -90,9 +90,9 @@ class CallFlow {
   std::string next_url_;
   VerbResult result_;
   std::vector<std::pair<std::string, std::string>> echo_;  // echoed back in every request
-  int verbs_run_ = 0;  // names gather variables and recordings uniquely
-  int redirects_ = 0;  // consecutive redirects without a verb that did something
-  bool fallback_used_ = false;
+  int verbs_run_ = 0;                // names gather variables and recordings uniquely
+  int redirects_ = 0;                // consecutive redirects without a verb that did something
+  bool verb_fallback_used_ = false;  // the fallback was asked after bad verbs
   std::shared_ptr<HangupWatch> watch_ = std::make_shared<HangupWatch>();
 };
 
