@@ -151,6 +151,37 @@ TEST_F(HttpivrFaults, UnknownVerbAsksTheFallbackOnce) {
   EXPECT_NE(ivr_->log().find("dial without a target"), std::string::npos) << ivr_->log();
 }
 
+TEST_F(HttpivrFaults, HeaderInjectionThroughVerbsIsAFault) {
+  web([this](const SeenRequest& r) {
+    if (r.path == "/start") {
+      return Answer{200, R"j([{"verb":"set","variables":{"x":"1"},"action_hook":")j" +
+                             web_->url("/next") + R"j(\r\nX-Evil: 1"}])j"};
+    }
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start"), "--fallback-url", web_->url("/fallback"), "--retries", "0",
+       "--fault-cause", "CALL_REJECTED"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  // The bad hook is never requested; the fallback (not answering verbs) ends in the fault.
+  for (const SeenRequest& r : web_->requests()) EXPECT_EQ(r.path.find("next"), std::string::npos);
+  EXPECT_NE(ivr_->log().find("not an http(s) URL"), std::string::npos) << ivr_->log();
+  EXPECT_EQ(status_cause(), "CALL_REJECTED");
+}
+
+TEST_F(HttpivrFaults, HangupCauseMustBeACauseName) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/start") {
+      return Answer{200, R"j([{"verb":"hangup","cause":"NORMAL_CLEARING\nhangup-cause: X"}])j"};
+    }
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start"), "--fault-cause", "CALL_REJECTED"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_EQ(status_cause(), "CALL_REJECTED");
+}
+
 TEST_F(HttpivrFaults, MaxCallsEndsTheProgramAfterItsCalls) {
   web([](const SeenRequest& r) {
     if (r.path == "/start") return Answer{200, R"j([{"verb":"hangup"}])j"};

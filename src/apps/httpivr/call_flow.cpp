@@ -225,11 +225,21 @@ asio::awaitable<CallFlow::Next> CallFlow::run_verb(const JsonValue& verb) {
     std::optional<std::string> target = verb.text("target");
     if (!target || target->find_first_of(" \r\n") != std::string::npos) co_return Next::kFault;
     std::string context = verb.text("context").value_or("default");
+    if (context.empty() || context.find_first_of(" \r\n") != std::string::npos) {
+      co_return Next::kFault;
+    }
     co_await execute("transfer", fmt::format("{} XML {}", *target, context));
     // The call has left us for the dialplan: nothing more to run, no hangup of ours.
     co_return Next::kEnd;
   } else if (v == "hangup") {
     std::string cause = verb.text("cause").value_or("NORMAL_CLEARING");
+    // The cause becomes a sendmsg header value: a cause name or number, nothing else.
+    if (cause.empty() || cause.size() > 64 ||
+        cause.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+            std::string::npos) {
+      co_return Next::kFault;
+    }
     co_await session_->hangup(cause);
     co_return Next::kEnd;
   } else {
