@@ -182,6 +182,18 @@ TEST_F(HttpivrFaults, HangupCauseMustBeACauseName) {
   EXPECT_EQ(status_cause(), "CALL_REJECTED");
 }
 
+TEST_F(HttpivrFaults, ChannelVariableChoosesTheFirstUrl) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/other") return Answer{200, R"j([{"verb":"hangup","cause":"USER_BUSY"}])j"};
+    return Answer{500, "wrong url"};
+  });
+  ivr({"--url", web_->url("/start")});
+  call("httpivr_url=" + web_->url("/other"));
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_EQ(web_->paths(), (std::vector<std::string>{"/other", "/status"}));
+  EXPECT_EQ(status_cause(), "USER_BUSY");
+}
+
 TEST_F(HttpivrFaults, MaxCallsEndsTheProgramAfterItsCalls) {
   web([](const SeenRequest& r) {
     if (r.path == "/start") return Answer{200, R"j([{"verb":"hangup"}])j"};
