@@ -194,6 +194,23 @@ TEST_F(HttpivrFaults, ChannelVariableChoosesTheFirstUrl) {
   EXPECT_EQ(status_cause(), "USER_BUSY");
 }
 
+TEST_F(HttpivrFaults, TransferHandsTheCallToTheDialplan) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/start") {
+      return Answer{200, R"j([{"verb":"transfer","target":"9999","context":"default"},)j"
+                         R"j({"verb":"hangup","cause":"USER_BUSY"}])j"};
+    }
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start")});
+  call("sim_hangup_ms=1500");
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  // Nothing after the transfer ran (no USER_BUSY): the dialplan had the call until the caller
+  // hung up.
+  EXPECT_EQ(web_->paths(), (std::vector<std::string>{"/start", "/status"}));
+  EXPECT_EQ(status_cause(), "NORMAL_CLEARING") << ivr_->log();
+}
+
 TEST_F(HttpivrFaults, MaxCallsEndsTheProgramAfterItsCalls) {
   web([](const SeenRequest& r) {
     if (r.path == "/start") return Answer{200, R"j([{"verb":"hangup"}])j"};
