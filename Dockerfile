@@ -11,13 +11,13 @@
 FROM debian:12 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config libasio-dev libssl-dev libpugixml-dev \
-      libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev libedit-dev \
+      libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev libedit-dev libcpp-httplib-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DES_BUILD_TESTS=OFF \
       -DES_BUILD_BENCH=OFF \
-    && cmake --build /build --target eventswitch escli \
+    && cmake --build /build --target eventswitch escli httpivr \
     && cmake --install /build --component server --prefix /usr --strip
 
 FROM debian:12-slim
@@ -26,7 +26,7 @@ RUN apt-get update \
     && grep -v '^#' /tmp/runtime-packages.txt | xargs apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
     && useradd --system --no-create-home --shell /usr/sbin/nologin eventswitch
-COPY --from=build /usr/bin/eventswitch /usr/bin/escli /usr/bin/
+COPY --from=build /usr/bin/eventswitch /usr/bin/escli /usr/bin/httpivr /usr/bin/
 COPY --from=build /etc/eventswitch /etc/eventswitch
 USER eventswitch
 EXPOSE 8021

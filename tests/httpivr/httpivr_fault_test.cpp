@@ -132,6 +132,96 @@ TEST_F(HttpivrFaults, UnknownVerbIsAFault) {
   EXPECT_NE(ivr_->log().find("unknown verb \"teleport\""), std::string::npos);
 }
 
+TEST_F(HttpivrFaults, UnknownVerbAsksTheFallbackOnce) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/start") return Answer{200, R"j([{"verb":"teleport"}])j"};
+    // The fallback answers a bad verb too: no second fallback, the fault path ends the call.
+    if (r.path == "/fallback" && r.field("call_status") == "in-progress") {
+      return Answer{200, R"j([{"verb":"answer"},{"verb":"set","variables":{"a":"b"}},)j"
+                         R"j({"verb":"dial"}])j"};
+    }
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start"), "--fallback-url", web_->url("/fallback"), "--fault-cause",
+       "SERVICE_UNAVAILABLE"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_EQ(web_->paths(), (std::vector<std::string>{"/start", "/fallback", "/status"}));
+  EXPECT_EQ(status_cause(), "SERVICE_UNAVAILABLE");
+  EXPECT_NE(ivr_->log().find("dial without a target"), std::string::npos) << ivr_->log();
+}
+
+TEST_F(HttpivrFaults, HeaderInjectionThroughVerbsIsAFault) {
+  web([this](const SeenRequest& r) {
+    if (r.path == "/start") {
+      return Answer{200, R"j([{"verb":"set","variables":{"x":"1"},"action_hook":")j" +
+                             web_->url("/next") + R"j(\r\nX-Evil: 1"}])j"};
+    }
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start"), "--fallback-url", web_->url("/fallback"), "--retries", "0",
+       "--fault-cause", "CALL_REJECTED"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  // The bad hook is never requested; the fallback (not answering verbs) ends in the fault.
+  for (const SeenRequest& r : web_->requests()) EXPECT_EQ(r.path.find("next"), std::string::npos);
+  EXPECT_NE(ivr_->log().find("not an http(s) URL"), std::string::npos) << ivr_->log();
+  EXPECT_EQ(status_cause(), "CALL_REJECTED");
+}
+
+TEST_F(HttpivrFaults, HangupCauseMustBeACauseName) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/start") {
+      return Answer{200, R"j([{"verb":"hangup","cause":"NORMAL_CLEARING\nhangup-cause: X"}])j"};
+    }
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start"), "--fault-cause", "CALL_REJECTED"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_EQ(status_cause(), "CALL_REJECTED");
+}
+
+TEST_F(HttpivrFaults, ChannelVariableChoosesTheFirstUrl) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/other") return Answer{200, R"j([{"verb":"hangup","cause":"USER_BUSY"}])j"};
+    return Answer{500, "wrong url"};
+  });
+  ivr({"--url", web_->url("/start")});
+  call("httpivr_url=" + web_->url("/other"));
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_EQ(web_->paths(), (std::vector<std::string>{"/other", "/status"}));
+  EXPECT_EQ(status_cause(), "USER_BUSY");
+}
+
+TEST_F(HttpivrFaults, TransferHandsTheCallToTheDialplan) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/start") {
+      return Answer{200, R"j([{"verb":"transfer","target":"9999","context":"default"},)j"
+                         R"j({"verb":"hangup","cause":"USER_BUSY"}])j"};
+    }
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start")});
+  call("sim_hangup_ms=1500");
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  // Nothing after the transfer ran (no USER_BUSY): the dialplan had the call until the caller
+  // hung up.
+  EXPECT_EQ(web_->paths(), (std::vector<std::string>{"/start", "/status"}));
+  EXPECT_EQ(status_cause(), "NORMAL_CLEARING") << ivr_->log();
+}
+
+TEST_F(HttpivrFaults, MaxCallsEndsTheProgramAfterItsCalls) {
+  web([](const SeenRequest& r) {
+    if (r.path == "/start") return Answer{200, R"j([{"verb":"hangup"}])j"};
+    return Answer{};
+  });
+  ivr({"--url", web_->url("/start"), "--max-calls", "1"});
+  call();
+  ASSERT_TRUE(web_->wait_for("/status", 10s)) << ivr_->log();
+  EXPECT_TRUE(ivr_->wait_for_exit(5s)) << ivr_->log();
+}
+
 TEST_F(HttpivrFaults, ServerErrorThenSuccessIsRetried) {
   auto failures = std::make_shared<std::atomic<int>>(0);
   web([failures](const SeenRequest& r) {

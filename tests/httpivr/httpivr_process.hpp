@@ -23,6 +23,8 @@ class HttpivrProcess {
   bool running() const { return ready_; }
   unsigned short port() const { return port_; }
   std::string log() const;
+  // Waits for the program to exit by itself (true), at most `timeout`.
+  bool wait_for_exit(std::chrono::milliseconds timeout);
   // Waits until the log contains `needle`.
   bool wait_for_log(std::string_view needle, std::chrono::milliseconds timeout) const;
 

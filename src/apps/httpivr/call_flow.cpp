@@ -36,20 +36,20 @@ CallFlow::CallFlow(std::unique_ptr<client::OutboundSession> session, const IvrSe
       media_(media),
       counters_(counters) {}
 
-void CallFlow::on_event(const client::Event& event) {
+void CallFlow::HangupWatch::on_event(const client::Event& event) {
   std::string_view name = event.name();
   if (name == "CHANNEL_HANGUP" || name == "CHANNEL_HANGUP_COMPLETE") {
     {
-      std::lock_guard lock(cause_mutex_);
-      if (hangup_cause_.empty()) hangup_cause_ = event.header_or("Hangup-Cause");
+      std::lock_guard lock(mutex);
+      if (cause.empty()) cause = event.header_or("Hangup-Cause");
     }
-    hung_up_.store(true, std::memory_order_release);
+    hung_up.store(true, std::memory_order_release);
   }
 }
 
 std::string CallFlow::hangup_cause() const {
-  std::lock_guard lock(cause_mutex_);
-  return hangup_cause_;
+  std::lock_guard lock(watch_->mutex);
+  return watch_->cause;
 }
 
 asio::awaitable<void> CallFlow::run() {
@@ -72,7 +72,8 @@ asio::awaitable<void> CallFlow::run() {
 }
 
 asio::awaitable<void> CallFlow::drive() {
-  session_->connection().set_event_handler([this](const client::Event& e) { on_event(e); });
+  session_->connection().set_event_handler(
+      [watch = watch_](const client::Event& e) { watch->on_event(e); });
   client::Event channel = co_await session_->connect();
   call_id_ = session_->uuid();
   co_await session_->myevents();
@@ -93,6 +94,14 @@ asio::awaitable<void> CallFlow::drive() {
     }
     Next next = co_await run_verbs(*verbs);
     if (next == Next::kFault) {
+      // Bad verbs get the fallback once per call: a fallback answering bad verbs itself must
+      // not loop.
+      if (!settings_.fallback_url.empty() && !verb_fallback_used_) {
+        verb_fallback_used_ = true;
+        fmt::print(stderr, "httpivr: {} bad verbs: asking the fallback\n", call_id_);
+        next_url_ = settings_.fallback_url;
+        continue;
+      }
       co_await fault("the webhook's verbs could not be run");
       co_return;
     }
@@ -144,7 +153,6 @@ asio::awaitable<std::optional<JsonValue::Array>> CallFlow::fetch_verbs(const std
     }
     if (pass == 1 || settings_.fallback_url.empty()) break;
     target = settings_.fallback_url;
-    fallback_used_ = true;
   }
   co_return std::nullopt;
 }
@@ -217,11 +225,21 @@ asio::awaitable<CallFlow::Next> CallFlow::run_verb(const JsonValue& verb) {
     std::optional<std::string> target = verb.text("target");
     if (!target || target->find_first_of(" \r\n") != std::string::npos) co_return Next::kFault;
     std::string context = verb.text("context").value_or("default");
+    if (context.empty() || context.find_first_of(" \r\n") != std::string::npos) {
+      co_return Next::kFault;
+    }
     co_await execute("transfer", fmt::format("{} XML {}", *target, context));
     // The call has left us for the dialplan: nothing more to run, no hangup of ours.
     co_return Next::kEnd;
   } else if (v == "hangup") {
     std::string cause = verb.text("cause").value_or("NORMAL_CLEARING");
+    // The cause becomes a sendmsg header value: a cause name or number, nothing else.
+    if (cause.empty() || cause.size() > 64 ||
+        cause.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+            std::string::npos) {
+      co_return Next::kFault;
+    }
     co_await session_->hangup(cause);
     co_return Next::kEnd;
   } else {

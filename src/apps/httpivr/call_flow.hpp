@@ -70,8 +70,15 @@ class CallFlow {
   // A prompt the switch can open: http(s) URLs through the media cache.
   asio::awaitable<std::string> playable(const std::string& url);
 
-  void on_event(const client::Event& event);
-  bool hung_up() const { return hung_up_.load(std::memory_order_acquire); }
+  // What the call's events tell (set on the connection's strand, read by the flow). Shared with
+  // the event handler, which the connection may still run after the flow is gone.
+  struct HangupWatch {
+    std::atomic<bool> hung_up{false};
+    std::mutex mutex;
+    std::string cause;
+    void on_event(const client::Event& event);
+  };
+  bool hung_up() const { return watch_->hung_up.load(std::memory_order_acquire); }
   std::string hangup_cause() const;
 
   std::unique_ptr<client::OutboundSession> session_;
@@ -83,12 +90,10 @@ class CallFlow {
   std::string next_url_;
   VerbResult result_;
   std::vector<std::pair<std::string, std::string>> echo_;  // echoed back in every request
-  int verbs_run_ = 0;  // names gather variables and recordings uniquely
-  int redirects_ = 0;  // consecutive redirects without a verb that did something
-  bool fallback_used_ = false;
-  std::atomic<bool> hung_up_{false};
-  mutable std::mutex cause_mutex_;
-  std::string hangup_cause_;
+  int verbs_run_ = 0;                // names gather variables and recordings uniquely
+  int redirects_ = 0;                // consecutive redirects without a verb that did something
+  bool verb_fallback_used_ = false;  // the fallback was asked after bad verbs
+  std::shared_ptr<HangupWatch> watch_ = std::make_shared<HangupWatch>();
 };
 
 }  // namespace es::apps::httpivr

@@ -71,12 +71,15 @@ int main(int argc, char** argv) {
   });
   asio::co_spawn(io, accept_calls(server, *settings, webhooks, media, counters),
                  [&](const std::exception_ptr& error) {
-                   if (!error) return;
-                   try {
-                     std::rethrow_exception(error);
-                   } catch (const std::exception& e) {
-                     fmt::print(stderr, "httpivr: accept: {}\n", e.what());
+                   if (error) {
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const std::exception& e) {
+                       fmt::print(stderr, "httpivr: accept: {}\n", e.what());
+                     }
                    }
+                   // No more calls (--max-calls reached, or the listener failed): the running
+                   // calls finish, then io.run() returns.
                    signals.cancel();
                  });
   std::vector<std::thread> threads;

@@ -30,6 +30,12 @@ struct SplitUrl {
 };
 
 std::optional<SplitUrl> split_url(const std::string& url) {
+  // URLs come from webhooks (action hooks, redirects): a space or control byte could split the
+  // request line or add header lines.
+  for (char c : url) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7F) return std::nullopt;
+  }
   std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return std::nullopt;
   std::string scheme = url.substr(0, scheme_end);
