@@ -313,6 +313,9 @@ int run_daemon(const DaemonOptions& options) {
         std::make_unique<gateway::Gateway>(runtime, io.get_executor(), *gateway_options);
     upstream_gateway->start();
   }
+  // Like the switch's collector, read only by the metrics endpoint, which is declared later and
+  // so stopped before the gateway goes.
+  if (upstream_gateway) register_gateway_metrics(metrics, *upstream_gateway);
   eventsocket::Server server(io, runtime, server_options);
   std::string error;
   if (server.listen(&error)) {

@@ -7,6 +7,7 @@
 
 #include "core/metrics.hpp"
 #include "core/runtime.hpp"
+#include "gateway/gateway.hpp"
 #include "switch/switch_core.hpp"
 
 namespace es::apps {
@@ -15,5 +16,10 @@ namespace es::apps {
 // its id (remove it before either dies).
 std::uint64_t register_switch_metrics(core::MetricsRegistry& registry, core::Runtime& runtime,
                                       const sw::SwitchCore& switch_core);
+
+// Gateway mode: each upstream's state, owned channels, events received, connections made and
+// the lag of its last event (docs/gateway.md, "Metrics"). Remove it before `gateway` dies.
+std::uint64_t register_gateway_metrics(core::MetricsRegistry& registry,
+                                       const gateway::Gateway& gateway);
 
 }  // namespace es::apps

@@ -142,4 +142,21 @@ std::string MetricsRegistry::render() const {
   return std::move(out.text());
 }
 
+std::string metric_label(std::string_view key, std::string_view value) {
+  std::string label(key);
+  label += "=\"";
+  for (char c : value) {
+    if (c == '\\' || c == '"') {
+      label += '\\';
+      label += c;
+    } else if (c == '\n') {
+      label += "\\n";
+    } else {
+      label += c;
+    }
+  }
+  label += '"';
+  return label;
+}
+
 }  // namespace es::core

@@ -78,6 +78,10 @@ class MetricsWriter {
   std::string text_;
 };
 
+// `key="value"` with the value escaped as the text format wants (backslash, quote, newline), for
+// label values that come from configuration or peers.
+std::string metric_label(std::string_view key, std::string_view value);
+
 class MetricsRegistry {
  public:
   using Collector = std::function<void(MetricsWriter&)>;

@@ -5,6 +5,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/spawn.hpp"
 #include "core/uuid.hpp"
@@ -53,6 +54,7 @@ Gateway::Gateway(core::Runtime& runtime, asio::any_io_executor executor, Gateway
   for (std::size_t i = 0; i < options_.upstreams.size(); ++i) {
     links_.push_back(std::make_shared<UpstreamLink>(executor_, runtime_.log(),
                                                     options_.upstreams[i], options_, i, hooks));
+    counters_.push_back(std::make_unique<LinkCounters>());
   }
 }
 
@@ -81,8 +83,11 @@ std::vector<UpstreamStatus> Gateway::status() const {
   }
   for (std::size_t i = 0; i < links_.size(); ++i) {
     const UpstreamSpec& spec = links_[i]->spec();
-    result.push_back(
-        {spec.name, fmt::format("{}:{}", spec.host, spec.port), links_[i]->up(), counts[i]});
+    const LinkCounters& counters = *counters_[i];
+    result.push_back({spec.name, fmt::format("{}:{}", spec.host, spec.port), links_[i]->up(),
+                      counts[i], counters.events.load(std::memory_order_relaxed),
+                      counters.connects.load(std::memory_order_relaxed),
+                      counters.last_event_lag_us.load(std::memory_order_relaxed)});
   }
   return result;
 }
@@ -292,6 +297,18 @@ core::ReplayOutcome Gateway::replay(const std::string& core_uuid, std::uint64_t 
 }
 
 void Gateway::on_event(std::size_t link, client::Event&& received) {
+  LinkCounters& counters = *counters_[link];
+  counters.events.fetch_add(1, std::memory_order_relaxed);
+  // Lag: how long after the upstream stamped the event it reached us (the upstream's clock, so
+  // across machines it includes their clock difference).
+  if (const std::string* stamp = received.header("Event-Date-Timestamp")) {
+    std::int64_t stamped_us = 0;
+    auto [end, error] = std::from_chars(stamp->data(), stamp->data() + stamp->size(), stamped_us);
+    if (error == std::errc() && end == stamp->data() + stamp->size()) {
+      counters.last_event_lag_us.store(runtime_.clock().now_epoch_us() - stamped_us,
+                                       std::memory_order_relaxed);
+    }
+  }
   std::string_view name = received.name();
   if (name == "BACKGROUND_JOB") {
     // A job a client started through the gateway reaches that client only.
@@ -346,6 +363,7 @@ void Gateway::on_log(client::LogLine&& received) {
 }
 
 void Gateway::on_state(std::size_t link, bool up, const std::string& reason) {
+  if (up) counters_[link]->connects.fetch_add(1, std::memory_order_relaxed);
   const UpstreamSpec& spec = links_[link]->spec();
   core::Event event = runtime_.events().create(EventType::kCustom, kUpstreamEventSubclass);
   event.add_header("Upstream-Name", spec.name);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <asio/any_io_executor.hpp>
+#include <atomic>
 
 #include <cstddef>
 #include <memory>
@@ -30,7 +31,10 @@ struct UpstreamStatus {
   std::string name;
   std::string address;  // host:port
   bool up = false;
-  std::size_t channels = 0;  // owned channels known to the gateway
+  std::size_t channels = 0;            // owned channels known to the gateway
+  std::uint64_t events = 0;            // events received from it since the gateway started
+  std::uint64_t connects = 0;          // times its link came up
+  std::int64_t last_event_lag_us = 0;  // arrival time minus the last event's Event-Date-Timestamp
 };
 
 class Gateway final : public core::UpstreamGateway {
@@ -93,10 +97,18 @@ class Gateway final : public core::UpstreamGateway {
   std::optional<PendingJob> take_job(const std::string& job_uuid);
   std::string unavailable(std::size_t link) const;
 
+  // Per upstream, read by status() (and so by the metrics scrape) from any thread.
+  struct LinkCounters {
+    std::atomic<std::uint64_t> events{0};
+    std::atomic<std::uint64_t> connects{0};
+    std::atomic<std::int64_t> last_event_lag_us{0};
+  };
+
   core::Runtime& runtime_;
   asio::any_io_executor executor_;
   const GatewayOptions options_;
   std::vector<std::shared_ptr<UpstreamLink>> links_;
+  std::vector<std::unique_ptr<LinkCounters>> counters_;  // one per link, same index
   ReplayRing ring_;
   mutable std::mutex owners_mutex_;
   std::unordered_map<std::string, std::size_t> owners_;  // channel uuid -> link

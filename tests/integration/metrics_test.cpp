@@ -50,6 +50,29 @@ long rss_kib(pid_t pid) {
   return 0;
 }
 
+std::string scrape_metrics(unsigned short port) {
+  httplib::Client http("127.0.0.1", port);
+  http.set_read_timeout(5, 0);
+  auto result = http.Get("/metrics");
+  if (!result || result->status != 200) {
+    ADD_FAILURE() << "scrape failed";
+    return {};
+  }
+  return "\n" + result->body;  // every sample line starts after a newline
+}
+
+// promtool's verdict on the exposition (its output on failure).
+void expect_promtool_accepts(const std::string& exposition) {
+  ConfDir dir;
+  dir.write("metrics.txt", exposition.substr(1));
+  std::string command = "promtool check metrics < '" + dir.path() + "/metrics.txt' > '" +
+                        dir.path() + "/promtool.out' 2>&1";
+  int status = std::system(command.c_str());
+  std::ifstream out(dir.path() + "/promtool.out");
+  std::string report((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(status, 0) << report;
+}
+
 class MetricsEndpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -59,27 +82,7 @@ class MetricsEndpointTest : public ::testing::Test {
     port_ = metrics_port(*daemon_);
     ASSERT_NE(port_, 0) << daemon_->stderr_text();
   }
-  std::string scrape() {
-    httplib::Client http("127.0.0.1", port_);
-    http.set_read_timeout(5, 0);
-    auto result = http.Get("/metrics");
-    if (!result || result->status != 200) {
-      ADD_FAILURE() << "scrape failed";
-      return {};
-    }
-    return "\n" + result->body;  // every sample line starts after a newline
-  }
-  // promtool's verdict on the exposition (its output on failure).
-  static void expect_promtool_accepts(const std::string& exposition) {
-    ConfDir dir;
-    dir.write("metrics.txt", exposition.substr(1));
-    std::string command = "promtool check metrics < '" + dir.path() + "/metrics.txt' > '" +
-                          dir.path() + "/promtool.out' 2>&1";
-    int status = std::system(command.c_str());
-    std::ifstream out(dir.path() + "/promtool.out");
-    std::string report((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(status, 0) << report;
-  }
+  std::string scrape() const { return scrape_metrics(port_); }
 
   std::unique_ptr<DaemonProcess> daemon_;
   unsigned short port_ = 0;
@@ -192,6 +195,53 @@ TEST_F(MetricsEndpointTest, AMalformedAddressStopsTheDaemonWithOneLine) {
   RunResult run = run_daemon_binary(DaemonProcess::default_args({"--metrics-listen", "nowhere"}));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("metrics-listen 'nowhere' is not IP:PORT"), std::string::npos) << run.err;
+}
+
+// Gateway mode adds each upstream's state, events, connections and lag.
+TEST(GatewayMetrics, UpstreamStateEventsAndLagFollowTheUpstream) {
+  auto upstream = std::make_unique<DaemonProcess>(DaemonProcess::default_args());
+  ASSERT_TRUE(upstream->listening());
+  const std::string port = std::to_string(upstream->port());
+  DaemonProcess gateway(DaemonProcess::default_args(
+      {"--upstream", "fs1=127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:0"}));
+  ASSERT_TRUE(gateway.listening()) << gateway.stderr_text();
+  ASSERT_TRUE(gateway.wait_for_stderr("upstream fs1 (127.0.0.1:" + port + ") up", 10s))
+      << gateway.stderr_text();
+  const unsigned short metrics = metrics_port(gateway);
+  ASSERT_NE(metrics, 0) << gateway.stderr_text();
+
+  const std::string up = "eventswitch_upstream_up{upstream=\"fs1\"}";
+  const std::string received = "eventswitch_upstream_events_received_total{upstream=\"fs1\"}";
+  const std::string connects = "eventswitch_upstream_connects_total{upstream=\"fs1\"}";
+  std::string before = scrape_metrics(metrics);
+  expect_promtool_accepts(before);
+  EXPECT_EQ(value_of(before, up), 1.0) << before;
+  EXPECT_EQ(value_of(before, connects), 1.0) << before;
+  const double received_before = value_of(before, received).value_or(-1);
+  ASSERT_GE(received_before, 0) << before;
+  ASSERT_TRUE(value_of(before, "eventswitch_upstream_lag_seconds{upstream=\"fs1\"}")) << before;
+
+  SyncConnection publisher;
+  publisher.connect("127.0.0.1", upstream->port(), Credentials::password_only("ClueCon"));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(publisher.sendevent("CUSTOM", {{"Event-Subclass", "metrics::gw"}}).ok());
+  }
+  publisher.disconnect();
+  // The events travel upstream -> gateway while we poll.
+  double received_after = received_before;
+  for (int i = 0; i < 100 && received_after < received_before + 5; ++i) {
+    std::this_thread::sleep_for(50ms);
+    received_after = value_of(scrape_metrics(metrics), received).value_or(-1);
+  }
+  EXPECT_GE(received_after, received_before + 5);
+
+  upstream.reset();  // the upstream goes away: the gauge follows
+  double up_after = 1;
+  for (int i = 0; i < 100 && up_after != 0; ++i) {
+    std::this_thread::sleep_for(50ms);
+    up_after = value_of(scrape_metrics(metrics), up).value_or(-1);
+  }
+  EXPECT_EQ(up_after, 0.0);
 }
 
 }  // namespace

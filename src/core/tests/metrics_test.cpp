@@ -44,6 +44,11 @@ TEST(MetricsRegistry, HistogramBucketsAreCumulativeWithSumAndCount) {
   EXPECT_NE(text.find("demo_seconds_count 4\n"), std::string::npos) << text;
 }
 
+TEST(MetricsRegistry, LabelValuesAreEscaped) {
+  EXPECT_EQ(metric_label("upstream", "fs1"), "upstream=\"fs1\"");
+  EXPECT_EQ(metric_label("upstream", "a\"b\\c\nd"), "upstream=\"a\\\"b\\\\c\\nd\"");
+}
+
 TEST(MetricsRegistry, CollectorsWriteAtScrapeTimeUntilRemoved) {
   MetricsRegistry registry;
   int calls = 0;
