@@ -1,5 +1,6 @@
 #include "sip/rtp/rtp_stream.hpp"
 
+#include <algorithm>
 #include <asio/buffer.hpp>
 #include <atomic>
 #include <random>
@@ -152,28 +153,75 @@ std::optional<media::Frame> RtpStream::read_frame() {
   return jitter_.pop();
 }
 
-void RtpStream::write_frame(const media::Frame& frame) {
-  const std::scoped_lock lock(mutex_);
-  if (closed_ || remote_.address.port() == 0) return;
-  std::array<std::uint8_t, kFrameBytes> payload{};
-  encode(law_, frame.samples, payload);
+void RtpStream::send_packet(std::uint8_t payload_type, bool marker, std::uint32_t timestamp,
+                            std::span<const std::uint8_t> payload) {
   RtpHeaderFields fields;
-  fields.payload_type = remote_.payload_type;
-  fields.marker = out_first_;  // the start of a talkspurt
+  fields.payload_type = payload_type;
+  fields.marker = marker;
   fields.sequence = out_sequence_++;
-  fields.timestamp = out_timestamp_;
+  fields.timestamp = timestamp;
   fields.ssrc = out_ssrc_;
-  out_timestamp_ += media::kFrameSamples;
-  out_first_ = false;
   build_rtp(fields, payload, out_packet_);
   asio::error_code ec;
-  // Non-blocking: a full socket buffer loses this frame rather than stalling the media clock.
+  // Non-blocking: a full socket buffer loses this packet rather than stalling the media clock.
   socket_.send_to(asio::buffer(out_packet_), remote_.address, 0, ec);
   if (ec) {
     ++stats_.send_errors;
   } else {
     ++stats_.packets_out;
   }
+}
+
+// One 20 ms tick of the digit at the queue's head; false when no digit is playing. Every
+// packet of an event carries the timestamp of its start and the duration so far; the end is
+// sent three times (RFC 4733 2.5.1.4) so one lost packet does not lose the digit's end.
+bool RtpStream::write_dtmf_tick() {
+  if (digits_out_.empty() || !remote_.telephone_event_type) return false;
+  const auto& digit = digits_out_.front();
+  const bool first = digit_elapsed_ == 0;
+  digit_elapsed_ += media::kFrameSamples;
+  const bool end = digit_elapsed_ >= digit.duration;
+  TelephoneEvent event;
+  event.event = digit.event;
+  event.end = end;
+  event.volume = 10;
+  event.duration = static_cast<std::uint16_t>(std::min<std::uint32_t>(digit_elapsed_, 0xFFFF));
+  std::array<std::uint8_t, kTelephoneEventBytes> payload{};
+  write_telephone_event(event, payload);
+  for (int i = 0; i < (end ? 3 : 1); ++i)
+    send_packet(*remote_.telephone_event_type, first, out_timestamp_, payload);
+  if (end) {
+    // Audio resumes at the instant the event ended.
+    out_timestamp_ += digit_elapsed_;
+    digit_elapsed_ = 0;
+    digits_out_.pop_front();
+    ++stats_.dtmf_out;
+    out_first_ = true;
+  }
+  return true;
+}
+
+void RtpStream::write_frame(const media::Frame& frame) {
+  const std::scoped_lock lock(mutex_);
+  if (closed_ || remote_.address.port() == 0) return;
+  if (write_dtmf_tick()) return;
+  std::array<std::uint8_t, kFrameBytes> payload{};
+  encode(law_, frame.samples, payload);
+  // The marker flags the start of a talkspurt: the first packet, and the first after a digit.
+  send_packet(remote_.payload_type, out_first_, out_timestamp_, payload);
+  out_timestamp_ += media::kFrameSamples;
+  out_first_ = false;
+}
+
+bool RtpStream::send_dtmf(char digit, std::uint32_t duration_ms) {
+  const auto code = dtmf_event_code(digit);
+  const std::scoped_lock lock(mutex_);
+  if (!code || !remote_.telephone_event_type || digits_out_.size() >= kMaxQueuedDigits)
+    return false;
+  // At least one 20 ms tick, at most what the 16-bit duration field can say (8.19 s).
+  const std::uint32_t units = std::clamp<std::uint32_t>(duration_ms, 20, 8000) * 8;
+  digits_out_.push_back({*code, units});
+  return true;
 }
 
 RtpStats RtpStream::stats() const {

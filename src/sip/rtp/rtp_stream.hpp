@@ -4,6 +4,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/udp.hpp>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,7 @@ struct RtpStats {
   std::uint64_t frames_in = 0;
   std::uint64_t dtmf_in = 0;
   std::uint64_t packets_out = 0;
+  std::uint64_t dtmf_out = 0;
   std::uint64_t dropped_malformed = 0;       // refused by parse_rtp
   std::uint64_t dropped_foreign_source = 0;  // not from the latched address
   std::uint64_t dropped_payload_type = 0;    // neither the codec nor telephone-event
@@ -71,13 +73,22 @@ class RtpStream : public std::enable_shared_from_this<RtpStream> {
 
   // The next 20 ms of received audio, or nothing (not yet buffered, lost: play silence).
   std::optional<media::Frame> read_frame();
+  // Sends the frame, or while a queued digit plays, that digit's telephone-event packet for
+  // this 20 ms instead: the caller's frame clock paces the events.
   void write_frame(const media::Frame& frame);
+  // Queues a digit for RFC 4733 sending (uuid_send_dtmf). False when the far end did not
+  // negotiate telephone-event, the character is not a DTMF digit, or kMaxQueuedDigits wait.
+  bool send_dtmf(char digit, std::uint32_t duration_ms);
+  static constexpr std::size_t kMaxQueuedDigits = 128;
 
   RtpStats stats() const;
 
  private:
   RtpStream(asio::ip::udp::socket socket, std::uint16_t port);
   void receive_next();
+  void send_packet(std::uint8_t payload_type, bool marker, std::uint32_t timestamp,
+                   std::span<const std::uint8_t> payload);
+  bool write_dtmf_tick();
   void on_datagram(std::size_t size);
 
   asio::ip::udp::socket socket_;
@@ -101,6 +112,12 @@ class RtpStream : public std::enable_shared_from_this<RtpStream> {
   std::uint32_t out_ssrc_;
   bool out_first_ = true;
   std::vector<std::uint8_t> out_packet_;
+  struct OutgoingDigit {
+    std::uint8_t event = 0;
+    std::uint32_t duration = 0;  // timestamp units (8 kHz)
+  };
+  std::deque<OutgoingDigit> digits_out_;
+  std::uint32_t digit_elapsed_ = 0;  // of digits_out_.front(), 0: not started
 };
 
 }  // namespace es::sip::rtp

@@ -153,5 +153,38 @@ TEST(RtpStream, TelephoneEventsBecomeDigits) {
   EXPECT_EQ(pair.b->stats().dtmf_in, 3U);
 }
 
+TEST(RtpStream, SendsQueuedDigitsAsTelephoneEventsThenAudio) {
+  Pair pair(0);
+  std::string digits;
+  std::vector<std::uint32_t> durations;
+  pair.b->on_digit([&](char digit, std::uint32_t ms) {
+    digits += digit;
+    durations.push_back(ms);
+  });
+  EXPECT_TRUE(pair.a->send_dtmf('5', 100));
+  EXPECT_TRUE(pair.a->send_dtmf('d', 40));
+  EXPECT_FALSE(pair.a->send_dtmf('x', 100));
+  // 100 ms and 40 ms of digits take 5 + 2 ticks of the frame clock, then audio follows.
+  for (int i = 0; i < 10; ++i) pair.a->write_frame(tone_frame(i));
+  pair.settle();
+  EXPECT_EQ(digits, "5D");
+  EXPECT_EQ(durations, (std::vector<std::uint32_t>{100, 40}));
+  const auto a = pair.a->stats();
+  EXPECT_EQ(a.dtmf_out, 2U);
+  EXPECT_EQ(a.packets_out, 4U + 3U + 1U + 3U + 3U);  // progress + ends of each, then audio
+  EXPECT_EQ(pair.b->stats().frames_in, 3U);
+  EXPECT_EQ(pair.b->stats().dtmf_in, 2U);
+}
+
+TEST(RtpStream, RefusesDigitsWithoutTelephoneEvent) {
+  asio::io_context io;
+  std::string error;
+  auto s = RtpStream::open(io, kLoopback, kRange, &error);
+  ASSERT_TRUE(s) << error;
+  s->set_remote({udp::endpoint(kLoopback, 9), 0, std::nullopt});
+  EXPECT_FALSE(s->send_dtmf('1', 100));
+  s->close();
+}
+
 }  // namespace
 }  // namespace es::sip::rtp
