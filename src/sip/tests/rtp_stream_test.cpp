@@ -5,6 +5,7 @@
 #include <asio/buffer.hpp>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <numbers>
 #include <string>
 
@@ -48,7 +49,17 @@ struct Pair {
     b->close();
     io.run_for(50ms);
   }
-  void settle() { io.run_for(50ms); }
+  // Runs the loop until `done` holds (a loaded machine may take a while to deliver loopback
+  // datagrams), then a little longer so that any unexpected extra packet is counted too.
+  bool settle(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      io.run_for(2ms);
+    }
+    io.run_for(20ms);
+    return true;
+  }
 };
 
 udp::socket raw_socket(asio::io_context& io) {
@@ -77,7 +88,7 @@ void carries_audio(std::uint8_t payload_type) {
   Pair pair(payload_type);
   constexpr int kFrames = 10;
   for (int i = 0; i < kFrames; ++i) pair.a->write_frame(tone_frame(i));
-  pair.settle();
+  EXPECT_TRUE(pair.settle([&] { return pair.b->stats().packets_in == std::uint64_t{kFrames}; }));
   EXPECT_EQ(pair.a->stats().packets_out, static_cast<std::uint64_t>(kFrames));
   EXPECT_EQ(pair.b->stats().frames_in, static_cast<std::uint64_t>(kFrames));
   for (int i = 0; i < kFrames; ++i) {
@@ -113,14 +124,14 @@ TEST(RtpStream, DropsAndCountsHostilePackets) {
   build_rtp({.payload_type = 0, .marker = false, .sequence = 1, .timestamp = 0, .ssrc = 1},
             std::span(audio).first(80), packet);
   send_raw(stranger, port, packet);  // 10 ms of audio, latches the stranger, then dropped
-  pair.settle();
+  EXPECT_TRUE(pair.settle([&] { return pair.b->stats().packets_in == 4U; }));
   auto stats = pair.b->stats();
   EXPECT_EQ(stats.dropped_malformed, 2U);
   EXPECT_EQ(stats.dropped_payload_type, 1U);
   EXPECT_EQ(stats.dropped_frame_size, 1U);
   // Latched to the stranger (symmetric RTP: whoever sends first): a sends from elsewhere now.
   pair.a->write_frame(tone_frame(0));
-  pair.settle();
+  EXPECT_TRUE(pair.settle([&] { return pair.b->stats().packets_in == 5U; }));
   stats = pair.b->stats();
   EXPECT_EQ(stats.dropped_foreign_source, 1U);
   EXPECT_EQ(stats.frames_in, 0U);
@@ -148,7 +159,7 @@ TEST(RtpStream, TelephoneEventsBecomeDigits) {
       send_raw(peer, pair.b->local_port(), packet);
     }
   }
-  pair.settle();
+  EXPECT_TRUE(pair.settle([&] { return pair.b->stats().packets_in == 15U; }));
   EXPECT_EQ(digits, "19#");
   EXPECT_EQ(pair.b->stats().dtmf_in, 3U);
 }
@@ -166,7 +177,7 @@ TEST(RtpStream, SendsQueuedDigitsAsTelephoneEventsThenAudio) {
   EXPECT_FALSE(pair.a->send_dtmf('x', 100));
   // 100 ms and 40 ms of digits take 5 + 2 ticks of the frame clock, then audio follows.
   for (int i = 0; i < 10; ++i) pair.a->write_frame(tone_frame(i));
-  pair.settle();
+  EXPECT_TRUE(pair.settle([&] { return pair.b->stats().packets_in == 4U + 3U + 1U + 3U + 3U; }));
   EXPECT_EQ(digits, "5D");
   EXPECT_EQ(durations, (std::vector<std::uint32_t>{100, 40}));
   const auto a = pair.a->stats();
