@@ -25,6 +25,7 @@
 #include "core/spawn.hpp"
 #include "eventsocket/event_socket_config.hpp"
 #include "eventsocket/server.hpp"
+#include "sip/sofia/sofia_profile.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
 #include "switch/session/asio_timers.hpp"
@@ -205,8 +206,23 @@ int run_daemon(const DaemonOptions& options) {
   sw::register_sim_clock_command(
       switch_core, simulated_clock ? static_cast<core::SimulatedTimers*>(timers.get()) : nullptr,
       simulated_clock);
-  eventsocket::Server server(io, runtime, server_options);
   std::string error;
+  // The SIP profile before the event socket: a port already taken fails the start early.
+  std::shared_ptr<sip::sofia::SofiaProfile> sip_profile;
+  if (options.sip_port) {
+    sip::sofia::ProfileConfig sip_config;
+    sip_config.sip_ip = options.sip_ip;
+    sip_config.rtp_ip = options.sip_ip;
+    sip_config.sip_port = static_cast<std::uint16_t>(*options.sip_port);
+    sip_profile = std::make_shared<sip::sofia::SofiaProfile>(switch_core, sip_config);
+    if (!sip_profile->start(&error)) {
+      fmt::print(stderr, "eventswitch: {}\n", error);
+      return 1;
+    }
+    ES_LOG(runtime.log(), core::LogLevel::kNotice, "sofia profile {} listening on {}",
+           sip_config.name, sip_profile->agent()->url());
+  }
+  eventsocket::Server server(io, runtime, server_options);
   if (server.listen(&error)) {
     fmt::print(stderr, "eventswitch: {}\n", error);
     return 1;
@@ -324,6 +340,9 @@ int run_daemon(const DaemonOptions& options) {
   core::run_guarded(io, runtime.log(), "event loop");
   for (auto& t : pool) t.join();
   timers->cancel(heartbeat_timer);
+  // After the loop: the hangups of the shutdown have queued their BYEs for the sofia thread,
+  // which sends them before its stack shuts down.
+  if (sip_profile) sip_profile->stop();
   return 0;
 }
 

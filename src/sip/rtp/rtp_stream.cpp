@@ -132,19 +132,54 @@ void RtpStream::on_datagram(std::size_t size) {
       digits = dtmf_rx_.on_packet(packet.timestamp, packet.payload);
       stats_.dtmf_in += digits.size();
       handler = digit_handler_;
-    } else if (packet.payload.size() != kFrameBytes) {
+    } else if (packet.payload.empty() ||
+               packet.payload.size() > kMaxPacketMs * media::kSamplesPerMs) {
       ++stats_.dropped_frame_size;
       return;
     } else {
-      media::Frame frame;
-      decode(law_, packet.payload, frame.samples);
-      jitter_.push(packet.sequence, frame);
-      ++stats_.frames_in;
+      assemble(packet.timestamp, packet.payload);
     }
   }
   // Outside the lock: the handler queues into the session, which may call back into us.
   if (handler) {
     for (const auto& digit : digits) handler(digit.digit, digit.duration_ms);
+  }
+}
+
+void RtpStream::assemble(std::uint32_t timestamp, std::span<const std::uint8_t> payload) {
+  if (!have_base_) {
+    have_base_ = true;
+    base_timestamp_ = timestamp;
+  }
+  // Signed distance from the base, so a timestamp wrap or a packet slightly older than the
+  // first one still lands on the grid.
+  std::int64_t position = static_cast<std::int32_t>(timestamp - base_timestamp_);
+  std::array<std::int16_t, kMaxPacketMs * media::kSamplesPerMs> samples{};
+  const std::size_t count = decode(law_, payload, samples);
+  std::size_t done = 0;
+  while (done < count) {
+    const std::int64_t index = position >= 0
+                                   ? position / media::kFrameSamples
+                                   : (position - media::kFrameSamples + 1) / media::kFrameSamples;
+    const auto offset = static_cast<std::size_t>(position - index * media::kFrameSamples);
+    const std::size_t take = std::min(count - done, media::kFrameSamples - offset);
+    auto& slot = assembly_[static_cast<std::size_t>(index) % assembly_.size()];
+    if (!slot.used || slot.index != index) {
+      // A frame that never completed (its other packet lost) gives way to the new one.
+      slot = Assembly{};
+      slot.used = true;
+      slot.index = index;
+    }
+    std::copy_n(samples.begin() + static_cast<std::ptrdiff_t>(done), take,
+                slot.frame.samples.begin() + static_cast<std::ptrdiff_t>(offset));
+    slot.filled += take;
+    if (slot.filled >= media::kFrameSamples) {
+      jitter_.push(static_cast<std::uint16_t>(index), slot.frame);
+      ++stats_.frames_in;
+      slot.used = false;
+    }
+    done += take;
+    position += static_cast<std::int64_t>(take);
   }
 }
 

@@ -80,6 +80,8 @@ class RtpStream : public std::enable_shared_from_this<RtpStream> {
   // negotiate telephone-event, the character is not a DTMF digit, or kMaxQueuedDigits wait.
   bool send_dtmf(char digit, std::uint32_t duration_ms);
   static constexpr std::size_t kMaxQueuedDigits = 128;
+  // Longest audio packet accepted (ptime), in ms: 60 ms is 480 G.711 bytes.
+  static constexpr std::size_t kMaxPacketMs = 60;
 
   RtpStats stats() const;
 
@@ -90,6 +92,7 @@ class RtpStream : public std::enable_shared_from_this<RtpStream> {
                    std::span<const std::uint8_t> payload);
   bool write_dtmf_tick();
   void on_datagram(std::size_t size);
+  void assemble(std::uint32_t timestamp, std::span<const std::uint8_t> payload);
 
   asio::ip::udp::socket socket_;
   std::uint16_t local_port_;
@@ -104,6 +107,18 @@ class RtpStream : public std::enable_shared_from_this<RtpStream> {
   bool latched_ = false;
   bool closed_ = false;
   JitterBuffer jitter_;
+  // Packets of any ptime up to kMaxPacketMs are cut into 20 ms frames on the grid of the RTP
+  // timestamp (frame k holds samples 160k..160k+159 after the first packet's timestamp); a
+  // few frames may be filling at once, so reordered packets still complete them.
+  struct Assembly {
+    bool used = false;
+    std::int64_t index = 0;
+    std::size_t filled = 0;
+    media::Frame frame;
+  };
+  std::array<Assembly, 4> assembly_{};
+  bool have_base_ = false;
+  std::uint32_t base_timestamp_ = 0;
   TelephoneEventReceiver dtmf_rx_;
   DigitHandler digit_handler_;
   RtpStats stats_;

@@ -121,9 +121,10 @@ TEST(RtpStream, DropsAndCountsHostilePackets) {
   build_rtp({.payload_type = 96, .marker = false, .sequence = 1, .timestamp = 0, .ssrc = 1}, audio,
             packet);
   send_raw(stranger, port, packet);  // unknown payload type
+  const std::vector<std::uint8_t> long_audio(481, 0xFF);
   build_rtp({.payload_type = 0, .marker = false, .sequence = 1, .timestamp = 0, .ssrc = 1},
-            std::span(audio).first(80), packet);
-  send_raw(stranger, port, packet);  // 10 ms of audio, latches the stranger, then dropped
+            long_audio, packet);
+  send_raw(stranger, port, packet);  // over 60 ms of audio: latches the stranger, then dropped
   EXPECT_TRUE(pair.settle([&] { return pair.b->stats().packets_in == 4U; }));
   auto stats = pair.b->stats();
   EXPECT_EQ(stats.dropped_malformed, 2U);
@@ -135,6 +136,39 @@ TEST(RtpStream, DropsAndCountsHostilePackets) {
   stats = pair.b->stats();
   EXPECT_EQ(stats.dropped_foreign_source, 1U);
   EXPECT_EQ(stats.frames_in, 0U);
+}
+
+TEST(RtpStream, CutsThirtyMillisecondPacketsIntoTwentyMillisecondFrames) {
+  // SIPp's g711a.pcap sends 30 ms packets: two of them make three frames.
+  Pair pair(8);
+  auto peer = raw_socket(pair.io);
+  pair.b->set_remote({udp::endpoint(kLoopback, peer.local_endpoint().port()), 8, 101});
+  std::vector<std::int16_t> tone;
+  for (int i = 0; i < 3; ++i) {
+    const auto frame = tone_frame(i);
+    tone.insert(tone.end(), frame.samples.begin(), frame.samples.end());
+  }
+  std::vector<std::uint8_t> packet;
+  for (int p = 0; p < 2; ++p) {
+    std::array<std::uint8_t, 240> coded{};
+    encode(G711Law::kALaw, std::span(tone).subspan(240 * p, 240), coded);
+    build_rtp({.payload_type = 8,
+               .marker = p == 0,
+               .sequence = static_cast<std::uint16_t>(p),
+               .timestamp = 5000U + 240U * p,
+               .ssrc = 3},
+              coded, packet);
+    send_raw(peer, pair.b->local_port(), packet);
+  }
+  EXPECT_TRUE(pair.settle([&] { return pair.b->stats().packets_in == 2U; }));
+  EXPECT_EQ(pair.b->stats().frames_in, 3U);
+  for (int i = 0; i < 3; ++i) {
+    const auto got = pair.b->read_frame();
+    ASSERT_TRUE(got) << i;
+    const auto want = tone_frame(i);
+    for (int s = 0; s < media::kFrameSamples; ++s)
+      ASSERT_NEAR(got->samples[s], want.samples[s], std::abs(want.samples[s]) / 30 + 9) << i;
+  }
 }
 
 TEST(RtpStream, TelephoneEventsBecomeDigits) {
