@@ -5,6 +5,7 @@
 #  2. SIPp's uac_pcap plays g711a.pcap (8 s of PCMA) then RFC 4733 digit 1 (dtmf_2833_1.pcap)
 #     into an extension that records: the recording lasts the call and is not silence.
 #  3. The same scenario into play_and_get_digits: the digit 1 is collected.
+#  4. An INVITE offering G.729 only (uac_no_common_codec.xml) gets 488.
 # Usage: sipp_test.sh <eventswitch binary>
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
@@ -130,5 +131,10 @@ read -r created ok failed < <(sipp_run digits -sn uac_pcap -s digits -m 1)
 grep -q "collected digits \[1\]" "$work/daemon.log" \
   && pass "uac_pcap digits: play_and_get_digits collected 1" \
   || fail "uac_pcap digits: digit 1 not collected" "$work/daemon.log"
+
+# 4. An offer without G.711: 488, and no channel is made.
+read -r created ok failed < <(sipp_run nocodec -sf "$(cd "$(dirname "$0")" && pwd)/uac_no_common_codec.xml" -s 9999 -m 2)
+[[ $ok == 2 && $failed == 0 ]] && pass "G.729-only offer: answered 488" \
+  || fail "G.729-only offer: created=$created successful=$ok failed=$failed" "$work/nocodec.err"
 
 exit $((failures > 0))
