@@ -25,6 +25,7 @@
 #include "core/spawn.hpp"
 #include "eventsocket/event_socket_config.hpp"
 #include "eventsocket/server.hpp"
+#include "sip/sofia/sofia_api.hpp"
 #include "sip/sofia/sofia_profile.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
@@ -219,6 +220,7 @@ int run_daemon(const DaemonOptions& options) {
       fmt::print(stderr, "eventswitch: {}\n", error);
       return 1;
     }
+    sip::sofia::register_sofia_api(runtime.api(), sip_profile);
     ES_LOG(runtime.log(), core::LogLevel::kNotice, "sofia profile {} listening on {}",
            sip_config.name, sip_profile->agent()->url());
   }

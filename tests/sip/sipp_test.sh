@@ -6,6 +6,7 @@
 #     into an extension that records: the recording lasts the call and is not silence.
 #  3. The same scenario into play_and_get_digits: the digit 1 is collected.
 #  4. An INVITE offering G.729 only (uac_no_common_codec.xml) gets 488.
+# and `sofia status` / `sofia status profile internal` show the profile and its counters.
 # Usage: sipp_test.sh <eventswitch binary>
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
@@ -100,6 +101,13 @@ grep -q "sofia/internal/sipp@127.0.0.1" "$work/daemon.log" \
   && pass "uac: channel named sofia/internal/sipp@127.0.0.1" \
   || fail "uac: no sofia/internal channel in the log" "$work/daemon.log"
 
+status=$(api "sofia status")
+grep -qP '^ +internal\tprofile\t +sip:mod_sofia@127\.0\.0\.1:'"$sip_port"'\tRUNNING \(0\)$' <<<"$status" \
+  && pass "sofia status: internal RUNNING (0)" || fail "sofia status: $status"
+grep -qP '^CALLS-IN         \t5$' <<<"$(api "sofia status profile internal")" \
+  && pass "sofia status profile internal: CALLS-IN 5" \
+  || fail "sofia status profile internal: $(api "sofia status profile internal")"
+
 # 2. uac_pcap into record.
 read -r created ok failed < <(sipp_run rec -sn uac_pcap -s rec -m 1)
 [[ $ok == 1 && $failed == 0 ]] && pass "uac_pcap: call successful" \
@@ -136,5 +144,9 @@ grep -q "collected digits \[1\]" "$work/daemon.log" \
 read -r created ok failed < <(sipp_run nocodec -sf "$(cd "$(dirname "$0")" && pwd)/uac_no_common_codec.xml" -s 9999 -m 2)
 [[ $ok == 2 && $failed == 0 ]] && pass "G.729-only offer: answered 488" \
   || fail "G.729-only offer: created=$created successful=$ok failed=$failed" "$work/nocodec.err"
+
+grep -qP '^FAILED-CALLS-IN  \t2$' <<<"$(api "sofia status profile internal")" \
+  && pass "sofia status profile internal: FAILED-CALLS-IN 2" \
+  || fail "sofia status profile internal: $(api "sofia status profile internal")"
 
 exit $((failures > 0))

@@ -78,6 +78,7 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
   const auto offer = sdp::parse_audio(ev.sdp);
   const auto chosen = offer ? sdp::negotiate(*offer, config_.codec_prefs) : std::nullopt;
   if (!chosen) {
+    failed_calls_in_.fetch_add(1, std::memory_order_relaxed);
     agent_->respond(ev.call, 488);
     return;
   }
@@ -86,6 +87,7 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
   const auto remote_ip = asio::ip::make_address(offer->connection_ip, remote_ec);
   const auto local_ip = asio::ip::make_address(config_.rtp_ip, local_ec);
   if (remote_ec || local_ec) {
+    failed_calls_in_.fetch_add(1, std::memory_order_relaxed);
     agent_->respond(ev.call, 488);
     return;
   }
@@ -93,6 +95,7 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
   auto stream = rtp::RtpStream::open(core_.io(), local_ip, config_.rtp_ports, &error);
   if (!stream) {
     ES_LOG(core_.runtime().log(), core::LogLevel::kErr, "sofia/{}: {}", config_.name, error);
+    failed_calls_in_.fetch_add(1, std::memory_order_relaxed);
     agent_->respond(ev.call, 503);
     return;
   }
@@ -126,6 +129,7 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
                                       std::move(profile), {}, &cause);
   if (!session) {
     stream->close();
+    failed_calls_in_.fetch_add(1, std::memory_order_relaxed);
     agent_->respond(ev.call, cause_to_sip_status(cause));
     return;
   }
@@ -165,6 +169,7 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
     const std::scoped_lock lock(mutex_);
     calls_[ev.call] = session;
   }
+  calls_in_.fetch_add(1, std::memory_order_relaxed);
   session->set_state(sw::ChannelState::kInit);
   session->start();
   raw_driver->start_media(session);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,10 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   const ProfileConfig& config() const { return config_; }
   const std::shared_ptr<SofiaAgent>& agent() const { return agent_; }
   std::size_t live_calls() const;
+  // FreeSWITCH's CALLS-IN / FAILED-CALLS-IN of `sofia status profile`: INVITEs that became
+  // sessions, and INVITEs refused (no common codec, no RTP port, switch limits).
+  std::uint64_t calls_in() const { return calls_in_.load(std::memory_order_relaxed); }
+  std::uint64_t failed_calls_in() const { return failed_calls_in_.load(std::memory_order_relaxed); }
 
  private:
   void handle(const SipEvent& event);
@@ -53,6 +58,8 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   std::shared_ptr<SofiaAgent> agent_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<sw::Session>> calls_;
+  std::atomic<std::uint64_t> calls_in_{0};
+  std::atomic<std::uint64_t> failed_calls_in_{0};
 };
 
 }  // namespace es::sip::sofia
