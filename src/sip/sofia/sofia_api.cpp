@@ -67,7 +67,7 @@ void write_profile(const SofiaProfile& profile, std::string& out) {
 
 }  // namespace
 
-void register_sofia_api(core::ApiRegistry& registry, std::shared_ptr<SofiaProfile> profile) {
+void register_sofia_api(core::ApiRegistry& registry, const std::shared_ptr<SofiaProfile>& profile) {
   core::ApiCommand command;
   command.name = "sofia";
   command.syntax = "status [profile <name>]";
