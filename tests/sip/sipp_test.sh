@@ -6,6 +6,7 @@
 #     into an extension that records: the recording lasts the call and is not silence.
 #  3. The same scenario into play_and_get_digits: the digit 1 is collected.
 #  4. An INVITE offering G.729 only (uac_no_common_codec.xml) gets 488.
+#  5. Garbage on the SIP port does not take the profile down.
 # and `sofia status` / `sofia status profile internal` show the profile and its counters.
 # Usage: sipp_test.sh <eventswitch binary>
 set -uo pipefail
@@ -148,5 +149,36 @@ read -r created ok failed < <(sipp_run nocodec -sf "$(cd "$(dirname "$0")" && pw
 grep -qP '^FAILED-CALLS-IN  \t2$' <<<"$(api "sofia status profile internal")" \
   && pass "sofia status profile internal: FAILED-CALLS-IN 2" \
   || fail "sofia status profile internal: $(api "sofia status profile internal")"
+
+
+# 5. Garbage on the SIP port (random datagrams, cut and malformed requests, an INVITE with a
+# broken SDP) does not take the profile down: a call still succeeds afterwards.
+python3 - "$sip_port" <<'PY'
+import os, random, socket, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rng = random.Random(11)
+invite = ("INVITE sip:9999@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK{b}\r\n"
+          "From: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:9999@127.0.0.1>\r\nCall-ID: junk{b}\r\n"
+          "CSeq: 1 INVITE\r\nContact: <sip:x@127.0.0.1:9>\r\nContent-Type: application/sdp\r\n"
+          "Content-Length: {n}\r\n\r\n{body}")
+for i in range(300):
+    kind = i % 4
+    if kind == 0:
+        data = os.urandom(rng.randint(1, 1400))
+    elif kind == 1:
+        full = invite.format(b=i, n=0, body="").encode()
+        data = full[: rng.randint(1, len(full))]
+    elif kind == 2:
+        body = "v=0\r\nc=IN IP4 \r\nm=audio x RTP/AVP 0 0 0\r\na=rtpmap:\r\n" + "a=" * rng.randint(0, 3000)
+        data = invite.format(b=i, n=len(body), body=body).encode()
+    else:
+        data = invite.format(b=i, n=99999, body="v=0").encode()
+    s.sendto(data, ("127.0.0.1", port))
+PY
+sleep 1
+read -r created ok failed < <(sipp_run after -sn uac -s 9999 -d 200 -m 1)
+[[ $ok == 1 && $failed == 0 ]] && pass "garbage on the SIP port: a call still succeeds" \
+  || fail "after garbage: created=$created successful=$ok failed=$failed" "$work/after.err"
 
 exit $((failures > 0))
