@@ -30,6 +30,8 @@
 #include "eventsocket/server.hpp"
 #include "eventsocket/tls_context.hpp"
 #include "gateway/gateway.hpp"
+#include "sip/sofia/sofia_api.hpp"
+#include "sip/sofia/sofia_profile.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
 #include "switch/session/asio_timers.hpp"
@@ -316,8 +318,24 @@ int run_daemon(const DaemonOptions& options) {
   // Like the switch's collector, read only by the metrics endpoint, which is declared later and
   // so stopped before the gateway goes.
   if (upstream_gateway) register_gateway_metrics(metrics, *upstream_gateway);
-  eventsocket::Server server(io, runtime, server_options);
   std::string error;
+  // The SIP profile before the event socket: a port already taken fails the start early.
+  std::shared_ptr<sip::sofia::SofiaProfile> sip_profile;
+  if (options.sip_port) {
+    sip::sofia::ProfileConfig sip_config;
+    sip_config.sip_ip = options.sip_ip;
+    sip_config.rtp_ip = options.sip_ip;
+    sip_config.sip_port = static_cast<std::uint16_t>(*options.sip_port);
+    sip_profile = std::make_shared<sip::sofia::SofiaProfile>(switch_core, sip_config);
+    if (!sip_profile->start(&error)) {
+      fmt::print(stderr, "eventswitch: {}\n", error);
+      return 1;
+    }
+    sip::sofia::register_sofia_api(runtime.api(), sip_profile);
+    ES_LOG(runtime.log(), core::LogLevel::kNotice, "sofia profile {} listening on {}",
+           sip_config.name, sip_profile->agent()->url());
+  }
+  eventsocket::Server server(io, runtime, server_options);
   if (server.listen(&error)) {
     fmt::print(stderr, "eventswitch: {}\n", error);
     return 1;
@@ -458,6 +476,9 @@ int run_daemon(const DaemonOptions& options) {
   // that reaches them.
   amqp_exporter.reset();
   timers->cancel(heartbeat_timer);
+  // After the loop: the hangups of the shutdown have queued their BYEs for the sofia thread,
+  // which sends them before its stack shuts down.
+  if (sip_profile) sip_profile->stop();
   return 0;
 }
 

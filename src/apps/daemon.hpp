@@ -27,6 +27,10 @@ struct DaemonOptions {
   std::string hostname;
   std::string sound_dir;      // relative playback paths
   std::string recording_dir;  // relative record paths
+  // The embedded SIP profile `internal` (docs/sip.md): off unless a port is given, so that
+  // several daemons on one machine (tests) do not fight over 5060.
+  std::optional<int> sip_port;
+  std::string sip_ip = "127.0.0.1";
   // Written once the event socket listens, removed on exit (apps/run_files.hpp).
   std::string pid_file;
   std::string port_file;

@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
                  "FreeSWITCH-style configuration directory (default: embedded defaults)");
   std::string listen_ip;
   int listen_port = -1;
+  int sip_port = -1;
+  app.add_option("--sip-port", sip_port,
+                 "start the embedded SIP profile internal on this UDP/TCP port (docs/sip.md)")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--sip-ip", options.sip_ip, "the SIP profile's address (default 127.0.0.1)");
   std::string password;
   app.add_option("--listen-ip", listen_ip, "override the event socket listen-ip");
   app.add_option("--listen-port", listen_port, "override listen-port (0: any free port)")
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
   if (!listen_ip.empty()) options.listen_ip = listen_ip;
   if (listen_port >= 0) options.listen_port = listen_port;
   if (tls_listen_port >= 0) options.tls_listen_port = tls_listen_port;
+  if (sip_port > 0) options.sip_port = sip_port;
   // Precedence: --password, --password-file, EVENTSWITCH_PASSWORD, the configuration.
   if (!password_file.empty()) {
     std::ifstream file(password_file);

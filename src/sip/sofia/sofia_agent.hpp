@@ -1,0 +1,80 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace es::sip::sofia {
+
+// What the sofia thread reports about a call, in plain types: no sofia-sip type leaves
+// sofia_agent.cpp. `call` is the agent's token for the call's nua handle.
+struct SipEvent {
+  enum class Kind { kInvite, kBye, kCancel, kTerminated };
+  Kind kind = Kind::kInvite;
+  std::uint64_t call = 0;
+  // kInvite only.
+  std::string from_user, from_host, from_display, to_user, to_host, req_user, req_host, req_uri,
+      call_id, user_agent, contact_user, contact_host, network_addr, sdp;
+  std::uint16_t network_port = 0;
+};
+
+// One SIP profile's sofia-sip stack: a nua agent with its own su_root event loop on its own
+// thread, as FreeSWITCH runs each profile. Events leave through the handler (called on the
+// sofia thread; it must only queue). Commands from any thread wait in a bounded queue that the
+// sofia thread drains between steps of its loop.
+class SofiaAgent {
+ public:
+  using Handler = std::function<void(SipEvent)>;
+  // Calls (nua handles) held at once; an INVITE beyond is answered 503 on the sofia thread.
+  static constexpr std::size_t kMaxCalls = 1000;
+  // Commands waiting for the sofia thread; beyond, a command is refused (false).
+  static constexpr std::size_t kMaxCommands = 4096;
+
+  SofiaAgent();
+  ~SofiaAgent();
+  SofiaAgent(const SofiaAgent&) = delete;
+  SofiaAgent& operator=(const SofiaAgent&) = delete;
+
+  // Binds sip:<ip>:<port> (UDP and TCP) and starts the thread; false with `error` when the
+  // stack could not start (port in use...).
+  bool start(const std::string& ip, std::uint16_t port, Handler handler, std::string* error);
+  // Ends every call's handle, shuts the stack down and joins the thread.
+  void stop();
+
+  // A response to the call's INVITE (1xx-6xx), with an SDP body when `sdp` is not empty.
+  bool respond(std::uint64_t call, int status, std::string sdp = {});
+  bool bye(std::uint64_t call);
+
+  std::size_t calls() const { return calls_.load(std::memory_order_relaxed); }
+  std::uint64_t invites() const;  // INVITEs received
+  std::uint64_t refused() const;  // of them, refused 503 over kMaxCalls
+  std::string url() const;
+
+  struct Impl;  // sofia-side state (sofia_agent.cpp)
+
+ private:
+  struct Command {
+    enum class Kind { kRespond, kBye } kind = Kind::kRespond;
+    std::uint64_t call = 0;
+    int status = 0;
+    std::string sdp;
+  };
+  bool queue(Command command);
+  void run();
+  void drain();
+
+  std::unique_ptr<Impl> impl_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::deque<Command> commands_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> calls_{0};
+  std::string url_;
+};
+
+}  // namespace es::sip::sofia

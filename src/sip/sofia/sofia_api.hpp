@@ -1,0 +1,15 @@
+#pragma once
+
+#include <memory>
+
+#include "core/api_registry.hpp"
+#include "sip/sofia/sofia_profile.hpp"
+
+namespace es::sip::sofia {
+
+// The `sofia` API command, as far as this slice goes: `sofia status` (the profile table) and
+// `sofia status profile <name>` (its settings and counters), in FreeSWITCH's layout. Other
+// sub-commands answer that they are not implemented yet.
+void register_sofia_api(core::ApiRegistry& registry, const std::shared_ptr<SofiaProfile>& profile);
+
+}  // namespace es::sip::sofia

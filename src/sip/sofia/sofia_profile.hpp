@@ -1,0 +1,65 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sip/rtp/rtp_stream.hpp"
+#include "sip/sofia/sofia_agent.hpp"
+#include "switch/switch_core.hpp"
+
+namespace es::sip::sofia {
+
+struct ProfileConfig {
+  std::string name = "internal";
+  std::string sip_ip = "127.0.0.1";
+  std::uint16_t sip_port = 5060;
+  std::string rtp_ip = "127.0.0.1";
+  std::string context = "default";
+  std::string dialplan = "XML";
+  std::vector<std::string> codec_prefs{"PCMU", "PCMA"};
+  rtp::PortRange rtp_ports;
+};
+
+// A SIP profile on the switch's side: turns the sofia thread's reports into sessions named
+// sofia/<profile>/<user>@<host>, with FreeSWITCH's variables, routed into the profile's
+// dialplan context, their audio on an RtpStream. Reports are posted to the switch's event
+// loop; they are bounded by SofiaAgent::kMaxCalls calls of a handful of reports each.
+// This slice serves inbound calls only (docs/sip.md).
+class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
+ public:
+  SofiaProfile(sw::SwitchCore& core, ProfileConfig config);
+  ~SofiaProfile();
+  SofiaProfile(const SofiaProfile&) = delete;
+  SofiaProfile& operator=(const SofiaProfile&) = delete;
+
+  bool start(std::string* error);
+  void stop();
+
+  const ProfileConfig& config() const { return config_; }
+  const std::shared_ptr<SofiaAgent>& agent() const { return agent_; }
+  std::size_t live_calls() const;
+  // FreeSWITCH's CALLS-IN / FAILED-CALLS-IN of `sofia status profile`: INVITEs that became
+  // sessions, and INVITEs refused (no common codec, no RTP port, switch limits).
+  std::uint64_t calls_in() const { return calls_in_.load(std::memory_order_relaxed); }
+  std::uint64_t failed_calls_in() const { return failed_calls_in_.load(std::memory_order_relaxed); }
+
+ private:
+  void handle(const SipEvent& event);
+  void on_invite(const SipEvent& event);
+  void on_far_end_gone(std::uint64_t call, int cause);
+
+  sw::SwitchCore& core_;
+  ProfileConfig config_;
+  std::shared_ptr<SofiaAgent> agent_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<sw::Session>> calls_;
+  std::atomic<std::uint64_t> calls_in_{0};
+  std::atomic<std::uint64_t> failed_calls_in_{0};
+};
+
+}  // namespace es::sip::sofia
