@@ -188,16 +188,13 @@ std::optional<JsonValue> parse_json(std::string_view text) {
 
 void JsonObjectWriter::key(std::string_view name) {
   if (text_.size() > 1) text_ += ',';
-  text_ += '"';
-  protocol::json_escape_append(text_, name);
-  text_ += "\":";
+  protocol::json_string_append(text_, name);
+  text_ += ':';
 }
 
 JsonObjectWriter& JsonObjectWriter::add(std::string_view name, std::string_view value) {
   key(name);
-  text_ += '"';
-  protocol::json_escape_append(text_, value);
-  text_ += '"';
+  protocol::json_string_append(text_, value);
   return *this;
 }
 
