@@ -104,6 +104,13 @@ httplib::ContentReceiverWithProgress bounded_receiver(BodyLimits& limits, Sink s
   };
 }
 
+// Neither a POST nor a GET is made: the URL is refused by split_url.
+WebhookResult unusable_url() {
+  WebhookResult result;
+  result.error = "not an http(s) URL";
+  return result;
+}
+
 bool retryable(const WebhookResult& result) {
   return result.status == 0 || result.status >= 500;
 }
@@ -132,13 +139,10 @@ WebhookClient::~WebhookClient() {
 }
 
 WebhookResult WebhookClient::attempt(const std::string& url, const std::string& body) const {
-  WebhookResult result;
   auto started = Clock::now();
   auto split = split_url(url);
-  if (!split) {
-    result.error = "not an http(s) URL";
-    return result;
-  }
+  if (!split) return unusable_url();
+  WebhookResult result;
   httplib::Request request;
   request.method = "POST";
   request.path = split->path;
@@ -183,13 +187,10 @@ WebhookResult WebhookClient::attempt(const std::string& url, const std::string& 
 
 WebhookResult WebhookClient::fetch_to_file(const std::string& url, const std::string& path,
                                            std::size_t max_bytes) const {
-  WebhookResult result;
   auto started = Clock::now();
   auto split = split_url(url);
-  if (!split) {
-    result.error = "not an http(s) URL";
-    return result;
-  }
+  if (!split) return unusable_url();
+  WebhookResult result;
   std::string partial = path + ".part" + std::to_string(::getpid()) + "-" +
                         std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id()));
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
