@@ -11,16 +11,13 @@ namespace es::bench {
 
 void JsonLine::key(std::string_view name) {
   if (!body_.empty()) body_ += ',';
-  body_ += '"';
-  protocol::json_escape_append(body_, name);
-  body_ += "\":";
+  protocol::json_string_append(body_, name);
+  body_ += ':';
 }
 
 JsonLine& JsonLine::add(std::string_view name, std::string_view value) {
   key(name);
-  body_ += '"';
-  protocol::json_escape_append(body_, value);
-  body_ += '"';
+  protocol::json_string_append(body_, value);
   return *this;
 }
 

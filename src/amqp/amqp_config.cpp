@@ -98,6 +98,25 @@ std::vector<KeySegment> parse_format_fields(std::string_view value, bool fallbac
   return segments;
 }
 
+// The params producer and logging profiles share; false if `name` is none of them.
+bool read_publishing_param(std::string_view name, std::string_view value,
+                           PublishingProfile& profile) {
+  if (name == "reconnect_interval_ms") {
+    read_positive(value, profile.reconnect_interval_ms);
+  } else if (name == "send_queue_size") {
+    read_positive(value, profile.send_queue_size);
+  } else if (name == "exchange-type") {
+    profile.exchange_type = value;
+  } else if (name == "exchange-name") {
+    profile.exchange = value;
+  } else if (name == "exchange-durable") {
+    profile.exchange_durable = text::switch_true(value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 ProducerProfile parse_producer(pugi::xml_node node, std::vector<std::string>& warnings) {
   ProducerProfile profile;
   profile.name = node.attribute("name").value();
@@ -108,20 +127,11 @@ ProducerProfile parse_producer(pugi::xml_node node, std::vector<std::string>& wa
   for (pugi::xml_node param : node.child("params").children("param")) {
     std::string_view name = param.attribute("name").value();
     std::string_view value = param.attribute("value").value();
-    if (name == "reconnect_interval_ms") {
-      read_positive(value, profile.reconnect_interval_ms);
-    } else if (name == "circuit_breaker_ms") {
+    if (read_publishing_param(name, value, profile)) continue;
+    if (name == "circuit_breaker_ms") {
       read_positive(value, profile.circuit_breaker_ms);
-    } else if (name == "send_queue_size") {
-      read_positive(value, profile.send_queue_size);
     } else if (name == "enable_fallback_format_fields") {
       fallback = std::atoi(std::string(value).c_str()) > 0;
-    } else if (name == "exchange-type") {
-      profile.exchange_type = value;
-    } else if (name == "exchange-name") {
-      profile.exchange = value;
-    } else if (name == "exchange-durable") {
-      profile.exchange_durable = text::switch_true(value);
     } else if (name == "delivery-mode") {
       profile.delivery_mode = std::atoi(std::string(value).c_str());
     } else if (name == "delivery-timestamp") {
@@ -187,17 +197,7 @@ LoggingProfile parse_logging(pugi::xml_node node, std::vector<std::string>& warn
   for (pugi::xml_node param : node.child("params").children("param")) {
     std::string_view name = param.attribute("name").value();
     std::string_view value = param.attribute("value").value();
-    if (name == "reconnect_interval_ms") {
-      read_positive(value, profile.reconnect_interval_ms);
-    } else if (name == "send_queue_size") {
-      read_positive(value, profile.send_queue_size);
-    } else if (name == "exchange-type") {
-      profile.exchange_type = value;
-    } else if (name == "exchange-name") {
-      profile.exchange = value;
-    } else if (name == "exchange-durable") {
-      profile.exchange_durable = text::switch_true(value);
-    } else if (name == "log-levels") {
+    if (!read_publishing_param(name, value, profile) && name == "log-levels") {
       profile.level_mask = parse_log_level_mask(value);
     }
   }

@@ -38,15 +38,19 @@ struct EventSelector {
   std::string subclass;  // empty: any
 };
 
-struct ProducerProfile {
+// What producer and logging profiles share: both publish to an exchange they declare.
+struct PublishingProfile {
   std::string name;
   std::vector<BrokerEndpoint> connections;
   std::string exchange = "TAP.Events";
   std::string exchange_type = "topic";
   bool exchange_durable = true;
   int send_queue_size = 5000;
-  int circuit_breaker_ms = 10000;
   int reconnect_interval_ms = 1000;
+};
+
+struct ProducerProfile : PublishingProfile {
+  int circuit_breaker_ms = 10000;
   int delivery_mode = -1;  // not sent unless > 0
   bool delivery_timestamp = true;
   std::string content_type = "text/json";
@@ -74,14 +78,7 @@ struct CommandProfile {
   std::optional<std::vector<std::string>> allowed_commands;
 };
 
-struct LoggingProfile {
-  std::string name;
-  std::vector<BrokerEndpoint> connections;
-  std::string exchange = "TAP.Events";
-  std::string exchange_type = "topic";
-  bool exchange_durable = true;
-  int send_queue_size = 5000;
-  int reconnect_interval_ms = 1000;
+struct LoggingProfile : PublishingProfile {
   std::uint32_t level_mask = 0;  // bit n: level n is published
 };
 

@@ -28,12 +28,6 @@ std::string_view view_of(const amqp_bytes_t& bytes) {
   return {static_cast<const char*>(bytes.bytes), bytes.len};
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  protocol::json_escape_append(out, text);
-  out.push_back('"');
-}
-
 // A header's value when it is a string of sensible length (other kinds are ignored).
 std::string string_value(const amqp_field_value_t& value) {
   if (value.kind != AMQP_FIELD_KIND_UTF8 && value.kind != AMQP_FIELD_KIND_BYTES) return {};
@@ -45,9 +39,9 @@ std::string string_value(const amqp_field_value_t& value) {
 
 std::string command_reply_json(std::string_view output, std::string_view command, int status) {
   std::string out = "{\n\t\"output\":\t";
-  append_json_string(out, output);
+  protocol::json_string_append(out, output);
   out.append(",\n\t\"command\":\t");
-  append_json_string(out, command);
+  protocol::json_string_append(out, command);
   out.append(",\n\t\"status\":\t");
   out.append(std::to_string(status));
   out.append("\n}");

@@ -21,12 +21,6 @@ amqp_bytes_t bytes_of(std::string_view text) {
   return amqp_bytes_t{text.size(), const_cast<char*>(text.data())};
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  protocol::json_escape_append(out, text);
-  out.push_back('"');
-}
-
 // cJSON's number printing: 15 significant digits, 17 when 15 do not read back the same.
 std::string cjson_number(double value) {
   char buffer[32];
@@ -63,19 +57,19 @@ std::string log_json_body(const core::LogLine& line) {
   std::string content = line.message;
   if (content.empty() || content.back() != '\n') content.push_back('\n');
   std::string out = "{\n\t\"file\":\t";
-  append_json_string(out, line.file);
+  protocol::json_string_append(out, line.file);
   out.append(",\n\t\"function\":\t");
-  append_json_string(out, line.function);
+  protocol::json_string_append(out, line.function);
   out.append(",\n\t\"line\":\t");
   out.append(cjson_number(line.line));
   out.append(",\n\t\"level\":\t");
-  append_json_string(out, core::log_level_name(line.level));
+  protocol::json_string_append(out, core::log_level_name(line.level));
   out.append(",\n\t\"timestamp\":\t");
-  append_json_string(out, local_timestamp(line.epoch_us));
+  protocol::json_string_append(out, local_timestamp(line.epoch_us));
   out.append(",\n\t\"timestamp_epoch\":\t");
   out.append(cjson_number(static_cast<double>(line.epoch_us) / 1000000));
   out.append(",\n\t\"content\":\t");
-  append_json_string(out, content);
+  protocol::json_string_append(out, content);
   out.append("\n}");
   return out;
 }

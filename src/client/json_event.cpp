@@ -5,6 +5,7 @@
 
 #include "client/event.hpp"
 #include "protocol/escape.hpp"
+#include "protocol/json_cursor.hpp"
 
 namespace es::client {
 namespace {
@@ -14,9 +15,9 @@ namespace {
 // Events are flat, so real bodies nest one or two levels.
 constexpr int kMaxJsonNesting = 64;
 
-class JsonReader {
+class JsonReader : protocol::JsonCursor {
  public:
-  explicit JsonReader(std::string_view text) : text_(text) {}
+  explicit JsonReader(std::string_view text) : JsonCursor(text) {}
 
   std::optional<Event> read_event() {
     Event event;
@@ -50,20 +51,6 @@ class JsonReader {
     skip_space();
     if (pos_ != text_.size()) return std::nullopt;
     return event;
-  }
-
-  bool at_end() const { return pos_ >= text_.size(); }
-  char peek() const { return at_end() ? '\0' : text_[pos_]; }
-  bool consume(char c) {
-    if (peek() != c || at_end()) return false;
-    ++pos_;
-    return true;
-  }
-  void skip_space() {
-    while (!at_end() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-                         text_[pos_] == '\r')) {
-      ++pos_;
-    }
   }
 
   bool read_value_as_text(std::string& out) {
@@ -157,9 +144,6 @@ class JsonReader {
     out = std::move(*text);
     return true;
   }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
 };
 
 }  // namespace

@@ -113,6 +113,12 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void log_auth_failure(std::string_view how);
   asio::awaitable<void> cmd_api(const protocol::CommandPacket& packet, std::string_view text);
   void cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text);
+  // bgapi's answer, local or through a gateway: "-ERR permission denied" and nullopt, or the
+  // job's uuid (the packet's Job-UUID, else a new one) announced and counted in flight.
+  std::optional<std::string> start_bgapi_job(const protocol::CommandPacket& packet,
+                                             std::string_view name, std::string_view arg);
+  // A job counted by start_bgapi_job ended: wakes a reader waiting for room.
+  void end_bgapi_job();
   void cmd_filter(std::string_view text);
   void cmd_event(std::string_view text);
   void cmd_nixevent(std::string_view text);

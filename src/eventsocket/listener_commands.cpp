@@ -305,19 +305,13 @@ asio::awaitable<void> Listener::cmd_api(const protocol::CommandPacket& packet,
 
 void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view text) {
   auto [name, arg] = split_command(text);
-  if (!api_allowed(name, arg)) {
-    reply("-ERR permission denied");
-    return;
-  }
-  const std::string* given = packet.header("Job-UUID");
-  std::string job_uuid = given ? *given : core::make_uuid();
-  send(protocol::command_reply_with_headers(
-      fmt::format("Reply-Text: +OK Job-UUID: {}\nJob-UUID: {}\n", job_uuid, job_uuid)));
+  std::optional<std::string> started = start_bgapi_job(packet, name, arg);
+  if (!started) return;
+  std::string job_uuid = std::move(*started);
 
   core::ApiContext api_context;
   api_context.session_uuid = controlled_uuid_;
   api_context.rules = access_rules();
-  jobs_in_flight_.fetch_add(1);
   context_.metrics.bgapi_started.add();
   context_.metrics.bgapi_running.add(1);
   // Fires the job's BACKGROUND_JOB with the command's output.
@@ -337,10 +331,7 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
     }
     rt.bus().fire(std::move(event));
     self->context_.metrics.bgapi_running.add(-1);
-    if (self->jobs_in_flight_.fetch_sub(1) == self->context_.settings.max_jobs_in_flight) {
-      // The reader may be waiting for a job to end before it reads the next command.
-      asio::post(self->strand_, [self] { self->wake_waiting_reader(); });
-    }
+    self->end_bgapi_job();
   };
   auto& registry = context_.runtime.api();
   // Looked up once; the entry outlives the job (the registry keeps replaced entries).
@@ -356,6 +347,27 @@ void Listener::cmd_bgapi(const protocol::CommandPacket& packet, std::string_view
                       arg = std::string(arg), api_context = std::move(api_context)]() mutable {
                        finish(registry.execute(command, name, arg, api_context));
                      });
+}
+
+std::optional<std::string> Listener::start_bgapi_job(const protocol::CommandPacket& packet,
+                                                     std::string_view name, std::string_view arg) {
+  if (!api_allowed(name, arg)) {
+    reply("-ERR permission denied");
+    return std::nullopt;
+  }
+  const std::string* given = packet.header("Job-UUID");
+  std::string job_uuid = given ? *given : core::make_uuid();
+  send(protocol::command_reply_with_headers(
+      fmt::format("Reply-Text: +OK Job-UUID: {}\nJob-UUID: {}\n", job_uuid, job_uuid)));
+  jobs_in_flight_.fetch_add(1);
+  return job_uuid;
+}
+
+void Listener::end_bgapi_job() {
+  if (jobs_in_flight_.fetch_sub(1) == context_.settings.max_jobs_in_flight) {
+    // The reader may be waiting for a job to end before it reads the next command.
+    asio::post(strand_, [self = shared_from_this()] { self->wake_waiting_reader(); });
+  }
 }
 
 asio::awaitable<void> Listener::cmd_sendmsg(const protocol::CommandPacket& packet,

@@ -15,7 +15,6 @@
 
 #include "core/text/text.hpp"
 #include "core/upstream_gateway.hpp"
-#include "core/uuid.hpp"
 #include "eventsocket/command_text.hpp"
 #include "eventsocket/listener.hpp"
 #include "protocol/header_fields.hpp"
@@ -98,24 +97,14 @@ void Listener::gateway_bgapi(core::UpstreamGateway& gateway, const protocol::Com
                              std::string_view text) {
   auto [target, command] = split_target(text);
   auto [name, arg] = split_command(command);
-  if (!api_allowed(name, arg)) {
-    reply("-ERR permission denied");
-    return;
-  }
-  const std::string* given = packet.header("Job-UUID");
-  std::string job_uuid = given ? *given : core::make_uuid();
-  send(protocol::command_reply_with_headers(
-      fmt::format("Reply-Text: +OK Job-UUID: {}\nJob-UUID: {}\n", job_uuid, job_uuid)));
-  jobs_in_flight_.fetch_add(1);
+  std::optional<std::string> job_uuid = start_bgapi_job(packet, name, arg);
+  if (!job_uuid) return;
   // The job's BACKGROUND_JOB reaches this client only, through its own subscription check.
-  gateway.bgapi(
-      std::move(target), std::string(command), std::move(job_uuid),
-      [self = shared_from_this()](const core::FiredEventPtr& job) {
-        self->on_event(job);
-        if (self->jobs_in_flight_.fetch_sub(1) == self->context_.settings.max_jobs_in_flight) {
-          asio::post(self->strand_, [self] { self->wake_waiting_reader(); });
-        }
-      });
+  gateway.bgapi(std::move(target), std::string(command), std::move(*job_uuid),
+                [self = shared_from_this()](const core::FiredEventPtr& job) {
+                  self->on_event(job);
+                  self->end_bgapi_job();
+                });
 }
 
 asio::awaitable<void> Listener::gateway_sendmsg(core::UpstreamGateway& gateway,

@@ -231,6 +231,14 @@ asio::awaitable<void> Gateway::forward_bgapi(std::shared_ptr<client::Connection>
 void Gateway::sendmsg(std::string uuid, std::vector<std::pair<std::string, std::string>> headers,
                       std::string body, std::function<void(std::string reply_text)> done) {
   std::size_t link = owner_of(uuid).value_or(0);
+  start_forward(link, "sendmsg", "gateway sendmsg", std::move(uuid), std::move(headers),
+                std::move(body), std::move(done));
+}
+
+void Gateway::start_forward(std::size_t link, std::string_view verb, const char* task,
+                            std::string argument,
+                            std::vector<std::pair<std::string, std::string>> headers,
+                            std::string body, std::function<void(std::string)> done) {
   auto connection = links_[link]->connection();
   if (!connection) {
     std::string reply = unavailable(link);
@@ -239,8 +247,8 @@ void Gateway::sendmsg(std::string uuid, std::vector<std::pair<std::string, std::
     return;
   }
   core::spawn_guarded(
-      runtime_.log(), executor_, "gateway sendmsg",
-      forward_command(std::move(connection), link, "sendmsg", std::move(uuid),
+      runtime_.log(), executor_, task,
+      forward_command(std::move(connection), link, verb, std::move(argument),
                       to_headers(std::move(headers)), std::move(body), std::move(done)));
 }
 
@@ -278,17 +286,8 @@ void Gateway::sendevent(std::string name, std::vector<std::pair<std::string, std
       break;
     }
   }
-  auto connection = links_[link]->connection();
-  if (!connection) {
-    std::string reply = unavailable(link);
-    reply.pop_back();
-    asio::post(executor_, [done = std::move(done), reply = std::move(reply)] { done(reply); });
-    return;
-  }
-  core::spawn_guarded(
-      runtime_.log(), executor_, "gateway sendevent",
-      forward_command(std::move(connection), link, "sendevent", std::move(name),
-                      to_headers(std::move(headers)), std::move(body), std::move(done)));
+  start_forward(link, "sendevent", "gateway sendevent", std::move(name), std::move(headers),
+                std::move(body), std::move(done));
 }
 
 core::ReplayOutcome Gateway::replay(const std::string& core_uuid, std::uint64_t after,

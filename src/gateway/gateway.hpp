@@ -83,6 +83,10 @@ class Gateway final : public core::UpstreamGateway {
                                         std::size_t link, std::string_view verb,
                                         std::string argument, std::vector<client::Header> headers,
                                         std::string body, std::function<void(std::string)> done);
+  // Runs forward_command on `link`'s connection, or answers `done` at once when it is down.
+  void start_forward(std::size_t link, std::string_view verb, const char* task,
+                     std::string argument, std::vector<std::pair<std::string, std::string>> headers,
+                     std::string body, std::function<void(std::string)> done);
   void on_event(std::size_t link, client::Event&& received);
   void on_state(std::size_t link, bool up, const std::string& reason);
   void on_log(client::LogLine&& received);

@@ -170,8 +170,10 @@ asio::awaitable<std::string> UpstreamLink::serve_once(
     connection_ = connection;
   }
   up_.store(true, std::memory_order_release);
-  ES_LOG(log_, LogLevel::kNotice, "upstream {} ({}:{}) up", spec_.name, spec_.host, spec_.port);
+  // The gateway counts the connection before the line is logged: whoever reads the line (an
+  // operator, a test) then finds it in the metrics too.
   hooks_.on_state(index_, true, "connected");
+  ES_LOG(log_, LogLevel::kNotice, "upstream {} ({}:{}) up", spec_.name, spec_.host, spec_.port);
   // The client library says nothing when a connection ends; its state is polled.
   asio::steady_timer poll(executor_);
   while (connection->is_open() && !stopping_.load(std::memory_order_acquire)) {

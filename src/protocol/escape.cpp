@@ -143,6 +143,12 @@ void json_escape_append(std::string& out, std::string_view in) {
   out.append(in.data() + run_start, in.size() - run_start);
 }
 
+void json_string_append(std::string& out, std::string_view in) {
+  out.push_back('"');
+  json_escape_append(out, in);
+  out.push_back('"');
+}
+
 namespace {
 
 // Four hex digits at text[pos], or -1.

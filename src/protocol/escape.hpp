@@ -24,6 +24,8 @@ std::string url_decode(std::string_view in);
 
 // Appends `in` escaped as the inside of a JSON string the way cJSON prints it.
 void json_escape_append(std::string& out, std::string_view in);
+// Appends `in` as a whole JSON string literal: the quotes and, between them, json_escape_append.
+void json_string_append(std::string& out, std::string_view in);
 
 // What json_unescape does with a \uXXXX naming half of a UTF-16 surrogate pair whose other
 // half does not follow.

@@ -15,8 +15,7 @@ DAEMON_PID=
 
 cleanup() {
   tmux -S "$TMUX_SOCKET" kill-server >/dev/null 2>&1
-  [[ -n $DAEMON_PID ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
-  rm -rf "$WORK"
+  remove_work_and_daemon
 }
 trap cleanup EXIT
 

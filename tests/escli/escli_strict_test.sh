@@ -9,12 +9,8 @@ ESCLI=$1
 DAEMON=$2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/escli-strict.XXXXXX")
 DAEMON_PID=
-cleanup() {
-  [[ -n $DAEMON_PID ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
+trap remove_work_and_daemon EXIT
 
 "$DAEMON" --listen-ip 127.0.0.1 --listen-port 0 --port-file "$WORK/port" --no-color \
   --heartbeat-interval 3600 2>"$WORK/daemon.log" >/dev/null &

@@ -11,13 +11,8 @@ ESCLI=$1
 DAEMON=$2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/es-tls-cli.XXXXXX")
 DAEMON_PID=
-
-cleanup() {
-  [[ -n $DAEMON_PID ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
+trap remove_work_and_daemon EXIT
 cd "$WORK" || exit 1
 
 # --- certificates: a CA, a server certificate for 127.0.0.1, a client one, an unrelated CA ----

@@ -10,15 +10,14 @@
 #include <asio/use_future.hpp>
 
 #include <algorithm>
-#include <condition_variable>
 #include <csignal>
 #include <future>
-#include <mutex>
 #include <thread>
 
 #include "client/outbound_server.hpp"
 #include "client/sync_connection.hpp"
 #include "daemon_process.hpp"
+#include "reconnect_reports.hpp"
 
 namespace es::itest {
 namespace {
@@ -49,14 +48,7 @@ TEST(ClientReconnect, KilledDaemonComesBackWithSubscriptionsFiltersAndTheLostJob
   options.reconnect.max_backoff = 1s;
   options.reconnect.multiplier = 2.0;
   SyncConnection conn(options);
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<client::ReconnectInfo> reports;
-  conn.set_reconnect_handler([&](const client::ReconnectInfo& info) {
-    std::lock_guard lock(mutex);
-    reports.push_back(info);
-    changed.notify_all();
-  });
+  ReconnectReports reports(conn);
   ASSERT_NO_THROW(conn.connect("127.0.0.1", port, Credentials::password_only("ClueCon")));
   ASSERT_TRUE(conn.subscribe(protocol::EventFormat::kJson, "CUSTOM client::reconnect").ok());
   ASSERT_TRUE(conn.filter("X-Tag", "keep").ok());
@@ -80,14 +72,13 @@ TEST(ClientReconnect, KilledDaemonComesBackWithSubscriptionsFiltersAndTheLostJob
   daemon = std::make_unique<DaemonProcess>(args_on_port(port));
   ASSERT_TRUE(daemon->listening()) << daemon->stderr_text();
   {
-    std::unique_lock lock(mutex);
-    ASSERT_TRUE(changed.wait_for(lock, 15s, [&] { return !reports.empty(); }));
-    const client::ReconnectInfo& info = reports.front();
-    EXPECT_TRUE(info.reconnected) << info.last_error;
-    EXPECT_GE(info.attempts, 1);
-    ASSERT_EQ(info.lost_jobs.size(), 1u);
-    EXPECT_EQ(info.lost_jobs.front().uuid, job_uuid);
-    EXPECT_EQ(info.lost_jobs.front().command, "msleep 5000");
+    std::optional<client::ReconnectInfo> info = reports.wait_first(15s);
+    ASSERT_TRUE(info);
+    EXPECT_TRUE(info->reconnected) << info->last_error;
+    EXPECT_GE(info->attempts, 1);
+    ASSERT_EQ(info->lost_jobs.size(), 1u);
+    EXPECT_EQ(info->lost_jobs.front().uuid, job_uuid);
+    EXPECT_EQ(info->lost_jobs.front().command, "msleep 5000");
   }
   EXPECT_TRUE(conn.is_open());
 

@@ -10,13 +10,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <set>
 #include <thread>
 
 #include "client/sync_connection.hpp"
 #include "daemon_process.hpp"
+#include "reconnect_reports.hpp"
+#include "test_client.hpp"
 
 namespace es::itest {
 namespace {
@@ -28,17 +28,7 @@ using namespace std::chrono_literals;
 class Relay {
  public:
   explicit Relay(unsigned short target) : target_(target) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int on = 1;
-    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    EXPECT_EQ(::listen(listener_, 4), 0);
-    socklen_t length = sizeof address;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    listener_ = listen_on_loopback(port_);
     thread_ = std::thread([this] { run(); });
   }
   ~Relay() {
@@ -114,14 +104,7 @@ TEST(GatewayClient, ReconnectingClientReceivesWhatItMissedExactlyOnce) {
   options.reconnect.initial_backoff = 300ms;
   options.reconnect.max_backoff = 300ms;
   client::SyncConnection subscriber(options);
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<client::ReconnectInfo> reports;
-  subscriber.set_reconnect_handler([&](const client::ReconnectInfo& info) {
-    std::lock_guard lock(mutex);
-    reports.push_back(info);
-    changed.notify_all();
-  });
+  ReconnectReports reports(subscriber);
   subscriber.connect("127.0.0.1", relay.port(), client::Credentials::password_only("ClueCon"));
   ASSERT_TRUE(subscriber.subscribe(protocol::EventFormat::kJson, "CUSTOM gw::client").ok());
 
@@ -149,11 +132,11 @@ TEST(GatewayClient, ReconnectingClientReceivesWhatItMissedExactlyOnce) {
   std::this_thread::sleep_for(50ms);
   for (int n = 3; n < 8; ++n) fire(n);  // while the client is away
   {
-    std::unique_lock lock(mutex);
-    ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return !reports.empty(); }));
-    EXPECT_TRUE(reports.front().reconnected);
-    EXPECT_GE(reports.front().replayed_events, 5u);
-    EXPECT_EQ(reports.front().lost_events, 0u);
+    std::optional<client::ReconnectInfo> info = reports.wait_first(10s);
+    ASSERT_TRUE(info);
+    EXPECT_TRUE(info->reconnected);
+    EXPECT_GE(info->replayed_events, 5u);
+    EXPECT_EQ(info->lost_events, 0u);
   }
   for (int n = 8; n < 10; ++n) fire(n);  // after the reconnection
   collect(10, 5s);

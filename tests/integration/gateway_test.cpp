@@ -1,7 +1,5 @@
 // Gateway mode end to end (docs/gateway.md): eventswitch daemons as the upstreams (they speak
 // FreeSWITCH's protocol byte for byte) and one daemon started with --upstream in front of them.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -425,17 +423,7 @@ TEST(Gateway, UpstreamLogLinesReachLogClientsButNotTheGatewaysConsole) {
 class HostileUpstream {
  public:
   HostileUpstream() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int on = 1;
-    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    EXPECT_EQ(::listen(listener_, 4), 0);
-    socklen_t length = sizeof address;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    listener_ = listen_on_loopback(port_);
     thread_ = std::thread([this] { run(); });
   }
   ~HostileUpstream() {

@@ -94,4 +94,8 @@ bool connect_and_auth(TestClient& client, unsigned short port,
 // URL encoding of event values as docs/event-formats.md §4.1 describes it (written for the tests).
 std::string expected_url_encode(std::string_view value);
 
+// The server side of a fake peer: a socket listening on 127.0.0.1 on a port the kernel picks,
+// stored in `port` (failures recorded).
+int listen_on_loopback(unsigned short& port);
+
 }  // namespace es::itest

@@ -6,13 +6,14 @@
 #include <cstdlib>
 
 #include "protocol/escape.hpp"
+#include "protocol/json_cursor.hpp"
 
 namespace es::apps::httpivr {
 namespace {
 
-class Reader {
+class Reader : protocol::JsonCursor {
  public:
-  explicit Reader(std::string_view text) : text_(text) {}
+  explicit Reader(std::string_view text) : JsonCursor(text) {}
 
   // Results go through out-parameters rather than optional<JsonValue>: GCC 12 misreads moves
   // of an optional holding this recursive variant as uses of uninitialized memory.
@@ -23,19 +24,6 @@ class Reader {
   }
 
  private:
-  bool at_end() const { return pos_ >= text_.size(); }
-  char peek() const { return at_end() ? '\0' : text_[pos_]; }
-  bool consume(char c) {
-    if (at_end() || text_[pos_] != c) return false;
-    ++pos_;
-    return true;
-  }
-  void skip_space() {
-    while (!at_end() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-                         text_[pos_] == '\r')) {
-      ++pos_;
-    }
-  }
   bool literal(std::string_view word) {
     if (text_.substr(pos_, word.size()) != word) return false;
     pos_ += word.size();
@@ -138,9 +126,6 @@ class Reader {
     out = JsonValue(std::move(members));
     return true;
   }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
 };
 
 }  // namespace
@@ -188,16 +173,13 @@ std::optional<JsonValue> parse_json(std::string_view text) {
 
 void JsonObjectWriter::key(std::string_view name) {
   if (text_.size() > 1) text_ += ',';
-  text_ += '"';
-  protocol::json_escape_append(text_, name);
-  text_ += "\":";
+  protocol::json_string_append(text_, name);
+  text_ += ':';
 }
 
 JsonObjectWriter& JsonObjectWriter::add(std::string_view name, std::string_view value) {
   key(name);
-  text_ += '"';
-  protocol::json_escape_append(text_, value);
-  text_ += '"';
+  protocol::json_string_append(text_, value);
   return *this;
 }
 

@@ -75,6 +75,42 @@ httplib::Client& client_for(const std::string& origin, const WebhookSettings& se
   return *clients.emplace(origin, std::move(client)).first->second;
 }
 
+// A response body read under two bounds; says which one stopped the read, if one did.
+struct BodyLimits {
+  std::size_t max_bytes = 0;
+  Clock::time_point deadline;
+  std::size_t taken = 0;
+  bool too_long = false;
+  bool too_slow = false;
+};
+
+// The read timeout bounds each silence; the deadline bounds the whole answer, so a peer
+// trickling a byte at a time cannot hold the thread past the timeout either. `sink` keeps the
+// bytes and says whether reading goes on.
+template <typename Sink>
+httplib::ContentReceiverWithProgress bounded_receiver(BodyLimits& limits, Sink sink) {
+  return [&limits, sink = std::move(sink)](const char* data, std::size_t length, std::uint64_t,
+                                           std::uint64_t) mutable {
+    if (limits.taken + length > limits.max_bytes) {
+      limits.too_long = true;
+      return false;
+    }
+    if (Clock::now() > limits.deadline) {
+      limits.too_slow = true;
+      return false;
+    }
+    limits.taken += length;
+    return sink(data, length);
+  };
+}
+
+// Neither a POST nor a GET is made: the URL is refused by split_url.
+WebhookResult unusable_url() {
+  WebhookResult result;
+  result.error = "not an http(s) URL";
+  return result;
+}
+
 bool retryable(const WebhookResult& result) {
   return result.status == 0 || result.status >= 500;
 }
@@ -103,13 +139,10 @@ WebhookClient::~WebhookClient() {
 }
 
 WebhookResult WebhookClient::attempt(const std::string& url, const std::string& body) const {
-  WebhookResult result;
   auto started = Clock::now();
   auto split = split_url(url);
-  if (!split) {
-    result.error = "not an http(s) URL";
-    return result;
-  }
+  if (!split) return unusable_url();
+  WebhookResult result;
   httplib::Request request;
   request.method = "POST";
   request.path = split->path;
@@ -120,33 +153,21 @@ WebhookResult WebhookClient::attempt(const std::string& url, const std::string& 
     request.set_header("X-Signature", webhook_signature(settings_.secret, body));
   }
   std::string received;
-  bool too_long = false;
-  bool too_slow = false;
-  auto deadline = started + settings_.timeout;
-  // The read timeout bounds each silence; this bounds the whole answer, so a peer trickling a
-  // byte at a time cannot hold the thread past the timeout either.
-  request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
-                                 std::uint64_t) {
-    if (received.size() + length > settings_.max_response_bytes) {
-      too_long = true;
-      return false;
-    }
-    if (Clock::now() > deadline) {
-      too_slow = true;
-      return false;
-    }
-    received.append(data, length);
-    return true;
-  };
+  BodyLimits limits{settings_.max_response_bytes, started + settings_.timeout};
+  request.content_receiver =
+      bounded_receiver(limits, [&received](const char* data, std::size_t length) {
+        received.append(data, length);
+        return true;
+      });
   httplib::Response response;
   httplib::Error error = httplib::Error::Success;
   bool sent = client_for(split->origin, settings_).send(request, response, error);
   result.latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
-  if (too_long) {
+  if (limits.too_long) {
     result.error = "response longer than " + std::to_string(settings_.max_response_bytes);
     return result;
   }
-  if (too_slow) {
+  if (limits.too_slow) {
     result.error = "timeout";
     return result;
   }
@@ -166,13 +187,10 @@ WebhookResult WebhookClient::attempt(const std::string& url, const std::string& 
 
 WebhookResult WebhookClient::fetch_to_file(const std::string& url, const std::string& path,
                                            std::size_t max_bytes) const {
-  WebhookResult result;
   auto started = Clock::now();
   auto split = split_url(url);
-  if (!split) {
-    result.error = "not an http(s) URL";
-    return result;
-  }
+  if (!split) return unusable_url();
+  WebhookResult result;
   std::string partial = path + ".part" + std::to_string(::getpid()) + "-" +
                         std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id()));
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
@@ -180,37 +198,24 @@ WebhookResult WebhookClient::fetch_to_file(const std::string& url, const std::st
     result.error = "cannot write " + partial;
     return result;
   }
-  std::size_t written = 0;
-  bool too_long = false;
-  bool too_slow = false;
-  auto deadline = started + settings_.timeout;
+  BodyLimits limits{max_bytes, started + settings_.timeout};
   httplib::Request request;
   request.method = "GET";
   request.path = split->path;
   request.set_header("User-Agent", "httpivr");
-  request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
-                                 std::uint64_t) {
-    if (written + length > max_bytes) {
-      too_long = true;
-      return false;
-    }
-    if (Clock::now() > deadline) {
-      too_slow = true;
-      return false;
-    }
+  request.content_receiver = bounded_receiver(limits, [&out](const char* data, std::size_t length) {
     out.write(data, static_cast<std::streamsize>(length));
-    written += length;
     return static_cast<bool>(out);
-  };
+  });
   httplib::Response response;
   httplib::Error error = httplib::Error::Success;
   bool sent = client_for(split->origin, settings_).send(request, response, error);
   out.close();
   result.latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
   result.status = sent ? response.status : 0;
-  if (too_long) {
+  if (limits.too_long) {
     result.error = "media longer than " + std::to_string(max_bytes);
-  } else if (too_slow) {
+  } else if (limits.too_slow) {
     result.error = "timeout";
   } else if (!sent) {
     result.error = httplib::to_string(error);

@@ -101,6 +101,14 @@ TEST(JsonEscape, CopiesSlashDelAndUtf8) {
   EXPECT_EQ(json_escape("a/b\x7f\xc3\xa9 ok"), "a/b\x7f\xc3\xa9 ok");
 }
 
+TEST(JsonString, QuotesTheEscapedTextAfterWhatIsThere) {
+  std::string out = "x:";
+  json_string_append(out, "a\"b\n");
+  EXPECT_EQ(out, "x:\"a\\\"b\\n\"");
+  json_string_append(out, "");
+  EXPECT_EQ(out, "x:\"a\\\"b\\n\"\"\"");
+}
+
 TEST(XmlEscape, EscapesAmpersandAnglesAndCarriageReturn) {
   EXPECT_EQ(xml_escape("a&b<c>d\re"), "a&amp;b&lt;c&gt;d&#xD;e");
 }
