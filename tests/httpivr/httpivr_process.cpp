@@ -51,6 +51,9 @@ HttpivrProcess::HttpivrProcess(std::vector<std::string> args) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, log_fd, STDERR_FILENO);
+  // Not the test's stdout: if the test process dies (a sanitizer report), an httpivr still
+  // holding ctest's pipe kept ctest waiting for ever.
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   if (::posix_spawn(&pid_, ES_HTTPIVR_PATH, &actions, nullptr, argv.data(), environ) != 0) {
     pid_ = -1;
   }
