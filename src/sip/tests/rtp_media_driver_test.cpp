@@ -14,6 +14,8 @@
 #include "switch/session/session.hpp"
 #include "switch/tests/switch_fixture.hpp"
 
+#include "sip/tests/test_tone.hpp"
+
 namespace es::sip::rtp {
 namespace {
 
@@ -22,16 +24,6 @@ using namespace std::chrono_literals;
 
 const auto kLoopback = asio::ip::make_address("127.0.0.1");
 constexpr PortRange kRange{33000, 33998};
-
-media::Frame tone_frame(int index) {
-  media::Frame frame;
-  for (int i = 0; i < media::kFrameSamples; ++i) {
-    const double t = static_cast<double>(index * media::kFrameSamples + i) / media::kSampleRate;
-    frame.samples[i] =
-        static_cast<std::int16_t>(std::lround(8000 * std::sin(2 * std::numbers::pi * 440 * t)));
-  }
-  return frame;
-}
 
 bool silent(const media::Frame& frame) {
   for (const auto s : frame.samples) {

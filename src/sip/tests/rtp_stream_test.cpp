@@ -9,6 +9,8 @@
 #include <numbers>
 #include <string>
 
+#include "sip/tests/test_tone.hpp"
+
 namespace es::sip::rtp {
 namespace {
 
@@ -18,16 +20,6 @@ using namespace std::chrono_literals;
 const auto kLoopback = asio::ip::make_address("127.0.0.1");
 // A range away from the usual ephemeral ports; streams skip ports other processes hold.
 constexpr PortRange kRange{31000, 31998};
-
-media::Frame tone_frame(int index) {
-  media::Frame frame;
-  for (int i = 0; i < media::kFrameSamples; ++i) {
-    const double t = static_cast<double>(index * media::kFrameSamples + i) / media::kSampleRate;
-    frame.samples[i] =
-        static_cast<std::int16_t>(std::lround(8000 * std::sin(2 * std::numbers::pi * 440 * t)));
-  }
-  return frame;
-}
 
 struct Pair {
   asio::io_context io;
