@@ -31,6 +31,7 @@
 #include "eventsocket/tls_context.hpp"
 #include "gateway/gateway.hpp"
 #include "sip/sofia/sofia_api.hpp"
+#include "sip/sofia/sofia_config.hpp"
 #include "sip/sofia/sofia_profile.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
@@ -319,21 +320,27 @@ int run_daemon(const DaemonOptions& options) {
   // so stopped before the gateway goes.
   if (upstream_gateway) register_gateway_metrics(metrics, *upstream_gateway);
   std::string error;
-  // The SIP profile before the event socket: a port already taken fails the start early.
-  std::shared_ptr<sip::sofia::SofiaProfile> sip_profile;
-  if (options.sip_port) {
-    sip::sofia::ProfileConfig sip_config;
-    sip_config.sip_ip = options.sip_ip;
-    sip_config.rtp_ip = options.sip_ip;
-    sip_config.sip_port = static_cast<std::uint16_t>(*options.sip_port);
-    sip_profile = std::make_shared<sip::sofia::SofiaProfile>(switch_core, sip_config);
-    if (!sip_profile->start(&error)) {
-      fmt::print(stderr, "eventswitch: {}\n", error);
-      return 1;
+  // The SIP profiles before the event socket: a port already taken fails the start early.
+  std::vector<std::shared_ptr<sip::sofia::SofiaProfile>> sip_profiles;
+  {
+    const auto sofia_config =
+        sip::sofia::load_sofia_config(config.xml() ? *config.xml() : *core::XmlConfig::empty(),
+                                      runtime.globals().get("local_ip_v4").value_or("127.0.0.1"));
+    for (const auto& message : sofia_config.messages) {
+      ES_LOG(runtime.log(), message.level, "{}", message.text);
     }
-    sip::sofia::register_sofia_api(runtime.api(), sip_profile);
-    ES_LOG(runtime.log(), core::LogLevel::kNotice, "sofia profile {} listening on {}",
-           sip_config.name, sip_profile->agent()->url());
+    for (auto& sip_config :
+         sip::sofia::profiles_to_start(sofia_config, options.sip_ip, options.sip_port)) {
+      auto profile = std::make_shared<sip::sofia::SofiaProfile>(switch_core, sip_config);
+      if (!profile->start(&error)) {
+        fmt::print(stderr, "eventswitch: sofia profile {}: {}\n", sip_config.name, error);
+        return 1;
+      }
+      ES_LOG(runtime.log(), core::LogLevel::kNotice, "sofia profile {} listening on {}",
+             sip_config.name, profile->agent()->url());
+      sip_profiles.push_back(std::move(profile));
+    }
+    if (!sip_profiles.empty()) sip::sofia::register_sofia_api(runtime.api(), sip_profiles);
   }
   eventsocket::Server server(io, runtime, server_options);
   if (server.listen(&error)) {
@@ -478,7 +485,7 @@ int run_daemon(const DaemonOptions& options) {
   timers->cancel(heartbeat_timer);
   // After the loop: the hangups of the shutdown have queued their BYEs for the sofia thread,
   // which sends them before its stack shuts down.
-  if (sip_profile) sip_profile->stop();
+  for (const auto& profile : sip_profiles) profile->stop();
   return 0;
 }
 

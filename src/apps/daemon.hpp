@@ -28,9 +28,10 @@ struct DaemonOptions {
   std::string sound_dir;      // relative playback paths
   std::string recording_dir;  // relative record paths
   // The embedded SIP profile `internal` (docs/sip.md): off unless a port is given, so that
-  // several daemons on one machine (tests) do not fight over 5060.
+  // several daemons on one machine (tests) do not fight over 5060. With sofia.conf in the
+  // configuration they override profile internal's (or the first profile's) address and port.
   std::optional<int> sip_port;
-  std::string sip_ip = "127.0.0.1";
+  std::optional<std::string> sip_ip;
   // Written once the event socket listens, removed on exit (apps/run_files.hpp).
   std::string pid_file;
   std::string port_file;

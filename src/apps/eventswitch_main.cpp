@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   app.add_option("--sip-port", sip_port,
                  "start the embedded SIP profile internal on this UDP/TCP port (docs/sip.md)")
       ->check(CLI::Range(1, 65535));
-  app.add_option("--sip-ip", options.sip_ip, "the SIP profile's address (default 127.0.0.1)");
+  std::string sip_ip;
+  app.add_option("--sip-ip", sip_ip, "the SIP profile's address (default 127.0.0.1)");
   std::string password;
   app.add_option("--listen-ip", listen_ip, "override the event socket listen-ip");
   app.add_option("--listen-port", listen_port, "override listen-port (0: any free port)")
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
   if (listen_port >= 0) options.listen_port = listen_port;
   if (tls_listen_port >= 0) options.tls_listen_port = tls_listen_port;
   if (sip_port > 0) options.sip_port = sip_port;
+  if (!sip_ip.empty()) options.sip_ip = sip_ip;
   // Precedence: --password, --password-file, EVENTSWITCH_PASSWORD, the configuration.
   if (!password_file.empty()) {
     std::ifstream file(password_file);

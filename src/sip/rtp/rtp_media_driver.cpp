@@ -1,6 +1,9 @@
 #include "sip/rtp/rtp_media_driver.hpp"
 
+#include "core/log_bus.hpp"
+#include "switch/session/hangup_cause.hpp"
 #include "switch/session/session.hpp"
+#include "switch/switch_core.hpp"
 
 namespace es::sip::rtp {
 namespace {
@@ -34,6 +37,32 @@ void RtpMediaDriver::start_media(const std::shared_ptr<sw::Session>& session) {
   schedule(clock_, std::chrono::steady_clock::now() + kFramePeriod);
 }
 
+void RtpMediaDriver::set_media_timeout(std::chrono::milliseconds timeout) {
+  const std::scoped_lock lock(clock_->mutex);
+  clock_->media_timeout = timeout;
+}
+
+void RtpMediaDriver::arm_media_timeout() {
+  const std::scoped_lock lock(clock_->mutex);
+  if (clock_->timeout_armed) return;
+  clock_->timeout_armed = true;
+  clock_->last_activity = std::chrono::steady_clock::now();
+}
+
+bool RtpMediaDriver::media_timed_out(Clock& clock, std::chrono::steady_clock::time_point now) {
+  const std::scoped_lock lock(clock.mutex);
+  if (!clock.timeout_armed || clock.media_timeout.count() <= 0) return false;
+  // Only packets the stream accepted count: garbage or a foreign source keeps no call alive.
+  const auto stats = clock.stream->stats();
+  const auto seen = stats.frames_in + stats.dtmf_in;
+  if (seen != clock.packets_seen) {
+    clock.packets_seen = seen;
+    clock.last_activity = now;
+    return false;
+  }
+  return now - clock.last_activity >= clock.media_timeout;
+}
+
 void RtpMediaDriver::schedule(const std::shared_ptr<Clock>& clock,
                               std::chrono::steady_clock::time_point when) {
   const std::scoped_lock lock(clock->mutex);
@@ -48,6 +77,13 @@ void RtpMediaDriver::schedule(const std::shared_ptr<Clock>& clock,
       session = clock->session.lock();
     }
     if (!session) return;
+    if (media_timed_out(*clock, std::chrono::steady_clock::now())) {
+      ES_LOG(session->core().runtime().log(), core::LogLevel::kWarning,
+             "{}: no RTP for {} ms, hanging up MEDIA_TIMEOUT", session->name(),
+             clock->media_timeout.count());
+      session->hangup(sw::cause::kMediaTimeout);
+      return;
+    }
     // Outside the clock's lock: receive_frame runs recorders and bridge partners.
     session->receive_frame(clock->stream->read_frame().value_or(media::Frame{}));
     // Ticks keep to a fixed grid rather than drifting by each handler's lateness; after a

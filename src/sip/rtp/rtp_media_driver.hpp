@@ -29,6 +29,10 @@ class RtpMediaDriver : public sw::ChannelDriver {
   void start_media(const std::shared_ptr<sw::Session>& session);
   void stop();
   const std::shared_ptr<RtpStream>& stream() const { return stream_; }
+  // rtp-timeout-sec: once armed (our SDP answer went out), a tick that finds no accepted RTP
+  // packet for `timeout` hangs the session up MEDIA_TIMEOUT. Zero (the default): never.
+  void set_media_timeout(std::chrono::milliseconds timeout);
+  void arm_media_timeout();
 
   void on_hangup(sw::Session&) override { stop(); }
   void send_dtmf(sw::Session&, const sw::Dtmf& dtmf) override;
@@ -43,7 +47,13 @@ class RtpMediaDriver : public sw::ChannelDriver {
     bool stopped = false;
     std::weak_ptr<sw::Session> session;
     std::shared_ptr<RtpStream> stream;
+    std::chrono::milliseconds media_timeout{0};
+    bool timeout_armed = false;
+    std::uint64_t packets_seen = 0;  // frames_in + dtmf_in at the last activity
+    std::chrono::steady_clock::time_point last_activity;
   };
+  // True when the clock's media timeout has passed (updates the activity it tracks).
+  static bool media_timed_out(Clock& clock, std::chrono::steady_clock::time_point now);
   static void schedule(const std::shared_ptr<Clock>& clock,
                        std::chrono::steady_clock::time_point when);
 

@@ -27,19 +27,35 @@ std::string profile_url(const SofiaProfile& profile) {
   return fmt::format("sip:mod_sofia@{}:{}", profile.config().sip_ip, profile.config().sip_port);
 }
 
-void write_summary(const SofiaProfile& profile, std::string& out) {
+// mod_sofia's state name of a gateway: NOREG when it does not register; eventswitch does not
+// register yet, so a registering gateway stays UNREGED (docs/sip.md).
+std::string_view gateway_state(const GatewayConfig& gateway) {
+  return gateway.register_gateway ? "UNREGED" : "NOREG";
+}
+
+void write_summary(const std::vector<std::shared_ptr<SofiaProfile>>& profiles, std::string& out) {
   out += fmt::format("{:>25}\t{}\t  {:>40}\t{}\n", "Name", "   Type", "Data", "State");
   out += fmt::format("{}\n", kLine);
-  out += fmt::format("{:>25}\t{}\t  {:>40}\t{} ({})\n", profile.config().name, "profile",
-                     profile_url(profile), "RUNNING", profile.live_calls());
+  for (const auto& profile : profiles) {
+    out += fmt::format("{:>25}\t{}\t  {:>40}\t{} ({})\n", profile->config().name, "profile",
+                       profile_url(*profile), "RUNNING", profile->live_calls());
+    for (const auto& gateway : profile->config().gateways) {
+      out += fmt::format("{:>25}\t{}\t  {:>40}\t{}\n", profile->config().name + "::" + gateway.name,
+                         "gateway", fmt::format("sip:{}@{}", gateway.username, gateway.realm),
+                         gateway_state(gateway));
+    }
+  }
   out += fmt::format("{}\n", kLine);
-  out += "1 profile 0 aliases\n";
+  out += fmt::format("{} profile{} 0 aliases\n", profiles.size(), profiles.size() == 1 ? "" : "s");
 }
 
 void write_profile(const SofiaProfile& profile, std::string& out) {
   const auto& c = profile.config();
-  std::string codecs;
-  for (const auto& codec : c.codec_prefs) codecs += (codecs.empty() ? "" : ",") + codec;
+  const auto join = [](const std::vector<std::string>& list) {
+    std::string text;
+    for (const auto& codec : list) text += (text.empty() ? "" : ",") + codec;
+    return text;
+  };
   const auto url = profile_url(profile);
   const std::pair<const char*, std::string> rows[] = {
       {"Name             ", c.name},
@@ -50,10 +66,10 @@ void write_profile(const SofiaProfile& profile, std::string& out) {
       {"SIP-IP           ", c.sip_ip},
       {"URL              ", url},
       {"BIND-URL         ", url},
-      {"CODECS IN        ", codecs},
-      {"CODECS OUT       ", codecs},
+      {"CODECS IN        ", join(c.codec_prefs)},
+      {"CODECS OUT       ", join(c.outbound_codec_prefs)},
       {"TEL-EVENT        ", "101"},
-      {"DTMF-MODE        ", "rfc2833"},
+      {"DTMF-MODE        ", std::string(dtmf_type_name(c.dtmf_type))},
       {"CALLS-IN         ", std::to_string(profile.calls_in())},
       {"FAILED-CALLS-IN  ", std::to_string(profile.failed_calls_in())},
       {"CALLS-OUT        ", "0"},
@@ -67,14 +83,16 @@ void write_profile(const SofiaProfile& profile, std::string& out) {
 
 }  // namespace
 
-void register_sofia_api(core::ApiRegistry& registry, const std::shared_ptr<SofiaProfile>& profile) {
+void register_sofia_api(core::ApiRegistry& registry,
+                        std::vector<std::shared_ptr<SofiaProfile>> profiles) {
   core::ApiCommand command;
   command.name = "sofia";
   command.syntax = "status [profile <name>]";
   command.description = "Sofia Controls";
   command.module = "mod_sofia";
   command.may_block = false;
-  command.function = [profile](std::string_view arg, std::string& out, const core::ApiContext&) {
+  command.function = [profiles = std::move(profiles)](std::string_view arg, std::string& out,
+                                                      const core::ApiContext&) {
     const auto argv = words(arg);
     if (argv.empty() || !protocol::iequals(argv[0], "status")) {
       out += fmt::format("-ERR sofia {}: not implemented by eventswitch yet (docs/sip.md)\n",
@@ -82,13 +100,17 @@ void register_sofia_api(core::ApiRegistry& registry, const std::shared_ptr<Sofia
       return core::ApiStatus::kSuccess;
     }
     if (argv.size() == 1) {
-      write_summary(*profile, out);
-    } else if (protocol::iequals(argv[1], "profile") && argv.size() >= 3 &&
-               argv[2] == profile->config().name) {
-      write_profile(*profile, out);
-    } else {
-      out += "Invalid Profile!\n";
+      write_summary(profiles, out);
+      return core::ApiStatus::kSuccess;
     }
+    if (protocol::iequals(argv[1], "profile") && argv.size() >= 3) {
+      for (const auto& profile : profiles) {
+        if (argv[2] != profile->config().name) continue;
+        write_profile(*profile, out);
+        return core::ApiStatus::kSuccess;
+      }
+    }
+    out += "Invalid Profile!\n";
     return core::ApiStatus::kSuccess;
   };
   registry.add(std::move(command));

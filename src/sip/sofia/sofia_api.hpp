@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "core/api_registry.hpp"
 #include "sip/sofia/sofia_profile.hpp"
@@ -8,8 +9,9 @@
 namespace es::sip::sofia {
 
 // The `sofia` API command, as far as this slice goes: `sofia status` (the profile table) and
-// `sofia status profile <name>` (its settings and counters), in FreeSWITCH's layout. Other
-// sub-commands answer that they are not implemented yet.
-void register_sofia_api(core::ApiRegistry& registry, const std::shared_ptr<SofiaProfile>& profile);
+// `sofia status profile <name>` (its settings and counters), in FreeSWITCH's layout, for every
+// profile (and its gateways). Other sub-commands answer that they are not implemented yet.
+void register_sofia_api(core::ApiRegistry& registry,
+                        std::vector<std::shared_ptr<SofiaProfile>> profiles);
 
 }  // namespace es::sip::sofia

@@ -20,12 +20,14 @@ bool SofiaDriver::on_ring_ready(sw::Session&) {
 
 bool SofiaDriver::on_pre_answer(sw::Session&) {
   agent_->respond(call_, 183, local_sdp_);
+  arm_media_timeout();
   return true;
 }
 
 bool SofiaDriver::on_answer(sw::Session&) {
   answered_.store(true, std::memory_order_release);
   agent_->respond(call_, 200, local_sdp_);
+  arm_media_timeout();
   return true;
 }
 

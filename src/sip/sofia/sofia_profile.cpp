@@ -76,7 +76,7 @@ void SofiaProfile::on_far_end_gone(std::uint64_t call, int cause) {
 
 void SofiaProfile::on_invite(const SipEvent& ev) {
   const auto offer = sdp::parse_audio(ev.sdp);
-  const auto chosen = offer ? sdp::negotiate(*offer, config_.codec_prefs) : std::nullopt;
+  auto chosen = offer ? sdp::negotiate(*offer, config_.codec_prefs) : std::nullopt;
   if (!chosen) {
     failed_calls_in_.fetch_add(1, std::memory_order_relaxed);
     agent_->respond(ev.call, 488);
@@ -99,6 +99,8 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
     agent_->respond(ev.call, 503);
     return;
   }
+  // Our answer carries telephone-event only with dtmf-type rfc2833, as mod_sofia's.
+  if (config_.dtmf_type != DtmfType::kRfc2833) chosen->telephone_event_type.reset();
   rtp::RemoteMedia remote;
   remote.address = asio::ip::udp::endpoint(remote_ip, offer->port);
   remote.payload_type = static_cast<std::uint8_t>(chosen->payload_type);
@@ -111,6 +113,10 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
       sdp::build(config_.rtp_ip, stream->local_port(), *chosen, random() >> 1, 1);
   auto driver = std::make_unique<SofiaDriver>(core_.io(), stream, agent_, ev.call, local_sdp);
   auto* raw_driver = driver.get();
+  const bool on_hold = offer->direction == sdp::Direction::kSendOnly ||
+                       offer->direction == sdp::Direction::kInactive;
+  driver->set_media_timeout(
+      std::chrono::seconds(on_hold ? config_.rtp_hold_timeout_sec : config_.rtp_timeout_sec));
 
   sw::CallerProfile profile;
   profile.username = ev.from_user;

@@ -10,20 +10,10 @@
 
 #include "sip/rtp/rtp_stream.hpp"
 #include "sip/sofia/sofia_agent.hpp"
+#include "sip/sofia/sofia_config.hpp"
 #include "switch/switch_core.hpp"
 
 namespace es::sip::sofia {
-
-struct ProfileConfig {
-  std::string name = "internal";
-  std::string sip_ip = "127.0.0.1";
-  std::uint16_t sip_port = 5060;
-  std::string rtp_ip = "127.0.0.1";
-  std::string context = "default";
-  std::string dialplan = "XML";
-  std::vector<std::string> codec_prefs{"PCMU", "PCMA"};
-  rtp::PortRange rtp_ports;
-};
 
 // A SIP profile on the switch's side: turns the sofia thread's reports into sessions named
 // sofia/<profile>/<user>@<host>, with FreeSWITCH's variables, routed into the profile's

@@ -28,6 +28,7 @@ inline constexpr int kLoseRace = 702;
 inline constexpr int kManagerRequest = 703;
 inline constexpr int kBlindTransfer = 800;
 inline constexpr int kAllottedTimeout = 802;
+inline constexpr int kMediaTimeout = 804;
 inline constexpr int kInvalidGateway = 808;
 }  // namespace cause
 
