@@ -158,5 +158,39 @@ TEST_F(RtpMediaDriverTest, HangupStopsTheClockAndClosesTheSocket) {
   EXPECT_EQ(driver_->stream()->stats().packets_in, packets);
 }
 
+TEST_F(RtpMediaDriverTest, NoRtpForTheMediaTimeoutHangsUpMediaTimeoutOnceArmed) {
+  driver_->set_media_timeout(300ms);
+  // Not armed yet (no SDP answer sent, in the endpoint's terms): silence is no timeout.
+  std::this_thread::sleep_for(450ms);
+  EXPECT_TRUE(session_->up());
+  driver_->arm_media_timeout();
+  // Audio keeps it alive well beyond the timeout...
+  for (int i = 0; i < 30; ++i) {
+    peer_->write_frame(tone_frame(i));
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(session_->up());
+  // ...but datagrams the stream drops (garbage) do not.
+  const auto last_audio = std::chrono::steady_clock::now();
+  udp::socket junk(io_, udp::endpoint(kLoopback, 0));
+  const udp::endpoint target(kLoopback, driver_->stream()->local_port());
+  for (int i = 0; i < 75 && session_->up(); ++i) {
+    junk.send_to(asio::buffer(std::string_view("not rtp")), target);
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(eventually([&] { return !session_->up(); }));
+  const auto took = std::chrono::steady_clock::now() - last_audio;
+  EXPECT_GE(took, 280ms);
+  EXPECT_LT(took, 1200ms);  // while the junk still flowed (1.5 s of it)
+  EXPECT_EQ(session_->hangup_cause(), 804);  // MEDIA_TIMEOUT
+}
+
+TEST_F(RtpMediaDriverTest, ZeroMediaTimeoutNeverHangsUp) {
+  driver_->set_media_timeout(0ms);
+  driver_->arm_media_timeout();
+  std::this_thread::sleep_for(400ms);
+  EXPECT_TRUE(session_->up());
+}
+
 }  // namespace
 }  // namespace es::sip::rtp
