@@ -181,7 +181,8 @@ TEST_F(RtpMediaDriverTest, NoRtpForTheMediaTimeoutHangsUpMediaTimeoutOnceArmed) 
   ASSERT_TRUE(eventually([&] { return !session_->up(); }));
   const auto took = std::chrono::steady_clock::now() - last_audio;
   EXPECT_GE(took, 280ms);
-  EXPECT_LT(took, 1200ms);  // while the junk still flowed (1.5 s of it)
+  // While the junk still flowed (1.5 s of it).
+  EXPECT_LT(took, 1200ms);
   EXPECT_EQ(session_->hangup_cause(), 804);  // MEDIA_TIMEOUT
 }
 
