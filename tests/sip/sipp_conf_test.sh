@@ -8,6 +8,8 @@
 #  3. rtp-timeout-sec=2 on alpha: a SIPp call that sends no RTP is hung up MEDIA_TIMEOUT about
 #     2 s after the answer, while SIPp would hold it 10 s; a call whose RTP flows (uac_pcap,
 #     8 s of audio) is not.
+#  4. With the range's one port taken by a call, the next INVITE gets 503 and a log line
+#     naming the range.
 # Usage: sipp_conf_test.sh <eventswitch binary>
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
@@ -28,9 +30,10 @@ s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); pr
 alpha_port=$(free_udp_port)
 beta_port=$(free_udp_port)
 while [[ $beta_port == "$alpha_port" ]]; do beta_port=$(free_udp_port); done
-# Outside the default 16384-32768 and the unit tests' ranges.
+# Outside the default 16384-32768 and the unit tests' ranges; one even port, so that a second
+# concurrent call finds the range exhausted (4.).
 rtp_first=35100
-rtp_last=35198
+rtp_last=35101
 
 conf=$WORK/conf
 mkdir -p "$conf/autoload_configs" "$conf/sip_profiles/beta" "$conf/dialplan" "$WORK/pcap"
@@ -230,5 +233,23 @@ read -r created ok failed < <(sipp_run flowing "$alpha_port" -sn uac_pcap -s 999
   || fail "alpha uac_pcap: created=$created successful=$ok failed=$failed" "$WORK/flowing.err"
 [[ $(grep -c "no RTP for 2000 ms" "$WORK/daemon.log") == 1 ]] \
   && pass "alpha: no second MEDIA_TIMEOUT" || fail "alpha: the flowing call timed out"
+
+# 4. The RTP port range exhausted: 503 and a clear log line; the first call is unharmed.
+sleep 0.5
+(sipp_run holder "$beta_port" -sn uac -s 9999 -d 3000 -m 1 >"$WORK/holder.txt") &
+holder=$!
+sleep 1
+read -r created ok failed < <(sipp_run exhausted "$alpha_port" -sn uac -s 9999 -d 200 -m 1)
+[[ $created == 1 && $failed == 1 ]] && pass "range exhausted: the second call failed" \
+  || fail "range exhausted: created=$created successful=$ok failed=$failed"
+grep -q "503 Service Unavailable" "$WORK/exhausted.err" 2>/dev/null \
+  && pass "range exhausted: answered 503" || fail "range exhausted: no 503" "$WORK/exhausted.err"
+grep -q "sofia/alpha: call .* refused with 503: no free port in the RTP port range $rtp_first-$rtp_last on 127.0.0.1" \
+  "$WORK/daemon.log" && pass "range exhausted: logged with the range" \
+  || fail "range exhausted: no log line" "$WORK/daemon.log"
+wait "$holder"
+read -r created ok failed <"$WORK/holder.txt"
+[[ $ok == 1 && $failed == 0 ]] && pass "range exhausted: the call holding the port succeeded" \
+  || fail "holder: created=$created successful=$ok failed=$failed" "$WORK/holder.err"
 
 exit $((failures > 0))

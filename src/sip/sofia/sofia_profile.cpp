@@ -94,7 +94,11 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
   std::string error;
   auto stream = rtp::RtpStream::open(core_.io(), local_ip, config_.rtp_ports, &error);
   if (!stream) {
-    ES_LOG(core_.runtime().log(), core::LogLevel::kErr, "sofia/{}: {}", config_.name, error);
+    ES_LOG(core_.runtime().log(), core::LogLevel::kErr,
+           "sofia/{}: call {} from {}@{} refused with 503: {} {}-{} on {} (switch.conf "
+           "rtp-start-port/rtp-end-port)",
+           config_.name, ev.call_id, ev.from_user, ev.from_host, error, config_.rtp_ports.first,
+           config_.rtp_ports.last, config_.rtp_ip);
     failed_calls_in_.fetch_add(1, std::memory_order_relaxed);
     agent_->respond(ev.call, 503);
     return;
