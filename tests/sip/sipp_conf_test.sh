@@ -4,7 +4,8 @@
 #     ports, beta's port from a vars.xml variable, beta with two gateways. `sofia status` lists
 #     both profiles and the gateways; `sofia status profile beta` shows its settings.
 #  2. SIPp's uac calls beta: the channel is sofia/beta/sipp@127.0.0.1 and lands in beta's
-#     context; its RTP port lies in switch.conf's rtp-start-port..rtp-end-port.
+#     context; its RTP port lies in switch.conf's rtp-start-port..rtp-end-port; with
+#     dtmf-type info our answer has no telephone-event (alpha's, rfc2833, has).
 #  3. rtp-timeout-sec=2 on alpha: a SIPp call that sends no RTP is hung up MEDIA_TIMEOUT about
 #     2 s after the answer, while SIPp would hold it 10 s; a call whose RTP flows (uac_pcap,
 #     8 s of audio) is not.
@@ -176,7 +177,8 @@ grep -q "sofia.conf: profile alpha: param rtp-timer-name ignored" "$WORK/daemon.
   && pass "unknown param: one DEBUG line" || fail "no DEBUG line for rtp-timer-name" "$WORK/daemon.log"
 
 # 2. A call into beta: its name, its context, an RTP port from switch.conf's range.
-read -r created ok failed < <(sipp_run beta "$beta_port" -sn uac -s 9999 -d 500 -m 1)
+read -r created ok failed < <(sipp_run beta "$beta_port" -sn uac_pcap -s 9999 -m 1 \
+  -trace_msg -message_file "$WORK/beta.msg")
 [[ $ok == 1 && $failed == 0 ]] && pass "beta: call successful" \
   || fail "beta: created=$created successful=$ok failed=$failed" "$WORK/beta.err"
 line=$(grep '\[NOTICE\]' "$WORK/daemon.log" | grep -o 'beta call \[.*\] port \[.*\] codec \[.*\]' | head -1)
@@ -187,8 +189,16 @@ media_port=$(sed -n 's/.* port \[\([0-9]*\)\].*/\1/p' <<<"$line")
 [[ -n $media_port ]] && ((media_port >= rtp_first && media_port <= rtp_last)) \
   && pass "beta: RTP port $media_port within rtp-start-port..rtp-end-port" \
   || fail "beta: RTP port [$media_port] outside $rtp_first-$rtp_last"
-[[ $line == *"codec [PCMU]" ]] && pass "beta: SIPp's PCMU offer negotiated" \
+[[ $line == *"codec [PCMA]" ]] && pass "beta: SIPp's PCMA offer negotiated" \
   || fail "beta: codec ($line)"
+# dtmf-type info: our answer carries no telephone-event although SIPp offered it.
+answer_sdp() { # the SDP of the first 200 OK SIPp received
+  awk '/SIP\/2.0 200 OK/ {on=1} on && /^m=audio/ {sdp=1} sdp {print} sdp && /^$/ {exit}' "$1"
+}
+grep -q "telephone-event" "$WORK/beta.msg" && [[ -n $(answer_sdp "$WORK/beta.msg") ]] \
+  && ! answer_sdp "$WORK/beta.msg" | grep -q "telephone-event" \
+  && pass "beta: dtmf-type info, no telephone-event in our answer" \
+  || fail "beta: answer SDP: $(answer_sdp "$WORK/beta.msg")" "$WORK/beta.msg"
 
 # 3. No RTP for rtp-timeout-sec: MEDIA_TIMEOUT, long before SIPp would hang up. An event
 # socket client prints the Hangup-Cause of the first CHANNEL_HANGUP and the seconds it took.
@@ -228,11 +238,15 @@ kill "$sipp_pid" 2>/dev/null
 wait "$sipp_pid" 2>/dev/null
 
 # A call whose RTP keeps flowing (8 s of audio, then a digit and BYE) outlives the timeout.
-read -r created ok failed < <(sipp_run flowing "$alpha_port" -sn uac_pcap -s 9999 -m 1)
+read -r created ok failed < <(sipp_run flowing "$alpha_port" -sn uac_pcap -s 9999 -m 1 \
+  -trace_msg -message_file "$WORK/flowing.msg")
 [[ $ok == 1 && $failed == 0 ]] && pass "alpha: a call with RTP flowing for 8 s is not timed out" \
   || fail "alpha uac_pcap: created=$created successful=$ok failed=$failed" "$WORK/flowing.err"
 [[ $(grep -c "no RTP for 2000 ms" "$WORK/daemon.log") == 1 ]] \
   && pass "alpha: no second MEDIA_TIMEOUT" || fail "alpha: the flowing call timed out"
+answer_sdp "$WORK/flowing.msg" | grep -q "^a=rtpmap:101 telephone-event/8000" \
+  && pass "alpha: dtmf-type rfc2833 (default), telephone-event in our answer" \
+  || fail "alpha: answer SDP: $(answer_sdp "$WORK/flowing.msg")"
 
 # 4. The RTP port range exhausted: 503 and a clear log line; the first call is unharmed.
 sleep 0.5
