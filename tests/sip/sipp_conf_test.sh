@@ -162,9 +162,18 @@ grep -qP '^ +alpha\tprofile\t +sip:mod_sofia@127\.0\.0\.1:'"$alpha_port"'\tRUNNI
   && pass "sofia status: alpha RUNNING on its port" || fail "sofia status (alpha): $status"
 grep -qP '^ +beta\tprofile\t +sip:mod_sofia@127\.0\.0\.1:'"$beta_port"'\tRUNNING \(0\)$' <<<"$status" \
   && pass "sofia status: beta RUNNING on the port vars.xml set" || fail "sofia status (beta): $status"
-grep -qP '^ +beta::carrier\tgateway\t +sip:acct@carrier\.example\tUNREGED$' <<<"$status" \
-  && grep -qP '^ +beta::peer\tgateway\t +sip:FreeSWITCH@peer\tNOREG$' <<<"$status" \
+grep -qP '^ +beta::carrier\tgateway\t +sip:acct@192\.0\.2\.7\tUNREGED$' <<<"$status" \
+  && grep -qP '^ +beta::peer\tgateway\t +sip:FreeSWITCH@192\.0\.2\.8\tNOREG$' <<<"$status" \
   && pass "sofia status: beta's gateways listed" || fail "sofia status (gateways): $status"
+gateways=$(api "sofia status gateway")
+grep -qP '^ +beta::carrier\t +sip:acct@192\.0\.2\.7\tUNREGED\t  0\.00\t0/0\t0/0$' <<<"$gateways" \
+  && grep -q '^2 gateways: Inbound(Failed/Total): 0/0,Outbound(Failed/Total):0/0$' <<<"$gateways" \
+  && pass "sofia status gateway: the table" || fail "sofia status gateway: $gateways"
+gateway=$(api "sofia status gateway carrier")
+grep -qP '^Realm   \tcarrier\.example$' <<<"$gateway" && grep -qP '^Password\tyes$' <<<"$gateway" \
+  && grep -qP '^Expires \t600$' <<<"$gateway" && grep -qP '^Context \tctx_beta$' <<<"$gateway" \
+  && grep -q '^Invalid Gateway!$' <<<"$(api "sofia status gateway nosuch")" \
+  && pass "sofia status gateway carrier: its block" || fail "sofia status gateway carrier: $gateway"
 grep -q '^2 profiles 0 aliases$' <<<"$status" && pass "sofia status: 2 profiles" \
   || fail "sofia status (count): $status"
 profile=$(api "sofia status profile beta")

@@ -41,8 +41,7 @@ void write_summary(const std::vector<std::shared_ptr<SofiaProfile>>& profiles, s
                        profile_url(*profile), "RUNNING", profile->live_calls());
     for (const auto& gateway : profile->config().gateways) {
       out += fmt::format("{:>25}\t{}\t  {:>40}\t{}\n", profile->config().name + "::" + gateway.name,
-                         "gateway", fmt::format("sip:{}@{}", gateway.username, gateway.realm),
-                         gateway_state(gateway));
+                         "gateway", gateway.register_to(), gateway_state(gateway));
     }
   }
   out += fmt::format("{}\n", kLine);
@@ -81,13 +80,77 @@ void write_profile(const SofiaProfile& profile, std::string& out) {
   out += fmt::format("{}\n", kLine);
 }
 
+// `sofia status gateway`: every gateway with mod_sofia's columns (no pings or gateway calls yet:
+// zeros).
+void write_gateways(const std::vector<std::shared_ptr<SofiaProfile>>& profiles, std::string& out) {
+  out += fmt::format("{:>25}\t{:>32}\t{}\t{:>9}\t{}\t{}\n", "Profile::Gateway-Name", "    Data    ",
+                     "State", "Ping Time", "IB Calls(F/T)", "OB Calls(F/T)");
+  out += fmt::format("{}\n", kLine);
+  std::size_t count = 0;
+  for (const auto& profile : profiles) {
+    for (const auto& gateway : profile->config().gateways) {
+      ++count;
+      out += fmt::format("{:>25}\t{:>32}\t{}\t{:6.2f}\t0/0\t0/0\n",
+                         profile->config().name + "::" + gateway.name, gateway.register_to(),
+                         gateway_state(gateway), 0.0);
+    }
+  }
+  out += fmt::format("{}\n", kLine);
+  out += fmt::format("{} gateway{}: Inbound(Failed/Total): 0/0,Outbound(Failed/Total):0/0\n", count,
+                     count == 1 ? "" : "s");
+}
+
+// `sofia status gateway <name>` (or <profile>::<name>): its block, as far as eventswitch has it.
+bool write_gateway(const std::vector<std::shared_ptr<SofiaProfile>>& profiles,
+                   std::string_view wanted, std::string& out) {
+  for (const auto& profile : profiles) {
+    const auto& c = profile->config();
+    for (const auto& g : c.gateways) {
+      if (wanted != g.name && wanted != c.name + "::" + g.name) continue;
+      auto host = g.register_to().substr(g.register_to().find('@') + 1);
+      const std::pair<const char*, std::string> rows[] = {
+          {"Name    ", g.name},
+          {"Profile ", c.name},
+          {"Scheme  ", "Digest"},
+          {"Realm   ", g.realm},
+          {"Username", g.username},
+          {"Password", g.password.empty() ? "no" : "yes"},
+          {"From    ", fmt::format("<sip:{}@{}>", g.username, host)},
+          {"Contact ", ""},
+          {"Exten   ", g.username},
+          {"To      ", g.register_to()},
+          {"Proxy   ", "sip:" + host},
+          {"Context ", c.context},
+          {"Expires ", std::to_string(g.expire_seconds)},
+          {"Freq    ", std::to_string(g.expire_seconds)},
+          {"Ping    ", "0"},
+          {"PingFreq", "0"},
+          {"PingTime", "0.00"},
+          {"PingState", "0/0/0"},
+          {"State   ", std::string(gateway_state(g))},
+          {"Status  ", "UP"},
+          {"Uptime  ", "0s"},
+          {"CallsIN ", "0"},
+          {"CallsOUT", "0"},
+          {"FailedCallsIN", "0"},
+          {"FailedCallsOUT", "0"},
+      };
+      out += fmt::format("{}\n", kLine);
+      for (const auto& row : rows) out += fmt::format("{}\t{}\n", row.first, row.second);
+      out += fmt::format("{}\n", kLine);
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void register_sofia_api(core::ApiRegistry& registry,
                         std::vector<std::shared_ptr<SofiaProfile>> profiles) {
   core::ApiCommand command;
   command.name = "sofia";
-  command.syntax = "status [profile <name>]";
+  command.syntax = "status [profile <name>|gateway [<name>]]";
   command.description = "Sofia Controls";
   command.module = "mod_sofia";
   command.may_block = false;
@@ -101,6 +164,14 @@ void register_sofia_api(core::ApiRegistry& registry,
     }
     if (argv.size() == 1) {
       write_summary(profiles, out);
+      return core::ApiStatus::kSuccess;
+    }
+    if (protocol::iequals(argv[1], "gateway")) {
+      if (argv.size() == 2) {
+        write_gateways(profiles, out);
+      } else if (!write_gateway(profiles, argv[2], out)) {
+        out += "Invalid Gateway!\n";
+      }
       return core::ApiStatus::kSuccess;
     }
     if (protocol::iequals(argv[1], "profile") && argv.size() >= 3) {

@@ -139,12 +139,14 @@ void read_gateway(pugi::xml_node node, ProfileConfig& profile,
     } else if (name == "register") {
       reader.boolean(name, value, gateway.register_gateway);
     } else if (name == "expire-seconds") {
-      reader.integer(name, value, 1, 86400 * 365, gateway.expire_seconds);
+      // Below 5 s mod_sofia registers every 3600 s instead; so do we (with an error line).
+      reader.integer(name, value, 5, 86400 * 365, gateway.expire_seconds);
     } else {
       reader.ignored(name);
     }
   }
-  if (gateway.realm.empty()) gateway.realm = gateway.name;
+  // As mod_sofia: the realm defaults to the proxy, else the name; the proxy to the realm.
+  if (gateway.realm.empty()) gateway.realm = gateway.proxy.empty() ? gateway.name : gateway.proxy;
   if (gateway.proxy.empty()) gateway.proxy = gateway.realm;
   // As mod_sofia: a registering gateway needs credentials; one that does not register sends
   // "FreeSWITCH" as its user.
@@ -260,6 +262,12 @@ void read_port_range(const core::XmlConfig& xml, SofiaConfig& config) {
 }
 
 }  // namespace
+
+std::string GatewayConfig::register_to() const {
+  std::string_view host = proxy;
+  if (host.size() >= 4 && protocol::iequals(host.substr(0, 4), "sip:")) host.remove_prefix(4);
+  return fmt::format("sip:{}@{}", username, host);
+}
 
 std::string_view dtmf_type_name(DtmfType type) {
   switch (type) {

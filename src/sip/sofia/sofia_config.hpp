@@ -28,11 +28,14 @@ std::string_view dtmf_type_name(DtmfType type);
 struct GatewayConfig {
   std::string name;
   std::string proxy;     // default: realm
-  std::string realm;     // default: the gateway's name
+  std::string realm;     // default: proxy, else the gateway's name
   std::string username;  // required when register is true
   std::string password;  // required when register is true
   bool register_gateway = true;
-  int expire_seconds = 3600;
+  int expire_seconds = 3600;  // 5 s at least
+
+  // mod_sofia's register-to, shown by `sofia status`: sip:<username>@<proxy>.
+  std::string register_to() const;
 };
 
 struct ProfileConfig {

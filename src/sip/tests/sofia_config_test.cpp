@@ -94,6 +94,10 @@ constexpr const char* kGateways =
     "    <param name=\"from-user\" value=\"cluecon\"/>\n"
     "    <param name=\"expire-seconds\" value=\"60\"/>\n"
     "  </gateway>\n"
+    "  <gateway name=\"byproxy\">\n"
+    "    <param name=\"proxy\" value=\"sip:192.0.2.9\"/>\n"
+    "    <param name=\"register\" value=\"no\"/>\n"
+    "  </gateway>\n"
     "  <gateway name=\"carrier\">\n"
     "    <param name=\"proxy\" value=\"192.0.2.7:5070\"/>\n"
     "    <param name=\"realm\" value=\"carrier.example\"/>\n"
@@ -164,7 +168,7 @@ TEST(SofiaConfig, VanillaInternalAndExternalLoadThroughTheIncludes) {
   EXPECT_FALSE(external->auth_calls);
   EXPECT_EQ(external->codec_prefs, (std::vector<std::string>{"PCMU", "PCMA"}));
   EXPECT_EQ(external->outbound_codec_prefs, (std::vector<std::string>{"PCMA", "PCMU"}));
-  ASSERT_EQ(external->gateways.size(), 2U) << loaded.all_messages;
+  ASSERT_EQ(external->gateways.size(), 3U) << loaded.all_messages;
   const auto& asterlink = external->gateways[0];
   EXPECT_EQ(asterlink.name, "asterlink.com");
   EXPECT_EQ(asterlink.username, "cluecon");
@@ -173,12 +177,17 @@ TEST(SofiaConfig, VanillaInternalAndExternalLoadThroughTheIncludes) {
   EXPECT_EQ(asterlink.proxy, "asterlink.com");
   EXPECT_TRUE(asterlink.register_gateway);
   EXPECT_EQ(asterlink.expire_seconds, 60);
-  const auto& carrier = external->gateways[1];
+  EXPECT_EQ(asterlink.register_to(), "sip:cluecon@asterlink.com");
+  const auto& byproxy = external->gateways[1];
+  EXPECT_EQ(byproxy.realm, "sip:192.0.2.9");
+  EXPECT_EQ(byproxy.register_to(), "sip:FreeSWITCH@192.0.2.9");
+  const auto& carrier = external->gateways[2];
   EXPECT_EQ(carrier.proxy, "192.0.2.7:5070");
   EXPECT_EQ(carrier.realm, "carrier.example");
   EXPECT_FALSE(carrier.register_gateway);
   EXPECT_EQ(carrier.username, "FreeSWITCH");
   EXPECT_EQ(carrier.expire_seconds, 3600);
+  EXPECT_EQ(carrier.register_to(), "sip:FreeSWITCH@192.0.2.7:5070");
   // auth-calls is read but not enforced: said at load.
   EXPECT_EQ(loaded.count(core::LogLevel::kWarning, "profile internal: auth-calls is on"), 1U);
   EXPECT_EQ(loaded.count(core::LogLevel::kErr, ""), 0U) << loaded.all_messages;
@@ -221,7 +230,7 @@ TEST(SofiaConfig, BadValuesAreReportedAndTheDefaultKept) {
              "<gateways>\n"
              "  <gateway name=\"g\"><param name=\"username\" value=\"u\"/>"
              "<param name=\"password\" value=\"p\"/>"
-             "<param name=\"expire-seconds\" value=\"soon\"/>"
+             "<param name=\"expire-seconds\" value=\"4\"/>"
              "<param name=\"register\" value=\"perhaps\"/></gateway>\n"
              "  <gateway name=\"nocreds\"/>\n"
              "  <gateway name=\"g\"><param name=\"register\" value=\"false\"/></gateway>\n"
@@ -256,7 +265,8 @@ TEST(SofiaConfig, BadValuesAreReportedAndTheDefaultKept) {
         "profile p: codec-prefs 'G729,OPUS' is not a list holding PCMU or PCMA; using PCMU,PCMA",
         "profile p: dtmf-type 'inband' is not rfc2833, info or none; using rfc2833",
         "profile p: rtp-timeout-sec '-5'", "profile p: rtp-hold-timeout-sec '9999",
-        "gateway g: expire-seconds 'soon'", "gateway g: register 'perhaps'",
+        "gateway g: expire-seconds '4' is not a number from 5 to 31536000; using 3600",
+        "gateway g: register 'perhaps'",
         "gateway nocreds: ignored: username and password are required",
         "gateway g: a second gateway", "gateway : a gateway without a name",
         "profile p: ignored: a profile of this name exists already",
