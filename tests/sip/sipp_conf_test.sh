@@ -224,7 +224,7 @@ grep -q "telephone-event" "$WORK/beta.msg" && [[ -n $(answer_sdp "$WORK/beta.msg
 
 # 3. No RTP for rtp-timeout-sec: MEDIA_TIMEOUT, long before SIPp would hang up. An event
 # socket client prints the Hangup-Cause of the first CHANNEL_HANGUP and the seconds it took.
-python3 - "$es_port" >"$WORK/hangup.txt" 2>&1 <<'PY' &
+python3 - "$es_port" "$WORK/listening" >"$WORK/hangup.txt" 2>&1 <<'PY' &
 import socket, sys, time, urllib.parse
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.sendall(b"auth ClueCon\n\nevent plain CHANNEL_ANSWER CHANNEL_HANGUP\n\n")
@@ -235,16 +235,19 @@ while True:
     if not chunk:
         break
     data += chunk
+    if b"+OK event listener enabled" in data and not __import__("os").path.exists(sys.argv[2]):
+        open(sys.argv[2], "w").close()
     if answered is None and b"Event-Name: CHANNEL_ANSWER" in data:
         answered = time.time()
     i = data.find(b"Hangup-Cause: ")
     if i >= 0 and b"\n" in data[i:]:
         cause = data[i + 14:data.index(b"\n", i)].decode()
-        print(urllib.parse.unquote(cause), f"{time.time() - (answered or 0):.1f}")
+        took = f"{time.time() - answered:.1f}" if answered else "no-CHANNEL_ANSWER-seen"
+        print(urllib.parse.unquote(cause), took)
         break
 PY
 listener=$!
-sleep 0.5
+for _ in $(seq 100); do [[ -e $WORK/listening ]] && break; sleep 0.1; done
 (sipp_run silent "$alpha_port" -sn uac -s 9999 -d 10000 -m 1 >/dev/null) &
 sipp_pid=$!
 wait "$listener"
