@@ -21,10 +21,12 @@ int main(int argc, char** argv) {
   int listen_port = -1;
   int sip_port = -1;
   app.add_option("--sip-port", sip_port,
-                 "start the embedded SIP profile internal on this UDP/TCP port (docs/sip.md)")
+                 "start the embedded SIP profile internal on this UDP/TCP port; with sofia.conf "
+                 "in --conf, the port of profile internal (or the first) (docs/sip.md)")
       ->check(CLI::Range(1, 65535));
   std::string sip_ip;
-  app.add_option("--sip-ip", sip_ip, "the SIP profile's address (default 127.0.0.1)");
+  app.add_option("--sip-ip", sip_ip,
+                 "the SIP and RTP address of that profile (default 127.0.0.1, or sofia.conf's)");
   std::string password;
   app.add_option("--listen-ip", listen_ip, "override the event socket listen-ip");
   app.add_option("--listen-port", listen_port, "override listen-port (0: any free port)")
