@@ -252,7 +252,8 @@ asio::awaitable<Reply> do_log(StatePtr state, std::optional<std::string> level) 
 
 asio::awaitable<std::optional<Event>> do_next_event(StatePtr state,
                                                     std::chrono::milliseconds timeout) {
-  if (state->events.empty() && state->phase != Phase::kClosed && !state->event_handler) {
+  // With a handler set nothing is queued: the wait lasts until the connection ends.
+  if (state->events.empty() && state->phase != Phase::kClosed) {
     auto waiter = std::make_shared<Slot<bool>>(state->strand);
     if (state->event_waiter) state->event_waiter->complete(false);  // one reader at a time
     state->event_waiter = waiter;
@@ -340,14 +341,21 @@ asio::awaitable<Reply> Connection::command(std::string text) {
   return on_strand(state_, run_command(state_, std::move(text)));
 }
 
-asio::awaitable<std::string> Connection::api(std::string command) {
-  auto run = [](StatePtr state, std::string text) -> asio::awaitable<std::string> {
-    auto slot = state->send_command("api " + text + "\n\n");
+asio::awaitable<std::string> Connection::api(std::string command, ApiOptions options) {
+  auto run = [](StatePtr state, std::string text,
+                ApiOptions options) -> asio::awaitable<std::string> {
+    auto slot = state->send_command(
+        "api " + text + (options.console_execute ? "\nconsole_execute: true" : "") + "\n\n");
+    if (options.on_reply) {
+      slot->on_arrival = [on_reply = std::move(options.on_reply)](const protocol::Message& reply) {
+        on_reply(reply.body);
+      };
+    }
     protocol::Message response =
         co_await await_slot(slot, state->options.command_timeout, "the api response");
     co_return std::move(response.body);
   };
-  return on_strand(state_, run(state_, std::move(command)));
+  return on_strand(state_, run(state_, std::move(command), std::move(options)));
 }
 
 asio::awaitable<BackgroundJob> Connection::bgapi(std::string command, std::string job_uuid) {

@@ -146,6 +146,17 @@ struct ReconnectInfo {
   std::uint64_t lost_events = 0;
 };
 
+// How api() sends a command and hands its reply back.
+struct ApiOptions {
+  // Adds the `console_execute: true` header, as fs_cli does for what the user types: the switch
+  // runs the line as its console would (`;;` separates commands, aliases expand).
+  bool console_execute = false;
+  // Called with the reply body on the connection's strand when the reply arrives, before the
+  // event handler sees any event received after it: output printed here keeps the wire's order
+  // of replies and events. Must not throw.
+  std::function<void(const std::string& body)> on_reply;
+};
+
 // The reply to a non-api command (command/reply).
 struct Reply {
   std::string text;             // Reply-Text: "+OK accepted", "-ERR invalid"...
@@ -200,7 +211,7 @@ class Connection {
   std::string close_reason() const;
 
   // "api <command>": the api/response body.
-  asio::awaitable<std::string> api(std::string command);
+  asio::awaitable<std::string> api(std::string command, ApiOptions options = {});
   // "bgapi <command>" with `job_uuid` (generated when empty); completes with the BACKGROUND_JOB.
   asio::awaitable<BackgroundJob> bgapi(std::string command, std::string job_uuid = {});
 
@@ -240,6 +251,7 @@ class Connection {
   // A handler that throws ends the connection (close_reason() says so).
   void set_event_handler(std::function<void(Event)> handler);
   // The next queued event; nullopt when `timeout` (zero: none) passed or the connection ended.
+  // With an event handler set no event is queued, so this only tells of the end (or timeout).
   asio::awaitable<std::optional<Event>> next_event(
       std::chrono::milliseconds timeout = std::chrono::milliseconds::zero());
   // log/data messages go to `handler`; without one they are dropped.

@@ -299,7 +299,9 @@ void ConnectionState::handle_message(protocol::Message message) {
     if (awaiting_reply.empty()) return;
     auto slot = std::move(awaiting_reply.front());
     awaiting_reply.pop_front();
-    if (!slot->abandoned) slot->complete(std::move(message));
+    if (slot->abandoned) return;
+    if (slot->on_arrival) slot->on_arrival(message);
+    slot->complete(std::move(message));
     return;
   }
   if (type == "text/event-plain" || type == "text/event-json") {

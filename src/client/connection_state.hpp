@@ -56,6 +56,8 @@ struct Slot {
   ClientError::Kind error_kind = ClientError::Kind::kDisconnected;
   bool done = false;
   bool abandoned = false;  // the waiter gave up (timeout): the result is dropped on arrival
+  // Runs on the strand when the result arrives (not when abandoned), before later messages.
+  std::function<void(const T&)> on_arrival;
 };
 
 using ReplySlot = Slot<protocol::Message>;

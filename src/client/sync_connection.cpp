@@ -33,8 +33,8 @@ void SyncConnection::disconnect() {
   wait(connection_.disconnect());
 }
 
-std::string SyncConnection::api(const std::string& command) {
-  return wait(connection_.api(command));
+std::string SyncConnection::api(const std::string& command, ApiOptions options) {
+  return wait(connection_.api(command, std::move(options)));
 }
 
 BackgroundJob SyncConnection::bgapi(const std::string& command, const std::string& job_uuid) {

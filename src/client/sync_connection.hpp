@@ -33,7 +33,7 @@ class SyncConnection {
   bool is_open() const { return connection_.is_open(); }
   std::string close_reason() const { return connection_.close_reason(); }
 
-  std::string api(const std::string& command);
+  std::string api(const std::string& command, ApiOptions options = {});
   BackgroundJob bgapi(const std::string& command, const std::string& job_uuid = {});
   Reply subscribe(protocol::EventFormat format, const std::string& events);
   Reply unsubscribe(const std::string& events);

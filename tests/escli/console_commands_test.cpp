@@ -85,5 +85,51 @@ TEST(Completion, ReplyWithoutMatchesOrMalformedWriteChangesNothing) {
   EXPECT_EQ(bad.listing, "\nx\n");
 }
 
+TEST(Completion, SlashCommandsCompleteInEscli) {
+  auto edit = complete_slash_command("/ex", 3);
+  ASSERT_TRUE(edit.has_value());
+  EXPECT_EQ(edit->listing, "\n[               /exit]\t\n");
+  EXPECT_EQ(edit->erase, 3u);
+  EXPECT_EQ(edit->insert, "/exit ");
+  edit = complete_slash_command("  /NO", 5);  // any case, after leading spaces
+  ASSERT_TRUE(edit.has_value());
+  EXPECT_EQ(edit->listing, "\n[           /noevents]\t[              /nolog]\t\n");
+  EXPECT_EQ(edit->erase, 3u);
+  EXPECT_EQ(edit->insert, "/no");
+  edit = complete_slash_command("/", 1);  // every command, four to a line, sorted
+  ASSERT_TRUE(edit.has_value());
+  EXPECT_TRUE(
+      edit->listing.starts_with("\n[                /bye]\t[              /event]\t"
+                                "[               /exit]\t[             /filter]\t\n"))
+      << edit->listing;
+  EXPECT_NE(edit->listing.find("[          /logfilter]\t"), std::string::npos);
+  EXPECT_EQ(edit->insert, "/");
+  edit = complete_slash_command("/zz", 3);  // no match: nothing happens
+  ASSERT_TRUE(edit.has_value());
+  EXPECT_EQ(edit->listing, "");
+  EXPECT_EQ(edit->erase, 0u);
+  // The cursor in the first word: "/lo|g x" completes "/lo".
+  edit = complete_slash_command("/log x", 3);
+  ASSERT_TRUE(edit.has_value());
+  EXPECT_EQ(edit->insert, "/log");
+  // Past a slash command's first word, and api lines, are not escli's.
+  EXPECT_FALSE(complete_slash_command("/log de", 7).has_value());
+  EXPECT_FALSE(complete_slash_command("show", 4).has_value());
+}
+
+TEST(Completion, LineRoutesSlashCommandsLocallyAndTheRestToTheSwitch) {
+  std::vector<std::string> asked;
+  auto ask = [&](const std::string& command) {
+    asked.push_back(command);
+    return std::string("\n\n[              a1b2-1]\t[              b2c4-2]\t\n\n");
+  };
+  CompletionEdit edit = complete_line("uuid_kill ", 10, ask);
+  EXPECT_EQ(edit.listing, "\n[              a1b2-1]\t[              b2c4-2]\t\n");
+  EXPECT_EQ(edit.erase, 0u);
+  edit = complete_line("/hel", 4, ask);
+  EXPECT_EQ(edit.insert, "/help ");
+  EXPECT_EQ(asked, std::vector<std::string>{"console_complete uuid_kill "});
+}
+
 }  // namespace
 }  // namespace es::apps::escli

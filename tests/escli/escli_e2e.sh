@@ -61,6 +61,42 @@ else
   fail "--json -x: exit $status, output [$out]"
 fi
 
+# fs_cli's api form (console_execute: true): the switch runs the line as its console would, so
+# ";;" separates two commands whose outputs follow each other.
+out=$("$ESCLI" "${CONNECT[@]}" -x "echo first;;echo second" 2>&1)
+if [[ $out == firstsecond ]]; then
+  pass "-x 'echo first;;echo second' runs both commands (console_execute)"
+else
+  fail "console_execute: output [$out]"
+fi
+
+# -b --json: the reply of each command comes before the events it caused (its API event, the
+# originated channel's CHANNEL_CREATE), as on the wire; the event of one command always arrives
+# before the next command's reply, so only the last command's events may be cut off at the end.
+{
+  echo "/event json API CHANNEL_CREATE"
+  echo "originate null/order-check &park"
+  for i in $(seq 30); do echo "echo order-$i"; done
+} | "$ESCLI" "${CONNECT[@]}" -b --json -q >"$WORK/order" 2>"$WORK/order-err"
+order_ok=1
+grep -n '"command":"originate null/order-check &park"' "$WORK/order" | head -1 | cut -d: -f1 >"$WORK/order-reply"
+create_line=$(grep -n '"Event-Name":"CHANNEL_CREATE"' "$WORK/order" | head -1 | cut -d: -f1)
+if [[ -z $(cat "$WORK/order-reply") || -z $create_line || $(cat "$WORK/order-reply") -gt $create_line ]]; then
+  order_ok=0
+fi
+for i in $(seq 29); do
+  reply_line=$(grep -n "\"command\":\"echo order-$i\"" "$WORK/order" | cut -d: -f1)
+  event_line=$(grep -n "\"API-Command-Argument\":\"order-$i\"" "$WORK/order" | cut -d: -f1)
+  if [[ -z $reply_line || -z $event_line || $reply_line -gt $event_line ]]; then
+    order_ok=0
+  fi
+done
+if ((order_ok)); then
+  pass "-b --json prints each reply before the events its command caused"
+else
+  fail "-b --json order: [$(cut -c1-120 "$WORK/order")] stderr [$(cat "$WORK/order-err")]"
+fi
+
 # --- refusals: one line on stderr, non-zero exit ----------------------------------------------
 out=$("$ESCLI" -H 127.0.0.1 -P "$PORT" -p wrong -x status 2>"$WORK/err")
 status=$?
@@ -151,6 +187,29 @@ if wait_for '\[ +show\]' && wait_for 'freeswitch@[^ ]+> show ?$'; then
   pass "Tab on 'sho' lists and completes 'show'"
 else
   fail "Tab completion of 'sho':"
+  pane >&2
+fi
+# Later words come from console_complete too: show's sub-commands, the live uuids after uuid_*.
+tmux_cmd send-keys -t escli C-u 'show chan' Tab
+if wait_for 'freeswitch@[^ ]+> show channels ?$'; then
+  pass "Tab on 'show chan' completes 'show channels'"
+else
+  fail "Tab completion of 'show chan':"
+  pane >&2
+fi
+order_uuid=$(sed -n 's/.*"reply":"+OK \([0-9a-f-]\{36\}\).*/\1/p' "$WORK/order" | head -1)
+tmux_cmd send-keys -t escli C-u 'uuid_kill ' Tab
+if [[ -n $order_uuid ]] && wait_for "\\[$order_uuid\\]"; then
+  pass "Tab after 'uuid_kill ' lists the live channel $order_uuid"
+else
+  fail "Tab after 'uuid_kill ' (uuid [$order_uuid]):"
+  pane >&2
+fi
+tmux_cmd send-keys -t escli C-u '/noe' Tab
+if wait_for 'freeswitch@[^ ]+> /noevents ?$'; then
+  pass "Tab on '/noe' completes the slash command '/noevents'"
+else
+  fail "Tab completion of '/noe':"
   pane >&2
 fi
 tmux_cmd send-keys -t escli C-u 'echo history-check' Enter

@@ -1,8 +1,13 @@
 #include "apps/escli/completion.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 #include <fmt/format.h>
+
+#include "apps/escli/console_commands.hpp"
+#include "protocol/ascii.hpp"
 
 namespace es::apps::escli {
 namespace {
@@ -42,6 +47,43 @@ CompletionEdit parse_completion_reply(std::string_view reply) {
   listing = trim_newlines(listing);
   if (!listing.empty()) edit.listing = fmt::format("\n{}\n", listing);
   return edit;
+}
+
+std::optional<CompletionEdit> complete_slash_command(std::string_view line, std::size_t cursor) {
+  std::string_view typed = line.substr(0, std::min(cursor, line.size()));
+  while (!typed.empty() && typed.front() == ' ') typed.remove_prefix(1);
+  if (!typed.starts_with('/') || typed.find_first_of(" \t") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::vector<std::string> matches;
+  for (std::string_view name : slash_command_names()) {
+    std::string candidate = fmt::format("/{}", name);
+    if (protocol::istarts_with(candidate, typed)) matches.push_back(std::move(candidate));
+  }
+  std::sort(matches.begin(), matches.end());
+  CompletionEdit edit;
+  if (matches.empty()) return edit;
+  std::string listing;
+  std::string common = matches.front();
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    listing += fmt::format("[{:>20}]\t", matches[i]);
+    if ((i + 1) % 4 == 0 && i + 1 < matches.size()) listing += '\n';
+    std::size_t same = 0;
+    while (same < common.size() && same < matches[i].size() && common[same] == matches[i][same]) {
+      ++same;
+    }
+    common.resize(same);
+  }
+  edit.listing = fmt::format("\n{}\n", listing);
+  edit.erase = typed.size();
+  edit.insert = matches.size() == 1 ? matches.front() + " " : common;
+  return edit;
+}
+
+CompletionEdit complete_line(std::string_view line, std::size_t cursor,
+                             const std::function<std::string(const std::string&)>& ask) {
+  if (auto edit = complete_slash_command(line, cursor)) return *edit;
+  return parse_completion_reply(ask(completion_request(line, cursor)));
 }
 
 }  // namespace es::apps::escli

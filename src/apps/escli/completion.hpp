@@ -3,6 +3,8 @@
 // matches and may end in "write=<length>:<text>", which replaces the word being typed.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +17,16 @@ std::string completion_request(std::string_view line, std::size_t cursor);
 
 // The edit a console_complete reply asks for.
 CompletionEdit parse_completion_reply(std::string_view reply);
+
+// Tab while typing a slash command's name (the cursor in the line's first word, which starts
+// with '/'): escli completes its own commands, listed as console_complete lists matches.
+// nullopt for any other line, which goes to the switch's console_complete.
+std::optional<CompletionEdit> complete_slash_command(std::string_view line, std::size_t cursor);
+
+// Tab at `cursor`: a slash command completes here, anything else (every word of an api command:
+// names, show sub-commands, channel uuids after uuid_*) through `ask`, which runs an api command
+// on the switch and returns its reply.
+CompletionEdit complete_line(std::string_view line, std::size_t cursor,
+                             const std::function<std::string(const std::string&)>& ask);
 
 }  // namespace es::apps::escli

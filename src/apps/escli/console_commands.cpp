@@ -4,6 +4,7 @@
 #include <array>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "protocol/header_fields.hpp"
 
@@ -29,6 +30,23 @@ std::pair<std::string_view, std::string_view> first_word(std::string_view text) 
   return {text.substr(0, space), trim(text.substr(space + 1))};
 }
 
+// The slash commands (without the slash) and what each asks for.
+constexpr std::array<std::pair<std::string_view, ConsoleCommandKind>, 13> kWords = {{
+    {"exit", ConsoleCommandKind::kQuit},
+    {"quit", ConsoleCommandKind::kQuit},
+    {"bye", ConsoleCommandKind::kQuit},
+    {"...", ConsoleCommandKind::kQuit},
+    {"help", ConsoleCommandKind::kHelp},
+    {"event", ConsoleCommandKind::kEvent},
+    {"noevents", ConsoleCommandKind::kNoEvents},
+    {"nixevent", ConsoleCommandKind::kNixEvent},
+    {"log", ConsoleCommandKind::kLog},
+    {"nolog", ConsoleCommandKind::kNoLog},
+    {"filter", ConsoleCommandKind::kFilter},
+    {"uuid", ConsoleCommandKind::kUuid},
+    {"logfilter", ConsoleCommandKind::kLogFilter},
+}};
+
 }  // namespace
 
 ConsoleCommand parse_console_line(std::string_view line) {
@@ -38,21 +56,6 @@ ConsoleCommand parse_console_line(std::string_view line) {
   if (!text.starts_with('/')) return {ConsoleCommandKind::kApi, {}, std::string(text)};
 
   auto [word, argument] = first_word(text.substr(1));
-  static constexpr std::array<std::pair<std::string_view, ConsoleCommandKind>, 13> kWords = {{
-      {"exit", ConsoleCommandKind::kQuit},
-      {"quit", ConsoleCommandKind::kQuit},
-      {"bye", ConsoleCommandKind::kQuit},
-      {"...", ConsoleCommandKind::kQuit},
-      {"help", ConsoleCommandKind::kHelp},
-      {"event", ConsoleCommandKind::kEvent},
-      {"noevents", ConsoleCommandKind::kNoEvents},
-      {"nixevent", ConsoleCommandKind::kNixEvent},
-      {"log", ConsoleCommandKind::kLog},
-      {"nolog", ConsoleCommandKind::kNoLog},
-      {"filter", ConsoleCommandKind::kFilter},
-      {"uuid", ConsoleCommandKind::kUuid},
-      {"logfilter", ConsoleCommandKind::kLogFilter},
-  }};
   ConsoleCommand command{ConsoleCommandKind::kUnknown, std::string(word), std::string(argument)};
   for (const auto& [name, kind] : kWords) {
     if (iequals(word, name)) command.kind = kind;
@@ -82,6 +85,14 @@ FilterRequest parse_filter_request(std::string_view argument) {
   request.header = std::string(word);
   request.value = std::string(rest);
   return request;
+}
+
+std::vector<std::string_view> slash_command_names() {
+  std::vector<std::string_view> names;
+  for (const auto& entry : kWords) {
+    if (entry.first != "...") names.push_back(entry.first);
+  }
+  return names;
 }
 
 std::string console_help() {

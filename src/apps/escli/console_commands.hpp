@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/frames.hpp"
 
@@ -48,6 +49,9 @@ struct FilterRequest {
   std::string value;  // may be empty for delete (every filter on the header)
 };
 FilterRequest parse_filter_request(std::string_view argument);
+
+// The slash commands' names without the slash ("exit", "event" ...), for Tab completion.
+std::vector<std::string_view> slash_command_names();
 
 // The /help text.
 std::string console_help();

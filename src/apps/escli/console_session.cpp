@@ -125,6 +125,9 @@ int ConsoleSession::connect(bool retry) {
     close_connection();
     auto connection = std::make_unique<client::SyncConnection>(options);
     connection->set_log_handler([this](const client::LogLine& line) { on_log_line(line); });
+    // Events are printed on the connection's thread as they arrive, like replies (run_api),
+    // so the output keeps the wire's order.
+    connection->set_event_handler([this](const client::Event& event) { on_event(event); });
     try {
       connection->connect(profile.host, profile.port, credentials);
       if (attempt > 1) report(fmt::format("connected to {} (attempt {})", where(), attempt));
@@ -178,7 +181,9 @@ void ConsoleSession::start_watching(std::uint64_t generation) {
       connection.executor(),
       [this, &connection, generation]() -> asio::awaitable<void> {
         try {
-          while (auto event = co_await connection.next_event()) on_event(*event);
+          // Events go to the handler: this wait ends with the connection.
+          while (co_await connection.next_event()) {
+          }
         } catch (const std::exception&) {
           // Ended while waiting: reported below like any other end.
         }
@@ -245,8 +250,7 @@ int ConsoleSession::run_one_shot() {
   int status = kExitOk;
   for (const auto& command : settings_.execute) {
     try {
-      std::string body = connection_->api(command);
-      output_.print(renderer_.api_reply(command, body));
+      std::string body = connection_->api(command, api_options(command, false));
       if (settings_.strict && is_failure_reply(body)) {
         status = kExitCommandFailed;
         break;
@@ -419,10 +423,21 @@ bool ConsoleSession::execute(const std::string& line, bool quiet) {
   }
 }
 
+client::ApiOptions ConsoleSession::api_options(const std::string& command, bool quiet) {
+  // As fs_cli: the switch runs the line as its console would (";;", aliases). The reply is
+  // printed where it arrived among the events, before those the command caused.
+  client::ApiOptions options{.console_execute = true};
+  if (!quiet) {
+    options.on_reply = [this, command](const std::string& body) {
+      output_.print(renderer_.api_reply(command, body));
+    };
+  }
+  return options;
+}
+
 void ConsoleSession::run_api(const std::string& command, bool quiet) {
   try {
-    std::string body = connection_->api(command);
-    if (!quiet) output_.print(renderer_.api_reply(command, body));
+    std::string body = connection_->api(command, api_options(command, quiet));
     if (is_failure_reply(body)) command_failed_ = true;
   } catch (const ClientError& error) {
     if (handle_error(error, command) == kExitOk) command_failed_ = true;
@@ -484,7 +499,8 @@ void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std
 
 CompletionEdit ConsoleSession::complete(const std::string& line, std::size_t cursor) {
   try {
-    return parse_completion_reply(connection_->api(completion_request(line, cursor)));
+    return complete_line(line, cursor,
+                         [this](const std::string& command) { return connection_->api(command); });
   } catch (const ClientError& error) {
     handle_error(error, "console_complete");
     return {};

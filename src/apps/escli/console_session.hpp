@@ -48,6 +48,7 @@ class ConsoleSession {
   // reconnection) prints nothing and records nothing.
   bool execute(const std::string& line, bool quiet = false);
   void run_api(const std::string& command, bool quiet);
+  client::ApiOptions api_options(const std::string& command, bool quiet);
   void run_socket_command(const ConsoleCommand& command, const std::string& line, bool quiet);
   CompletionEdit complete(const std::string& line, std::size_t cursor);
   std::string function_key_macro(int key);

@@ -431,5 +431,63 @@ TEST(Connection, TimedOutReplyIsSkippedWhenItArrivesLate) {
   });
 }
 
+// fs_cli's form of api (console_execute), and a reply handler that sees the reply in its wire
+// place among the events: after the event sent before it, before the events sent after it.
+TEST(Connection, ApiOptionsSendConsoleExecuteAndKeepTheWireOrder) {
+  FakeServer server([](FakePeer& peer) {
+    peer.accept_auth();
+    EXPECT_EQ(peer.read_command().command, "event plain CUSTOM");
+    peer.send(reply("+OK event listener enabled plain"));
+    auto packet = peer.read_command();
+    EXPECT_EQ(packet.command, "api echo a;;echo b");
+    const std::string* console = packet.header("console_execute");
+    EXPECT_TRUE(console != nullptr && *console == "true");
+    packet = peer.read_command();
+    EXPECT_EQ(packet.command, "api echo c");
+    EXPECT_EQ(packet.header("console_execute"), nullptr);
+    peer.send(plain_event({{"Event-Name", "CUSTOM"}, {"Seq", "1"}}) + api_response("ab") +
+                  plain_event({{"Event-Name", "CUSTOM"}, {"Seq", "2"}}) + api_response("c"),
+              5);
+  });
+  run_coroutine([&](asio::io_context& io) -> asio::awaitable<void> {
+    using namespace asio::experimental::awaitable_operators;
+    Connection conn(io.get_executor());
+    std::vector<std::string> seen;
+    conn.set_event_handler(
+        [&](const Event& event) { seen.push_back("event " + *event.header("Seq")); });
+    co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
+    EXPECT_TRUE((co_await conn.subscribe(protocol::EventFormat::kPlain, "CUSTOM")).ok());
+    auto record = [&](const std::string& body) { seen.push_back("reply " + body); };
+    auto [first, second] =
+        co_await (conn.api("echo a;;echo b", {.console_execute = true, .on_reply = record}) &&
+                  conn.api("echo c", {.on_reply = record}));
+    EXPECT_EQ(first, "ab");
+    EXPECT_EQ(second, "c");
+    EXPECT_EQ(seen, (std::vector<std::string>{"event 1", "reply ab", "event 2", "reply c"}));
+    conn.close();
+  });
+}
+
+// With an event handler, next_event() tells of the connection's end: it waits until then.
+TEST(Connection, NextEventWithAHandlerWaitsForTheEnd) {
+  FakeServer server([](FakePeer& peer) {
+    peer.accept_auth();
+    EXPECT_EQ(peer.read_command().command, "event plain CUSTOM");
+    peer.send(reply("+OK event listener enabled plain") +
+              plain_event({{"Event-Name", "CUSTOM"}, {"Seq", "1"}}));
+    peer.close();
+  });
+  run_coroutine([&](asio::io_context& io) -> asio::awaitable<void> {
+    Connection conn(io.get_executor());
+    int handled = 0;
+    conn.set_event_handler([&](const Event&) { ++handled; });
+    co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
+    EXPECT_TRUE((co_await conn.subscribe(protocol::EventFormat::kPlain, "CUSTOM")).ok());
+    EXPECT_FALSE((co_await conn.next_event(5s)).has_value());
+    EXPECT_EQ(handled, 1);
+    EXPECT_FALSE(conn.is_open());
+  });
+}
+
 }  // namespace
 }  // namespace es::client

@@ -1,12 +1,16 @@
-// console_complete: fs_cli's tab completion of API command names
-// (mod_commands.c: console_complete_function; switch_console.c: switch_console_complete).
+// console_complete: fs_cli's tab completion of API command names and, from the complete table,
+// of their later words (mod_commands.c: console_complete_function; switch_console.c).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "core/commands/command_groups.hpp"
+#include "core/commands/console_complete_table.hpp"
+#include "core/text/separate_string.hpp"
 #include "protocol/ascii.hpp"
 
 namespace es::core::commands {
@@ -24,6 +28,79 @@ bool like_prefix(std::string_view name, std::string_view prefix) {
   return true;
 }
 
+// FreeSWITCH's complete table has ten word columns (a1..a10): the words of a line past the
+// tenth complete to nothing.
+constexpr std::size_t kCompleteColumns = 10;
+
+// The listing and the common prefix of the hits, as switch_console_complete builds them.
+struct Hits {
+  std::string out = "\n\n";
+  int count = 0;
+  std::string last, partial;
+
+  void add(std::string_view target) {
+    if (target.empty()) return;
+    out += fmt::format("[{:>20}]\t", target);
+    last = target;
+    ++count;
+    if (count == 1) {
+      partial = last;
+    } else {
+      std::size_t common = 0;
+      while (common < partial.size() && common < last.size() && partial[common] == last[common]) {
+        ++common;
+      }
+      if (common < partial.size() && common < last.size()) partial.resize(common);
+    }
+    if (count % 4 == 0) out += '\n';
+  }
+};
+
+// The live channels' uuids starting with `cursor` (::console::list_uuid), in byte order.
+std::vector<std::string> live_uuids(Runtime& rt, std::string_view cursor) {
+  std::vector<std::string> uuids;
+  if (const ChannelDirectory* channels = rt.channels()) {
+    for (auto& row : channels->channel_rows("channels")) {
+      if (!row.empty() && like_prefix(row[0], cursor)) uuids.push_back(std::move(row[0]));
+    }
+  }
+  std::sort(uuids.begin(), uuids.end());
+  uuids.erase(std::unique(uuids.begin(), uuids.end()), uuids.end());
+  return uuids;
+}
+
+// One value of the table's column for the word being typed: a literal, a "::[a:b" list or a
+// "::console::..." function; list and function values must start with `cursor` (exact case).
+void expand(Runtime& rt, std::string_view target, std::string_view cursor, Hits& hits) {
+  auto offer = [&](std::string_view value) {
+    if (value.starts_with(cursor)) hits.add(value);
+  };
+  if (target.starts_with("::[")) {
+    for (const auto& item : text::separate_string(target.substr(3), ':', 100)) offer(item);
+  } else if (target == "::console::list_uuid") {
+    for (const auto& uuid : live_uuids(rt, cursor)) offer(uuid);
+  } else if (!target.starts_with("::")) {
+    hits.add(target);
+  }
+}
+
+// The entries of the complete table for the commands this switch has, split into their words.
+std::vector<std::vector<std::string>> complete_table(Runtime& rt) {
+  std::vector<std::vector<std::string>> table;
+  for (std::string_view entry : builtin_completions()) {
+    auto words = text::separate_string(entry, ' ', kCompleteColumns);
+    if (!words.empty() && rt.api().exists(words[0])) table.push_back(std::move(words));
+  }
+  return table;
+}
+
+// Does an entry's word `column` (empty past its end) admit the typed word `typed`? A "::" value
+// admits anything; a complete word must equal the column, the word being typed start it.
+bool column_admits(std::string_view column, std::string_view typed, bool exact) {
+  if (column.empty() || column.starts_with("::")) return true;
+  return exact ? column == typed : like_prefix(column, typed);
+}
+
 std::string complete(Runtime& rt, std::string_view line, std::optional<std::size_t> cursor) {
   std::string buf(line.substr(0, line.find('\0')));
   if (cursor && *cursor > 0 && *cursor < buf.size()) buf.resize(*cursor);
@@ -39,7 +116,7 @@ std::string complete(Runtime& rt, std::string_view line, std::optional<std::size
   while (trailing < text.size() && text[text.size() - 1 - trailing] == ' ') ++trailing;
   if (trailing > 1) text.remove_suffix(trailing - 1);
 
-  int words = 0;
+  std::size_t words = 0;
   std::size_t last_space = std::string_view::npos;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == ' ') {
@@ -52,35 +129,37 @@ std::string complete(Runtime& rt, std::string_view line, std::optional<std::size
   }
   std::string_view word = last_space == std::string_view::npos ? text : text.substr(last_space + 1);
 
-  std::string out = "\n\n";
-  int hits = 0;
-  std::string last, partial;
+  Hits hits;
   if (words == 0) {
     std::set<std::string> names;  // distinct, byte-ordered
     for (const auto& command : rt.api().list()) {
       if (like_prefix(command.name, word)) names.insert(command.name);
     }
-    for (const auto& name : names) {
-      out += fmt::format("[{:>20}]\t", name);
-      last = name;
-      ++hits;
-      if (hits == 1) {
-        partial = name;
-      } else {
-        std::size_t common = 0;
-        while (common < partial.size() && common < last.size() && partial[common] == last[common]) {
-          ++common;
-        }
-        if (common < partial.size() && common < last.size()) partial.resize(common);
+    for (const auto& name : names) hits.add(name);
+  } else if (words < kCompleteColumns) {
+    // Later words come from the complete table: the entries whose earlier words admit the
+    // typed ones give their word at this position (distinct, byte-ordered).
+    auto typed = text::separate_string(text, ' ', kCompleteColumns);
+    bool at_new_word = words + 1 > typed.size();  // the line ends in a space
+    std::set<std::string> targets;
+    for (const auto& entry : complete_table(rt)) {
+      bool admitted = true;
+      for (std::size_t x = 0; x < typed.size() && admitted; ++x) {
+        std::string_view column = x < entry.size() ? std::string_view(entry[x]) : "";
+        admitted = column_admits(column, typed[x], at_new_word);
       }
-      if (hits % 4 == 0) out += '\n';
+      if (admitted && words < entry.size()) targets.insert(entry[words]);
     }
+    std::string_view current = word;
+    while (!current.empty() && current.front() == ' ') current.remove_prefix(1);
+    for (const auto& target : targets) expand(rt, target, current, hits);
   }
+  std::string out = std::move(hits.out);
   out += "\n\n";
-  if (hits == 1 && !last.empty()) {
-    out += fmt::format("write={}:{} ", word.size(), last);
-  } else if (hits > 1 && !partial.empty()) {
-    out += fmt::format("write={}:{}", word.size(), partial);
+  if (hits.count == 1 && !hits.last.empty()) {
+    out += fmt::format("write={}:{} ", word.size(), hits.last);
+  } else if (hits.count > 1 && !hits.partial.empty()) {
+    out += fmt::format("write={}:{}", word.size(), hits.partial);
   }
   return out;
 }
