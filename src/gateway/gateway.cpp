@@ -361,11 +361,8 @@ void Gateway::on_event(std::size_t link, client::Event&& received) {
   // CHANNEL_DESTROY) that no local subscriber takes goes no further; every other one came for
   // a client (now, or within the unsubscribe delay) and goes to the bus and the ring.
   if (options_.subscription == SubscriptionMode::kUnion) {
-    static const core::EventBus::Interest needs = gateway_needs();
-    auto type = core::event_type_from_name(name);
-    if (type && needs.test(static_cast<std::size_t>(*type)) && !runtime_.bus().wants(*type)) {
-      return;
-    }
+    auto own = gateway_need_named(name);
+    if (own && !runtime_.bus().wants(*own)) return;
   }
   auto event = import_upstream_event(std::move(received));
   if (!event) return;

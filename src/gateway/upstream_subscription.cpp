@@ -77,6 +77,13 @@ core::EventBus::Interest gateway_needs() {
   return needs;
 }
 
+std::optional<core::EventType> gateway_need_named(std::string_view event_name) {
+  if (event_name == "BACKGROUND_JOB") return EventType::kBackgroundJob;
+  if (event_name == "CHANNEL_CREATE") return EventType::kChannelCreate;
+  if (event_name == "CHANNEL_DESTROY") return EventType::kChannelDestroy;
+  return std::nullopt;
+}
+
 EventSet wanted_upstream(const core::EventBus::Demand& demand, SubscriptionMode mode) {
   EventSet wanted;
   if (mode == SubscriptionMode::kAll || demand.types.test(kAllBit) || demand.any_subclass ||

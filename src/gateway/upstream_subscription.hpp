@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "core/event_bus.hpp"
 #include "core/event_type.hpp"
@@ -38,6 +39,9 @@ struct EventSet {
 // The event types the gateway subscribes to for itself: BACKGROUND_JOB (a client's bgapi result
 // is routed by its Job-UUID) and CHANNEL_CREATE / CHANNEL_DESTROY (which upstream owns a uuid).
 core::EventBus::Interest gateway_needs();
+// Which of those an upstream event's Event-Name is (nullopt: none); three comparisons, for the
+// path of every event.
+std::optional<core::EventType> gateway_need_named(std::string_view event_name);
 
 // What an upstream should be subscribed to, given the local subscribers' demand.
 EventSet wanted_upstream(const core::EventBus::Demand& demand, SubscriptionMode mode);

@@ -27,6 +27,17 @@ TEST(UpstreamSubscription, UnionAddsTheGatewaysOwnNeeds) {
   EXPECT_EQ(wanted.size(), 5u);
 }
 
+TEST(UpstreamSubscription, GatewayNeedsByName) {
+  for (std::string_view name : {"BACKGROUND_JOB", "CHANNEL_CREATE", "CHANNEL_DESTROY"}) {
+    auto type = gateway_need_named(name);
+    ASSERT_TRUE(type) << name;
+    EXPECT_TRUE(gateway_needs().test(static_cast<std::size_t>(*type)));
+    EXPECT_EQ(core::event_type_name(*type), name);
+  }
+  EXPECT_EQ(gateway_needs().count(), 3u);
+  EXPECT_FALSE(gateway_need_named("CHANNEL_ANSWER"));
+}
+
 TEST(UpstreamSubscription, AllWhenConfiguredOrWhenSomeoneTakesEverything) {
   EXPECT_TRUE(wanted_upstream(demand_of({}), SubscriptionMode::kAll).all);
   EXPECT_TRUE(wanted_upstream(demand_of({EventType::kAll}), SubscriptionMode::kUnion).all);
