@@ -58,15 +58,27 @@ EventProducer::~EventProducer() {
 
 void EventProducer::start() {
   core::EventBus::Interest interest;
+  // The CUSTOM subclasses named (a gateway asks its upstreams for those only); any CUSTOM
+  // selector without one takes every subclass.
+  std::vector<std::string> subclasses;
+  bool any_subclass = false;
   for (const EventSelector& selector : profile_.events) {
     if (selector.type == core::EventType::kAll) {
       interest.set();
+      any_subclass = true;
     } else {
       interest.set(static_cast<std::size_t>(selector.type));
     }
+    if (selector.type == core::EventType::kCustom) {
+      if (selector.subclass.empty())
+        any_subclass = true;
+      else
+        subclasses.push_back(selector.subclass);
+    }
   }
-  subscription_ = runtime_.bus().subscribe(weak_from_this());
-  runtime_.bus().set_interest(*subscription_, interest);
+  core::EventBus::Subclasses wanted_subclasses;
+  if (!any_subclass) wanted_subclasses = std::move(subclasses);
+  subscription_ = runtime_.bus().subscribe(weak_from_this(), interest, wanted_subclasses);
   thread_ = std::thread([this] { run(); });
 }
 

@@ -49,6 +49,13 @@ std::uint64_t register_gateway_metrics(core::MetricsRegistry& registry,
     each("eventswitch_upstream_connects_total", core::MetricType::kCounter,
          "Times the connection to the upstream came up.",
          [](const gateway::UpstreamStatus& u) { return u.connects; });
+    each("eventswitch_upstream_subscription_size", core::MetricType::kGauge,
+         "Event types plus CUSTOM subclasses the gateway is subscribed to on the upstream "
+         "(ALL counts every event type).",
+         [](const gateway::UpstreamStatus& u) { return u.subscription_size; });
+    each("eventswitch_upstream_subscribed_all", core::MetricType::kGauge,
+         "1 while the gateway is subscribed to ALL on the upstream.",
+         [](const gateway::UpstreamStatus& u) { return u.subscribed_all ? 1 : 0; });
     each("eventswitch_upstream_lag_seconds", core::MetricType::kGauge,
          "Arrival time of the upstream's last event minus its Event-Date-Timestamp.",
          [](const gateway::UpstreamStatus& u) {

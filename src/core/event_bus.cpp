@@ -5,13 +5,46 @@
 namespace es::core {
 
 EventBus::SubscriptionId EventBus::subscribe(std::weak_ptr<EventSubscriber> subscriber) {
-  std::lock_guard lock(mutex_);
-  const SubscriptionId id = next_id_++;
   Interest all;
   all.set();
-  entries_.push_back(Entry{id, std::move(subscriber), all});
+  return subscribe(std::move(subscriber), all, std::nullopt);
+}
+
+EventBus::SubscriptionId EventBus::subscribe(std::weak_ptr<EventSubscriber> subscriber,
+                                             const Interest& interest, Subclasses subclasses) {
+  std::lock_guard lock(mutex_);
+  const SubscriptionId id = next_id_++;
+  Entry entry{id, std::move(subscriber), interest};
+  entry.any_subclass = !subclasses;
+  if (subclasses) entry.subclasses = std::move(*subclasses);
+  entries_.push_back(std::move(entry));
   recompute_wanted_locked();
   return id;
+}
+
+EventBus::Demand EventBus::demand() const {
+  Demand demand;
+  auto add = [&](const Entry& entry) {
+    demand.types |= entry.interest;
+    if (!entry.interest.test(static_cast<std::size_t>(EventType::kCustom))) return;
+    if (entry.any_subclass) {
+      demand.any_subclass = true;
+    } else {
+      demand.subclasses.insert(demand.subclasses.end(), entry.subclasses.begin(),
+                               entry.subclasses.end());
+    }
+  };
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& entry : entries_) add(entry);
+    for (const auto& [uuid, entries] : scoped_) {
+      for (const auto& entry : entries) add(entry);
+    }
+  }
+  std::sort(demand.subclasses.begin(), demand.subclasses.end());
+  demand.subclasses.erase(std::unique(demand.subclasses.begin(), demand.subclasses.end()),
+                          demand.subclasses.end());
+  return demand;
 }
 
 void EventBus::unsubscribe(SubscriptionId id) {
@@ -39,11 +72,15 @@ std::optional<EventBus::Entry> EventBus::extract_locked(SubscriptionId id) {
   return std::nullopt;
 }
 
-void EventBus::set_interest(SubscriptionId id, const Interest& interest) {
+void EventBus::set_interest(SubscriptionId id, const Interest& interest, Subclasses subclasses) {
   std::lock_guard lock(mutex_);
   auto update = [&](std::vector<Entry>& entries) {
     for (auto& entry : entries) {
-      if (entry.id == id) entry.interest = interest;
+      if (entry.id == id) {
+        entry.interest = interest;
+        entry.any_subclass = !subclasses;
+        entry.subclasses = subclasses ? *subclasses : std::vector<std::string>();
+      }
     }
   };
   update(entries_);
@@ -105,6 +142,7 @@ void EventBus::recompute_wanted_locked() {
     }
     wanted_[word].store(bits, std::memory_order_relaxed);
   }
+  demand_generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 EventBus::Tokens EventBus::run_prechecks(const FiredEvent& fired) const {

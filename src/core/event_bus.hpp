@@ -77,11 +77,30 @@ class EventBus {
 
   using Interest = std::bitset<kEventTypeCount>;
 
+  // Which CUSTOM subclasses a subscriber takes when its interest has CUSTOM: nullopt for any
+  // subclass (the default), else only those named (and CUSTOM events without a subclass).
+  using Subclasses = std::optional<std::vector<std::string>>;
+
+  // What the subscribers want, all together (a gateway asks its upstreams for this).
+  struct Demand {
+    Interest types;                       // the union of every subscriber's interest
+    bool any_subclass = false;            // one takes CUSTOM events of every subclass
+    std::vector<std::string> subclasses;  // sorted, unique: the subclasses named
+  };
+
   // The bus keeps a weak reference: a destroyed subscriber is skipped and pruned. A new
   // subscriber is interested in every type until it says otherwise.
   SubscriptionId subscribe(std::weak_ptr<EventSubscriber> subscriber);
+  // The same, interested from the start in `interest` only (the demand never sees it wider).
+  SubscriptionId subscribe(std::weak_ptr<EventSubscriber> subscriber, const Interest& interest,
+                           Subclasses subclasses);
   // The types a subscriber may accept (a superset is fine: it still filters on_event).
-  void set_interest(SubscriptionId id, const Interest& interest);
+  void set_interest(SubscriptionId id, const Interest& interest, Subclasses subclasses = {});
+  Demand demand() const;
+  // Bumped by every change of membership or interest: a demand() reader polls it.
+  std::uint64_t demand_generation() const {
+    return demand_generation_.load(std::memory_order_acquire);
+  }
   // Whether any subscriber may accept events of `type`. Producers of costly events (the
   // switch's channel events) skip building those nobody would receive; lock-free.
   bool wants(EventType type) const {
@@ -112,6 +131,9 @@ class EventBus {
     std::weak_ptr<EventSubscriber> subscriber;
     Interest interest;
     bool precheck = false;
+    // Subclasses, flattened (GCC 12 warns falsely about an optional vector moved in an Entry).
+    bool any_subclass = true;
+    std::vector<std::string> subclasses;
   };
   using Tokens = std::vector<std::pair<SubscriptionId, std::uint64_t>>;
   // Delivers to the entries interested in `type`; false when one of them is gone.
@@ -132,6 +154,7 @@ class EventBus {
   SubscriptionId next_id_ = 1;
   std::atomic<std::uint64_t> fired_{0};
   std::array<std::atomic<std::uint64_t>, (kEventTypeCount + 63) / 64> wanted_{};
+  std::atomic<std::uint64_t> demand_generation_{0};
   // Copy of the entries marked for precheck, replaced whole when they change, so fire()
   // reads it under its own short lock instead of the dispatch lock.
   mutable std::mutex prechecked_mutex_;

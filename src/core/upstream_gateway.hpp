@@ -40,6 +40,10 @@ class UpstreamGateway {
   // "sendevent <name>" to the owner of its Unique-ID header, else the default upstream.
   virtual void sendevent(std::string name, std::vector<std::pair<std::string, std::string>> headers,
                          std::string body, std::function<void(std::string reply_text)> done) = 0;
+  // After a client's subscription grew (the bus already knows it): asks the upstreams for what
+  // they are not yet sending. `done` runs once each connected upstream answered (at most its
+  // command timeout), on any thread, never inline; so the client's +OK means the events flow.
+  virtual void sync_subscription(std::function<void()> done) = 0;
   // Whether an upstream owns the channel `uuid` (myevents <uuid> scopes to it).
   virtual bool owns_channel(const std::string& uuid) const = 0;
   // Hands `sink` the ring's events of `core_uuid` whose Event-Sequence is above `after`, in

@@ -191,6 +191,11 @@ core::EventBus::Interest EventSubscription::interest() const {
   return interest;
 }
 
+core::EventBus::Subclasses EventSubscription::subclass_interest() const {
+  if (all_events_) return std::nullopt;
+  return subclasses_;
+}
+
 std::string EventSubscription::describe() const {
   std::string text;
   if (all_events_) {

@@ -67,6 +67,8 @@ class EventSubscription {
   // What the bus needs to know: the types that can pass (none while off), and whether the
   // filters are worth a precheck (regular expressions).
   core::EventBus::Interest interest() const;
+  // The CUSTOM subclasses that interest stands for (nullopt with ALL: every one).
+  core::EventBus::Subclasses subclass_interest() const;
   bool wants_precheck() const { return filters_.has_regex(); }
   // The subscribed types and subclasses as `event_socket` lists them ("ALL" for all).
   std::string describe() const;

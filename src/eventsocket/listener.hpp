@@ -120,10 +120,12 @@ class Listener : public std::enable_shared_from_this<Listener>,
   // A job counted by start_bgapi_job ended: wakes a reader waiting for room.
   void end_bgapi_job();
   void cmd_filter(std::string_view text);
-  void cmd_event(std::string_view text);
+  asio::awaitable<void> cmd_event(std::string_view text);
   void cmd_nixevent(std::string_view text);
   void cmd_noevents();
-  void cmd_myevents(const protocol::CommandPacket& packet, std::string_view text);
+  asio::awaitable<void> cmd_myevents(const protocol::CommandPacket& packet, std::string_view text);
+  // Gateway mode: waits until the upstreams send what this listener's grown subscription needs.
+  asio::awaitable<void> await_upstream_subscription();
   void cmd_divert_events(std::string_view text);
   asio::awaitable<void> cmd_sendmsg(const protocol::CommandPacket& packet, std::string_view text);
   // Static outbound mode: runs the message on the call and replies once it has finished.

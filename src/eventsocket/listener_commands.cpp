@@ -97,7 +97,7 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
     if (socket_command_allowed("getvar")) cmd_getvar(cmd);
   } else if (protocol::istarts_with(cmd, "myevents") &&
              (has_session || protocol::istarts_with(cmd, "myevents "))) {
-    if (socket_command_allowed("myevents")) cmd_myevents(packet, cmd);
+    if (socket_command_allowed("myevents")) co_await cmd_myevents(packet, cmd);
   } else if (protocol::istarts_with(cmd, "divert_events")) {
     if (socket_command_allowed("divert_events")) cmd_divert_events(cmd.substr(13));
   } else if (protocol::istarts_with(cmd, "sendmsg")) {
@@ -140,7 +140,7 @@ asio::awaitable<void> Listener::run_command(protocol::CommandPacket& packet) {
   } else if (protocol::istarts_with(cmd, "nolog")) {
     cmd_nolog();
   } else if (protocol::istarts_with(cmd, "event")) {
-    cmd_event(cmd);
+    co_await cmd_event(cmd);
   } else if (protocol::istarts_with(cmd, "nixevent")) {
     cmd_nixevent(cmd);
   } else if (protocol::istarts_with(cmd, "noevents")) {

@@ -37,11 +37,10 @@ void Listener::deferred_wake() {
 }
 
 void Listener::subscribe_events() {
-  if (bus_subscription_ == 0) {
-    bus_subscription_ = context_.runtime.bus().subscribe(weak_from_this());
-  }
-  // Tell the bus which types this listener may take, so nobody builds events no one reads.
+  // Tell the bus which types this listener may take, so nobody builds events no one reads (and
+  // a gateway asks its upstreams for no more than that).
   core::EventBus::Interest interest;
+  core::EventBus::Subclasses subclasses;
   std::string scope;
   bool precheck = false;
   {
@@ -50,8 +49,13 @@ void Listener::subscribe_events() {
     // A controlled socket's myevents: the bus hands it only its session's events.
     if (subscription_.my_events()) scope = subscription_.scope_uuid();
     interest = subscription_.interest();
+    subclasses = subscription_.subclass_interest();
   }
-  context_.runtime.bus().set_interest(bus_subscription_, interest);
+  if (bus_subscription_ == 0) {
+    bus_subscription_ = context_.runtime.bus().subscribe(weak_from_this(), interest, subclasses);
+  } else {
+    context_.runtime.bus().set_interest(bus_subscription_, interest, std::move(subclasses));
+  }
   context_.runtime.bus().set_scope(bus_subscription_, scope);
   context_.runtime.bus().set_precheck(bus_subscription_, precheck);
 }

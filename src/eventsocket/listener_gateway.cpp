@@ -71,6 +71,15 @@ Headers packet_headers(const protocol::CommandPacket& packet) {
 
 }  // namespace
 
+asio::awaitable<void> Listener::await_upstream_subscription() {
+  core::UpstreamGateway* gateway = context_.runtime.upstream_gateway();
+  if (gateway == nullptr) co_return;
+  auto wait = std::make_shared<GatewayWait>(strand_);
+  std::function<void(std::string)> completion = completion_of(wait, strand_);
+  gateway->sync_subscription([completion] { completion(std::string()); });
+  co_await wait_for(wait);
+}
+
 asio::awaitable<void> Listener::gateway_api(core::UpstreamGateway& gateway,
                                             const protocol::CommandPacket& packet,
                                             std::string_view text) {

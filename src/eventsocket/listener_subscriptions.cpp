@@ -72,7 +72,7 @@ void Listener::cmd_filter(std::string_view text) {
   reply(fmt::format("+OK filter added. [{}]=[{}]", header, value));
 }
 
-void Listener::cmd_event(std::string_view text) {
+asio::awaitable<void> Listener::cmd_event(std::string_view text) {
   EventSubscription::Change change;
   {
     std::lock_guard lock(mutex_);
@@ -82,19 +82,20 @@ void Listener::cmd_event(std::string_view text) {
   switch (change) {
     case EventSubscription::Change::kDenied:
       reply("-ERR permission denied");
-      return;
+      co_return;
     case EventSubscription::Change::kTooManySubclasses:
       subscribe_events();
       reply(fmt::format("-ERR too many event subclasses (at most {})",
                         context_.settings.max_subclasses));
-      return;
+      co_return;
     case EventSubscription::Change::kNoKeywords:
       reply("-ERR no keywords supplied");
-      return;
+      co_return;
     case EventSubscription::Change::kApplied:
       break;
   }
   subscribe_events();
+  co_await await_upstream_subscription();
   // The format is written only here, on the strand: reading it needs no lock.
   reply(
       fmt::format("+OK event listener enabled {}", protocol::format_name(subscription_.format())));
@@ -127,11 +128,12 @@ void Listener::cmd_noevents() {
   reply(was_on ? "+OK no longer listening for events" : "-ERR not listening for events");
 }
 
-void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_view text) {
+asio::awaitable<void> Listener::cmd_myevents(const protocol::CommandPacket& packet,
+                                             std::string_view text) {
   auto words = split_words(text.substr(8));
   if (subscription_.my_events()) {
     reply("-ERR aready enabled.");
-    return;
+    co_return;
   }
   std::string attach;
   if (controlled_uuid_.empty() && !words.empty()) {
@@ -146,7 +148,7 @@ void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_v
       attach = std::string(uuid);
     } else if (words.size() > 1) {
       reply("-ERR invalid uuid");
-      return;
+      co_return;
     }
     // Quirk kept: an unknown uuid without a format word still succeeds, unattached, and
     // then passes the listed events of every channel.
@@ -164,6 +166,7 @@ void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_v
     }
   }
   subscribe_events();
+  co_await await_upstream_subscription();
   reply("+OK Events Enabled");
 }
 

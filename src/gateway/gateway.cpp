@@ -50,6 +50,8 @@ Gateway::Gateway(core::Runtime& runtime, asio::any_io_executor executor, Gateway
       .on_channels = [this](
                          std::size_t link,
                          std::vector<std::string> uuids) { on_channels(link, std::move(uuids)); },
+      .wanted = [this] { return wanted_upstream(runtime_.bus().demand(), options_.subscription); },
+      .demand_generation = [this] { return runtime_.bus().demand_generation(); },
   };
   for (std::size_t i = 0; i < options_.upstreams.size(); ++i) {
     links_.push_back(std::make_shared<UpstreamLink>(executor_, runtime_.log(),
@@ -87,9 +89,25 @@ std::vector<UpstreamStatus> Gateway::status() const {
     result.push_back({spec.name, fmt::format("{}:{}", spec.host, spec.port), links_[i]->up(),
                       counts[i], counters.events.load(std::memory_order_relaxed),
                       counters.connects.load(std::memory_order_relaxed),
-                      counters.last_event_lag_us.load(std::memory_order_relaxed)});
+                      counters.last_event_lag_us.load(std::memory_order_relaxed),
+                      links_[i]->subscription_size(), links_[i]->subscribed_all()});
   }
   return result;
+}
+
+void Gateway::sync_subscription(std::function<void()> done) {
+  // Done when the last link answered; each link runs its part on the executor, never inline.
+  auto remaining = std::make_shared<std::atomic<std::size_t>>(links_.size());
+  auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
+  if (links_.empty()) {
+    asio::post(executor_, [shared_done] { (*shared_done)(); });
+    return;
+  }
+  for (auto& link : links_) {
+    link->sync_subscription([remaining, shared_done] {
+      if (remaining->fetch_sub(1, std::memory_order_acq_rel) == 1) (*shared_done)();
+    });
+  }
 }
 
 std::string Gateway::unavailable(std::size_t link) const {
@@ -338,6 +356,13 @@ void Gateway::on_event(std::size_t link, client::Event&& received) {
                kMaxOwnedChannels);
       }
     }
+  }
+  // In union mode an event of a type only the gateway needs (BACKGROUND_JOB, CHANNEL_CREATE,
+  // CHANNEL_DESTROY) that no local subscriber takes goes no further; every other one came for
+  // a client (now, or within the unsubscribe delay) and goes to the bus and the ring.
+  if (options_.subscription == SubscriptionMode::kUnion) {
+    auto own = gateway_need_named(name);
+    if (own && !runtime_.bus().wants(*own)) return;
   }
   auto event = import_upstream_event(std::move(received));
   if (!event) return;

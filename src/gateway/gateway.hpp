@@ -35,6 +35,8 @@ struct UpstreamStatus {
   std::uint64_t events = 0;            // events received from it since the gateway started
   std::uint64_t connects = 0;          // times its link came up
   std::int64_t last_event_lag_us = 0;  // arrival time minus the last event's Event-Date-Timestamp
+  std::size_t subscription_size = 0;   // event types + subclasses it is subscribed to
+  bool subscribed_all = false;         // it is subscribed to ALL
 };
 
 class Gateway final : public core::UpstreamGateway {
@@ -60,6 +62,7 @@ class Gateway final : public core::UpstreamGateway {
                std::string body, std::function<void(std::string reply_text)> done) override;
   void sendevent(std::string name, std::vector<std::pair<std::string, std::string>> headers,
                  std::string body, std::function<void(std::string reply_text)> done) override;
+  void sync_subscription(std::function<void()> done) override;
   bool owns_channel(const std::string& uuid) const override { return owner_of(uuid).has_value(); }
   core::ReplayOutcome replay(const std::string& core_uuid, std::uint64_t after,
                              const std::function<void(const core::FiredEventPtr&)>& sink) override;

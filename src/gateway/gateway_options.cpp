@@ -71,6 +71,10 @@ GatewayOptions read_gateway_options(pugi::xml_node event_socket_conf, std::strin
       options.upstream_log_level = value == "none" ? std::string() : std::string(value);
     } else if (name == "command-timeout-ms" && count && *count > 0) {
       options.command_timeout = std::chrono::milliseconds(*count);
+    } else if (name == "subscription" && (value == "union" || value == "all")) {
+      options.subscription = value == "all" ? SubscriptionMode::kAll : SubscriptionMode::kUnion;
+    } else if (name == "unsubscribe-delay-ms" && count) {
+      options.unsubscribe_delay = std::chrono::milliseconds(*count);
     } else {
       note(error, fmt::format("upstreams: ignored param {}={}", name, value));
     }

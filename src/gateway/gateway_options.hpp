@@ -21,6 +21,12 @@ struct UpstreamSpec {
   std::string password = "ClueCon";
 };
 
+// What each upstream connection subscribes to (docs/gateway.md, "Subscription").
+enum class SubscriptionMode {
+  kUnion,  // what the local clients need, plus what the gateway needs itself
+  kAll,    // every event, so the replay ring holds everything
+};
+
 struct GatewayOptions {
   std::vector<UpstreamSpec> upstreams;  // the first is the default upstream
   // The replay ring (docs/gateway.md, "Replay"): whichever bound is reached first evicts.
@@ -34,6 +40,12 @@ struct GatewayOptions {
   // The level each upstream is asked to stream log lines at (`log <level>`), merged into the
   // gateway's clients' `log` streams; empty: none.
   std::string upstream_log_level = "debug";
+  SubscriptionMode subscription = SubscriptionMode::kUnion;
+  // In union mode: how long an event type or subclass no client wants any more stays subscribed
+  // upstream before one nixevent drops it (with whatever else is due then). A client that
+  // reconnects within it misses nothing (its events stay in the replay ring), and one that
+  // churns its subscription costs the upstream at most one `event` per delay for each item.
+  std::chrono::milliseconds unsubscribe_delay{30000};
 
   bool enabled() const { return !upstreams.empty(); }
 };

@@ -29,8 +29,14 @@ bool looks_like_uuid(std::string_view text) {
 // A connection that lasted this long resets the reconnection backoff.
 constexpr std::chrono::seconds kStableLink{10};
 
-// How soon a lost upstream is noticed (its api and bgapi fail at once meanwhile).
+// How soon a lost upstream is noticed (its api and bgapi fail at once meanwhile); also how
+// soon a change of the clients' subscriptions that no `event` command waits for (a client gone,
+// a nixevent) is looked at.
 constexpr std::chrono::milliseconds kEndPollInterval{20};
+
+// At most one nixevent per upstream per this interval: items that fall due meanwhile wait and
+// go together, so clients churning their subscriptions never make the upstream chatty.
+constexpr std::chrono::seconds kRemovalInterval{1};
 
 }  // namespace
 
@@ -78,6 +84,95 @@ void UpstreamLink::stop() {
 std::shared_ptr<client::Connection> UpstreamLink::connection() const {
   std::lock_guard lock(mutex_);
   return connection_;
+}
+
+void UpstreamLink::sync_subscription(std::function<void()> done) {
+  bool start = false;
+  {
+    std::lock_guard lock(subscription_mutex_);
+    if (done) sync_waiters_.push_back(std::move(done));
+    sync_requested_ = true;
+    start = !syncing_;
+    syncing_ = true;
+  }
+  if (start) {
+    core::spawn_guarded(log_, executor_, "upstream subscription",
+                        [self = shared_from_this()]() { return self->sync_loop(); });
+  }
+}
+
+asio::awaitable<void> UpstreamLink::sync_loop() {
+  for (;;) {
+    std::vector<std::function<void()>> waiters;
+    {
+      std::lock_guard lock(subscription_mutex_);
+      if (!sync_requested_) {
+        syncing_ = false;
+        break;
+      }
+      sync_requested_ = false;
+      waiters.swap(sync_waiters_);
+    }
+    std::shared_ptr<client::Connection> connection;
+    std::uint64_t epoch = 0;
+    {
+      std::lock_guard lock(mutex_);
+      connection = connection_;
+      epoch = connection_epoch_;
+    }
+    if (connection) {
+      try {
+        co_await apply_step(connection, epoch, false);
+      } catch (const std::exception& error) {
+        // The connection is ending: the next one subscribes anew.
+        ES_LOG(log_, LogLevel::kDebug, "upstream {}: subscription not changed: {}", spec_.name,
+               error.what());
+      }
+    }
+    for (auto& waiter : waiters) waiter();
+  }
+}
+
+asio::awaitable<void> UpstreamLink::apply_step(std::shared_ptr<client::Connection> connection,
+                                               std::uint64_t epoch, bool initial) {
+  const EventSet wanted = hooks_.wanted();
+  SubscriptionStep step;
+  bool current = false;
+  {
+    std::lock_guard lock(subscription_mutex_);
+    current = epoch == epoch_;
+    if (current) {
+      const auto now = std::chrono::steady_clock::now();
+      EventSet removable = surplus_.removable(subscribed_, wanted, now, options_.unsubscribe_delay);
+      if (now < next_removal_) removable = EventSet{};
+      step = plan_step(subscribed_, wanted, removable);
+      if (!step.remove.empty()) next_removal_ = now + kRemovalInterval;
+    }
+  }
+  if (!current) co_return;
+  if (!step.add.empty()) {
+    client::Reply added = co_await connection->subscribe(protocol::EventFormat::kPlain, step.add);
+    if (!added.ok()) {
+      std::string why = fmt::format("event plain {} refused: {}", step.add, added.text);
+      if (initial) throw client::ClientError(client::ClientError::Kind::kCommandRejected, why);
+      ES_LOG(log_, LogLevel::kWarning, "upstream {}: {}", spec_.name, why);
+      co_return;
+    }
+  }
+  if (!step.remove.empty()) {
+    client::Reply removed = co_await connection->unsubscribe(step.remove);
+    if (!removed.ok()) {
+      // Nothing recorded: the next step adds again (harmless) and retries the removal.
+      ES_LOG(log_, LogLevel::kWarning, "upstream {}: nixevent {} refused: {}", spec_.name,
+             step.remove, removed.text);
+      co_return;
+    }
+  }
+  std::lock_guard lock(subscription_mutex_);
+  if (epoch != epoch_) co_return;
+  subscribed_ = std::move(step.after);
+  subscription_size_.store(subscribed_.size(), std::memory_order_relaxed);
+  subscribed_all_.store(subscribed_.all, std::memory_order_relaxed);
 }
 
 asio::awaitable<void> UpstreamLink::run() {
@@ -142,13 +237,17 @@ asio::awaitable<std::string> UpstreamLink::serve_once(
     }
   });
   co_await connection->connect(spec_.host, spec_.port, credentials);
-  // Every event, once: the gateway serves each client's own subscription from it, and the
-  // replay ring and owner routing need them all.
-  client::Reply subscribed = co_await connection->subscribe(protocol::EventFormat::kPlain, "ALL");
-  if (!subscribed.ok()) {
-    throw client::ClientError(client::ClientError::Kind::kCommandRejected,
-                              "event plain ALL refused: " + subscribed.text);
+  // What the clients need, or ALL (docs/gateway.md, "Subscription"); later changes follow
+  // through sync_subscription.
+  std::uint64_t epoch = 0;
+  {
+    std::lock_guard lock(subscription_mutex_);
+    epoch = ++epoch_;
+    subscribed_ = EventSet{};
+    surplus_.clear();
   }
+  std::uint64_t seen_generation = hooks_.demand_generation();
+  co_await apply_step(connection, epoch, true);
   if (!options_.upstream_log_level.empty()) {
     connection->set_log_handler([this](client::LogLine line) {
       try {
@@ -168,17 +267,34 @@ asio::awaitable<std::string> UpstreamLink::serve_once(
   {
     std::lock_guard lock(mutex_);
     connection_ = connection;
+    connection_epoch_ = epoch;
   }
   up_.store(true, std::memory_order_release);
+  // A change while the connection was being set up.
+  sync_subscription({});
   // The gateway counts the connection before the line is logged: whoever reads the line (an
   // operator, a test) then finds it in the metrics too.
   hooks_.on_state(index_, true, "connected");
   ES_LOG(log_, LogLevel::kNotice, "upstream {} ({}:{}) up", spec_.name, spec_.host, spec_.port);
   // The client library says nothing when a connection ends; its state is polled.
   asio::steady_timer poll(executor_);
+  auto next_surplus_check = std::chrono::steady_clock::now();
   while (connection->is_open() && !stopping_.load(std::memory_order_acquire)) {
     poll.expires_after(kEndPollInterval);
     co_await poll.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+    // Subscriptions that shrank (no command waits for those) and items whose delay ran out.
+    const std::uint64_t generation = hooks_.demand_generation();
+    bool surplus_due = false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_surplus_check) {
+      next_surplus_check = now + kRemovalInterval;
+      std::lock_guard lock(subscription_mutex_);
+      surplus_due = surplus_.pending();
+    }
+    if (generation != seen_generation || surplus_due) {
+      seen_generation = generation;
+      sync_subscription({});
+    }
   }
   std::string reason = connection->close_reason();
   co_return reason.empty() ? std::string("connection ended") : reason;

@@ -1,7 +1,8 @@
-// One upstream server: a client connection kept up with backoff, subscribed to every event in
-// plain format, its events handed to the gateway as they arrive (the connection always drains:
-// handing over only enqueues). Commands borrow the current connection; while the link is down
-// they fail at once (docs/gateway.md, "Faults").
+// One upstream server: a client connection kept up with backoff, subscribed in plain format to
+// what the gateway wants (UpstreamSubscription: the clients' union, or ALL), its events handed
+// to the gateway as they arrive (the connection always drains: handing over only enqueues).
+// Commands borrow the current connection; while the link is down they fail at once
+// (docs/gateway.md, "Faults").
 #pragma once
 
 #include <asio/any_io_executor.hpp>
@@ -19,6 +20,7 @@
 #include "client/connection.hpp"
 #include "core/log_bus.hpp"
 #include "gateway/gateway_options.hpp"
+#include "gateway/upstream_subscription.hpp"
 
 namespace es::gateway {
 
@@ -33,6 +35,10 @@ struct LinkHooks {
   std::function<void(std::size_t link, client::LogLine&& line)> on_log;
   // The channel uuids of `show channels`, read at each connect.
   std::function<void(std::size_t link, std::vector<std::string> uuids)> on_channels;
+  // What the upstream should be subscribed to now, and a number that changes whenever that may
+  // have changed (polled). Called from any thread.
+  std::function<EventSet()> wanted;
+  std::function<std::uint64_t()> demand_generation;
 };
 
 class UpstreamLink : public std::enable_shared_from_this<UpstreamLink> {
@@ -48,12 +54,27 @@ class UpstreamLink : public std::enable_shared_from_this<UpstreamLink> {
   bool up() const { return up_.load(std::memory_order_acquire); }
   // The live connection, or null while down.
   std::shared_ptr<client::Connection> connection() const;
+  // Brings the upstream's subscription up to what is wanted now. `done` (may be empty) runs once
+  // the upstream answered, or at once while the link is down (it subscribes anew when it comes
+  // back); on the link's executor, never inline.
+  void sync_subscription(std::function<void()> done);
+  // The upstream's current subscription (for the metrics).
+  std::size_t subscription_size() const {
+    return subscription_size_.load(std::memory_order_relaxed);
+  }
+  bool subscribed_all() const { return subscribed_all_.load(std::memory_order_relaxed); }
 
  private:
   asio::awaitable<void> run();
   // One connection's life: connect, subscribe, list channels, drain events until it ends.
   // Returns why it ended.
   asio::awaitable<std::string> serve_once(const std::shared_ptr<client::Connection>& connection);
+  // Runs sync_subscription's requests one after the other.
+  asio::awaitable<void> sync_loop();
+  // One step toward what is wanted on `connection`, the one of `epoch` (a replaced connection's
+  // step changes nothing). `initial`: its first subscription; a refusal then throws.
+  asio::awaitable<void> apply_step(std::shared_ptr<client::Connection> connection,
+                                   std::uint64_t epoch, bool initial);
 
   asio::any_io_executor executor_;
   core::LogBus& log_;
@@ -67,6 +88,19 @@ class UpstreamLink : public std::enable_shared_from_this<UpstreamLink> {
   mutable std::mutex mutex_;
   std::shared_ptr<client::Connection> connection_;  // guarded by mutex_; null while down
   std::shared_ptr<client::Connection> attempt_;     // guarded by mutex_; the one connecting
+  std::uint64_t connection_epoch_ = 0;              // guarded by mutex_; epoch of connection_
+
+  // The upstream subscription, guarded by subscription_mutex_.
+  std::mutex subscription_mutex_;
+  std::uint64_t epoch_ = 0;  // bumped by each connection: subscribed_ is that connection's
+  EventSet subscribed_;
+  SurplusClock surplus_;
+  std::chrono::steady_clock::time_point next_removal_{};
+  std::vector<std::function<void()>> sync_waiters_;
+  bool sync_requested_ = false;
+  bool syncing_ = false;
+  std::atomic<std::size_t> subscription_size_{0};
+  std::atomic<bool> subscribed_all_{false};
 };
 
 // The channel uuids in `show channels` output (the first column of each row).

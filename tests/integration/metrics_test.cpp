@@ -221,6 +221,16 @@ TEST(GatewayMetrics, UpstreamStateEventsAndLagFollowTheUpstream) {
   ASSERT_GE(received_before, 0) << before;
   ASSERT_TRUE(value_of(before, "eventswitch_upstream_lag_seconds{upstream=\"fs1\"}")) << before;
 
+  // The upstream subscription is the gateway's own needs until a client wants more.
+  const std::string size = "eventswitch_upstream_subscription_size{upstream=\"fs1\"}";
+  EXPECT_EQ(value_of(before, size), 3.0) << before;
+  EXPECT_EQ(value_of(before, "eventswitch_upstream_subscribed_all{upstream=\"fs1\"}"), 0.0)
+      << before;
+  SyncConnection subscriber;
+  subscriber.connect("127.0.0.1", gateway.port(), Credentials::password_only("ClueCon"));
+  ASSERT_TRUE(subscriber.subscribe(protocol::EventFormat::kPlain, "CUSTOM metrics::gw").ok());
+  EXPECT_EQ(value_of(scrape_metrics(metrics), size), 5.0);  // + CUSTOM, metrics::gw
+
   SyncConnection publisher;
   publisher.connect("127.0.0.1", upstream->port(), Credentials::password_only("ClueCon"));
   for (int i = 0; i < 5; ++i) {

@@ -323,5 +323,30 @@ TEST(EventBusScope, DestroyedScopedSubscribersArePruned) {
   EXPECT_FALSE(bus.wants(EventType::kChannelAnswer));
 }
 
+TEST(EventBus, DemandIsTheUnionOfInterestsAndSubclasses) {
+  EventBus bus;
+  auto a = std::make_shared<RecordingSubscriber>();
+  auto b = std::make_shared<RecordingSubscriber>();
+  EventBus::Interest answer;
+  answer.set(static_cast<std::size_t>(EventType::kChannelAnswer));
+  const std::uint64_t before = bus.demand_generation();
+  const auto id_a = bus.subscribe(a, answer, std::vector<std::string>{});
+  EXPECT_GT(bus.demand_generation(), before);
+  EventBus::Interest custom;
+  custom.set(static_cast<std::size_t>(EventType::kCustom));
+  const auto id_b = bus.subscribe(b, custom, std::vector<std::string>{"y::b", "x::a"});
+  EventBus::Demand demand = bus.demand();
+  EXPECT_EQ(demand.types, answer | custom);  // never every type in between
+  EXPECT_FALSE(demand.any_subclass);
+  EXPECT_EQ(demand.subclasses, (std::vector<std::string>{"x::a", "y::b"}));
+  bus.set_interest(id_a, custom);  // no subclass list: CUSTOM of every subclass
+  EXPECT_TRUE(bus.demand().any_subclass);
+  bus.unsubscribe(id_a);
+  bus.unsubscribe(id_b);
+  demand = bus.demand();
+  EXPECT_TRUE(demand.types.none());
+  EXPECT_TRUE(demand.subclasses.empty());
+}
+
 }  // namespace
 }  // namespace es::core

@@ -9,6 +9,25 @@
 namespace es::gateway {
 namespace {
 
+TEST(GatewayOptions, ReadsTheUpstreamSubscription) {
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(R"(<configuration name="event_socket.conf"><upstreams>
+        <param name="subscription" value="all"/>
+        <param name="unsubscribe-delay-ms" value="500"/>
+      </upstreams></configuration>)"));
+  std::string error;
+  GatewayOptions options = read_gateway_options(doc.child("configuration"), &error);
+  EXPECT_EQ(options.subscription, SubscriptionMode::kAll);
+  EXPECT_EQ(options.unsubscribe_delay, std::chrono::milliseconds(500));
+  EXPECT_EQ(error, "");
+  ASSERT_TRUE(doc.load_string(R"(<configuration name="event_socket.conf"><upstreams>
+        <param name="subscription" value="some"/>
+      </upstreams></configuration>)"));
+  options = read_gateway_options(doc.child("configuration"), &error);
+  EXPECT_EQ(options.subscription, SubscriptionMode::kUnion);  // the default
+  EXPECT_NE(error.find("ignored param subscription=some"), std::string::npos) << error;
+}
+
 TEST(GatewayOptions, ReadsUpstreamsAndRingBounds) {
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(R"(<configuration name="event_socket.conf">
