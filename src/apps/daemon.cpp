@@ -31,6 +31,7 @@
 #include "eventsocket/tls_context.hpp"
 #include "gateway/gateway.hpp"
 #include "sip/sofia/sofia_api.hpp"
+#include "sip/sofia/sofia_outbound.hpp"
 #include "sip/sofia/sofia_profile.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
@@ -332,6 +333,9 @@ int run_daemon(const DaemonOptions& options) {
       return 1;
     }
     sip::sofia::register_sofia_api(runtime.api(), sip_profile);
+    auto sofia_endpoint = std::make_shared<sip::sofia::SofiaEndpoint>();
+    sofia_endpoint->add_profile(sip_profile);
+    switch_core.endpoints().add(sofia_endpoint);
     ES_LOG(runtime.log(), core::LogLevel::kNotice, "sofia profile {} listening on {}",
            sip_config.name, sip_profile->agent()->url());
   }
