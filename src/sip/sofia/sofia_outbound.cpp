@@ -214,6 +214,10 @@ sw::OutgoingResult SofiaProfile::create_outbound(const sw::OutgoingRequest& requ
   }
   {
     const std::scoped_lock lock(mutex_);
+    // A leg whose INVITE never left (originate dropped it unstarted, a full command queue)
+    // gets no kTerminated to remove it; such stale entries are swept when the table is full.
+    if (calls_.size() >= SofiaAgent::kMaxCalls)
+      std::erase_if(calls_, [](const auto& entry) { return entry.second.expired(); });
     calls_[call] = session;
   }
   session->set_state(sw::ChannelState::kInit);
@@ -227,14 +231,16 @@ void SofiaProfile::on_response(const SipEvent& ev) {
     const auto it = calls_.find(ev.call);
     if (it != calls_.end()) session = it->second.lock();
   }
-  if (!session) return;
+  if (!session || !session->up()) {
+    // A 2xx crossing our CANCEL (nua has sent the ACK): the call exists, end it.
+    if (ev.status >= 200 && ev.status < 300) agent_->bye(ev.call);
+    return;
+  }
   auto* driver = dynamic_cast<SofiaOutboundDriver*>(&session->driver());
   if (driver == nullptr) return;
   if (!ev.call_id.empty() && !session->variable("sip_call_id"))
     session->set_variable("sip_call_id", ev.call_id);
   if (ev.status >= 300) {
-    // Refused (or the CANCEL we sent came back as 487: the session is gone then).
-    if (!session->up()) return;
     const std::string status = std::to_string(ev.status);
     session->set_variable("sip_term_status", status);
     session->set_variable("sip_invite_failure_status", status);
