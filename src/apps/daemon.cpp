@@ -32,6 +32,7 @@
 #include "gateway/gateway.hpp"
 #include "sip/sofia/sofia_api.hpp"
 #include "sip/sofia/sofia_config.hpp"
+#include "sip/sofia/sofia_outbound.hpp"
 #include "sip/sofia/sofia_profile.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
@@ -340,7 +341,12 @@ int run_daemon(const DaemonOptions& options) {
              sip_config.name, profile->agent()->url());
       sip_profiles.push_back(std::move(profile));
     }
-    if (!sip_profiles.empty()) sip::sofia::register_sofia_api(runtime.api(), sip_profiles);
+    if (!sip_profiles.empty()) {
+      sip::sofia::register_sofia_api(runtime.api(), sip_profiles);
+      auto sofia_endpoint = std::make_shared<sip::sofia::SofiaEndpoint>();
+      for (const auto& profile : sip_profiles) sofia_endpoint->add_profile(profile);
+      switch_core.endpoints().add(sofia_endpoint);
+    }
   }
   eventsocket::Server server(io, runtime, server_options);
   if (server.listen(&error)) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "protocol/ascii.hpp"
@@ -167,6 +168,28 @@ std::string build(std::string_view ip, std::uint16_t port, const Negotiated& med
   }
   out += "a=ptime:20\r\na=sendrecv\r\n";
   return out;
+}
+
+std::string build_offer(std::string_view ip, std::uint16_t port,
+                        const std::vector<std::string>& codec_prefs, std::uint64_t session_id,
+                        std::uint64_t version) {
+  const std::string_view family = ip.find(':') != std::string_view::npos ? "IP6" : "IP4";
+  std::vector<int> types;
+  std::string maps;
+  for (const auto& pref : codec_prefs) {
+    const int pt = protocol::iequals(pref, "PCMU") ? 0 : protocol::iequals(pref, "PCMA") ? 8 : -1;
+    if (pt < 0 || std::find(types.begin(), types.end(), pt) != types.end()) continue;
+    types.push_back(pt);
+    maps += fmt::format("a=rtpmap:{} {}/8000\r\n", pt, pt == 0 ? "PCMU" : "PCMA");
+  }
+  std::string m_formats;
+  for (const int pt : types) m_formats += fmt::format(" {}", pt);
+  return fmt::format(
+      "v=0\r\no=eventswitch {} {} IN {} {}\r\ns=eventswitch\r\nc=IN {} {}\r\nt=0 0\r\n"
+      "m=audio {} RTP/AVP{} {}\r\n{}a=rtpmap:{} telephone-event/8000\r\na=fmtp:{} 0-16\r\n"
+      "a=ptime:20\r\na=sendrecv\r\n",
+      session_id, version, family, ip, family, ip, port, m_formats, kOfferTelephoneEventType, maps,
+      kOfferTelephoneEventType, kOfferTelephoneEventType);
 }
 
 }  // namespace es::sip::sdp

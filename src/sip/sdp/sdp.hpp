@@ -49,4 +49,12 @@ std::optional<Negotiated> negotiate(const AudioOffer& offer,
 std::string build(std::string_view ip, std::uint16_t port, const Negotiated& media,
                   std::uint64_t session_id, std::uint64_t version);
 
+// Our offer for an outbound call: the codecs of `codec_prefs` we carry (PCMU 0, PCMA 8, in
+// that order; others are left out) and telephone-event as payload type
+// kOfferTelephoneEventType, 20 ms ptime, sendrecv.
+inline constexpr int kOfferTelephoneEventType = 101;
+std::string build_offer(std::string_view ip, std::uint16_t port,
+                        const std::vector<std::string>& codec_prefs, std::uint64_t session_id,
+                        std::uint64_t version);
+
 }  // namespace es::sip::sdp

@@ -18,7 +18,8 @@ struct SofiaAgent::Impl {
   su_root_t* root = nullptr;
   nua_t* nua = nullptr;
   Handler handler;
-  std::uint64_t next_call = 1;
+  // Taken by the sofia thread (inbound) and by callers of invite() (outbound).
+  std::atomic<std::uint64_t> next_call{1};
   // Our tokens for nua's handles, both ways; only the sofia thread touches them.
   std::unordered_map<std::uint64_t, nua_handle_t*> handles;
   std::unordered_map<nua_handle_t*, std::uint64_t> tokens;
@@ -102,10 +103,28 @@ void on_nua_event(nua_event_t event, int status, char const* /*phrase*/, nua_t* 
         nua_handle_destroy(nh);
         return;
       }
-      const std::uint64_t call = impl.next_call++;
+      const std::uint64_t call = impl.next_call.fetch_add(1, std::memory_order_relaxed);
       impl.handles[call] = nh;
       impl.tokens[nh] = call;
       impl.handler(invite_event(impl, call, sip));
+      return;
+    }
+    case nua_r_invite: {
+      // Responses to our INVITE; 100 Trying says nothing the switch uses.
+      if (status < 180) return;
+      const auto it = impl.tokens.find(nh);
+      if (it == impl.tokens.end()) return;
+      SipEvent ev;
+      ev.kind = SipEvent::Kind::kResponse;
+      ev.call = it->second;
+      ev.status = status;
+      if (sip != nullptr) {
+        if (sip->sip_call_id != nullptr) ev.call_id = text(sip->sip_call_id->i_id);
+        if (sip->sip_payload != nullptr && sip->sip_payload->pl_data != nullptr) {
+          ev.sdp.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+        }
+      }
+      impl.handler(std::move(ev));
       return;
     }
     case nua_i_bye:
@@ -241,11 +260,54 @@ bool SofiaAgent::queue(Command command) {
 }
 
 bool SofiaAgent::respond(std::uint64_t call, int status, std::string sdp) {
-  return queue({Command::Kind::kRespond, call, status, std::move(sdp)});
+  return queue({Command::Kind::kRespond, call, status, std::move(sdp), {}});
 }
 
 bool SofiaAgent::bye(std::uint64_t call) {
-  return queue({Command::Kind::kBye, call, 0, {}});
+  return queue({Command::Kind::kBye, call, 0, {}, {}});
+}
+
+std::uint64_t SofiaAgent::new_call() {
+  return impl_->next_call.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool SofiaAgent::invite(std::uint64_t call, OutboundInvite invite) {
+  return queue({Command::Kind::kInvite, call, 0, {}, std::move(invite)});
+}
+
+bool SofiaAgent::cancel(std::uint64_t call) {
+  return queue({Command::Kind::kCancel, call, 0, {}, {}});
+}
+
+void SofiaAgent::send_invite(std::uint64_t call, const OutboundInvite& invite) {
+  auto& impl = *impl_;
+  if (impl.handles.size() >= kMaxCalls) {
+    SipEvent failed;
+    failed.kind = SipEvent::Kind::kResponse;
+    failed.call = call;
+    failed.status = 503;
+    impl.handler(failed);
+    failed.kind = SipEvent::Kind::kTerminated;
+    impl.handler(std::move(failed));
+    return;
+  }
+  nua_handle_t* nh =
+      nua_handle(impl.nua, nullptr, NUTAG_URL(invite.request_uri.c_str()),
+                 SIPTAG_TO_STR(invite.to.c_str()), SIPTAG_FROM_STR(invite.from.c_str()), TAG_END());
+  if (nh == nullptr) {
+    SipEvent failed;
+    failed.kind = SipEvent::Kind::kResponse;
+    failed.call = call;
+    failed.status = 500;
+    impl.handler(failed);
+    failed.kind = SipEvent::Kind::kTerminated;
+    impl.handler(std::move(failed));
+    return;
+  }
+  impl.handles[call] = nh;
+  impl.tokens[nh] = call;
+  nua_invite(nh, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(invite.sdp.c_str()),
+             TAG_END());
 }
 
 void SofiaAgent::drain() {
@@ -255,11 +317,17 @@ void SofiaAgent::drain() {
     batch.swap(commands_);
   }
   for (const auto& command : batch) {
+    if (command.kind == Command::Kind::kInvite) {
+      send_invite(command.call, command.invite);
+      continue;
+    }
     const auto it = impl_->handles.find(command.call);
     if (it == impl_->handles.end()) continue;  // the call ended meanwhile
     nua_handle_t* nh = it->second;
     if (command.kind == Command::Kind::kBye) {
       nua_bye(nh, TAG_END());
+    } else if (command.kind == Command::Kind::kCancel) {
+      nua_cancel(nh, TAG_END());
     } else if (command.sdp.empty()) {
       nua_respond(nh, command.status, sip_status_phrase(command.status), TAG_END());
     } else {

@@ -14,13 +14,20 @@ namespace es::sip::sofia {
 // What the sofia thread reports about a call, in plain types: no sofia-sip type leaves
 // sofia_agent.cpp. `call` is the agent's token for the call's nua handle.
 struct SipEvent {
-  enum class Kind { kInvite, kBye, kCancel, kTerminated };
+  // kResponse: a response to an INVITE we sent (outbound call), 180 and above.
+  enum class Kind { kInvite, kBye, kCancel, kTerminated, kResponse };
   Kind kind = Kind::kInvite;
   std::uint64_t call = 0;
   // kInvite only.
   std::string from_user, from_host, from_display, to_user, to_host, req_user, req_host, req_uri,
       call_id, user_agent, contact_user, contact_host, network_addr, sdp;
   std::uint16_t network_port = 0;
+  int status = 0;  // kResponse only (call_id and sdp are set too)
+};
+
+// An INVITE to send (outbound call): Request-URI, From and To in SIP's text form, our offer.
+struct OutboundInvite {
+  std::string request_uri, from, to, sdp;
 };
 
 // One SIP profile's sofia-sip stack: a nua agent with its own su_root event loop on its own
@@ -49,6 +56,14 @@ class SofiaAgent {
   // A response to the call's INVITE (1xx-6xx), with an SDP body when `sdp` is not empty.
   bool respond(std::uint64_t call, int status, std::string sdp = {});
   bool bye(std::uint64_t call);
+  // A token for an outbound call, before its INVITE is sent.
+  std::uint64_t new_call();
+  // Sends an INVITE for a token of new_call(); false when the command queue is full. Responses
+  // come back as kResponse events, the end as kTerminated. Over kMaxCalls the call fails with
+  // a 503 kResponse made up on the sofia thread.
+  bool invite(std::uint64_t call, OutboundInvite invite);
+  // CANCEL of an INVITE we sent that has no final response yet.
+  bool cancel(std::uint64_t call);
 
   std::size_t calls() const { return calls_.load(std::memory_order_relaxed); }
   std::uint64_t invites() const;  // INVITEs received
@@ -59,11 +74,13 @@ class SofiaAgent {
 
  private:
   struct Command {
-    enum class Kind { kRespond, kBye } kind = Kind::kRespond;
+    enum class Kind { kRespond, kBye, kInvite, kCancel } kind = Kind::kRespond;
     std::uint64_t call = 0;
     int status = 0;
     std::string sdp;
+    OutboundInvite invite;  // kInvite only
   };
+  void send_invite(std::uint64_t call, const OutboundInvite& invite);
   bool queue(Command command);
   void run();
   void drain();

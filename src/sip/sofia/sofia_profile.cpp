@@ -48,7 +48,10 @@ void SofiaProfile::handle(const SipEvent& event) {
       on_invite(event);
       return;
     case SipEvent::Kind::kBye:
-      on_far_end_gone(event.call, sw::cause::kNormalClearing);
+      on_far_end_gone(event.call, sw::cause::kNormalClearing, "recv_bye");
+      return;
+    case SipEvent::Kind::kResponse:
+      on_response(event);
       return;
     case SipEvent::Kind::kCancel:
       on_far_end_gone(event.call, sw::cause::kOriginatorCancel);
@@ -62,7 +65,7 @@ void SofiaProfile::handle(const SipEvent& event) {
   }
 }
 
-void SofiaProfile::on_far_end_gone(std::uint64_t call, int cause) {
+void SofiaProfile::on_far_end_gone(std::uint64_t call, int cause, std::string_view disposition) {
   std::shared_ptr<sw::Session> session;
   {
     const std::scoped_lock lock(mutex_);
@@ -70,6 +73,8 @@ void SofiaProfile::on_far_end_gone(std::uint64_t call, int cause) {
     if (it != calls_.end()) session = it->second.lock();
   }
   if (!session) return;
+  if (!disposition.empty() && session->up())
+    session->set_variable("sip_hangup_disposition", disposition);
   if (auto* driver = dynamic_cast<SofiaDriver*>(&session->driver())) driver->far_end_gone();
   session->hangup(cause);
 }

@@ -11,6 +11,7 @@
 #include "sip/rtp/rtp_stream.hpp"
 #include "sip/sofia/sofia_agent.hpp"
 #include "sip/sofia/sofia_config.hpp"
+#include "switch/endpoint.hpp"
 #include "switch/switch_core.hpp"
 
 namespace es::sip::sofia {
@@ -19,7 +20,7 @@ namespace es::sip::sofia {
 // sofia/<profile>/<user>@<host>, with FreeSWITCH's variables, routed into the profile's
 // dialplan context, their audio on an RtpStream. Reports are posted to the switch's event
 // loop; they are bounded by SofiaAgent::kMaxCalls calls of a handful of reports each.
-// This slice serves inbound calls only (docs/sip.md).
+// Outbound legs (our INVITE) are made by create_outbound, in sofia_outbound.cpp.
 class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
  public:
   SofiaProfile(sw::SwitchCore& core, ProfileConfig config);
@@ -31,6 +32,9 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   void stop();
 
   const ProfileConfig& config() const { return config_; }
+  // An outbound leg to `dest` (<user>@<host[:port]>, after sofia/<profile>/): the session,
+  // CS_INIT and not started, whose INVITE leaves when it starts; or the refusal's cause.
+  sw::OutgoingResult create_outbound(const sw::OutgoingRequest& request, std::string_view dest);
   const std::shared_ptr<SofiaAgent>& agent() const { return agent_; }
   std::size_t live_calls() const;
   // FreeSWITCH's CALLS-IN / FAILED-CALLS-IN of `sofia status profile`: INVITEs that became
@@ -41,7 +45,8 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
  private:
   void handle(const SipEvent& event);
   void on_invite(const SipEvent& event);
-  void on_far_end_gone(std::uint64_t call, int cause);
+  void on_response(const SipEvent& event);
+  void on_far_end_gone(std::uint64_t call, int cause, std::string_view disposition = {});
 
   sw::SwitchCore& core_;
   ProfileConfig config_;

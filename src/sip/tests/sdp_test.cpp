@@ -101,5 +101,22 @@ TEST(Sdp, BuildsAnAnswerItCanReadBack) {
   EXPECT_EQ(again->telephone_event_type, 101);
 }
 
+TEST(Sdp, OfferCarriesG711AndTelephoneEventAndReadsBack) {
+  const std::string text = build_offer("127.0.0.1", 20000, {"PCMA", "G729", "PCMU", "PCMA"}, 7, 1);
+  EXPECT_NE(text.find("m=audio 20000 RTP/AVP 8 0 101\r\n"), std::string::npos) << text;
+  const auto offer = parse_audio(text);
+  ASSERT_TRUE(offer);
+  EXPECT_EQ(offer->connection_ip, "127.0.0.1");
+  ASSERT_EQ(offer->formats.size(), 3U);
+  EXPECT_EQ(offer->formats[0].encoding, "PCMA");
+  EXPECT_EQ(offer->formats[1].encoding, "PCMU");
+  EXPECT_EQ(offer->formats[2].encoding, "TELEPHONE-EVENT");
+  EXPECT_EQ(offer->ptime_ms, 20);
+  const auto chosen = negotiate(*offer, kPrefs);
+  ASSERT_TRUE(chosen);
+  EXPECT_EQ(chosen->codec, "PCMA");
+  EXPECT_EQ(chosen->telephone_event_type, kOfferTelephoneEventType);
+}
+
 }  // namespace
 }  // namespace es::sip::sdp
