@@ -16,7 +16,9 @@
 # Environment: ES_DAEMON_ARGS (extra daemon arguments, e.g. "--threads 2"),
 #   ES_DAEMON (daemon binary, default: <build dir>/src/apps/eventswitch),
 #   ES_BASELINE_THREADS (baseline_fanout event loops, default: number of cores, as the daemon),
-#   ES_LOAD_THREADS (es_load event loops, default 1).
+#   ES_LOAD_THREADS (es_load event loops, default 1),
+#   ES_GOAL_ROUNDS (rounds of each goal pair: TLS beside plain fan-out, gateway beside direct;
+#   default 3, --quick 1). Each goal prints {"scenario":"goal",...} with the median round.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1 ;;
     --build-dir) build_dir=$2; shift ;;
     --only) only=$2; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -159,17 +161,44 @@ XML
 
 wanted() { [[ -z "$only" || ",$only," == *",$1,"* ]]; }
 
-# scenario LABEL ARGS... : runs es_load and records failures without stopping the run.
+# scenario LABEL ARGS... : runs es_load and records failures without stopping the run; its
+# line also goes to last_json.
 scenario() {
   local label=$1
   shift
   echo "run.sh: $label" >&2
-  if ! "$load" "$@" --label "$label" --threads "${ES_LOAD_THREADS:-1}"; then
+  last_json=""
+  if ! last_json=$("$load" "$@" --label "$label" --threads "${ES_LOAD_THREADS:-1}"); then
     failed+=("$label")
   fi
+  printf '%s\n' "$last_json"
+}
+
+# field NAME JSON: the first number named NAME in a scenario's line (p50_us: its latency's).
+field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$2"; }
+# ratio A B, difference A B: of two numbers, for goal.
+ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+difference() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { printf "%.3f", a - b }'; }
+
+# goal LABEL min|max TARGET VALUE...: one line with each round's value (a figure measured
+# within one round, beside its reference) and their median against the goal (min: at least
+# TARGET; max: at most TARGET). Rounds: ES_GOAL_ROUNDS (default 3; --quick: 1).
+goal() {
+  local label=$1 kind=$2 target=$3
+  shift 3
+  local rounds
+  rounds=$(IFS=,; echo "$*")
+  printf '%s\n' "$@" | sort -g | awk -v label="$label" -v kind="$kind" -v target="$target" \
+      -v rounds="$rounds" '{ v[NR] = $1 } END {
+    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    met = kind == "min" ? m >= target : m <= target
+    printf "{\"scenario\":\"goal\",\"label\":\"%s\",\"median\":%.3f,\"rounds\":[%s],", label, m, rounds
+    printf "\"goal_%s\":%s,\"met\":%s}\n", kind, target, met ? "true" : "false"
+  }'
 }
 
 q() { if (( quick )); then echo "$1"; else echo "$2"; fi; }
+goal_rounds=${ES_GOAL_ROUNDS:-$(q 1 3)}
 
 if wanted fanout || wanted latency; then
   start_daemon_with_tls
@@ -189,16 +218,29 @@ if wanted fanout || wanted latency; then
             10) events=$(q 2000 60000) ;;
             100) events=$(q 300 20000) ;;
           esac
-          scenario "fanout-$target-$format-$subscribers" fanout --port "$port" \
-            --subscribers "$subscribers" --format "$format" --events "$events" \
-            --publishers 2 --timeout "$(q 30 300)"
-          # The same fan-out to subscribers on the TLS listener (goal: at least 70 % of the
-          # plain rate just above).
-          if [[ $target == eventswitch && $format == plain ]]; then
-            scenario "fanout-$target-tls-$format-$subscribers" fanout --port "$port" \
+          if [[ $target != eventswitch || $format != plain ]]; then
+            scenario "fanout-$target-$format-$subscribers" fanout --port "$port" \
+              --subscribers "$subscribers" --format "$format" --events "$events" \
+              --publishers 2 --timeout "$(q 30 300)"
+            continue
+          fi
+          # Each plain fan-out, then the same to subscribers on the TLS listener (goal: at
+          # least 70 % of the plain rate just before it), goal_rounds times; the goal line
+          # gives each round's ratio and their median.
+          ratios=()
+          for ((round = 1; round <= goal_rounds; ++round)); do
+            suffix=""
+            ((round > 1)) && suffix="-r$round"
+            scenario "fanout-$target-$format-$subscribers$suffix" fanout --port "$port" \
+              --subscribers "$subscribers" --format "$format" --events "$events" \
+              --publishers 2 --timeout "$(q 30 300)"
+            plain_rate=$(field deliveries_per_s "$last_json")
+            scenario "fanout-$target-tls-$format-$subscribers$suffix" fanout --port "$port" \
               --tls-port "$tls_port" --ca "$tls_ca" --subscribers "$subscribers" \
               --format "$format" --events "$events" --publishers 2 --timeout "$(q 30 300)"
-          fi
+            ratios+=("$(ratio "$(field deliveries_per_s "$last_json")" "$plain_rate")")
+          done
+          goal "tls-fanout-ratio-$subscribers" min 0.7 "${ratios[@]}"
         done
       done
     fi
@@ -248,19 +290,38 @@ if wanted gateway; then
     grep -q "upstream fs1 (127.0.0.1:$up_port) up" "$work"/gateway.*.log 2>/dev/null && break
     sleep 0.05
   done
+  # Each pair goal_rounds times, direct first; the goal lines give each round's figure (from
+  # the pair of that round) and their median.
   for format in plain json; do
-    scenario "gateway-fanout-direct-$format-100" fanout --port "$up_port" --subscribers 100 \
-      --format "$format" --events "$(q 300 20000)" --publishers 2 --timeout "$(q 30 300)"
-    scenario "gateway-fanout-gateway-$format-100" fanout --port "$gw_port" \
-      --publish-port "$up_port" --subscribers 100 --format "$format" \
-      --events "$(q 300 20000)" --publishers 2 --timeout "$(q 30 300)"
+    ratios=()
+    for ((round = 1; round <= goal_rounds; ++round)); do
+      suffix=""
+      ((round > 1)) && suffix="-r$round"
+      scenario "gateway-fanout-direct-$format-100$suffix" fanout --port "$up_port" \
+        --subscribers 100 --format "$format" --events "$(q 300 20000)" --publishers 2 \
+        --timeout "$(q 30 300)"
+      direct_rate=$(field deliveries_per_s "$last_json")
+      scenario "gateway-fanout-gateway-$format-100$suffix" fanout --port "$gw_port" \
+        --publish-port "$up_port" --subscribers 100 --format "$format" \
+        --events "$(q 300 20000)" --publishers 2 --timeout "$(q 30 300)"
+      ratios+=("$(ratio "$(field deliveries_per_s "$last_json")" "$direct_rate")")
+    done
+    goal "gateway-fanout-ratio-$format-100" min 0.8 "${ratios[@]}"
   done
-  for target in direct gateway; do
-    port=$up_port
-    [[ $target == gateway ]] && port=$gw_port
-    scenario "gateway-api-$target-1" api --port "$port" --connections 1 \
-      --seconds "$(q 1 10)" --command version --timeout 60
+  # api latency added by the gateway: its p50 minus the direct p50 of the same round (goal:
+  # at most 50 us).
+  added=()
+  for ((round = 1; round <= goal_rounds; ++round)); do
+    suffix=""
+    ((round > 1)) && suffix="-r$round"
+    scenario "gateway-api-direct-1$suffix" api --port "$up_port" --connections 1 \
+      --seconds "$(q 1 5)" --command version --timeout 60
+    direct_p50=$(field p50_us "$last_json")
+    scenario "gateway-api-gateway-1$suffix" api --port "$gw_port" --connections 1 \
+      --seconds "$(q 1 5)" --command version --timeout 60
+    added+=("$(difference "$(field p50_us "$last_json")" "$direct_p50")")
   done
+  goal "gateway-api-added-p50-us" max 50 "${added[@]}"
   stop_server "$gw_pid"
   stop_server "$up_pid"
 fi

@@ -2,6 +2,7 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/connect.hpp>
+#include <asio/defer.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
@@ -17,6 +18,7 @@ namespace {
 
 using detail::ConnectionState;
 using detail::Phase;
+using detail::ReplySlot;
 using detail::Slot;
 using StatePtr = std::shared_ptr<ConnectionState>;
 constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
@@ -356,6 +358,23 @@ asio::awaitable<std::string> Connection::api(std::string command, ApiOptions opt
     co_return std::move(response.body);
   };
   return on_strand(state_, run(state_, std::move(command), std::move(options)));
+}
+
+void Connection::api(std::string command, ApiCallback done) {
+  // Deferred, not posted: called from an event loop thread, the command goes out from that
+  // same thread once its handler returns, instead of waking another thread to send it.
+  asio::defer(state_->strand,
+              [state = state_, text = "api " + command + "\n\n", done = std::move(done)]() mutable {
+                detail::when_done<protocol::Message>(
+                    state->send_command(std::move(text)), state->options.command_timeout,
+                    "the api response", [done = std::move(done)](ReplySlot& slot) {
+                      if (slot.value) {
+                        done(std::move(slot.value->body), std::string());
+                      } else {
+                        done(std::string(), slot.error.value_or("no reply"));
+                      }
+                    });
+              });
 }
 
 asio::awaitable<BackgroundJob> Connection::bgapi(std::string command, std::string job_uuid) {

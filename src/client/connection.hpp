@@ -212,6 +212,12 @@ class Connection {
 
   // "api <command>": the api/response body.
   asio::awaitable<std::string> api(std::string command, ApiOptions options = {});
+  // The same for a caller that is not a coroutine (a proxy relaying replies): `done` runs once
+  // on the connection's strand, never inline, as soon as the reply is parsed, with the body and
+  // an empty error, or with the error (the awaitable's ClientError text) and an empty body.
+  // Spares the two coroutine resumptions the awaitable costs on each side of a round trip.
+  using ApiCallback = std::function<void(std::string body, std::string error)>;
+  void api(std::string command, ApiCallback done);
   // "bgapi <command>" with `job_uuid` (generated when empty); completes with the BACKGROUND_JOB.
   asio::awaitable<BackgroundJob> bgapi(std::string command, std::string job_uuid = {});
 

@@ -7,6 +7,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/ssl/context.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
@@ -14,6 +15,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -22,7 +24,10 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "client/connection.hpp"
@@ -31,8 +36,9 @@
 
 namespace es::client::detail {
 
-// A one-shot result slot awaited by one coroutine. The timer never expires on its own (unless a
-// timeout is set): completing cancels it, which wakes the waiter.
+// A one-shot result slot awaited by one coroutine, or handed to a callback (on_done). The timer
+// never expires on its own (unless a timeout is set): completing cancels it, which wakes the
+// waiter; a callback runs at once, on the strand, before that.
 template <class T>
 struct Slot {
   explicit Slot(const asio::strand<asio::any_io_executor>& strand)
@@ -40,16 +46,20 @@ struct Slot {
   void complete(T result) {
     if (done) return;
     value = std::move(result);
-    done = true;
-    timer.cancel();
+    finish();
   }
   void fail(ClientError::Kind kind, std::string why) {
     if (done) return;
     error_kind = kind;
     error = std::move(why);
+    finish();
+  }
+  void finish() {
     done = true;
+    if (on_done) std::exchange(on_done, nullptr)(*this);
     timer.cancel();
   }
+  std::function<void(Slot&)> on_done;
   asio::steady_timer timer;
   std::optional<T> value;
   std::optional<std::string> error;
@@ -187,6 +197,25 @@ asio::awaitable<void> establish(std::shared_ptr<ConnectionState> state);
 std::shared_ptr<asio::ssl::context> make_client_tls_context(const TlsOptions& tls);
 asio::awaitable<void> tls_handshake(std::shared_ptr<ConnectionState> state,
                                     std::chrono::steady_clock::time_point deadline);
+
+// Calls `done` once, on the strand, when `slot` completes or fails, or after `timeout` (zero:
+// none) with ClientError::Kind::kTimeout (the reply is then dropped on arrival). Never inline.
+template <class T>
+void when_done(const std::shared_ptr<Slot<T>>& slot, std::chrono::milliseconds timeout,
+               std::string_view what, std::function<void(Slot<T>&)> done) {
+  if (slot->done) {
+    asio::post(slot->timer.get_executor(), [slot, done = std::move(done)] { done(*slot); });
+    return;
+  }
+  slot->on_done = std::move(done);
+  if (timeout.count() <= 0) return;
+  slot->timer.expires_after(timeout);
+  slot->timer.async_wait([slot, what = std::string(what)](std::error_code) {
+    if (slot->done) return;
+    slot->abandoned = true;
+    slot->fail(ClientError::Kind::kTimeout, "timed out waiting for " + what);
+  });
+}
 
 // Waits for `slot` (zero timeout: forever). Throws ClientError on failure or timeout.
 template <class T>

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <asio/co_spawn.hpp>
+#include <asio/defer.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
@@ -24,6 +25,9 @@ constexpr auto kAwait = asio::experimental::as_tuple(asio::use_awaitable);
 // Largest batch handed to one gathered write.
 constexpr std::size_t kWriteBatchItems = 256;
 constexpr std::size_t kWriteBatchBytes = 1u << 20;
+// A TLS batch is copied into one buffer before encryption (listener_tls.cpp): three full
+// records, so the buffer fits the pooled size and the copy stays in cache.
+constexpr std::size_t kTlsWriteBatchBytes = std::size_t{48} * 1024;
 // Reads go into one buffer per thread, so an idle connection holds no read buffer.
 constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 // A TLS connection reads through its own buffer (an SSL read may complete later, on another
@@ -251,7 +255,7 @@ asio::awaitable<void> Listener::write_loop() {
   for (;;) {
     {
       std::lock_guard lock(mutex_);
-      queue_.take(batch, kWriteBatchItems, kWriteBatchBytes);
+      queue_.take(batch, kWriteBatchItems, tls_ ? kTlsWriteBatchBytes : kWriteBatchBytes);
       // Idle, the writer lends the socket to publishers (deliver); busy, it owns it.
       // A TLS connection never lends it: its bytes must be encrypted in order, on the strand.
       direct_fd_ =
@@ -364,7 +368,10 @@ void Listener::wake_writer_on_strand() {
 }
 
 void Listener::post_writer_wake() {
-  asio::post(strand_, [self = shared_from_this()] {
+  // Deferred, not posted: at the end of a publisher's burst (an event loop thread) the wakes of
+  // its subscribers' writers queue behind it on that thread instead of waking another thread
+  // for each (from any other thread this is a plain post).
+  asio::defer(strand_, [self = shared_from_this()] {
     self->wake_pending_ = false;
     self->wake_writer_on_strand();
   });

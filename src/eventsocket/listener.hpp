@@ -215,7 +215,7 @@ class Listener : public std::enable_shared_from_this<Listener>,
   std::shared_ptr<asio::ssl::context> tls_context_;
   std::unique_ptr<TlsStream> tls_;
   std::vector<char> tls_read_buffer_;
-  std::string tls_write_buffer_;  // the batch being encrypted; emptied (not freed) after it
+  std::string tls_write_buffer_;  // the batch being encrypted, lent by a pool for its write
   Strand strand_;
   asio::steady_timer write_timer_;
   asio::steady_timer watchdog_timer_;

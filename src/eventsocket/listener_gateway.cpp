@@ -3,6 +3,7 @@
 // in local mode; the reader waits for each reply so replies keep command order, as FreeSWITCH
 // answers them. Also the replay extension.
 #include <fmt/format.h>
+#include <asio/defer.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
@@ -24,32 +25,36 @@ namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-// A gateway call's reply text, awaited on the listener's strand: the completion (from any
-// thread) is posted there, stores the text and cancels the timer the coroutine waits on. Plain
+// A gateway call's reply, awaited on the listener's strand: the completion (from any thread) is
+// posted there, where `answer` queues the client's reply at once (an idle writer's socket takes
+// it from there, before the reader resumes), then cancels the timer the reader waits on. Plain
 // functions around a plain loop: GCC 12 mishandles lambdas and structured bindings kept in
 // coroutine frames.
 struct GatewayWait {
   explicit GatewayWait(const asio::any_io_executor& executor)
       : timer(executor, asio::steady_timer::time_point::max()) {}
   asio::steady_timer timer;
-  std::optional<std::string> result;
+  bool answered = false;
 };
 
 std::function<void(std::string)> completion_of(const std::shared_ptr<GatewayWait>& wait,
-                                               const asio::strand<asio::any_io_executor>& strand) {
-  return [wait, strand](std::string result) {
-    asio::post(strand, [wait, result = std::move(result)]() mutable {
-      wait->result = std::move(result);
+                                               const asio::strand<asio::any_io_executor>& strand,
+                                               std::function<void(std::string)> answer) {
+  // Deferred, not posted: the upstream's reader thread writes the reply itself once its
+  // handler returns, instead of waking another thread for it.
+  return [wait, strand, answer = std::move(answer)](std::string result) {
+    asio::defer(strand, [wait, answer, result = std::move(result)]() mutable {
+      answer(std::move(result));
+      wait->answered = true;
       wait->timer.cancel();
     });
   };
 }
 
-asio::awaitable<std::string> wait_for(std::shared_ptr<GatewayWait> wait) {
-  while (!wait->result) {
+asio::awaitable<void> wait_for(std::shared_ptr<GatewayWait> wait) {
+  while (!wait->answered) {
     co_await wait->timer.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
   }
-  co_return std::move(*wait->result);
 }
 
 // "@name rest": the upstream the client picked, and the command without it.
@@ -75,7 +80,8 @@ asio::awaitable<void> Listener::await_upstream_subscription() {
   core::UpstreamGateway* gateway = context_.runtime.upstream_gateway();
   if (gateway == nullptr) co_return;
   auto wait = std::make_shared<GatewayWait>(strand_);
-  std::function<void(std::string)> completion = completion_of(wait, strand_);
+  std::function<void(std::string)> completion =
+      completion_of(wait, strand_, [](std::string) {});
   gateway->sync_subscription([completion] { completion(std::string()); });
   co_await wait_for(wait);
 }
@@ -97,9 +103,11 @@ asio::awaitable<void> Listener::gateway_api(core::UpstreamGateway& gateway,
     co_return;
   }
   auto wait = std::make_shared<GatewayWait>(strand_);
-  gateway.api(std::move(target), std::string(command), completion_of(wait, strand_));
-  std::string body = co_await wait_for(wait);
-  send(protocol::api_response(body));
+  gateway.api(std::move(target), std::string(command),
+              completion_of(wait, strand_, [self = shared_from_this()](std::string body) {
+                self->send(protocol::api_response(body));
+              }));
+  co_await wait_for(wait);
 }
 
 void Listener::gateway_bgapi(core::UpstreamGateway& gateway, const protocol::CommandPacket& packet,
@@ -129,9 +137,10 @@ asio::awaitable<void> Listener::gateway_sendmsg(core::UpstreamGateway& gateway,
   }
   auto wait = std::make_shared<GatewayWait>(strand_);
   gateway.sendmsg(std::move(target), packet_headers(packet), packet.body,
-                  completion_of(wait, strand_));
-  std::string reply_text = co_await wait_for(wait);
-  reply(reply_text);
+                  completion_of(wait, strand_, [self = shared_from_this()](std::string text) {
+                    self->reply(text);
+                  }));
+  co_await wait_for(wait);
 }
 
 asio::awaitable<void> Listener::gateway_sendevent(core::UpstreamGateway& gateway,
@@ -146,9 +155,10 @@ asio::awaitable<void> Listener::gateway_sendevent(core::UpstreamGateway& gateway
   }
   auto wait = std::make_shared<GatewayWait>(strand_);
   gateway.sendevent(std::string(name), packet_headers(packet), packet.body,
-                    completion_of(wait, strand_));
-  std::string reply_text = co_await wait_for(wait);
-  reply(reply_text);
+                    completion_of(wait, strand_, [self = shared_from_this()](std::string text) {
+                      self->reply(text);
+                    }));
+  co_await wait_for(wait);
 }
 
 void Listener::cmd_replay(core::UpstreamGateway& gateway, std::string_view text) {

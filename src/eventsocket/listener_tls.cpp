@@ -7,6 +7,9 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include <mutex>
+#include <vector>
+
 #include "eventsocket/listener.hpp"
 #include "eventsocket/tls_context.hpp"
 
@@ -14,8 +17,41 @@ namespace es::eventsocket {
 namespace {
 
 constexpr auto kTlsAwait = asio::experimental::as_tuple(asio::use_awaitable);
-// The write buffer a TLS connection keeps between batches (larger ones are freed).
-constexpr std::size_t kKeptTlsWriteBuffer = 4096;
+
+// Batch buffers lent to TLS writers for one batch each. A connection holds one only while it
+// encrypts and sends a batch, so an idle TLS connection holds none; busy ones reuse the same
+// few blocks instead of allocating (and faulting in) fresh pages for every batch, which cost
+// more than the encryption at 100 subscribers. Policy: at most kPooledTlsWriteBuffers are kept
+// (more are freed when returned), each of at most kPooledTlsWriteBufferBytes of capacity (a
+// larger one, from a batch ending in a large frame, is freed): at most 2 MiB kept in all.
+constexpr std::size_t kPooledTlsWriteBuffers = 32;
+constexpr std::size_t kPooledTlsWriteBufferBytes = std::size_t{64} * 1024;
+
+class TlsWriteBufferPool {
+ public:
+  std::string take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return {};
+    std::string buffer = std::move(free_.back());
+    free_.pop_back();
+    return buffer;
+  }
+  void give_back(std::string buffer) {
+    if (buffer.capacity() > kPooledTlsWriteBufferBytes) return;
+    buffer.clear();
+    std::lock_guard lock(mutex_);
+    if (free_.size() < kPooledTlsWriteBuffers) free_.push_back(std::move(buffer));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> free_;
+};
+
+TlsWriteBufferPool& tls_write_buffers() {
+  static TlsWriteBufferPool pool;
+  return pool;
+}
 
 }  // namespace
 
@@ -62,14 +98,15 @@ asio::awaitable<std::error_code> Listener::write_tls(const std::vector<WriteQueu
   // Asio's SSL stream encrypts a gathered sequence 8 KiB at a time, each piece an SSL_write
   // and a socket write of its own; one contiguous buffer goes out in full 16 KiB records.
   // Encryption copies every byte anyway: this copy is the only one added.
-  tls_write_buffer_.clear();
+  tls_write_buffer_ = tls_write_buffers().take();
+  std::size_t size = 0;
+  for (const auto& item : batch) size += item.bytes().size();
+  tls_write_buffer_.reserve(size);
   for (const auto& item : batch) tls_write_buffer_.append(item.bytes());
   auto [ec, written] =
       co_await asio::async_write(*tls_, asio::buffer(tls_write_buffer_), kTlsAwait);
-  // A large batch's buffer is not kept by an idle connection.
-  if (tls_write_buffer_.capacity() > kKeptTlsWriteBuffer) {
-    std::string().swap(tls_write_buffer_);
-  }
+  tls_write_buffers().give_back(std::move(tls_write_buffer_));
+  tls_write_buffer_ = std::string();
   co_return ec;
 }
 

@@ -26,6 +26,13 @@ std::shared_ptr<asio::ssl::context> make_tls_server_context(const TlsServerFiles
   SSL_CTX* native = context->native_handle();
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
   SSL_CTX_set_num_tickets(native, 0);
+  // TLS 1.3: AES-128-GCM first, by the server's choice (OpenSSL's clients list AES-256 first):
+  // with AES-NI it costs both sides less per byte than AES-256, and bulk event streams are
+  // what TLS carries here. A client that prefers ChaCha20 (no AES instructions) still gets it.
+  SSL_CTX_set_ciphersuites(native,
+                           "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                           "TLS_CHACHA20_POLY1305_SHA256");
+  SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_PRIORITIZE_CHACHA);
   // An idle connection gives its record buffers back to the allocator.
   SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
   context->use_certificate_chain_file(files.cert_file, ec);

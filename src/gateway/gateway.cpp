@@ -156,23 +156,18 @@ void Gateway::api(std::string target, std::string command,
     asio::post(executor_, [done = std::move(done), body = unavailable(*link)] { done(body); });
     return;
   }
-  core::spawn_guarded(
-      runtime_.log(), executor_, "gateway api",
-      forward_api(std::move(connection), *link, std::move(command), std::move(done)));
-}
-
-asio::awaitable<void> Gateway::forward_api(std::shared_ptr<client::Connection> connection,
-                                           std::size_t link, std::string command,
-                                           std::function<void(std::string body)> done) {
-  std::string body;
-  try {
-    body = co_await connection->api(command);
-  } catch (const client::ClientError& error) {
-    ES_LOG(runtime_.log(), core::LogLevel::kWarning, "upstream {}: api {} failed: {}",
-           links_[link]->spec().name, command, error.what());
-    body = unavailable(link);
-  }
-  done(std::move(body));
+  // The reply is relayed from the link's strand as soon as it is parsed: no coroutine of ours
+  // in between (each would cost a hop on the way out and one on the way back).
+  std::string text = command;
+  connection->api(std::move(text), [this, link = *link, command = std::move(command),
+                                    done = std::move(done)](std::string body, std::string error) {
+    if (!error.empty()) {
+      ES_LOG(runtime_.log(), core::LogLevel::kWarning, "upstream {}: api {} failed: {}",
+             links_[link]->spec().name, command, error);
+      body = unavailable(link);
+    }
+    done(std::move(body));
+  });
 }
 
 core::FiredEventPtr Gateway::failed_job(const std::string& job_uuid, std::string_view command,

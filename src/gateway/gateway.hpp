@@ -76,9 +76,6 @@ class Gateway final : public core::UpstreamGateway {
   };
 
   // The forwarding coroutines: parameters by value, so the frame owns what it uses.
-  asio::awaitable<void> forward_api(std::shared_ptr<client::Connection> connection,
-                                    std::size_t link, std::string command,
-                                    std::function<void(std::string body)> done);
   asio::awaitable<void> forward_bgapi(std::shared_ptr<client::Connection> connection,
                                       std::size_t link, std::string command, std::string job_uuid);
   // sendmsg <argument> or sendevent <argument> (`verb` is a literal).

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
@@ -119,6 +120,23 @@ TEST_F(TlsEventSocket, ClientLibrarySessionOverTlsBesideThePlainListener) {
   EXPECT_THROW(wrong.connect("127.0.0.1", server.tls_port(), Credentials::password_only("nope")),
                ClientError);
   EXPECT_EQ(count_of(server.daemon().stderr_text(), kFailureLine), 0u);
+}
+
+// TLS 1.3 with AES-NI: the server picks AES-128-GCM although OpenSSL's client lists AES-256
+// first (it costs both ends less per byte; see tls_context.cpp).
+TEST_F(TlsEventSocket, ServerPrefersAes128GcmOverTheClientsOrder) {
+  TlsDaemon server(certs(), "server", false);
+  ASSERT_NE(server.tls_port(), 0) << server.daemon().stderr_text();
+  std::string command =
+      "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(server.tls_port()) +
+      " -CAfile " + certs().file("ca.pem") + " 2>&1";
+  std::string output;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char chunk[4096];
+    while (std::size_t n = std::fread(chunk, 1, sizeof chunk, pipe)) output.append(chunk, n);
+    ::pclose(pipe);
+  }
+  EXPECT_NE(output.find("TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256"), std::string::npos) << output;
 }
 
 TEST_F(TlsEventSocket, UnknownCaAndExpiredServerCertificateFailOnceAndCostNothing) {

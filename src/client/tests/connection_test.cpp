@@ -11,6 +11,9 @@
 #include <asio/steady_timer.hpp>
 
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "fake_server.hpp"
 
@@ -487,6 +490,59 @@ TEST(Connection, NextEventWithAHandlerWaitsForTheEnd) {
     EXPECT_EQ(handled, 1);
     EXPECT_FALSE(conn.is_open());
   });
+}
+
+// The callback form of api (for a proxy relaying replies): each callback runs once, with the
+// body or the error, and a late reply to a timed-out command is skipped as with the awaitable.
+struct ApiResults {
+  std::vector<std::pair<std::string, std::string>> got;
+  Connection::ApiCallback record() {
+    return [this](std::string body, std::string error) {
+      got.emplace_back(std::move(body), std::move(error));
+    };
+  }
+};
+
+asio::awaitable<void> wait_for_results(asio::io_context& io, const ApiResults& results,
+                                       std::size_t count) {
+  asio::steady_timer pause(io);
+  for (int i = 0; i < 300 && results.got.size() < count; ++i) {
+    pause.expires_after(10ms);
+    co_await pause.async_wait(asio::use_awaitable);
+  }
+}
+
+TEST(Connection, ApiCallbackGetsBodyOrTimeoutInCommandOrder) {
+  FakeServer server([](FakePeer& peer) {
+    peer.accept_auth();
+    EXPECT_EQ(peer.read_command().command, "api slow");
+    EXPECT_EQ(peer.read_command().command, "api fast");
+    peer.send(api_response("slow result") + api_response("fast result"));
+  });
+  ApiResults results;
+  run_coroutine([&](asio::io_context& io) -> asio::awaitable<void> {
+    ConnectionOptions options;
+    options.command_timeout = 200ms;
+    Connection conn(io.get_executor(), options);
+    co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
+    conn.api("slow", results.record());
+    EXPECT_TRUE(results.got.empty());  // never inline
+    co_await wait_for_results(io, results, 1);
+    conn.api("fast", results.record());
+    co_await wait_for_results(io, results, 2);
+    conn.close();
+    // On a closed connection the callback gets the error, still not inline.
+    conn.api("late", results.record());
+    EXPECT_EQ(results.got.size(), 2u);
+    co_await wait_for_results(io, results, 3);
+  });
+  ASSERT_EQ(results.got.size(), 3u);
+  EXPECT_EQ(results.got[0].first, "");
+  EXPECT_NE(results.got[0].second.find("timed out"), std::string::npos) << results.got[0].second;
+  EXPECT_EQ(results.got[1].first, "fast result");
+  EXPECT_EQ(results.got[1].second, "");
+  EXPECT_EQ(results.got[2].first, "");
+  EXPECT_FALSE(results.got[2].second.empty());
 }
 
 }  // namespace
