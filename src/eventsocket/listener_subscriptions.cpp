@@ -266,8 +266,23 @@ void Listener::on_session_hangup() {
     hangup_pending_ = true;
     return;
   }
+  // FreeSWITCH's lingering listener notices the hangup on its own thread, by which time the
+  // call's thread has fired everything up to CHANNEL_HANGUP_COMPLETE. A static socket runs on
+  // the call's thread and holds those back, so its notice comes at once.
+  bool static_outbound = outbound_ && !outbound_->async;
+  if (linger_requested_ && !static_outbound && !session_reported_) {
+    linger_waits_for_report_ = true;
+    return;
+  }
   close(linger_requested_ ? CloseType::kCloseAfterDelay : CloseType::kFlushThenClose,
         protocol::kGoodbyeText);
+}
+
+void Listener::on_session_reported() {
+  session_reported_ = true;
+  if (!linger_waits_for_report_ || closing()) return;
+  linger_waits_for_report_ = false;
+  close(CloseType::kCloseAfterDelay, protocol::kGoodbyeText);
 }
 
 void Listener::linger_then_close() {
