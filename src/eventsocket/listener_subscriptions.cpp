@@ -153,7 +153,7 @@ void Listener::cmd_myevents(const protocol::CommandPacket& packet, std::string_v
   }
   {
     std::lock_guard lock(mutex_);
-    subscription_.add_my_events(attach);
+    subscription_.add_my_events(attach, outbound_ != nullptr);
     events_enabled_fast_ = true;
     const std::string& raw = packet.raw;
     if (raw.find("xml") != std::string::npos || raw.find("XML") != std::string::npos) {

@@ -86,5 +86,22 @@ TEST_F(FidelityOrderTest, AsyncLingerNoticeFollowsHangupComplete) {
   EXPECT_TRUE(peer_.expect_closed());
 }
 
+// FreeSWITCH issue 1024: an outbound socket's myevents carries the call's SESSION_HEARTBEAT.
+TEST_F(FidelityOrderTest, OutboundMyeventsIncludesSessionHeartbeat) {
+  std::string target = "127.0.0.1:" + std::to_string(peer_.port());
+  std::string uuid = ok_uuid(api(
+      control_, "originate null/1 'enable_heartbeat:1,socket:" + target + " async full' inline"));
+  ASSERT_FALSE(uuid.empty());
+  ASSERT_TRUE(peer_.accept());
+  ASSERT_TRUE(peer_.send("connect\n\n"));
+  ASSERT_TRUE(peer_.read_message().has_value());
+  ASSERT_TRUE(peer_.send("myevents\n\n"));
+  EXPECT_EQ(reply_text(peer_.read_non_event()), "+OK Events Enabled");
+  auto beat = peer_.wait_event("SESSION_HEARTBEAT");
+  ASSERT_TRUE(beat.has_value());
+  EXPECT_EQ(header_or_empty(*beat, "Unique-ID"), uuid);
+  EXPECT_EQ(api(control_, "uuid_kill " + uuid), "+OK\n");
+}
+
 }  // namespace
 }  // namespace es::itest
