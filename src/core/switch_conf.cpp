@@ -17,14 +17,15 @@ constexpr std::array<std::string_view, 3> kReadElsewhere = {
     "rtp-start-port", "rtp-end-port",  // the SIP layer's RTP port range (docs/sip.md)
     "switchname"};                     // not applied: the identity is fixed before the XML loads
 
-void apply_param(std::string_view file, std::string_view name, std::string_view value,
-                 Runtime& rt, SwitchConfOutcome& out) {
+void apply_param(std::string_view file, std::string_view name, std::string_view value, Runtime& rt,
+                 SwitchConfOutcome& out) {
   auto is = [&](std::string_view param) { return protocol::iequals(name, param); };
   auto& stats = rt.sessions();
   auto& settings = rt.settings();
   if (is("max-sessions") && !value.empty()) {
     // As switch_core_session_limit: 0 leaves the limit as it is.
-    if (int limit = text::c_atoi(value); limit != 0) stats.max_sessions = static_cast<std::uint32_t>(limit);
+    if (int limit = text::c_atoi(value); limit != 0)
+      stats.max_sessions = static_cast<std::uint32_t>(limit);
   } else if (is("sessions-per-second") && !value.empty()) {
     if (int sps = text::c_atoi(value); sps != 0) stats.max_sps = static_cast<std::uint32_t>(sps);
   } else if (is("loglevel")) {

@@ -199,7 +199,8 @@ bool Listener::take_diverted_event(core::Event& event) {
     std::lock_guard lock(mutex_);
     if (!subscription_.on() || killed_ || !subscription_.allowed(event)) return false;
     was_empty = queue_.empty();
-    auto fired = std::make_shared<const core::FiredEvent>(std::move(event), core::FrameOrder::kAsFired);
+    auto fired =
+        std::make_shared<const core::FiredEvent>(std::move(event), core::FrameOrder::kAsFired);
     if (!queue_.try_push_event(fired, subscription_.format())) {
       event = fired->event();
       return false;

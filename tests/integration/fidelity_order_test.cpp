@@ -30,8 +30,9 @@ TEST_F(FidelityOrderTest, AsyncLingerNoticeFollowsHangupComplete) {
   std::string target = "127.0.0.1:" + std::to_string(peer_.port());
   // The hangup hook slows the call's thread between CHANNEL_HANGUP and HANGUP_COMPLETE, so a
   // notice sent at the hangup would show before them.
-  std::string uuid = ok_uuid(api(control_, "originate null/1 'set:api_hangup_hook=msleep 300,socket:" +
-                                               target + " async full' inline"));
+  std::string uuid =
+      ok_uuid(api(control_, "originate null/1 'set:api_hangup_hook=msleep 300,socket:" + target +
+                                " async full' inline"));
   ASSERT_FALSE(uuid.empty());
   ASSERT_TRUE(peer_.accept());
   ASSERT_TRUE(peer_.send("connect\n\n"));
@@ -75,8 +76,7 @@ TEST_F(FidelityOrderTest, AsyncLingerNoticeFollowsHangupComplete) {
   EXPECT_GT(position("CHANNEL_UNPARK"), hangup) << seen;
   EXPECT_GT(position("CHANNEL_EXECUTE_COMPLETE(socket)"), position("CHANNEL_UNPARK")) << seen;
   EXPECT_GT(position("CHANNEL_STATE(CS_HANGUP)"), hangup) << seen;
-  EXPECT_GT(position("CHANNEL_STATE(CS_REPORTING)"), position("CHANNEL_STATE(CS_HANGUP)"))
-      << seen;
+  EXPECT_GT(position("CHANNEL_STATE(CS_REPORTING)"), position("CHANNEL_STATE(CS_HANGUP)")) << seen;
   EXPECT_EQ(before_notice.back(), "CHANNEL_HANGUP_COMPLETE") << seen;
 
   // After the notice: the goodbye once the linger time is up, then the close.

@@ -107,14 +107,16 @@ TEST(EventBus, FireKeepsTheOrderAndSocketFramesCarryTheSubclassFirst) {
   EXPECT_EQ(headers[1].name, "Event-UUID");
   EXPECT_EQ(headers[2].name, "Event-Subclass");
   std::string_view frame = subscriber->received[0]->frame(protocol::EventFormat::kPlain);
-  EXPECT_NE(frame.find("\n\nEvent-Subclass: es%3A%3Ax\nCommand: sendevent%20CUSTOM\nEvent-UUID: u\n"),
-            std::string_view::npos)
+  EXPECT_NE(
+      frame.find("\n\nEvent-Subclass: es%3A%3Ax\nCommand: sendevent%20CUSTOM\nEvent-UUID: u\n"),
+      std::string_view::npos)
       << frame;
   // A diverted event goes out as queued.
   FiredEvent as_fired(subscriber->received[0]->event(), FrameOrder::kAsFired);
-  EXPECT_NE(as_fired.frame(protocol::EventFormat::kPlain)
-                .find("\n\nCommand: sendevent%20CUSTOM\nEvent-UUID: u\nEvent-Subclass: es%3A%3Ax\n"),
-            std::string_view::npos);
+  EXPECT_NE(
+      as_fired.frame(protocol::EventFormat::kPlain)
+          .find("\n\nCommand: sendevent%20CUSTOM\nEvent-UUID: u\nEvent-Subclass: es%3A%3Ax\n"),
+      std::string_view::npos);
 }
 
 TEST(EventBus, UnsubscribeStopsDelivery) {

@@ -9,10 +9,10 @@ namespace {
 
 std::shared_ptr<const XmlConfig> load(const std::string& configurations) {
   GlobalVars globals;
-  auto loaded = XmlConfig::load_text(
-      "<document type=\"freeswitch/xml\"><section name=\"configuration\">" + configurations +
-          "</section></document>",
-      ".", globals);
+  auto loaded =
+      XmlConfig::load_text("<document type=\"freeswitch/xml\"><section name=\"configuration\">" +
+                               configurations + "</section></document>",
+                           ".", globals);
   EXPECT_TRUE(loaded) << loaded.error;
   return loaded.config;
 }
@@ -28,16 +28,16 @@ std::string param(std::string_view name, std::string_view value) {
 
 TEST(SwitchConf, AppliesWhatMeansSomethingAndLogsTheRestAtDebug) {
   Runtime rt(std::make_unique<SimulatedClock>(0));
-  auto xml = load(
-      settings("switch.conf", param("max-sessions", "2") + param("sessions-per-second", "5") +
-                                  param("loglevel", "warning") + param("colorize-console", "false") +
-                                  param("min-idle-cpu", "25") + param("max-dtmf-duration", "9000") +
-                                  param("verbose-channel-events", "true") +
-                                  param("rtp-start-port", "20000") +
-                                  param("max-db-handles", "50") + param("dump-cores", "yes")) +
-      settings("post_load_switch.conf", param("sessions-per-second", "7")) +
-      "<configuration name=\"modules.conf\"><modules><load module=\"mod_sofia\"/>"
-      "<load module=\"mod_commands\"/></modules></configuration>");
+  auto xml =
+      load(settings("switch.conf",
+                    param("max-sessions", "2") + param("sessions-per-second", "5") +
+                        param("loglevel", "warning") + param("colorize-console", "false") +
+                        param("min-idle-cpu", "25") + param("max-dtmf-duration", "9000") +
+                        param("verbose-channel-events", "true") + param("rtp-start-port", "20000") +
+                        param("max-db-handles", "50") + param("dump-cores", "yes")) +
+           settings("post_load_switch.conf", param("sessions-per-second", "7")) +
+           "<configuration name=\"modules.conf\"><modules><load module=\"mod_sofia\"/>"
+           "<load module=\"mod_commands\"/></modules></configuration>");
   SwitchConfOutcome out = apply_switch_conf(*xml, rt);
   EXPECT_EQ(rt.sessions().max_sessions.load(), 2u);
   EXPECT_EQ(rt.sessions().max_sps.load(), 7u);  // post_load_switch.conf comes second
@@ -57,9 +57,9 @@ TEST(SwitchConf, AppliesWhatMeansSomethingAndLogsTheRestAtDebug) {
 
 TEST(SwitchConf, ZeroAndInvalidValuesLeaveTheDefaults) {
   Runtime rt(std::make_unique<SimulatedClock>(0));
-  auto xml = load(settings("switch.conf", param("max-sessions", "0") +
-                                              param("sessions-per-second", "") +
-                                              param("loglevel", "loud") + param("debug-level", "11")));
+  auto xml =
+      load(settings("switch.conf", param("max-sessions", "0") + param("sessions-per-second", "") +
+                                       param("loglevel", "loud") + param("debug-level", "11")));
   SwitchConfOutcome out = apply_switch_conf(*xml, rt);
   EXPECT_EQ(rt.sessions().max_sessions.load(), 1000u);
   EXPECT_EQ(rt.sessions().max_sps.load(), 30u);
