@@ -28,7 +28,7 @@ void ConsoleLog::on_log(const core::LogLinePtr& line) {
     std::fflush(file_);
   }
   if (line->level > level_.load(std::memory_order_relaxed)) return;
-  if (colour_) {
+  if (colour_.load(std::memory_order_relaxed)) {
     auto colour = kColours[static_cast<std::size_t>(std::clamp(line->level, 0, 7))];
     std::fwrite(colour.data(), 1, colour.size(), stderr);
     std::fwrite(line->formatted.data(), 1, line->formatted.size(), stderr);

@@ -15,11 +15,13 @@ class ConsoleLog final : public core::LogSink {
  public:
   ConsoleLog(std::atomic<int>& level, bool colour, std::FILE* file);
   ~ConsoleLog() override;
+  // switch.conf's colorize-console=false, read after the console exists.
+  void set_colour(bool on) { colour_.store(on, std::memory_order_relaxed); }
   void on_log(const core::LogLinePtr& line) override;
 
  private:
   std::atomic<int>& level_;
-  bool colour_;
+  std::atomic<bool> colour_;
   std::FILE* file_;
   std::mutex mutex_;
 };

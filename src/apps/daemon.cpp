@@ -26,6 +26,7 @@
 #include "core/heartbeat.hpp"
 #include "core/runtime.hpp"
 #include "core/spawn.hpp"
+#include "core/switch_conf.hpp"
 #include "eventsocket/event_socket_config.hpp"
 #include "eventsocket/server.hpp"
 #include "eventsocket/tls_context.hpp"
@@ -235,6 +236,16 @@ int run_daemon(const DaemonOptions& options) {
   if (!config.load(options.conf_dir, &config_error)) {
     fmt::print(stderr, "eventswitch: {}\n", config_error);
     return 1;
+  }
+
+  if (auto xml = config.xml()) {
+    // switch.conf / post_load_switch.conf / modules.conf (docs/configuration-files.md).
+    auto switch_conf = core::apply_switch_conf(*xml, runtime);
+    if (switch_conf.loglevel && !options.log_level_given) {
+      runtime.console_log_level = *switch_conf.loglevel;
+    }
+    if (switch_conf.colorize_console == false) console->set_colour(false);
+    for (const auto& [level, text] : switch_conf.messages) ES_LOG(runtime.log(), level, "{}", text);
   }
 
   // mod_amqp's export, when amqp.conf asks for it: subscribed before the first event fires.

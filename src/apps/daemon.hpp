@@ -17,6 +17,8 @@ struct DaemonOptions {
   std::string metrics_listen;          // ip:port, overrides metrics-listen
   std::string log_file;
   int log_level = 6;  // console level (INFO)
+  // --log-level was on the command line: switch.conf's loglevel yields.
+  bool log_level_given = false;
   bool colour = true;
   int threads = 0;  // event-loop threads; 0: one per core
   int heartbeat_interval_s = 20;

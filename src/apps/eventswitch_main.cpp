@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.log_level = *parsed;
+  options.log_level_given = app.count("--log-level") > 0;
   options.colour = !no_colour && isatty(2);
   return es::apps::run_daemon(options);
 }

@@ -167,6 +167,13 @@ void Event::add_array(std::string_view name, std::string_view value) {
   }
 }
 
+bool Event::listener_copy_reorders() const {
+  if (std::any_of(headers_.begin(), headers_.end(), [](const auto& h) { return h.is_array(); })) {
+    return true;
+  }
+  return !subclass_.empty() && (headers_.empty() || headers_.front().name != kSubclassHeader);
+}
+
 void Event::move_subclass_header_first() {
   const bool has_array =
       std::any_of(headers_.begin(), headers_.end(), [](const auto& h) { return h.is_array(); });

@@ -73,6 +73,8 @@ class Event {
   // to the first position (docs/event-formats.md §1, "Copying"). Array headers are re-pushed as the
   // copy does, which merges them into an earlier header of the same name.
   void move_subclass_header_first();
+  // Whether that copy differs from this event (a subclass not yet first, or an array header).
+  bool listener_copy_reorders() const;
 
  private:
   enum class Stack { kBottom, kTop, kPush, kUnshift };

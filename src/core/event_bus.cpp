@@ -220,7 +220,6 @@ FiredEventPtr EventBus::fire(Event event, WakeBatch& batch) {
 }
 
 FiredEventPtr EventBus::fire_with(Event event, WakeBatch* batch) {
-  event.move_subclass_header_first();
   FiredEventPtr fired = std::make_shared<const FiredEvent>(std::move(event));
   const Event& e = fired->event();
   const Tokens tokens = run_prechecks(*fired);

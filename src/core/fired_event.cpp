@@ -28,7 +28,8 @@ std::size_t event_bytes(const Event& event) {
 
 }  // namespace
 
-FiredEvent::FiredEvent(Event event) : event_(std::move(event)), event_bytes_(event_bytes(event_)) {}
+FiredEvent::FiredEvent(Event event, FrameOrder order)
+    : event_(std::move(event)), order_(order), event_bytes_(event_bytes(event_)) {}
 
 std::string_view FiredEvent::frame(protocol::EventFormat format) const {
   const auto index = static_cast<std::size_t>(format);
@@ -36,7 +37,13 @@ std::string_view FiredEvent::frame(protocol::EventFormat format) const {
     // One scratch buffer per thread keeps serialization free of a fresh allocation each time.
     thread_local std::string serialized;
     serialized.clear();
-    serialize(event_, format, serialized);
+    if (order_ == FrameOrder::kListenerCopy && event_.listener_copy_reorders()) {
+      Event copy = event_;
+      copy.move_subclass_header_first();
+      serialize(copy, format, serialized);
+    } else {
+      serialize(event_, format, serialized);
+    }
     protocol::append_event_frame(frames_[index], format, serialized);
     frame_bytes_.fetch_add(string_bytes(frames_[index]), std::memory_order_release);
   });

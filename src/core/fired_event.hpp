@@ -14,9 +14,16 @@
 
 namespace es::core {
 
+// How the socket frames order the headers. FreeSWITCH hands each socket listener a copy
+// (switch_event_dup) that carries Event-Subclass first and merges array headers, while other
+// consumers (mod_amqp) see the event as fired: a CUSTOM sendevent's Command first, its
+// Event-Subclass after Event-UUID. An event queued to a call and diverted to its socket
+// (divert_events) is passed on uncopied.
+enum class FrameOrder { kListenerCopy, kAsFired };
+
 class FiredEvent {
  public:
-  explicit FiredEvent(Event event);
+  explicit FiredEvent(Event event, FrameOrder order = FrameOrder::kListenerCopy);
   const Event& event() const { return event_; }
 
   // Heap bytes this object pins: the event (headers, arrays, body) and every frame serialized
@@ -31,6 +38,7 @@ class FiredEvent {
 
  private:
   Event event_;
+  FrameOrder order_;
   mutable std::once_flag once_[protocol::kEventFormatCount];
   mutable std::string frames_[protocol::kEventFormatCount];
   std::size_t event_bytes_ = 0;

@@ -34,8 +34,10 @@ class SessionControl {
   // A listener that controls a session (inbound `myevents <uuid>`, the outbound socket): while
   // the returned handle lives the session is not destroyed (no CHANNEL_DESTROY), and
   // `on_hangup` is called once, from any thread, right after the session's CHANNEL_HANGUP
-  // was fired. Null when no live session has that uuid. Dropping the handle releases it.
-  virtual std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup) = 0;
+  // was fired, and `on_reported` once, right after its CHANNEL_HANGUP_COMPLETE (when only the
+  // holders keep it). Null when no live session has that uuid. Dropping the handle releases it.
+  virtual std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup,
+                                       std::function<void()> on_reported) = 0;
   // divert_events: the session's queued events (sendevent with its Unique-ID) go to `sink`
   // instead of the session, while it is not hung up; a sink returning false leaves the event
   // with the session. Events already queued are offered at once. A null sink ends diversion.

@@ -123,9 +123,10 @@ bool EventSubscription::clear() {
   return true;
 }
 
-void EventSubscription::add_my_events(std::string_view uuid) {
+void EventSubscription::add_my_events(std::string_view uuid, bool session_heartbeat) {
   if (!uuid.empty()) scope_uuid_ = uuid;
   for (auto type : kMyEventsTypes) types_.set(static_cast<std::size_t>(type));
+  if (session_heartbeat) types_.set(static_cast<std::size_t>(EventType::kSessionHeartbeat));
   my_events_ = true;
   on_ = true;
 }

@@ -38,7 +38,9 @@ class EventSubscription {
   bool clear();
   // `myevents [uuid]`: the channel events of one call (`uuid` empty: of every call that has a
   // Unique-ID, FreeSWITCH's quirk for an unknown uuid).
-  void add_my_events(std::string_view uuid);
+  // `session_heartbeat`: SESSION_HEARTBEAT as well (an outbound socket's myevents; FreeSWITCH
+  // issue 1024, docs/wire-protocol.md §5.6).
+  void add_my_events(std::string_view uuid, bool session_heartbeat = false);
   bool my_events() const { return my_events_; }
   // The controlled call whose events myevents passes (empty: none).
   const std::string& scope_uuid() const { return scope_uuid_; }

@@ -150,6 +150,8 @@ class Listener : public std::enable_shared_from_this<Listener>,
   void cmd_nolinger();
   // The controlled call hung up: linger notice, or the end of the connection (docs/outbound.md).
   void on_session_hangup();
+  // The controlled call fired CHANNEL_HANGUP_COMPLETE: a lingering listener sends its notice.
+  void on_session_reported();
   // Commands of a listener controlling a call (listener_outbound.cpp): an outbound one, or an
   // inbound one after `myevents <uuid>`.
   void cmd_connect();
@@ -266,6 +268,9 @@ class Listener : public std::enable_shared_from_this<Listener>,
   bool divert_events_ = false;
   bool linger_requested_ = false;  // `linger`: the call's hangup does not end the connection
   int linger_seconds_ = -1;
+  // Strand only. The linger notice follows the call's CHANNEL_HANGUP_COMPLETE (docs/outbound.md).
+  bool session_reported_ = false;
+  bool linger_waits_for_report_ = false;
 
   // Shared with publishers (guarded by mutex_).
   mutable std::mutex mutex_;

@@ -62,11 +62,18 @@ bool Listener::attach_session(std::string_view uuid) {
   core::SessionControl* sessions = context_.runtime.session_control();
   if (sessions == nullptr) return false;
   std::weak_ptr<Listener> weak = weak_from_this();
-  auto hold = sessions->attach(uuid, [weak] {
-    if (auto self = weak.lock()) {
-      asio::post(self->strand_, [self] { self->on_session_hangup(); });
-    }
-  });
+  auto hold = sessions->attach(
+      uuid,
+      [weak] {
+        if (auto self = weak.lock()) {
+          asio::post(self->strand_, [self] { self->on_session_hangup(); });
+        }
+      },
+      [weak] {
+        if (auto self = weak.lock()) {
+          asio::post(self->strand_, [self] { self->on_session_reported(); });
+        }
+      });
   if (!hold) return false;
   session_hold_ = std::move(hold);
   // Read once here: the linger notice names the channel after it may be gone.

@@ -155,7 +155,7 @@ asio::awaitable<void> Listener::cmd_myevents(const protocol::CommandPacket& pack
   }
   {
     std::lock_guard lock(mutex_);
-    subscription_.add_my_events(attach);
+    subscription_.add_my_events(attach, outbound_ != nullptr);
     events_enabled_fast_ = true;
     const std::string& raw = packet.raw;
     if (raw.find("xml") != std::string::npos || raw.find("XML") != std::string::npos) {
@@ -202,7 +202,8 @@ bool Listener::take_diverted_event(core::Event& event) {
     std::lock_guard lock(mutex_);
     if (!subscription_.on() || killed_ || !subscription_.allowed(event)) return false;
     was_empty = queue_.empty();
-    auto fired = std::make_shared<const core::FiredEvent>(std::move(event));
+    auto fired =
+        std::make_shared<const core::FiredEvent>(std::move(event), core::FrameOrder::kAsFired);
     if (!queue_.try_push_event(fired, subscription_.format())) {
       event = fired->event();
       return false;
@@ -269,8 +270,23 @@ void Listener::on_session_hangup() {
     hangup_pending_ = true;
     return;
   }
+  // FreeSWITCH's lingering listener notices the hangup on its own thread, by which time the
+  // call's thread has fired everything up to CHANNEL_HANGUP_COMPLETE. A static socket runs on
+  // the call's thread and holds those back, so its notice comes at once.
+  bool static_outbound = outbound_ && !outbound_->async;
+  if (linger_requested_ && !static_outbound && !session_reported_) {
+    linger_waits_for_report_ = true;
+    return;
+  }
   close(linger_requested_ ? CloseType::kCloseAfterDelay : CloseType::kFlushThenClose,
         protocol::kGoodbyeText);
+}
+
+void Listener::on_session_reported() {
+  session_reported_ = true;
+  if (!linger_waits_for_report_ || closing()) return;
+  linger_waits_for_report_ = false;
+  close(CloseType::kCloseAfterDelay, protocol::kGoodbyeText);
 }
 
 void Listener::linger_then_close() {

@@ -160,9 +160,10 @@ core::QueueResult SwitchCore::queue_event(std::string_view uuid, core::Event eve
                                           : core::QueueResult::kQueueFull;
 }
 
-std::shared_ptr<void> SwitchCore::attach(std::string_view uuid, std::function<void()> on_hangup) {
+std::shared_ptr<void> SwitchCore::attach(std::string_view uuid, std::function<void()> on_hangup,
+                                         std::function<void()> on_reported) {
   SessionPtr s = locate(uuid);
-  return s ? s->attach(on_hangup) : nullptr;
+  return s ? s->attach(on_hangup, on_reported) : nullptr;
 }
 
 bool SwitchCore::set_event_divert(std::string_view uuid, std::function<bool(core::Event&)> sink) {

@@ -80,7 +80,8 @@ class SwitchCore final : public core::SessionControl, public core::ChannelDirect
   bool confine(std::string_view uuid, const core::AccessRules& rules) override;
   core::QueueResult queue_message(std::string_view uuid, core::Event message) override;
   core::QueueResult queue_event(std::string_view uuid, core::Event event) override;
-  std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup) override;
+  std::shared_ptr<void> attach(std::string_view uuid, std::function<void()> on_hangup,
+                               std::function<void()> on_reported) override;
   bool set_event_divert(std::string_view uuid, std::function<bool(core::Event&)> sink) override;
 
   // core::ChannelDirectory

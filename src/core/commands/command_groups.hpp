@@ -38,5 +38,8 @@ void add_command(Runtime& rt, std::string name, std::string description, std::st
 
 // The "status" text (also used by show status through the executor).
 std::string status_text(Runtime& rt);
+// status's "Current Stack Size/Max" line for a process whose RLIMIT_STACK is cur/max
+// (docs/api-behaviour.md, "status").
+std::string stack_size_line(unsigned long long cur, unsigned long long max, bool privileged);
 
 }  // namespace es::core::commands

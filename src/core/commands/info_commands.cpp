@@ -1,6 +1,7 @@
 // status, version, uptime, hostname, switchname, banner, create_uuid, module_exists.
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "core/commands/command_groups.hpp"
 #include "core/text/separate_string.hpp"
@@ -105,12 +106,26 @@ std::string status_text(Runtime& rt) {
                      rt.idle_cpu.load());
   rlimit limit{};
   if (getrlimit(RLIMIT_STACK, &limit) == 0) {
-    // Printed with %ld from unsigned sizes, as FreeSWITCH does.
-    out += fmt::format("Current Stack Size/Max {}K/{}K\n",
-                       static_cast<long>(static_cast<std::size_t>(limit.rlim_cur) / 1024),
-                       static_cast<long>(static_cast<std::size_t>(limit.rlim_max) / 1024));
+    out += stack_size_line(limit.rlim_cur, limit.rlim_max, ::geteuid() == 0);
   }
   return out;
+}
+
+std::string stack_size_line(unsigned long long cur, unsigned long long max, bool privileged) {
+  // FreeSWITCH sets RLIMIT_STACK to its thread stack size (240 KiB) under its system thread
+  // stack size (8 MiB) at startup; that fails, leaving the limits as they were, when the hard
+  // limit is lower and the process may not raise it. eventswitch keeps its own limits (its
+  // sessions are coroutines) and shows what FreeSWITCH would show on this machine.
+  constexpr unsigned long long kThreadStackSize = 240 * 1024;
+  constexpr unsigned long long kSystemThreadStackSize = 8192 * 1024;
+  if (privileged || max == RLIM_INFINITY || max >= kSystemThreadStackSize) {
+    cur = kThreadStackSize;
+    max = kSystemThreadStackSize;
+  }
+  // Printed with %ld from unsigned sizes, as FreeSWITCH does.
+  return fmt::format("Current Stack Size/Max {}K/{}K\n",
+                     static_cast<long>(static_cast<std::size_t>(cur) / 1024),
+                     static_cast<long>(static_cast<std::size_t>(max) / 1024));
 }
 
 void register_info_commands(Runtime& rt) {

@@ -88,19 +88,35 @@ TEST(FiredEvent, ConcurrentFirstRequestsShareOneFrame) {
   for (const char* data : seen) EXPECT_EQ(data, seen[0]);
 }
 
-TEST(EventBus, FireMovesSubclassHeaderFirst) {
+// FreeSWITCH fires a CUSTOM sendevent as built (Command first, Event-Subclass after Event-UUID;
+// mod_amqp serializes that) and hands socket listeners a copy with Event-Subclass first.
+TEST(EventBus, FireKeepsTheOrderAndSocketFramesCarryTheSubclassFirst) {
   EventBus bus;
   auto subscriber = std::make_shared<RecordingSubscriber>();
   bus.subscribe(subscriber);
   Event event(EventType::kCustom);
-  event.add_header("Event-Name", "CUSTOM");
-  event.set_subclass("loopback::bowout");
+  event.add_header("Command", "sendevent CUSTOM");
+  event.add_header("Event-Subclass", "es::x");
+  event.add_header("Event-UUID", "u");
+  event.set_subclass("es::x");
   bus.fire(std::move(event));
   ASSERT_EQ(subscriber->received.size(), 1u);
   const auto& headers = subscriber->received[0]->event().headers();
-  ASSERT_EQ(headers.size(), 2u);
-  EXPECT_EQ(headers[0].name, "Event-Subclass");
-  EXPECT_EQ(headers[1].name, "Event-Name");
+  ASSERT_EQ(headers.size(), 3u);
+  EXPECT_EQ(headers[0].name, "Command");
+  EXPECT_EQ(headers[1].name, "Event-UUID");
+  EXPECT_EQ(headers[2].name, "Event-Subclass");
+  std::string_view frame = subscriber->received[0]->frame(protocol::EventFormat::kPlain);
+  EXPECT_NE(
+      frame.find("\n\nEvent-Subclass: es%3A%3Ax\nCommand: sendevent%20CUSTOM\nEvent-UUID: u\n"),
+      std::string_view::npos)
+      << frame;
+  // A diverted event goes out as queued.
+  FiredEvent as_fired(subscriber->received[0]->event(), FrameOrder::kAsFired);
+  EXPECT_NE(
+      as_fired.frame(protocol::EventFormat::kPlain)
+          .find("\n\nCommand: sendevent%20CUSTOM\nEvent-UUID: u\nEvent-Subclass: es%3A%3Ax\n"),
+      std::string_view::npos);
 }
 
 TEST(EventBus, UnsubscribeStopsDelivery) {

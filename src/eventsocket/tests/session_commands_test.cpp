@@ -25,7 +25,8 @@ constexpr std::string_view kFullUuid = "99999999-2222-3333-4444-555555555555";
 
 class FakeSessions final : public core::SessionControl {
  public:
-  std::shared_ptr<void> attach(std::string_view uuid, std::function<void()>) override {
+  std::shared_ptr<void> attach(std::string_view uuid, std::function<void()>,
+                               std::function<void()>) override {
     return is_live(uuid) ? std::make_shared<int>(0) : nullptr;
   }
   bool is_live(std::string_view uuid) const override {

@@ -132,21 +132,37 @@ void Session::hangup(int cause) {
   for (auto& callback : callbacks) callback();
 }
 
-std::shared_ptr<void> Session::attach(const std::function<void()>& on_hangup) {
+std::shared_ptr<void> Session::attach(const std::function<void()>& on_hangup,
+                                      const std::function<void()>& on_reported) {
   bool already_down = false;
+  bool already_reported = false;
   {
     std::lock_guard lock(mutex_);
     already_down = state_.load() >= ChannelState::kHangup;
+    already_reported = reported_;
     if (!already_down && on_hangup) hangup_callbacks_.push_back(on_hangup);
+    if (!already_reported && on_reported) reported_callbacks_.push_back(on_reported);
     holders_.fetch_add(1);
   }
   if (already_down && on_hangup) on_hangup();
+  if (already_reported && on_reported) on_reported();
   // The handle owns a reference: the session object outlives its holders.
   auto self = shared_from_this();
   return std::shared_ptr<void>(static_cast<void*>(self.get()), [self](void*) {
     self->holders_.fetch_sub(1);
     self->signal();
   });
+}
+
+void Session::notify_reported() {
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::lock_guard lock(mutex_);
+    if (reported_) return;
+    reported_ = true;
+    callbacks.swap(reported_callbacks_);
+  }
+  for (auto& callback : callbacks) callback();
 }
 
 // --- ring / early / answer -------------------------------------------------------------

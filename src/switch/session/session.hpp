@@ -213,8 +213,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // --- holders and watchers ----------------------------------------------------------------
   // A controlling listener: keeps the session from being destroyed until the returned handle
-  // is dropped; `on_hangup` runs once after CHANNEL_HANGUP (immediately if already hung up).
-  std::shared_ptr<void> attach(const std::function<void()>& on_hangup);
+  // is dropped; `on_hangup` runs once after CHANNEL_HANGUP, `on_reported` once after
+  // CHANNEL_HANGUP_COMPLETE (each immediately if that point is already passed).
+  std::shared_ptr<void> attach(const std::function<void()>& on_hangup,
+                               const std::function<void()>& on_reported);
   // Woken when this leg progresses or hangs up (an originate waiting for it).
   void add_watcher(std::weak_ptr<Waiter> watcher);
 
@@ -287,6 +289,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string partner_uuid_;
   std::vector<std::weak_ptr<Waiter>> watchers_;
   std::vector<std::function<void()>> hangup_callbacks_;
+  std::vector<std::function<void()>> reported_callbacks_;
+  bool reported_ = false;  // under mutex_: notify_reported() has run
+  // Runs the on_reported callbacks once: the session has nothing left to fire but DESTROY.
+  void notify_reported();
 };
 
 }  // namespace es::sw

@@ -82,6 +82,7 @@ void Session::start_run(bool after_crash) {
 
 void Session::destroy_now() {
   if (running_state() == ChannelState::kDestroy) return;
+  notify_reported();
   state_.store(ChannelState::kDestroy, std::memory_order_release);
   fire(EventType::kChannelDestroy);
   running_state_.store(ChannelState::kDestroy, std::memory_order_release);
@@ -125,6 +126,7 @@ asio::awaitable<void> Session::run() {
     core_.running_sessions.fetch_add(1);
   }
   // A controlling listener keeps the session until it lets go (linger, the outbound socket).
+  notify_reported();
   while (holders_.load() > 0) {
     core_.running_sessions.fetch_sub(1);
     co_await wait_until(-1);

@@ -1,7 +1,10 @@
 #include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <regex>
 
+#include "core/commands/command_groups.hpp"
 #include "core/commands/tests/command_test_fixture.hpp"
 
 namespace es::core::commands {
@@ -29,6 +32,23 @@ TEST_F(InfoCommandsTest, StatusShape) {
   ASSERT_EQ(out.substr(0, expected.size()), expected);
   EXPECT_TRUE(std::regex_match(out.substr(expected.size()),
                                std::regex("Current Stack Size/Max -?[0-9]+K/-?[0-9]+K\n")));
+}
+
+// FreeSWITCH lowers its stack limit to 240K/8192K at startup when the hard limit allows.
+TEST_F(InfoCommandsTest, StatusStackSizesAreFreeswitchs) {
+  EXPECT_EQ(stack_size_line(8192 * 1024, RLIM_INFINITY, false),
+            "Current Stack Size/Max 240K/8192K\n");
+  EXPECT_EQ(stack_size_line(8192 * 1024, 65536ULL * 1024, false),
+            "Current Stack Size/Max 240K/8192K\n");
+  EXPECT_EQ(stack_size_line(1024 * 1024, 4096 * 1024, true), "Current Stack Size/Max 240K/8192K\n");
+  // A lower hard limit that the process may not raise: the limits as they are.
+  EXPECT_EQ(stack_size_line(1024 * 1024, 4096 * 1024, false),
+            "Current Stack Size/Max 1024K/4096K\n");
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_STACK, &limit), 0);
+  std::string out = run("status");
+  EXPECT_NE(out.find(stack_size_line(limit.rlim_cur, limit.rlim_max, ::geteuid() == 0)),
+            std::string::npos);
 }
 
 TEST_F(InfoCommandsTest, StatusNotReadyWhenPausedOrShuttingDown) {
