@@ -52,7 +52,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string_view direction_name() const { return outbound() ? "outbound" : "inbound"; }
   std::string name() const;
   void set_name(std::string_view name);
-  SwitchCore& core() { return core_; }
+  SwitchCore& core() const { return core_; }
   ChannelDriver& driver() { return *driver_; }
   asio::strand<asio::io_context::executor_type>& strand() { return strand_; }
 
@@ -211,6 +211,21 @@ class Session : public std::enable_shared_from_this<Session> {
   // These handle frames, DTMF and commands while a session is parked (docs/call-behaviour.md §13).
   asio::awaitable<void> park();
 
+  // --- call detail records (docs/cdr.md) ------------------------------------------------
+  struct AppLogEntry {
+    std::string app;
+    std::string arg;
+    std::int64_t stamp_us = 0;  // when it began, microseconds since the epoch
+  };
+  // FreeSWITCH's app log is unbounded; ours keeps the first kMaxAppLogEntries applications of a
+  // call (a looping call would otherwise grow it for ever) and records no more.
+  static constexpr std::size_t kMaxAppLogEntries = 1000;
+  std::vector<AppLogEntry> app_log() const;
+  // The other leg's profile shown as Other-Leg-*, with its type ("originator"/"originatee").
+  std::optional<std::pair<std::string, CallerProfile>> other_leg() const;
+  // The extension CS_EXECUTE runs (or ran), if any.
+  std::optional<Extension> extension() const;
+
   // --- holders and watchers ----------------------------------------------------------------
   // A controlling listener: keeps the session from being destroyed until the returned handle
   // is dropped; `on_hangup` runs once after CHANNEL_HANGUP (immediately if already hung up).
@@ -231,6 +246,8 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> on_routing();
   asio::awaitable<void> on_execute();
   void on_hangup_state();
+  // api_hangup_hook / api_reporting_hook: "<api> <args>", expanded, run as this call.
+  void run_api_hook(std::string_view line);
   void fire_state_event();
   // `state`/`cause` stand in for the channel's own (CHANNEL_HANGUP is built before the hangup
   // becomes visible, so the session thread cannot react before the event is out).
@@ -287,6 +304,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string partner_uuid_;
   std::vector<std::weak_ptr<Waiter>> watchers_;
   std::vector<std::function<void()>> hangup_callbacks_;
+  std::vector<AppLogEntry> app_log_;
 };
 
 }  // namespace es::sw
