@@ -255,7 +255,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void add_event_data(core::Event& event, bool extended, ChannelState state, int cause) const;
   void notify_watchers();
   bool mark_progress(std::atomic<bool>& flag, std::int64_t ChannelTimes::*moment,
-                     std::string_view disposition, core::EventType type, CallState call_state);
+                     std::string_view disposition, core::EventType type, CallState call_state,
+                     bool* first);
   struct ExecutionRecord {
     std::string name;
     std::string expanded;
