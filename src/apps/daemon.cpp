@@ -10,8 +10,8 @@
 
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -56,7 +56,7 @@ std::string resolve_log_dir(const DaemonOptions& options) {
   std::filesystem::path dir = options.log_dir;
   if (dir.empty()) {
     dir = options.log_file.empty() ? std::filesystem::path("log")
-                                    : std::filesystem::path(options.log_file).parent_path();
+                                   : std::filesystem::path(options.log_file).parent_path();
   }
   std::error_code ec;
   std::filesystem::path absolute = std::filesystem::absolute(dir, ec);

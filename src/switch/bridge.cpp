@@ -167,6 +167,11 @@ asio::awaitable<void> bridge_legs(SessionPtr a, SessionPtr b, BridgeKind kind,
   a->set_bridge_peer(b);
   b->set_bridge_peer(a);
   if (kind == BridgeKind::kApplication) {
+    // bridge_terminate_key of either leg, read now as mod_dptools' bridge does.
+    a->bridge_end_requested = false;
+    b->bridge_end_requested = false;
+    a->set_bridge_terminate_keys(a->variable("bridge_terminate_key").value_or(""));
+    b->set_bridge_terminate_keys(b->variable("bridge_terminate_key").value_or(""));
     b->originate_hold = false;
     b->set_state(ChannelState::kExchangeMedia);
   }
@@ -174,6 +179,7 @@ asio::awaitable<void> bridge_legs(SessionPtr a, SessionPtr b, BridgeKind kind,
   auto bridged = [&] {
     return a->ready() && b->ready() && a->state() == a_state &&
            b->state() == ChannelState::kExchangeMedia && !a->break_requested.load() &&
+           !a->bridge_end_requested.load() && !b->bridge_end_requested.load() &&
            a->bridge_peer() == b && b->bridge_peer() == a;
   };
   while (bridged()) {
@@ -186,6 +192,10 @@ asio::awaitable<void> bridge_legs(SessionPtr a, SessionPtr b, BridgeKind kind,
     core.running_sessions.fetch_add(1);
   }
 
+  if (kind == BridgeKind::kApplication) {
+    a->set_bridge_terminate_keys("");
+    b->set_bridge_terminate_keys("");
+  }
   // Tear down only what is still ours: either leg may already be in a new bridge.
   if (a->bridge_peer() == b) a->set_bridge_peer(nullptr);
   if (b->bridge_peer() == a) b->set_bridge_peer(nullptr);

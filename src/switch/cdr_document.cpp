@@ -118,9 +118,9 @@ std::string xml_cdr(const Session& session) {
   const Snapshot snap = take_snapshot(session);
   std::string out = "<?xml version=\"1.0\"?>\n";
   core::XmlWriter xml(out);
-  xml.open("cdr", 0,
-           std::array<Attribute, 2>{{{"core-uuid", snap.core_uuid},
-                                     {"switchname", snap.switchname}}});
+  xml.open(
+      "cdr", 0,
+      std::array<Attribute, 2>{{{"core-uuid", snap.core_uuid}, {"switchname", snap.switchname}}});
   xml.open("channel_data", 1);
   xml.text_element("state", state_name(snap.state), 2);
   xml.text_element("direction", snap.outbound ? "outbound" : "inbound", 2);
@@ -140,10 +140,10 @@ std::string xml_cdr(const Session& session) {
     xml.open("app_log", 1);
     for (const auto& entry : snap.app_log) {
       std::string stamp = std::to_string(entry.stamp_us);
-      xml.empty_element("application", 2,
-                        std::array<Attribute, 3>{{{"app_name", entry.app},
-                                                  {"app_data", entry.arg},
-                                                  {"app_stamp", stamp}}});
+      xml.empty_element(
+          "application", 2,
+          std::array<Attribute, 3>{
+              {{"app_name", entry.app}, {"app_data", entry.arg}, {"app_stamp", stamp}}});
     }
     xml.close("app_log", 1);
   }
@@ -156,12 +156,12 @@ std::string xml_cdr(const Session& session) {
   xml.open("callflow", 1, flow);
   if (snap.extension) {
     xml.open("extension", 2,
-             std::array<Attribute, 2>{{{"name", snap.extension->name},
-                                       {"number", snap.extension->number}}});
+             std::array<Attribute, 2>{
+                 {{"name", snap.extension->name}, {"number", snap.extension->number}}});
     for (const auto& action : snap.extension->actions) {
-      xml.empty_element("application", 3,
-                        std::array<Attribute, 2>{{{"app_name", action.application},
-                                                  {"app_data", action.data}}});
+      xml.empty_element(
+          "application", 3,
+          std::array<Attribute, 2>{{{"app_name", action.application}, {"app_data", action.data}}});
     }
     xml.close("extension", 2);
   }
@@ -272,7 +272,8 @@ std::string json_cdr(const Session& session, bool url_encode_values) {
   json_member(out, f, "times");
   out.push_back('{');
   bool t = true;
-  for (const auto& [name, value] : time_fields(p.times)) json_pair(out, t, name, std::to_string(value));
+  for (const auto& [name, value] : time_fields(p.times))
+    json_pair(out, t, name, std::to_string(value));
   out.append("}}]}");
   return out;
 }

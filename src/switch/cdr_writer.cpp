@@ -19,13 +19,27 @@ namespace {
 using namespace std::chrono_literals;
 
 // mod_xml_cdr's and mod_json_cdr's params for posting to a web server: accepted, not used.
-constexpr std::string_view kPostingParams[] = {
-    "url",         "cred",          "retries",           "delay",
-    "timeout",     "encode",        "log-http-and-disk", "log-errors-to-disk",
-    "err-log-dir", "auth-scheme",   "enable-cacert-check", "enable-ssl-verifyhost",
-    "ssl-cert-path", "ssl-key-path", "ssl-key-password",  "ssl-version",
-    "ssl-cacert-file", "cookie-file", "disable-100-continue", "rotate",
-    "queue-capacity"};
+constexpr std::string_view kPostingParams[] = {"url",
+                                               "cred",
+                                               "retries",
+                                               "delay",
+                                               "timeout",
+                                               "encode",
+                                               "log-http-and-disk",
+                                               "log-errors-to-disk",
+                                               "err-log-dir",
+                                               "auth-scheme",
+                                               "enable-cacert-check",
+                                               "enable-ssl-verifyhost",
+                                               "ssl-cert-path",
+                                               "ssl-key-path",
+                                               "ssl-key-password",
+                                               "ssl-version",
+                                               "ssl-cacert-file",
+                                               "cookie-file",
+                                               "disable-100-continue",
+                                               "rotate",
+                                               "queue-capacity"};
 
 bool is_posting_param(std::string_view name) {
   for (std::string_view p : kPostingParams) {
@@ -42,8 +56,7 @@ std::string join_dir(std::string_view base, std::string_view leaf) {
 }
 
 CdrTarget read_target(const core::XmlConfig& config, std::string_view name,
-                      std::string_view default_leaf, std::string_view log_dir,
-                      core::LogBus& log) {
+                      std::string_view default_leaf, std::string_view log_dir, core::LogBus& log) {
   CdrTarget target;
   pugi::xml_node settings = config.configuration(name).child("settings");
   std::string ignored;
@@ -159,7 +172,8 @@ void CdrWriter::record(const Session& session) {
     }
   }
   if (wanted(settings_.json)) {
-    std::string name = cdr_file_name(!is_b && settings_.json.prefix_a_leg ? "a_" : "", uuid, "json");
+    std::string name =
+        cdr_file_name(!is_b && settings_.json.prefix_a_leg ? "a_" : "", uuid, "json");
     if (name.empty()) {
       ES_LOG(runtime_.log(), core::LogLevel::kErr,
              "no JSON CDR for uuid {:.64}: not a plain file name", uuid);

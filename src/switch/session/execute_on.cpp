@@ -70,8 +70,8 @@ int api_on(Session& session, std::string_view prefix) {
     std::string_view line = value;
     std::size_t space = line.find(' ');
     std::string command(line.substr(0, space));
-    std::string arg = space == std::string_view::npos ? std::string()
-                                                      : session.expand(line.substr(space + 1));
+    std::string arg =
+        space == std::string_view::npos ? std::string() : session.expand(line.substr(space + 1));
     core::ApiContext context;
     context.session_uuid = session.uuid();
     context.rules = session.access_rules();

@@ -1,5 +1,5 @@
 // The execute_on_* and api_on_* channel variables (switch_channel_execute_on /
-// switch_channel_api_on; docs/call-behaviour.md §14): at a moment of the call (answer,
+// switch_channel_api_on; docs/channel-hooks.md): at a moment of the call (answer,
 // pre_answer, media, ring, originate, pre/post_originate) every variable whose name starts
 // with the moment's name runs, so execute_on_answer, execute_on_answer_1, ... all do.
 #pragma once

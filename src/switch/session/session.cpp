@@ -508,12 +508,25 @@ void Session::flush_commands() {
 
 // --- DTMF ----------------------------------------------------------------------------------
 
+void Session::set_bridge_terminate_keys(std::string keys) {
+  std::lock_guard lock(mutex_);
+  bridge_terminate_keys_ = std::move(keys);
+}
+
 void Session::receive_dtmf(const Dtmf& dtmf) {
-  if (SessionPtr peer = bridge_peer(); peer && !wanted(core::EventType::kDtmf)) {
-    peer->send_dtmf(dtmf);
-    return;
-  } else if (peer) {
-    fire_dtmf_event(dtmf);
+  if (SessionPtr peer = bridge_peer()) {
+    if (wanted(core::EventType::kDtmf)) fire_dtmf_event(dtmf);
+    bool terminates = false;
+    {
+      std::lock_guard lock(mutex_);
+      terminates = dtmf.digit && bridge_terminate_keys_.find(dtmf.digit) != std::string::npos;
+    }
+    if (terminates) {  // as mod_dptools' bridge_on_dtmf: the digit does not cross
+      bridge_end_requested = true;
+      signal();
+      peer->signal();
+      return;
+    }
     peer->send_dtmf(dtmf);
     return;
   }

@@ -138,6 +138,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<bool> break_requested{false};
   std::atomic<bool> event_lock{false};  // a locked queued command is running
   std::atomic<bool> verbose_events{false};
+  // A digit of this leg's bridge_terminate_key arrived while bridged: the bridge ends.
+  std::atomic<bool> bridge_end_requested{false};
 
   // --- extension and routing ----------------------------------------------------------
   void set_extension(Extension extension);    // CS_EXECUTE will run it
@@ -180,6 +182,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string partner_uuid() const;  // bridged peer, or empty
   SessionPtr bridge_peer() const;
   void set_bridge_peer(const SessionPtr& peer);  // null clears
+  // The bridge application's bridge_terminate_key, read when the bridge starts ("" clears):
+  // a received digit among `keys` ends the bridge instead of crossing to the peer.
+  void set_bridge_terminate_keys(std::string keys);
 
   // --- waiting ---------------------------------------------------------------------------
   void signal() { waiter_->signal(); }
@@ -303,6 +308,7 @@ class Session : public std::enable_shared_from_this<Session> {
   MediaHandoff media_;
   std::weak_ptr<Session> bridge_peer_;
   std::string partner_uuid_;
+  std::string bridge_terminate_keys_;
   std::vector<std::weak_ptr<Waiter>> watchers_;
   std::vector<std::function<void()>> hangup_callbacks_;
   std::vector<AppLogEntry> app_log_;

@@ -176,8 +176,7 @@ class CdrFilesTest : public SwitchFixture {
 TEST_F(CdrFilesTest, XmlAndJsonRecordsCarryTheCallsTimesAndVariables) {
   install(true, true);
   const std::string uuid = core::make_uuid();
-  ASSERT_EQ(api("originate", "{origination_uuid=" + uuid +
-                                 ",cdr_note=a&b<c>\"}null/1000 &park()"),
+  ASSERT_EQ(api("originate", "{origination_uuid=" + uuid + ",cdr_note=a&b<c>\"}null/1000 &park()"),
             "+OK " + uuid + "\n");
   ASSERT_TRUE(recorder_->wait_for("CHANNEL_PARK", uuid));
   EXPECT_EQ(api("uuid_kill", uuid), "+OK\n");
@@ -215,11 +214,11 @@ TEST_F(CdrFilesTest, XmlAndJsonRecordsCarryTheCallsTimesAndVariables) {
   EXPECT_STREQ(times.child_value("transfer_time"), "0");
   std::vector<std::string> time_names;
   for (pugi::xml_node t : times.children()) time_names.emplace_back(t.name());
-  EXPECT_EQ(time_names, (std::vector<std::string>{
-                            "created_time", "profile_created_time", "progress_time",
-                            "progress_media_time", "answered_time", "bridged_time",
-                            "last_hold_time", "hold_accum_time", "hangup_time",
-                            "resurrect_time", "transfer_time"}));
+  EXPECT_EQ(time_names,
+            (std::vector<std::string>{"created_time", "profile_created_time", "progress_time",
+                                      "progress_media_time", "answered_time", "bridged_time",
+                                      "last_hold_time", "hold_accum_time", "hangup_time",
+                                      "resurrect_time", "transfer_time"}));
 
   const fs::path json_path = dir_ / "json" / ("a_" + uuid + ".cdr.json");
   ASSERT_TRUE(wait_file(json_path));
@@ -244,10 +243,10 @@ TEST_F(CdrFilesTest, BLegFollowsLogBLegAndShowsItsOriginator) {
   for (bool forced : {false, true}) {
     const std::string uuid = core::make_uuid();
     const std::string b_uuid = core::make_uuid();
-    std::string b_vars = "[origination_uuid=" + b_uuid +
-                         (forced ? ",force_process_cdr=true]" : "]");
-    ASSERT_EQ(api("originate", "{origination_uuid=" + uuid + "}null/1000 &bridge(" + b_vars +
-                                   "null/2000)"),
+    std::string b_vars =
+        "[origination_uuid=" + b_uuid + (forced ? ",force_process_cdr=true]" : "]");
+    ASSERT_EQ(api("originate",
+                  "{origination_uuid=" + uuid + "}null/1000 &bridge(" + b_vars + "null/2000)"),
               "+OK " + uuid + "\n");
     ASSERT_TRUE(recorder_->wait_for("CHANNEL_BRIDGE", uuid));
     EXPECT_EQ(api("uuid_kill", uuid), "+OK\n");

@@ -1,4 +1,4 @@
-// execute_on_* / api_on_* / api_reporting_hook (docs/call-behaviour.md §14): the variables run
+// execute_on_* / api_on_* / api_reporting_hook (docs/channel-hooks.md): the variables run
 // at their moment of the call, every variable with the moment's prefix.
 #include <gtest/gtest.h>
 
@@ -12,9 +12,9 @@ class ExecuteOnTest : public SwitchFixture {
  protected:
   std::string originate_parked(const std::string& vars, const std::string& endpoint = "null/1000") {
     const std::string uuid = core::make_uuid();
-    EXPECT_EQ(api("originate", "{origination_uuid=" + uuid + "," + vars + "}" + endpoint +
-                                   " &park()"),
-              "+OK " + uuid + "\n");
+    EXPECT_EQ(
+        api("originate", "{origination_uuid=" + uuid + "," + vars + "}" + endpoint + " &park()"),
+        "+OK " + uuid + "\n");
     EXPECT_TRUE(recorder_->wait_for("CHANNEL_PARK", uuid));
     return uuid;
   }
@@ -51,10 +51,8 @@ TEST_F(ExecuteOnTest, ApiOnRunsApiCommandsAtOriginatePreAnswerAndAnswer) {
   EXPECT_EQ(global("eo_pre"), "yes");
   EXPECT_EQ(global("eo_media"), "yes");
   // Set after creation so that the ${} is expanded when the API runs, against the call.
-  EXPECT_EQ(api("uuid_setvar", uuid + " api_on_answer global_setvar eo_answered=${uuid}"),
-            "+OK\n");
-  EXPECT_EQ(api("uuid_setvar", uuid + " api_on_answer_2 global_setvar eo_answered_2=yes"),
-            "+OK\n");
+  EXPECT_EQ(api("uuid_setvar", uuid + " api_on_answer global_setvar eo_answered=${uuid}"), "+OK\n");
+  EXPECT_EQ(api("uuid_setvar", uuid + " api_on_answer_2 global_setvar eo_answered_2=yes"), "+OK\n");
   EXPECT_EQ(api("uuid_setvar", uuid + " api_on_media global_setvar eo_media=again"), "+OK\n");
   std::string b_uuid = switch_->locate(uuid)->variable("other_loopback_leg_uuid").value_or("");
   ASSERT_FALSE(b_uuid.empty());
@@ -69,8 +67,9 @@ TEST_F(ExecuteOnTest, ApiOnRunsApiCommandsAtOriginatePreAnswerAndAnswer) {
 
 TEST_F(ExecuteOnTest, ApiReportingHookRunsAfterHangup) {
   std::string uuid = originate_parked("eo_dummy=1");
-  EXPECT_EQ(api("uuid_setvar", uuid + " api_reporting_hook global_setvar eo_reported=${hangup_cause}"),
-            "+OK\n");
+  EXPECT_EQ(
+      api("uuid_setvar", uuid + " api_reporting_hook global_setvar eo_reported=${hangup_cause}"),
+      "+OK\n");
   EXPECT_EQ(api("uuid_kill", uuid), "+OK\n");
   ASSERT_TRUE(recorder_->wait_for("CHANNEL_HANGUP_COMPLETE", uuid));
   EXPECT_EQ(global("eo_reported"), "NORMAL_CLEARING");
