@@ -14,6 +14,9 @@ namespace {
 
 using text::separate_string;
 
+// FreeSWITCH splits presence_data_cols into at most 128 names; the rest stays in the last one.
+constexpr std::size_t kMaxPresenceDataCols = 128;
+
 constexpr int kAttendedTransfer = 801;  // never a reason to continue after a failure
 // Session::set_state wakes only the session itself, so the bridge also looks at both legs
 // once per frame interval (as FreeSWITCH's bridge loop does per frame) to notice a leg that
@@ -60,6 +63,13 @@ void fire_bridge_event(Session& a, const Session& b, core::EventType type) {
   event.add_header("Bridge-A-Unique-ID", a.uuid());
   event.add_header("Bridge-B-Unique-ID", b.uuid());
   a.add_event_data(event);
+  // switch_event_add_presence_data_cols: the B leg's variables named in its presence_data_cols
+  // (':'-separated, at most kMaxPresenceDataCols; unset ones are left out).
+  if (auto cols = b.variable("presence_data_cols")) {
+    for (const std::string& col : separate_string(*cols, ':', kMaxPresenceDataCols)) {
+      if (auto value = b.variable(col)) event.add_header("Bridge-B-PD-" + col, *value);
+    }
+  }
   a.fire_event(std::move(event));
 }
 

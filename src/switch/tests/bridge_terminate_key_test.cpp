@@ -59,5 +59,26 @@ TEST_F(BridgeTerminateKeyTest, CalleesKeyEndsTheBridgeToo) {
   EXPECT_EQ(api("uuid_kill", a), "+OK\n");
 }
 
+// CHANNEL_BRIDGE / CHANNEL_UNBRIDGE carry Bridge-B-PD-<name> for each variable the B leg names
+// in presence_data_cols (switch_event_add_presence_data_cols).
+TEST_F(BridgeTerminateKeyTest, BridgeEventsCarryTheBLegsPresenceDataCols) {
+  std::string a =
+      start("null/1 &bridge([presence_data_cols=pd_x:pd_missing:pd_y,pd_x=1,pd_y=two]null/2)");
+  std::string b = bridged_peer(a);
+  ASSERT_FALSE(b.empty());
+  EXPECT_EQ(api("uuid_kill", b), "+OK\n");
+  ASSERT_TRUE(recorder_->wait_for("CHANNEL_UNBRIDGE", a));
+  for (const auto& e : recorder_->for_channel(a)) {
+    std::string name = header(e, "Event-Name");
+    if (name != "CHANNEL_BRIDGE" && name != "CHANNEL_UNBRIDGE") continue;
+    std::vector<std::string> pd;
+    for (const auto& h : e->event().headers()) {
+      if (h.name.rfind("Bridge-B-PD-", 0) == 0) pd.push_back(h.name + "=" + h.value);
+    }
+    EXPECT_EQ(pd, (std::vector<std::string>{"Bridge-B-PD-pd_x=1", "Bridge-B-PD-pd_y=two"}))
+        << name;
+  }
+}
+
 }  // namespace
 }  // namespace es::sw::testing
