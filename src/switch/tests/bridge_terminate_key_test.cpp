@@ -75,8 +75,7 @@ TEST_F(BridgeTerminateKeyTest, BridgeEventsCarryTheBLegsPresenceDataCols) {
     for (const auto& h : e->event().headers()) {
       if (h.name.rfind("Bridge-B-PD-", 0) == 0) pd.push_back(h.name + "=" + h.value);
     }
-    EXPECT_EQ(pd, (std::vector<std::string>{"Bridge-B-PD-pd_x=1", "Bridge-B-PD-pd_y=two"}))
-        << name;
+    EXPECT_EQ(pd, (std::vector<std::string>{"Bridge-B-PD-pd_x=1", "Bridge-B-PD-pd_y=two"})) << name;
   }
 }
 
