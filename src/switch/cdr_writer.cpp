@@ -207,8 +207,10 @@ void CdrWriter::run() {
 }
 
 void CdrWriter::write_file(const Pending& item) {
-  // O_NOFOLLOW: a symbolic link planted under the record's name is not followed.
-  int fd = ::open(item.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+  // O_NOFOLLOW: a symbolic link planted under the record's name is not followed; O_NONBLOCK: a
+  // FIFO planted there fails the open instead of holding the writer (no effect on files).
+  int fd = ::open(item.path.c_str(),
+                  O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640);
   bool ok = fd >= 0;
   int error = ok ? 0 : errno;
   std::size_t done = 0;

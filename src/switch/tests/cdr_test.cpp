@@ -1,6 +1,7 @@
 // CDR files (docs/cdr.md): settings read as mod_xml_cdr / mod_json_cdr read them, file names
 // that stay in log-dir, and records written after hangup that parse and carry the call.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pugixml.hpp>
@@ -268,6 +269,31 @@ TEST_F(CdrFilesTest, BLegFollowsLogBLegAndShowsItsOriginator) {
     EXPECT_STREQ(profile.child("originator").child("originator_caller_profile").child_value("uuid"),
                  uuid.c_str());
   }
+}
+
+// Something planted under a record's name (a symbolic link out of log-dir, a FIFO that would
+// block the writer) fails that record with an ERROR; the writer goes on with the next.
+TEST_F(CdrFilesTest, PlantedLinkOrFifoFailsTheRecordWithoutBlockingTheWriter) {
+  install(true, true);
+  const std::string uuid = core::make_uuid();
+  fs::create_directories(dir_ / "xml");
+  fs::create_directories(dir_ / "json");
+  fs::create_directories(dir_ / "outside");
+  fs::create_symlink(dir_ / "outside" / "target", dir_ / "xml" / ("a_" + uuid + ".cdr.xml"));
+  ASSERT_EQ(::mkfifo((dir_ / "json" / ("a_" + uuid + ".cdr.json")).c_str(), 0600), 0);
+  ASSERT_EQ(api("originate", "{origination_uuid=" + uuid + "}null/1000 &park()"),
+            "+OK " + uuid + "\n");
+  ASSERT_TRUE(recorder_->wait_for("CHANNEL_PARK", uuid));
+  EXPECT_EQ(api("uuid_kill", uuid), "+OK\n");
+  ASSERT_TRUE(eventually([&] { return switch_->cdr_writer->failed() == 2; }));
+  EXPECT_FALSE(fs::exists(dir_ / "outside" / "target"));
+  // The next call's records are written.
+  const std::string next = core::make_uuid();
+  ASSERT_EQ(api("originate", "{origination_uuid=" + next + "}null/1000 &park()"),
+            "+OK " + next + "\n");
+  ASSERT_TRUE(recorder_->wait_for("CHANNEL_PARK", next));
+  EXPECT_EQ(api("uuid_kill", next), "+OK\n");
+  EXPECT_TRUE(wait_file(dir_ / "json" / ("a_" + next + ".cdr.json")));
 }
 
 }  // namespace
