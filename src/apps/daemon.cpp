@@ -11,6 +11,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -35,6 +36,7 @@
 #include "sip/sofia/sofia_config.hpp"
 #include "sip/sofia/sofia_outbound.hpp"
 #include "sip/sofia/sofia_profile.hpp"
+#include "switch/cdr_writer.hpp"
 #include "switch/commands/sim_clock_command.hpp"
 #include "switch/default_dialplan.hpp"
 #include "switch/session/asio_timers.hpp"
@@ -50,6 +52,19 @@ using namespace std::chrono_literals;
 // Queue memory freed by killed or closed listeners that makes the next one-second tick hand
 // freed memory back to the system (a stuck subscriber's peak must not stay in RSS).
 constexpr std::size_t kTrimAfterReleasedBytes = 1u << 20;
+
+// --log-dir, else the directory of --log-file, else ./log; absolute, so that a later chdir or
+// a relative log-dir in xml_cdr.conf cannot change where records go.
+std::string resolve_log_dir(const DaemonOptions& options) {
+  std::filesystem::path dir = options.log_dir;
+  if (dir.empty()) {
+    dir = options.log_file.empty() ? std::filesystem::path("log")
+                                   : std::filesystem::path(options.log_file).parent_path();
+  }
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
+  return (ec ? dir : absolute).lexically_normal().string();
+}
 
 void raise_descriptor_limit() {
   rlimit limit{};
@@ -232,6 +247,8 @@ int run_daemon(const DaemonOptions& options) {
   core::register_core_commands(runtime);
 
   DaemonConfig config(runtime);
+  const std::string log_dir = resolve_log_dir(options);
+  runtime.globals().set("log_dir", log_dir);  // before the XML: it may say $${log_dir}
   std::string config_error;
   if (!config.load(options.conf_dir, &config_error)) {
     fmt::print(stderr, "eventswitch: {}\n", config_error);
@@ -292,6 +309,11 @@ int run_daemon(const DaemonOptions& options) {
     return current && sw::has_dialplan(*current) ? current : embedded_dialplan;
   };
   sw::install_switch_modules(switch_core);
+  // mod_xml_cdr / mod_json_cdr files, read once at start as FreeSWITCH loads those modules.
+  if (auto xml = config.xml()) {
+    sw::CdrSettings cdr = sw::read_cdr_settings(*xml, log_dir, runtime.log());
+    if (cdr.any()) switch_core.cdr_writer = std::make_shared<sw::CdrWriter>(runtime, cdr);
+  }
   auto load_dial_string_map = [&] {
     std::size_t ignored = 0;
     auto current = config.xml();

@@ -16,6 +16,9 @@ struct DaemonOptions {
   std::optional<int> tls_listen_port;  // overrides tls-listen-port; 0 picks a free port
   std::string metrics_listen;          // ip:port, overrides metrics-listen
   std::string log_file;
+  // FreeSWITCH's log directory ($${log_dir}; CDR files go below it): --log-dir, else the
+  // directory of --log-file, else ./log (made absolute at start).
+  std::string log_dir;
   int log_level = 6;  // console level (INFO)
   // --log-level was on the command line: switch.conf's loglevel yields.
   bool log_level_given = false;

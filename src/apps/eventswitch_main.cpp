@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
                  "read the event socket password from the first line of this file")
       ->excludes(password_option);
   app.add_option("--log-file", options.log_file, "append log lines to this file");
+  app.add_option("--log-dir", options.log_dir,
+                 "log directory: $${log_dir}, the base of xml_cdr.conf's log-dir (default: the "
+                 "--log-file's directory, else ./log)");
   std::string level = "INFO";
   app.add_option("-l,--log-level", level, "console log level (CONSOLE..DEBUG or 0-7)");
   bool no_colour = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/xml_writer.hpp"
 #include "protocol/escape.hpp"
 
 namespace es::core {
@@ -64,45 +65,6 @@ void append_json_string(std::string& out, std::string_view text) {
   protocol::json_escape_append(out, text);
   out.push_back('"');
 }
-
-// Mirrors the layout rules of FreeSWITCH's XML printer for the fixed <event> tree: a tag
-// opening right after another tag's '>' starts a new line; a closing tag is indented only
-// when the output so far ends with a newline.
-class XmlWriter {
- public:
-  explicit XmlWriter(std::string& out) : out_(out), start_(out.size()) {}
-
-  void open(std::string_view name, int depth) {
-    if (out_.size() > start_ && out_.back() == '>') out_.push_back('\n');
-    indent(depth);
-    out_.push_back('<');
-    out_.append(name);
-    out_.push_back('>');
-  }
-  void close(std::string_view name, int depth) {
-    if (out_.back() == '\n') indent(depth);
-    out_.append("</");
-    out_.append(name);
-    out_.append(">\n");
-  }
-  // Header values arrive URL-encoded, which leaves nothing for XML escaping to change
-  // (no & < > CR or bytes >= 0x80 survive URL encoding), so they are appended directly.
-  void url_encoded_element(std::string_view name, std::string_view value, int depth) {
-    open(name, depth);
-    protocol::url_encode_append(out_, value);
-    close(name, depth);
-  }
-  void text_element(std::string_view name, std::string_view text, int depth) {
-    open(name, depth);
-    protocol::xml_escape_append(out_, text);
-    close(name, depth);
-  }
-
- private:
-  void indent(int depth) { out_.append(static_cast<std::size_t>(depth) * 2, ' '); }
-  std::string& out_;
-  std::size_t start_;
-};
 
 }  // namespace
 

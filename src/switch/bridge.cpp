@@ -14,6 +14,9 @@ namespace {
 
 using text::separate_string;
 
+// FreeSWITCH splits presence_data_cols into at most 128 names; the rest stays in the last one.
+constexpr std::size_t kMaxPresenceDataCols = 128;
+
 constexpr int kAttendedTransfer = 801;  // never a reason to continue after a failure
 // Session::set_state wakes only the session itself, so the bridge also looks at both legs
 // once per frame interval (as FreeSWITCH's bridge loop does per frame) to notice a leg that
@@ -60,6 +63,13 @@ void fire_bridge_event(Session& a, const Session& b, core::EventType type) {
   event.add_header("Bridge-A-Unique-ID", a.uuid());
   event.add_header("Bridge-B-Unique-ID", b.uuid());
   a.add_event_data(event);
+  // switch_event_add_presence_data_cols: the B leg's variables named in its presence_data_cols
+  // (':'-separated, at most kMaxPresenceDataCols; unset ones are left out).
+  if (auto cols = b.variable("presence_data_cols")) {
+    for (const std::string& col : separate_string(*cols, ':', kMaxPresenceDataCols)) {
+      if (auto value = b.variable(col)) event.add_header("Bridge-B-PD-" + col, *value);
+    }
+  }
   a.fire_event(std::move(event));
 }
 
@@ -167,6 +177,11 @@ asio::awaitable<void> bridge_legs(SessionPtr a, SessionPtr b, BridgeKind kind,
   a->set_bridge_peer(b);
   b->set_bridge_peer(a);
   if (kind == BridgeKind::kApplication) {
+    // bridge_terminate_key of either leg, read now as mod_dptools' bridge does.
+    a->bridge_end_requested = false;
+    b->bridge_end_requested = false;
+    a->set_bridge_terminate_keys(a->variable("bridge_terminate_key").value_or(""));
+    b->set_bridge_terminate_keys(b->variable("bridge_terminate_key").value_or(""));
     b->originate_hold = false;
     b->set_state(ChannelState::kExchangeMedia);
   }
@@ -174,6 +189,7 @@ asio::awaitable<void> bridge_legs(SessionPtr a, SessionPtr b, BridgeKind kind,
   auto bridged = [&] {
     return a->ready() && b->ready() && a->state() == a_state &&
            b->state() == ChannelState::kExchangeMedia && !a->break_requested.load() &&
+           !a->bridge_end_requested.load() && !b->bridge_end_requested.load() &&
            a->bridge_peer() == b && b->bridge_peer() == a;
   };
   while (bridged()) {
@@ -186,6 +202,10 @@ asio::awaitable<void> bridge_legs(SessionPtr a, SessionPtr b, BridgeKind kind,
     core.running_sessions.fetch_add(1);
   }
 
+  if (kind == BridgeKind::kApplication) {
+    a->set_bridge_terminate_keys("");
+    b->set_bridge_terminate_keys("");
+  }
   // Tear down only what is still ours: either leg may already be in a new bridge.
   if (a->bridge_peer() == b) a->set_bridge_peer(nullptr);
   if (b->bridge_peer() == a) b->set_bridge_peer(nullptr);

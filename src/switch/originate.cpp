@@ -8,6 +8,7 @@
 #include "core/log_bus.hpp"
 #include "core/text/text.hpp"
 #include "switch/dialstring/dial_string.hpp"
+#include "switch/session/execute_on.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/switch_core.hpp"
 
@@ -108,6 +109,8 @@ LegAttempt create_leg(SwitchCore& core, const DialString& dial, const DialLeg& w
     s->set_variable("originating_leg_uuid", options.caller->uuid());
   }
   s->set_variable("originate_endpoint", leg.endpoint);
+  execute_on(*s, "execute_on_originate");
+  api_on(*s, "api_on_originate");
   int forwards = 70;
   if (options.caller) {
     if (auto mf = options.caller->variable("max_forwards")) forwards = std::atoi(mf->c_str());
@@ -146,6 +149,10 @@ asio::awaitable<OriginateResult> originate(SwitchCore& core, std::string dial_st
   }
   bool nested_ok = mentions_nested_vars(dial_string);
 
+  if (options.caller) {
+    execute_on(*options.caller, "execute_on_pre_originate");
+    api_on(*options.caller, "api_on_pre_originate");
+  }
   std::shared_ptr<Waiter> waiter;
   if (options.caller) {
     waiter = options.caller->waiter();
@@ -221,6 +228,12 @@ asio::awaitable<OriginateResult> originate(SwitchCore& core, std::string dial_st
       if (options.caller) {
         options.caller->set_other_leg("originatee", winner->profile());
         options.caller->set_variable("originate_disposition", "SUCCESS");
+      }
+      execute_on(*winner, "execute_on_post_originate");
+      api_on(*winner, "api_on_post_originate");
+      if (options.caller) {
+        execute_on(*options.caller, "execute_on_post_originate");
+        api_on(*options.caller, "api_on_post_originate");
       }
       result.leg = winner;
       result.cause = 0;

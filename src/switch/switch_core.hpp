@@ -27,6 +27,8 @@
 
 namespace es::sw {
 
+class CdrWriter;
+
 struct SwitchOptions {
   std::string sound_dir;      // relative playback paths
   std::string recording_dir;  // relative record paths
@@ -47,6 +49,8 @@ class SwitchCore final : public core::SessionControl, public core::ChannelDirect
 
   // The XML configuration the dialplan reads (reloadxml swaps it); null: none.
   std::function<std::shared_ptr<const core::XmlConfig>()> xml;
+  // CDR files (docs/cdr.md): set before calls start; null: none.
+  std::shared_ptr<CdrWriter> cdr_writer;
   // Production dial strings onto test endpoints (dial_string_map.hpp); set at load and
   // reloadxml, read by every originate.
   void set_dial_string_map(DialStringMap map);

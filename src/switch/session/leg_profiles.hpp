@@ -20,6 +20,8 @@ class LegProfiles {
   CallerProfile& own() { return own_; }
   const CallerProfile& own() const { return own_; }
   void set_other(std::string_view type, const CallerProfile& profile);
+  const std::optional<CallerProfile>& other() const { return other_; }
+  const std::string& other_type() const { return other_type_; }
 
   // A profile field as ${} sees it: aleg_<field> is the originator's, bleg_<field> the
   // originatee's (this leg's own when it is that one; `outbound` says which it is); a plain

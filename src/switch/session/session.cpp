@@ -12,6 +12,7 @@
 #include "core/text/text.hpp"
 #include "protocol/escape.hpp"
 #include "protocol/header_fields.hpp"
+#include "switch/session/execute_on.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/switch_core.hpp"
 
@@ -171,9 +172,10 @@ void Session::notify_reported() {
 // recorded, the event fired, then the call state changed (so the event shows the old one).
 bool Session::mark_progress(std::atomic<bool>& flag, std::int64_t ChannelTimes::*moment,
                             std::string_view disposition, core::EventType type,
-                            CallState call_state) {
+                            CallState call_state, bool* first) {
   if (hangup_cause() || !up()) return false;
   if (flag.exchange(true)) return true;
+  *first = true;
   if (!disposition.empty()) set_variable("endpoint_disposition", disposition);
   std::int64_t now = core_.runtime().clock().now_epoch_us();
   update_profile([&](CallerProfile& p) { p.times.*moment = now; });
@@ -183,19 +185,45 @@ bool Session::mark_progress(std::atomic<bool>& flag, std::int64_t ChannelTimes::
   return true;
 }
 
+// Each first mark runs its execute_on_* / api_on_* variables after the event, in
+// switch_channel.c's order.
 bool Session::mark_ring_ready() {
-  return mark_progress(ring_ready_, &ChannelTimes::progress, {}, core::EventType::kChannelProgress,
-                       CallState::kRinging);
+  bool first = false;
+  bool ok = mark_progress(ring_ready_, &ChannelTimes::progress, {},
+                          core::EventType::kChannelProgress, CallState::kRinging, &first);
+  if (first) {
+    execute_on(*this, "execute_on_ring");
+    api_on(*this, "api_on_ring");
+  }
+  return ok;
 }
 
 bool Session::mark_pre_answered() {
-  return mark_progress(early_, &ChannelTimes::progress_media, "EARLY MEDIA",
-                       core::EventType::kChannelProgressMedia, CallState::kEarly);
+  bool first = false;
+  bool ok = mark_progress(early_, &ChannelTimes::progress_media, "EARLY MEDIA",
+                          core::EventType::kChannelProgressMedia, CallState::kEarly, &first);
+  if (first) {
+    execute_on(*this, "execute_on_pre_answer");
+    execute_on(*this, "execute_on_media");
+    api_on(*this, "api_on_pre_answer");
+    api_on(*this, "api_on_media");
+  }
+  return ok;
 }
 
 bool Session::mark_answered() {
+  const bool had_media = early_media();
+  bool first = false;
   bool ok = mark_progress(answered_, &ChannelTimes::answered, "ANSWER",
-                          core::EventType::kChannelAnswer, CallState::kActive);
+                          core::EventType::kChannelAnswer, CallState::kActive, &first);
+  if (first) {
+    execute_on(*this, "execute_on_answer");
+    if (!had_media) {
+      execute_on(*this, "execute_on_media");
+      api_on(*this, "api_on_media");
+    }
+    api_on(*this, "api_on_answer");
+  }
   signal();
   return ok;
 }
@@ -496,12 +524,25 @@ void Session::flush_commands() {
 
 // --- DTMF ----------------------------------------------------------------------------------
 
+void Session::set_bridge_terminate_keys(std::string keys) {
+  std::lock_guard lock(mutex_);
+  bridge_terminate_keys_ = std::move(keys);
+}
+
 void Session::receive_dtmf(const Dtmf& dtmf) {
-  if (SessionPtr peer = bridge_peer(); peer && !wanted(core::EventType::kDtmf)) {
-    peer->send_dtmf(dtmf);
-    return;
-  } else if (peer) {
-    fire_dtmf_event(dtmf);
+  if (SessionPtr peer = bridge_peer()) {
+    if (wanted(core::EventType::kDtmf)) fire_dtmf_event(dtmf);
+    bool terminates = false;
+    {
+      std::lock_guard lock(mutex_);
+      terminates = dtmf.digit && bridge_terminate_keys_.find(dtmf.digit) != std::string::npos;
+    }
+    if (terminates) {  // as mod_dptools' bridge_on_dtmf: the digit does not cross
+      bridge_end_requested = true;
+      signal();
+      peer->signal();
+      return;
+    }
     peer->send_dtmf(dtmf);
     return;
   }

@@ -52,7 +52,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string_view direction_name() const { return outbound() ? "outbound" : "inbound"; }
   std::string name() const;
   void set_name(std::string_view name);
-  SwitchCore& core() { return core_; }
+  SwitchCore& core() const { return core_; }
   ChannelDriver& driver() { return *driver_; }
   asio::strand<asio::io_context::executor_type>& strand() { return strand_; }
 
@@ -138,6 +138,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<bool> break_requested{false};
   std::atomic<bool> event_lock{false};  // a locked queued command is running
   std::atomic<bool> verbose_events{false};
+  // A digit of this leg's bridge_terminate_key arrived while bridged: the bridge ends.
+  std::atomic<bool> bridge_end_requested{false};
 
   // --- extension and routing ----------------------------------------------------------
   void set_extension(Extension extension);    // CS_EXECUTE will run it
@@ -180,6 +182,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string partner_uuid() const;  // bridged peer, or empty
   SessionPtr bridge_peer() const;
   void set_bridge_peer(const SessionPtr& peer);  // null clears
+  // The bridge application's bridge_terminate_key, read when the bridge starts ("" clears):
+  // a received digit among `keys` ends the bridge instead of crossing to the peer.
+  void set_bridge_terminate_keys(std::string keys);
 
   // --- waiting ---------------------------------------------------------------------------
   void signal() { waiter_->signal(); }
@@ -211,6 +216,21 @@ class Session : public std::enable_shared_from_this<Session> {
   // These handle frames, DTMF and commands while a session is parked (docs/call-behaviour.md §13).
   asio::awaitable<void> park();
 
+  // --- call detail records (docs/cdr.md) ------------------------------------------------
+  struct AppLogEntry {
+    std::string app;
+    std::string arg;
+    std::int64_t stamp_us = 0;  // when it began, microseconds since the epoch
+  };
+  // FreeSWITCH's app log is unbounded; ours keeps the first kMaxAppLogEntries applications of a
+  // call (a looping call would otherwise grow it for ever) and records no more.
+  static constexpr std::size_t kMaxAppLogEntries = 1000;
+  std::vector<AppLogEntry> app_log() const;
+  // The other leg's profile shown as Other-Leg-*, with its type ("originator"/"originatee").
+  std::optional<std::pair<std::string, CallerProfile>> other_leg() const;
+  // The extension CS_EXECUTE runs (or ran), if any.
+  std::optional<Extension> extension() const;
+
   // --- holders and watchers ----------------------------------------------------------------
   // A controlling listener: keeps the session from being destroyed until the returned handle
   // is dropped; `on_hangup` runs once after CHANNEL_HANGUP, `on_reported` once after
@@ -233,6 +253,8 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> on_routing();
   asio::awaitable<void> on_execute();
   void on_hangup_state();
+  // api_hangup_hook / api_reporting_hook: "<api> <args>", expanded, run as this call.
+  void run_api_hook(std::string_view line);
   void fire_state_event();
   // `state`/`cause` stand in for the channel's own (CHANNEL_HANGUP is built before the hangup
   // becomes visible, so the session thread cannot react before the event is out).
@@ -240,7 +262,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void add_event_data(core::Event& event, bool extended, ChannelState state, int cause) const;
   void notify_watchers();
   bool mark_progress(std::atomic<bool>& flag, std::int64_t ChannelTimes::*moment,
-                     std::string_view disposition, core::EventType type, CallState call_state);
+                     std::string_view disposition, core::EventType type, CallState call_state,
+                     bool* first);
   struct ExecutionRecord {
     std::string name;
     std::string expanded;
@@ -287,12 +310,14 @@ class Session : public std::enable_shared_from_this<Session> {
   MediaHandoff media_;
   std::weak_ptr<Session> bridge_peer_;
   std::string partner_uuid_;
+  std::string bridge_terminate_keys_;
   std::vector<std::weak_ptr<Waiter>> watchers_;
   std::vector<std::function<void()>> hangup_callbacks_;
   std::vector<std::function<void()>> reported_callbacks_;
   bool reported_ = false;  // under mutex_: notify_reported() has run
   // Runs the on_reported callbacks once: the session has nothing left to fire but DESTROY.
   void notify_reported();
+  std::vector<AppLogEntry> app_log_;
 };
 
 }  // namespace es::sw

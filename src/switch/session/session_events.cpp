@@ -124,4 +124,20 @@ void Session::fire_state_event() {
   fire_event(std::move(event));
 }
 
+std::vector<Session::AppLogEntry> Session::app_log() const {
+  std::lock_guard lock(mutex_);
+  return app_log_;
+}
+
+std::optional<std::pair<std::string, CallerProfile>> Session::other_leg() const {
+  std::lock_guard lock(mutex_);
+  if (!profiles_.other()) return std::nullopt;
+  return std::make_pair(profiles_.other_type(), *profiles_.other());
+}
+
+std::optional<Extension> Session::extension() const {
+  std::lock_guard lock(mutex_);
+  return extension_;
+}
+
 }  // namespace es::sw

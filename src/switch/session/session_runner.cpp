@@ -9,6 +9,7 @@
 #include "core/text/text.hpp"
 #include "core/uuid.hpp"
 #include "protocol/ascii.hpp"
+#include "switch/cdr_writer.hpp"
 #include "switch/routing.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/session/session.hpp"
@@ -160,6 +161,10 @@ asio::awaitable<void> Session::run_state(ChannelState state) {
       on_hangup_state();
       break;
     case ChannelState::kReporting: {
+      // As FreeSWITCH: the CDR modules' reporting handlers, then api_reporting_hook, then
+      // CHANNEL_HANGUP_COMPLETE.
+      if (core_.cdr_writer) core_.cdr_writer->record(*this);
+      if (auto hook = variable("api_reporting_hook")) run_api_hook(*hook);
       if (!wanted(EventType::kChannelHangupComplete)) {
         state_.store(ChannelState::kDestroy, std::memory_order_release);
         break;
@@ -238,14 +243,15 @@ void Session::on_hangup_state() {
   set_call_state(CallState::kHangup);
   driver_->on_hangup(*this);
   if (SessionPtr peer = bridge_peer()) peer->signal();
-  if (auto hook = variable("api_hangup_hook")) {
-    std::string expanded = expand(*hook);
-    core::ApiContext context;
-    context.session_uuid = uuid_;
-    context.rules = access_rules();
-    core_.runtime().api().execute_line(expanded, context);
-  }
+  if (auto hook = variable("api_hangup_hook")) run_api_hook(*hook);
   state_.store(ChannelState::kReporting, std::memory_order_release);
+}
+
+void Session::run_api_hook(std::string_view line) {
+  core::ApiContext context;
+  context.session_uuid = uuid_;
+  context.rules = access_rules();
+  core_.runtime().api().execute_line(expand(line), context);
 }
 
 Session::ExecutionRecord Session::begin_execution(const std::string& app_name,
@@ -293,6 +299,9 @@ Session::ExecutionRecord Session::begin_execution(const std::string& app_name,
     std::lock_guard lock(mutex_);
     ++executions_begun_;
     break_requested = false;
+    if (app_log_.size() < kMaxAppLogEntries) {
+      app_log_.push_back({app_name, record.expanded, core_.runtime().clock().now_epoch_us()});
+    }
   }
   return record;
 }
