@@ -13,7 +13,10 @@
 namespace es::sip::sofia {
 
 SofiaProfile::SofiaProfile(sw::SwitchCore& core, ProfileConfig config)
-    : core_(core), config_(std::move(config)), agent_(std::make_shared<SofiaAgent>()) {}
+    : core_(core),
+      config_(std::move(config)),
+      agent_(std::make_shared<SofiaAgent>()),
+      reports_(asio::make_strand(core.io())) {}
 
 SofiaProfile::~SofiaProfile() {
   stop();
@@ -21,12 +24,13 @@ SofiaProfile::~SofiaProfile() {
 
 bool SofiaProfile::start(std::string* error) {
   std::weak_ptr<SofiaProfile> weak = weak_from_this();
-  auto& io = core_.io();
+  auto reports = reports_;
   // Called on the sofia thread: only posts to the switch's loop, where the profile may be gone.
+  // In order: with two loop threads a dialog's end could otherwise overtake its 486 or BYE.
   return agent_->start(
       config_.sip_ip, config_.sip_port,
-      [weak, &io](SipEvent event) {
-        asio::post(io, [weak, event = std::move(event)] {
+      [weak, reports](SipEvent event) {
+        asio::post(reports, [weak, event = std::move(event)] {
           if (const auto self = weak.lock()) self->handle(event);
         });
       },

@@ -8,6 +8,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include <asio/io_context.hpp>
+#include <asio/strand.hpp>
+
 #include "sip/rtp/rtp_stream.hpp"
 #include "sip/sofia/sofia_agent.hpp"
 #include "sip/sofia/sofia_config.hpp"
@@ -19,8 +22,10 @@ namespace es::sip::sofia {
 // A SIP profile on the switch's side: turns the sofia thread's reports into sessions named
 // sofia/<profile>/<user>@<host>, with FreeSWITCH's variables, routed into the profile's
 // dialplan context, their audio on an RtpStream. Reports are posted to the switch's event
-// loop; they are bounded by SofiaAgent::kMaxCalls calls of a handful of reports each.
-// Outbound legs (our INVITE) are made by create_outbound, in sofia_outbound.cpp.
+// loops through one strand per profile, so a call's reports are handled in the order sofia
+// gave them (a 486 or BYE before the dialog's end); they are bounded by SofiaAgent::kMaxCalls calls
+// of a handful of reports each. Outbound legs (our INVITE) are made by create_outbound, in
+// sofia_outbound.cpp.
 class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
  public:
   SofiaProfile(sw::SwitchCore& core, ProfileConfig config);
@@ -51,6 +56,7 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   sw::SwitchCore& core_;
   ProfileConfig config_;
   std::shared_ptr<SofiaAgent> agent_;
+  asio::strand<asio::io_context::executor_type> reports_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<sw::Session>> calls_;
   std::atomic<std::uint64_t> calls_in_{0};
