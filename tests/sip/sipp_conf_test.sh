@@ -15,19 +15,15 @@
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
 source "$(dirname "$0")/../lib/checks.sh"
+# shellcheck source=sip_lib.sh
+source "$(dirname "$0")/sip_lib.sh"
 daemon=$1
-command -v sipp >/dev/null || { echo "sipp missing (apt-get install sip-tester)"; exit 77; }
-pcaps=/usr/share/sip-tester
-[[ -f $pcaps/g711a.pcap ]] || { echo "no $pcaps/g711a.pcap"; exit 77; }
+require_sipp
 
 WORK=$(mktemp -d)
 DAEMON_PID=
 trap remove_work_and_daemon EXIT
 
-free_udp_port() {
-  python3 -c 'import socket
-s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 alpha_port=$(free_udp_port)
 beta_port=$(free_udp_port)
 while [[ $beta_port == "$alpha_port" ]]; do beta_port=$(free_udp_port); done
@@ -142,12 +138,7 @@ cat >"$conf/dialplan/default.xml" <<'XML'
 </include>
 XML
 
-"$daemon" --conf "$conf" --listen-port 0 --port-file "$WORK/es.port" -l 7 \
-  >"$WORK/daemon.log" 2>&1 &
-DAEMON_PID=$!
-for _ in $(seq 100); do [[ -s $WORK/es.port ]] && break; sleep 0.1; done
-[[ -s $WORK/es.port ]] || { fail "daemon did not start" "$WORK/daemon.log"; exit 1; }
-es_port=$(cat "$WORK/es.port")
+start_daemon "$WORK" --conf "$conf" -l 7
 
 api() {
   printf 'auth ClueCon\n\napi %s\n\n' "$1" | nc -N 127.0.0.1 "$es_port" 2>/dev/null

@@ -20,11 +20,11 @@
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
 source "$(dirname "$0")/../lib/checks.sh"
+# shellcheck source=sip_lib.sh
+source "$(dirname "$0")/sip_lib.sh"
 daemon=$1
 here=$(cd "$(dirname "$0")" && pwd)
-command -v sipp >/dev/null || { echo "sipp missing (apt-get install sip-tester)"; exit 77; }
-pcaps=/usr/share/sip-tester
-[[ -f $pcaps/g711a.pcap ]] || { echo "no $pcaps/g711a.pcap"; exit 77; }
+require_sipp
 
 WORK=$(mktemp -d)
 DAEMON_PID=
@@ -38,11 +38,6 @@ cleanup() {
 trap cleanup EXIT
 work=$WORK
 [[ -n ${KEEP_WORK:-} ]] && echo "work: $work"
-
-free_udp_port() {
-  python3 -c 'import socket
-s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 mkdir -p "$work/conf/dialplan" "$work/pcap" "$work/rec"
 ln -s "$pcaps/g711a.pcap" "$work/pcap/"
@@ -60,12 +55,7 @@ cat >"$work/conf/dialplan/default.xml" <<XML
 XML
 
 sip_port=$(free_udp_port)
-"$daemon" --conf "$work/conf" --listen-port 0 --sip-port "$sip_port" \
-  --port-file "$work/es.port" -l 7 >"$work/daemon.log" 2>&1 &
-DAEMON_PID=$!
-for _ in $(seq 100); do [[ -s $work/es.port ]] && break; sleep 0.1; done
-[[ -s $work/es.port ]] || { fail "daemon did not start" "$work/daemon.log"; exit 1; }
-es_port=$(cat "$work/es.port")
+start_daemon "$work" --conf "$work/conf" --sip-port "$sip_port" -l 7
 
 # The body of an api command's reply.
 api() {

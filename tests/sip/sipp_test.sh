@@ -12,23 +12,18 @@
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
 source "$(dirname "$0")/../lib/checks.sh"
+# shellcheck source=sip_lib.sh
+source "$(dirname "$0")/sip_lib.sh"
 daemon=$1
-command -v sipp >/dev/null || { echo "sipp missing (apt-get install sip-tester)"; exit 77; }
-pcaps=/usr/share/sip-tester
-[[ -f $pcaps/g711a.pcap ]] || { echo "no $pcaps/g711a.pcap"; exit 77; }
+require_sipp
 
 work=$(mktemp -d)
-pid=
+DAEMON_PID=
 cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $DAEMON_PID ]] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_udp_port() {
-  python3 -c 'import socket
-s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 mkdir -p "$work/conf/dialplan" "$work/pcap" "$work/rec"
 ln -s "$pcaps/g711a.pcap" "$pcaps/dtmf_2833_1.pcap" "$work/pcap/"
@@ -61,12 +56,7 @@ cat >"$work/conf/dialplan/default.xml" <<XML
 XML
 
 sip_port=$(free_udp_port)
-"$daemon" --conf "$work/conf" --listen-port 0 --sip-port "$sip_port" \
-  --port-file "$work/es.port" -l 6 >"$work/daemon.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do [[ -s $work/es.port ]] && break; sleep 0.1; done
-[[ -s $work/es.port ]] || { fail "daemon did not start" "$work/daemon.log"; exit 1; }
-es_port=$(cat "$work/es.port")
+start_daemon "$work" --conf "$work/conf" --sip-port "$sip_port" -l 6
 
 api() {
   printf 'auth ClueCon\n\napi %s\n\n' "$1" | nc -N 127.0.0.1 "$es_port" 2>/dev/null
