@@ -217,7 +217,7 @@ class Connection {
   // an empty error, or with the error (the awaitable's ClientError text) and an empty body.
   // Spares the two coroutine resumptions the awaitable costs on each side of a round trip.
   using ApiCallback = std::function<void(std::string body, std::string error)>;
-  void api(std::string command, ApiCallback done);
+  void api(const std::string& command, ApiCallback done);
   // "bgapi <command>" with `job_uuid` (generated when empty); completes with the BACKGROUND_JOB.
   asio::awaitable<BackgroundJob> bgapi(std::string command, std::string job_uuid = {});
 

@@ -81,7 +81,7 @@ asio::awaitable<void> Listener::await_upstream_subscription() {
   if (gateway == nullptr) co_return;
   auto wait = std::make_shared<GatewayWait>(strand_);
   std::function<void(std::string)> completion =
-      completion_of(wait, strand_, [](std::string) {});
+      completion_of(wait, strand_, [](const std::string&) {});
   gateway->sync_subscription([completion] { completion(std::string()); });
   co_await wait_for(wait);
 }
@@ -104,7 +104,7 @@ asio::awaitable<void> Listener::gateway_api(core::UpstreamGateway& gateway,
   }
   auto wait = std::make_shared<GatewayWait>(strand_);
   gateway.api(std::move(target), std::string(command),
-              completion_of(wait, strand_, [self = shared_from_this()](std::string body) {
+              completion_of(wait, strand_, [self = shared_from_this()](const std::string& body) {
                 self->send(protocol::api_response(body));
               }));
   co_await wait_for(wait);
@@ -136,10 +136,10 @@ asio::awaitable<void> Listener::gateway_sendmsg(core::UpstreamGateway& gateway,
     co_return;
   }
   auto wait = std::make_shared<GatewayWait>(strand_);
-  gateway.sendmsg(std::move(target), packet_headers(packet), packet.body,
-                  completion_of(wait, strand_, [self = shared_from_this()](std::string text) {
-                    self->reply(text);
-                  }));
+  gateway.sendmsg(
+      std::move(target), packet_headers(packet), packet.body,
+      completion_of(wait, strand_,
+                    [self = shared_from_this()](const std::string& text) { self->reply(text); }));
   co_await wait_for(wait);
 }
 
@@ -154,10 +154,10 @@ asio::awaitable<void> Listener::gateway_sendevent(core::UpstreamGateway& gateway
     }
   }
   auto wait = std::make_shared<GatewayWait>(strand_);
-  gateway.sendevent(std::string(name), packet_headers(packet), packet.body,
-                    completion_of(wait, strand_, [self = shared_from_this()](std::string text) {
-                      self->reply(text);
-                    }));
+  gateway.sendevent(
+      std::string(name), packet_headers(packet), packet.body,
+      completion_of(wait, strand_,
+                    [self = shared_from_this()](const std::string& text) { self->reply(text); }));
   co_await wait_for(wait);
 }
 

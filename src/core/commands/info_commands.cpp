@@ -116,8 +116,8 @@ std::string stack_size_line(unsigned long long cur, unsigned long long max, bool
   // stack size (8 MiB) at startup; that fails, leaving the limits as they were, when the hard
   // limit is lower and the process may not raise it. eventswitch keeps its own limits (its
   // sessions are coroutines) and shows what FreeSWITCH would show on this machine.
-  constexpr unsigned long long kThreadStackSize = 240 * 1024;
-  constexpr unsigned long long kSystemThreadStackSize = 8192 * 1024;
+  constexpr unsigned long long kThreadStackSize = 240ULL * 1024;
+  constexpr unsigned long long kSystemThreadStackSize = 8192ULL * 1024;
   if (privileged || max == RLIM_INFINITY || max >= kSystemThreadStackSize) {
     cur = kThreadStackSize;
     max = kSystemThreadStackSize;

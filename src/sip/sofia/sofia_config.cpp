@@ -140,7 +140,7 @@ void read_gateway(pugi::xml_node node, ProfileConfig& profile,
       reader.boolean(name, value, gateway.register_gateway);
     } else if (name == "expire-seconds") {
       // Below 5 s mod_sofia registers every 3600 s instead; so do we (with an error line).
-      reader.integer(name, value, 5, 86400 * 365, gateway.expire_seconds);
+      reader.integer(name, value, 5, 86400LL * 365, gateway.expire_seconds);
     } else {
       reader.ignored(name);
     }
