@@ -26,8 +26,8 @@ class CdrFilesTest : public DaemonSuite {
     conf_->write("autoload_configs/json_cdr.conf.xml",
                  "<configuration name=\"json_cdr.conf\"><settings>" +
                      param("log-dir", "$${log_dir}/j") + "</settings></configuration>\n");
-    daemon_ = std::make_unique<DaemonProcess>(
-        conf_args(*conf_, {"--log-dir", conf_->path() + "/logs"}));
+    daemon_ =
+        std::make_unique<DaemonProcess>(conf_args(*conf_, {"--log-dir", conf_->path() + "/logs"}));
   }
   static void TearDownTestSuite() {
     DaemonSuite::TearDownTestSuite();
