@@ -158,9 +158,11 @@ void Gateway::api(std::string target, std::string command,
   }
   // The reply is relayed from the link's strand as soon as it is parsed: no coroutine of ours
   // in between (each would cost a hop on the way out and one on the way back).
-  std::string text = command;
-  connection->api(std::move(text), [this, link = *link, command = std::move(command),
-                                    done = std::move(done)](std::string body, std::string error) {
+  // The text goes first: the callback below takes `command` by move, and the two arguments
+  // are evaluated in no set order.
+  const std::string text = command;
+  connection->api(text, [this, link = *link, command = std::move(command), done = std::move(done)](
+                            std::string body, std::string error) {
     if (!error.empty()) {
       ES_LOG(runtime_.log(), core::LogLevel::kWarning, "upstream {}: api {} failed: {}",
              links_[link]->spec().name, command, error);
