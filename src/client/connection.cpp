@@ -360,7 +360,7 @@ asio::awaitable<std::string> Connection::api(std::string command, ApiOptions opt
   return on_strand(state_, run(state_, std::move(command), std::move(options)));
 }
 
-void Connection::api(const std::string& command, ApiCallback done) {
+void Connection::api_async(const std::string& command, ApiCallback done) {
   // Deferred, not posted: called from an event loop thread, the command goes out from that
   // same thread once its handler returns, instead of waking another thread to send it.
   asio::defer(state_->strand,

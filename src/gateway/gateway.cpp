@@ -161,8 +161,8 @@ void Gateway::api(std::string target, std::string command,
   // The text goes first: the callback below takes `command` by move, and the two arguments
   // are evaluated in no set order.
   const std::string text = command;
-  connection->api(text, [this, link = *link, command = std::move(command), done = std::move(done)](
-                            std::string body, std::string error) {
+  connection->api_async(text, [this, link = *link, command = std::move(command),
+                               done = std::move(done)](std::string body, std::string error) {
     if (!error.empty()) {
       ES_LOG(runtime_.log(), core::LogLevel::kWarning, "upstream {}: api {} failed: {}",
              links_[link]->spec().name, command, error);

@@ -525,14 +525,14 @@ TEST(Connection, ApiCallbackGetsBodyOrTimeoutInCommandOrder) {
     options.command_timeout = 200ms;
     Connection conn(io.get_executor(), options);
     co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
-    conn.api("slow", results.record());
+    conn.api_async("slow", results.record());
     EXPECT_TRUE(results.got.empty());  // never inline
     co_await wait_for_results(io, results, 1);
-    conn.api("fast", results.record());
+    conn.api_async("fast", results.record());
     co_await wait_for_results(io, results, 2);
     conn.close();
     // On a closed connection the callback gets the error, still not inline.
-    conn.api("late", results.record());
+    conn.api_async("late", results.record());
     EXPECT_EQ(results.got.size(), 2u);
     co_await wait_for_results(io, results, 3);
   });
