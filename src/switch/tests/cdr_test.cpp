@@ -158,6 +158,9 @@ class CdrFilesTest : public SwitchFixture {
     fs::create_directories(dir_);
   }
   ~CdrFilesTest() override {
+    // Sessions read the writer until their reporting state: they go before it does.
+    switch_->hangup_all(16);
+    eventually([&] { return switch_->count() == 0; }, std::chrono::seconds(5));
     switch_->cdr_writer.reset();
     std::error_code ec;
     fs::remove_all(dir_, ec);
