@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 
 #include "core/log_bus.hpp"
@@ -199,7 +200,14 @@ void CdrWriter::run() {
   for (;;) {
     auto item = queue_.pop_for(100ms);
     if (item) {
-      write_file(*item);
+      // The project's policy for work off the event loops: a failure ends this record, logged
+      // and counted, never the writer thread (an escaping exception would end the process).
+      try {
+        write_file(*item);
+      } catch (const std::exception& e) {
+        failed_.fetch_add(1);
+        ES_LOG(runtime_.log(), core::LogLevel::kErr, "CDR writer: {}: {}", item->path, e.what());
+      }
       continue;
     }
     if (stopping_.load()) break;
