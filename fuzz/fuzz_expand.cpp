@@ -38,11 +38,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* input, std::size_t siz
   scope.channel_mode = (in.flags & 1) != 0;
   scope.api_enabled = (in.flags & 2) != 0;
   // Channel mode expands every value found again, so a value naming itself twice ("x" =
-  // "${x}${x}") doubles the work per level: 2^100 lookups at the recursion limit. That bound
-  // belongs to the product (reported for the expansion limits); until it has one, the harness
-  // stops answering after kLookupBudget lookups so the run looks for other faults.
-  constexpr int kLookupBudget = 10000;
-  int lookups = 0;
+  // "${x}${x}") doubles the work per level. The product stops such an expansion at
+  // kExpansionMaxSteps references; the harness also stops answering after as many lookups,
+  // which keeps each run short without hiding the product's own bound.
+  constexpr std::size_t kLookupBudget = es::core::kExpansionMaxSteps;
+  std::size_t lookups = 0;
   scope.lookup = [&](std::string_view name, int index) -> std::optional<std::string> {
     if (++lookups > kLookupBudget) return std::nullopt;
     auto it = channel.find(name);

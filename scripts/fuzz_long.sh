@@ -4,7 +4,8 @@
 # build-fuzz/fuzz-corpus. Prints executions and time per target and ends with
 # "fuzz_long: N passed, M failed". Crash, leak and timeout inputs land in
 # build-fuzz/fuzz-artifacts. FUZZ_JOBS=N runs N targets at once (default 1);
-# FUZZ_MAX_SECONDS=S also stops each target after S seconds (a shorter run that still reports).
+# FUZZ_MAX_SECONDS=S also stops each target after S seconds (a shorter run that still reports);
+# FUZZ_MAX_LEN=N caps input sizes (scripts/fuzz_common.sh).
 #
 #   scripts/fuzz_long.sh [target...]
 set -uo pipefail
