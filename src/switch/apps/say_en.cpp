@@ -7,6 +7,7 @@
 #include <cctype>
 #include <optional>
 
+#include "core/regex.hpp"
 #include "core/text/text.hpp"
 #include "protocol/ascii.hpp"
 
@@ -48,6 +49,45 @@ bool strip_commas(std::string_view in, std::string& out) {
     }
   }
   return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date; `month` may be out of 1..12 and
+// `day` out of the month (both carry over, as timegm normalises).
+std::int64_t days_from_civil(std::int64_t year, std::int64_t month, std::int64_t day) {
+  year += (month - 1) / 12;
+  month = (month - 1) % 12 + 1;
+  if (month <= 0) {
+    month += 12;
+    --year;
+  }
+  if (month <= 2) --year;  // the year counted from March, so leap days fall at its end
+  std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  std::int64_t year_of_era = year - era * 400;
+  std::int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+// switch_str_time: "[h]:[m]:[s]" (today), "Y-M-D[ h[:m[:s]]]" or "YYYYMMDDhhmmss", the fields
+// read as UTC (FreeSWITCH ignores the zone offset it computes); 0 when none fits.
+std::int64_t date_text_epoch(std::string_view text, const SayClock& clock) {
+  auto field = [](const core::RegexMatch& m, int n) {
+    auto g = m.group(n);
+    return static_cast<std::int64_t>(g ? text::c_atoi(*g) : 0);
+  };
+  core::RegexMatch m = core::regex_perform(text, R"(^(\d*):{0,1}(\d*):{0,1}(\d*)$)");
+  if (m.count > 0) {
+    std::tm today = clock.breakdown(clock.now_epoch_s);
+    std::int64_t days = days_from_civil(today.tm_year + 1900, today.tm_mon + 1, today.tm_mday);
+    return days * 86400 + field(m, 1) * 3600 + field(m, 2) * 60 + field(m, 3);
+  }
+  m = core::regex_perform(text, R"(^(\d+)-(\d+)-(\d+)\s*(\d*):{0,1}(\d*):{0,1}(\d*))");
+  if (m.count == 0) {
+    m = core::regex_perform(text, R"(^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2}))");
+  }
+  if (m.count == 0) return 0;
+  std::int64_t days = days_from_civil(field(m, 1), field(m, 2), field(m, 3));
+  return days * 86400 + field(m, 4) * 3600 + field(m, 5) * 60 + field(m, 6);
 }
 
 class Builder {
@@ -169,10 +209,13 @@ bool Builder::time(Type type, Method method, std::string_view text, const SayClo
            part(seconds, "time/second", "time/seconds");
   }
 
-  // An epoch second, or now. (FreeSWITCH first tries a date text with ':' through
-  // switch_str_time; that parser is not carried over, see docs/say-and-phrases.md.)
-  std::int64_t target = text::c_atol(text);
-  if (target <= 0) target = clock.now_epoch_s;
+  // A date text (when it has a ':'), else an epoch second, else now.
+  std::int64_t target = 0;
+  if (text.find(':') != std::string_view::npos) target = date_text_epoch(text, clock);
+  if (!target) {
+    target = text::c_atol(text);
+    if (target <= 0) target = clock.now_epoch_s;
+  }
   std::tm tm = clock.breakdown(target);
   std::tm now = clock.breakdown(clock.now_epoch_s);
 

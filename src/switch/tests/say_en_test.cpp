@@ -97,6 +97,22 @@ TEST(SayEn, DatesAndTimes) {
             "digits/20 digits/4 digits/hundred time/hours");
 }
 
+TEST(SayEn, DateTexts) {
+  EXPECT_EQ(seq("current_date_time", "pronounced", "2024-03-05 09:05:00"),
+            "time/day-2 time/mon-2 digits/h-5 digits/2 digits/thousand digits/20 digits/4 "
+            "time/at digits/9 time/oh digits/5 time/a-m");
+  EXPECT_EQ(seq("current_date", "pronounced", "2023-12-25 0:0"),
+            "time/day-1 time/mon-11 digits/20 digits/h-5 digits/2 digits/thousand digits/20 "
+            "digits/3");
+  // A time alone is today at that time.
+  EXPECT_EQ(seq("current_date_time", "pronounced", "0:00"),
+            "time/day-2 time/mon-2 digits/h-5 digits/2 digits/thousand digits/20 digits/4 "
+            "time/at digits/12 time/oclock time/a-m");
+  // Without ':' a date is read as epoch seconds (FreeSWITCH's quirk): 2024 s after 1970.
+  EXPECT_EQ(seq("current_time", "pronounced", "2024-03-05"),
+            "digits/12 digits/30 digits/3 time/a-m");
+}
+
 TEST(SayEn, ShortDateTime) {
   EXPECT_EQ(seq("short_date_time", "pronounced", std::to_string(kNow - 3600)),
             "time/today time/at digits/1 time/oh digits/7 time/p-m");
