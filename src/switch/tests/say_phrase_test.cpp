@@ -209,7 +209,7 @@ TEST_F(SayPhraseTest, EmbeddedPhraseSpellsThroughTheSayModule) {
   EXPECT_TRUE(played);
 }
 
-constexpr std::string_view kMacros = R"(<document type="freeswitch/xml">
+constexpr std::string_view kMacros = R"XML(<document type="freeswitch/xml">
   <section name="languages">
     <language name="en" say-module="en">
       <phrases>
@@ -231,11 +231,27 @@ constexpr std::string_view kMacros = R"(<document type="freeswitch/xml">
               </match>
             </input>
           </macro>
+          <macro name="stops" pause="0">
+            <input>
+              <match>
+                <action function="play-file" data="absent"/>
+                <action function="play-file" data="outro"/>
+              </match>
+            </input>
+          </macro>
+          <macro name="outer" pause="0">
+            <input>
+              <match>
+                <action function="execute" data="set(said=yes)"/>
+                <action function="phrase" phrase="count" data="7"/>
+              </match>
+            </input>
+          </macro>
         </macros>
       </phrases>
     </language>
   </section>
-</document>)";
+</document>)XML";
 
 TEST_F(SayPhraseTest, PhraseMacroMatchesAndSubstitutes) {
   use_phrases(kMacros);
@@ -261,6 +277,37 @@ TEST_F(SayPhraseTest, PlaybackPhraseTakesTheNomatchBranchAndBreaks) {
     }
   }
   EXPECT_TRUE(played);
+}
+
+TEST_F(SayPhraseTest, AMissingPlayFileStopsTheMacro) {
+  use_phrases(kMacros);
+  sound("outro");
+  std::string b = run("phrase", "stops");
+  EXPECT_EQ(positions({"outro"}), std::vector<long>{-1});
+  std::string response;
+  for (const auto& e : recorder_->for_channel(b)) {
+    if (header(e, "Event-Name") == "CHANNEL_EXECUTE_COMPLETE" &&
+        header(e, "Application") == "phrase") {
+      response = header(e, "Application-Response");
+    }
+  }
+  EXPECT_EQ(response, "UNKNOWN ERROR");
+}
+
+TEST_F(SayPhraseTest, ExecuteAndNestedPhraseActions) {
+  use_phrases(kMacros);
+  std::vector<std::string> seq = {"intro", "digits/7", "outro"};
+  for (const auto& f : seq) sound(f);
+  std::string b = run("phrase", "outer");
+  expect_increasing(positions(seq));
+  bool set_ran = false;
+  for (const auto& e : recorder_->for_channel(b)) {
+    if (header(e, "Event-Name") == "CHANNEL_EXECUTE" && header(e, "Application") == "set" &&
+        header(e, "Application-Data") == "said=yes") {
+      set_ran = true;
+    }
+  }
+  EXPECT_TRUE(set_ran);
 }
 
 }  // namespace
