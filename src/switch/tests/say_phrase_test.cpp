@@ -310,5 +310,27 @@ TEST_F(SayPhraseTest, ExecuteAndNestedPhraseActions) {
   EXPECT_TRUE(set_ran);
 }
 
+// On simulated time the date comes from the switch clock (1700000000 = 2023-11-14 22:13:20 UTC),
+// here one hour east of UTC.
+class SaySimulatedTest : public SwitchFixture {
+ protected:
+  SaySimulatedTest() : SwitchFixture(true) {}
+};
+
+TEST_F(SaySimulatedTest, CurrentTimeComesFromTheSwitchClock) {
+  switch_->phrases_xml = [&] { return load_default_dialplan(runtime_->globals()); };
+  std::string reply = api("originate",
+                          "{^^;timezone=3600;sa='en current_time pronounced 0'}"
+                          "loopback/m:^:answer^say:${sa}^park/default/inline &park()");
+  ASSERT_EQ(reply.rfind("+OK ", 0), 0u) << reply;
+  advance_ms(2000);
+  std::vector<std::string> failed;
+  for (const auto& e : recorder_->all()) {
+    if (header(e, "Event-Subclass") == "filestring::fail") failed.push_back(header(e, "File"));
+  }
+  // No sound folder: every part fails, in order, and the playback is FILE NOT FOUND.
+  EXPECT_EQ(failed, (std::vector<std::string>{"digits/11.wav", "digits/13.wav", "time/p-m.wav"}));
+}
+
 }  // namespace
 }  // namespace es::sw::testing
