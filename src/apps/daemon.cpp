@@ -308,6 +308,11 @@ int run_daemon(const DaemonOptions& options) {
     auto current = config.xml();
     return current && sw::has_dialplan(*current) ? current : embedded_dialplan;
   };
+  // The embedded document also holds English phrases, for a configuration without its own.
+  switch_core.phrases_xml = [&config, embedded_dialplan] {
+    auto current = config.xml();
+    return current && sw::has_phrases(*current) ? current : embedded_dialplan;
+  };
   sw::install_switch_modules(switch_core);
   // mod_xml_cdr / mod_json_cdr files, read once at start as FreeSWITCH loads those modules.
   if (auto xml = config.xml()) {

@@ -49,6 +49,62 @@ std::string_view default_dialplan_xml() {
       </extension>
     </context>
   </section>
+  <!-- English for say and phrase: the say module "en" and a few of FreeSWITCH's demo macros.
+       No sound-prefix, so files come from the channel's sound_prefix or the sound folder. -->
+  <section name="languages" description="eventswitch embedded phrases">
+    <language name="en" say-module="en">
+      <phrases>
+        <macros>
+          <macro name="msgcount">
+            <input pattern="(.*)">
+              <match>
+                <action function="execute" data="sleep(1000)"/>
+                <action function="play-file" data="voicemail/vm-you_have.wav"/>
+                <action function="say" data="$1" method="pronounced" type="items"/>
+                <action function="play-file" data="voicemail/vm-messages.wav"/>
+              </match>
+            </input>
+          </macro>
+          <macro name="saydate">
+            <input pattern="(.*)">
+              <match>
+                <action function="say" data="$1" method="pronounced" type="current_date_time"/>
+              </match>
+            </input>
+          </macro>
+          <macro name="timespec">
+            <input pattern="(.*)">
+              <match>
+                <action function="say" data="$1" method="pronounced" type="time_measurement"/>
+              </match>
+            </input>
+          </macro>
+          <macro name="ip-addr">
+            <input pattern="(.*)">
+              <match>
+                <action function="say" data="$1" method="iterated" type="ip_address"/>
+                <action function="say" data="$1" method="pronounced" type="ip_address"/>
+              </match>
+            </input>
+          </macro>
+          <macro name="spell">
+            <input pattern="(.*)">
+              <match>
+                <action function="say" data="$1" method="pronounced" type="name_spelled"/>
+              </match>
+            </input>
+          </macro>
+          <macro name="spell-phonetic">
+            <input pattern="(.*)">
+              <match>
+                <action function="say" data="$1" method="pronounced" type="name_phonetic"/>
+              </match>
+            </input>
+          </macro>
+        </macros>
+      </phrases>
+    </language>
+  </section>
 </document>
 )XML";
 }
@@ -60,6 +116,11 @@ std::shared_ptr<const core::XmlConfig> load_default_dialplan(core::GlobalVars& g
 
 bool has_dialplan(const core::XmlConfig& config) {
   return static_cast<bool>(config.section("dialplan").child("context"));
+}
+
+bool has_phrases(const core::XmlConfig& config) {
+  return static_cast<bool>(config.section("languages").first_child()) ||
+         static_cast<bool>(config.section("phrases").first_child());
 }
 
 }  // namespace es::sw

@@ -1,5 +1,5 @@
-// The dialplan eventswitch uses when its configuration has none, so that `./run` can place
-// calls without any configuration (README, "Calls out of the box").
+// The dialplan (and the English phrases) eventswitch uses when its configuration has none, so that
+// `./run` can place calls without any configuration (README, "Calls out of the box").
 #pragma once
 
 #include <memory>
@@ -15,5 +15,7 @@ std::string_view default_dialplan_xml();
 std::shared_ptr<const core::XmlConfig> load_default_dialplan(core::GlobalVars& globals);
 // Whether `config` has a dialplan of its own (a <context> in its dialplan section).
 bool has_dialplan(const core::XmlConfig& config);
+// Whether `config` has phrases of its own (a languages or phrases section with content).
+bool has_phrases(const core::XmlConfig& config);
 
 }  // namespace es::sw

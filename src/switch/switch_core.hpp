@@ -49,6 +49,9 @@ class SwitchCore final : public core::SessionControl, public core::ChannelDirect
 
   // The XML configuration the dialplan reads (reloadxml swaps it); null: none.
   std::function<std::shared_ptr<const core::XmlConfig>()> xml;
+  // Where say and phrase look up their <language> (the languages or phrases section); null:
+  // `xml`.
+  std::function<std::shared_ptr<const core::XmlConfig>()> phrases_xml;
   // CDR files (docs/cdr.md): set before calls start; null: none.
   std::shared_ptr<CdrWriter> cdr_writer;
   // Production dial strings onto test endpoints (dial_string_map.hpp); set at load and

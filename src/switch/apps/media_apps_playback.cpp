@@ -104,9 +104,22 @@ asio::awaitable<PlayOutcome> play_source(Session& s, media::AudioSource& source,
 
 asio::awaitable<PlayOutcome> play_file(Session& s, std::string_view file, DigitMode mode) {
   if (file.empty() || !s.ready()) co_return PlayOutcome{PlayStatus::kFalse, 0};
+  // file_string parts announce themselves as mod_dptools does: CUSTOM filestring::open /
+  // ::close / ::fail events naming the part (no channel data), and a log line for a failure.
+  auto on_part = [&s](media::PartEvent what, const std::string& part, const std::string& error) {
+    const char* subclass = what == media::PartEvent::kOpened   ? "filestring::open"
+                           : what == media::PartEvent::kClosed ? "filestring::close"
+                                                               : "filestring::fail";
+    if (what == media::PartEvent::kFailed) {
+      ES_LOG(s.core().runtime().log(), core::LogLevel::kErr, "Can't open file {}: {}", part, error);
+    }
+    core::Event event = s.create_event(core::EventType::kCustom, subclass);
+    event.add_header("File", part);
+    s.fire_event(std::move(event));
+  };
   media::OpenedSource opened = media::open_audio_source(
-      file, sound_prefix(s),
-      [&s](const std::string& path) { return s.may_use_file(path, "play"); });
+      file, sound_prefix(s), [&s](const std::string& path) { return s.may_use_file(path, "play"); },
+      on_part);
   if (!opened.source) {
     ES_LOG(s.core().runtime().log(), core::LogLevel::kErr, "Can't open {}: {}", file, opened.error);
     co_return PlayOutcome{PlayStatus::kNotFound, 0};
@@ -141,6 +154,10 @@ namespace {
 
 asio::awaitable<void> playback_app(Session& s, std::string arg) {
   s.set_variable("playback_terminator_used", "");
+  if (protocol::istarts_with(arg, "phrase:")) {
+    set_playback_response(s, co_await play_phrase(s, std::string_view(arg).substr(7)));
+    co_return;
+  }
   PlayOutcome outcome = co_await play_file(s, arg, DigitMode::kTerminators);
   set_playback_response(s, outcome.status);
 }

@@ -65,5 +65,9 @@ void add_media_app(ApplicationRegistry& r, std::string name, std::string syntax,
 void register_playback_apps(ApplicationRegistry& r);  // media_apps_playback.cpp
 void register_read_apps(ApplicationRegistry& r);      // media_apps_read.cpp
 void register_record_apps(ApplicationRegistry& r);    // media_apps_record.cpp
+void register_say_apps(ApplicationRegistry& r);       // media_apps_say.cpp
+
+// playback's "phrase:<macro>[:<data>]": the macro in the channel's language.
+asio::awaitable<PlayStatus> play_phrase(Session& s, std::string_view spec);
 
 }  // namespace es::sw

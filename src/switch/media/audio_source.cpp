@@ -6,6 +6,7 @@
 
 #include "protocol/ascii.hpp"
 #include "switch/media/file_source.hpp"
+#include "switch/media/file_string_source.hpp"
 #include "switch/media/silence_source.hpp"
 #include "switch/media/tone_script.hpp"
 #include "switch/media/tone_source.hpp"
@@ -107,7 +108,7 @@ std::optional<std::string> audio_file_path(std::string_view spec, std::string_vi
 }
 
 OpenedSource open_audio_source(std::string_view spec_text, std::string_view sound_dir,
-                               const FileCheck& may_open) {
+                               const FileCheck& may_open, const PartObserver& on_part) {
   ParsedSpec parsed = parse_spec(spec_text);
   std::string_view spec = parsed.spec;
   std::int64_t start_sample = parsed.start_sample;
@@ -116,6 +117,9 @@ OpenedSource open_audio_source(std::string_view spec_text, std::string_view soun
 
   OpenedSource out;
   std::string error;
+  if (protocol::istarts_with(spec, "file_string://")) {
+    return FileStringSource::open(spec.substr(14), sound_dir, may_open, on_part);
+  }
   if (protocol::istarts_with(spec, "silence_stream://")) {
     out.source = SilenceSource::parse(spec.substr(17), &error);
   } else if (protocol::istarts_with(spec, "tone_stream://")) {

@@ -40,9 +40,14 @@ struct OpenedSource {
 // A `@@<start-sample>` suffix starts a file that many of its own samples in. Leading
 // `{name=value,...}` parameters are accepted; `loops` applies to tone_stream.
 // `may_open` (when set) is asked first about the file path; a refusal fails the open.
+//  * `file_string://<a>!<b>!...`: the parts in turn as one playback (file_string_source.hpp);
+//    `on_part` hears each part opened, closed, or skipped because it could not be opened.
 using FileCheck = std::function<bool(const std::string& path)>;
+enum class PartEvent { kOpened, kClosed, kFailed };
+using PartObserver =
+    std::function<void(PartEvent what, const std::string& part, const std::string& error)>;
 OpenedSource open_audio_source(std::string_view spec, std::string_view sound_dir = {},
-                               const FileCheck& may_open = {});
+                               const FileCheck& may_open = {}, const PartObserver& on_part = {});
 // The file a playback spec would open (resolved as above), or nullopt for a stream.
 std::optional<std::string> audio_file_path(std::string_view spec, std::string_view sound_dir);
 
