@@ -7,14 +7,24 @@
 namespace es::media {
 
 SpeechSynthesizer::~SpeechSynthesizer() {
-  stopping_ = true;
+  std::thread worker;
+  {
+    std::lock_guard lock(start_mutex_);
+    stopping_ = true;
+    worker = std::move(thread_);
+  }
   queue_.close();
-  if (thread_.joinable()) thread_.join();
+  if (worker.joinable()) worker.join();
 }
 
 bool SpeechSynthesizer::submit(Request request) {
-  if (stopping_) return false;
-  std::call_once(started_, [this] { thread_ = std::thread([this] { run(); }); });
+  {
+    // Under the lock the destructor takes too: the thread is started (or found stopping) by
+    // whichever session thread comes first, and the destructor sees it.
+    std::lock_guard lock(start_mutex_);
+    if (stopping_) return false;
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  }
   return queue_.try_push(std::move(request));
 }
 

@@ -44,7 +44,7 @@ class SpeechSynthesizer {
 
   core::BoundedQueue<Request> queue_{kQueueCapacity};
   std::atomic<bool> stopping_{false};
-  std::once_flag started_;
+  std::mutex start_mutex_;  // guards thread_ (started by the first submit)
   std::thread thread_;
 };
 

@@ -223,5 +223,38 @@ TEST_F(SpeakAppTest, TerminatorDigitStopsTheSpeech) {
   api("uuid_kill", a);
 }
 
+// On the simulated clock the synthesis takes no time and the speech lasts exactly its frames.
+class SpeakSimulatedTest : public SwitchFixture {
+ protected:
+  SpeakSimulatedTest() : SwitchFixture(true) {}
+
+  core::FiredEventPtr speak_event(const std::string& uuid, const std::string& name) {
+    for (const auto& e : recorder_->for_channel(uuid)) {
+      if (header(e, "Event-Name") == name && header(e, "Application") == "speak") return e;
+    }
+    return nullptr;
+  }
+};
+
+TEST_F(SpeakSimulatedTest, SpeechLastsItsFramesOnTheSwitchClock) {
+  media::SpeechAudio audio;
+  std::string error;
+  ASSERT_TRUE(media::flite_synthesize("kal", "Hello world", audio, &error)) << error;
+  const auto samples = static_cast<std::int64_t>(media::SpeechSource(audio).samples().size());
+  const std::int64_t frames = (samples + media::kFrameSamples - 1) / media::kFrameSamples;
+
+  std::string a = uuid_of(api("originate", "null/1 '&speak(flite|kal|Hello world)'"));
+  advance_ms(frames * 20 - 100);
+  EXPECT_EQ(speak_event(a, "CHANNEL_EXECUTE_COMPLETE"), nullptr);
+  advance_ms(200);
+  auto begun = speak_event(a, "CHANNEL_EXECUTE");
+  auto done = speak_event(a, "CHANNEL_EXECUTE_COMPLETE");
+  ASSERT_TRUE(begun && done);
+  EXPECT_EQ(std::stoll(header(done, "Event-Date-Timestamp")) -
+                std::stoll(header(begun, "Event-Date-Timestamp")),
+            frames * 20000);
+  api("uuid_kill", a);
+}
+
 }  // namespace
 }  // namespace es::sw::testing
