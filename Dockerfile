@@ -12,6 +12,7 @@ FROM debian:12 AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config libasio-dev libssl-dev libpugixml-dev \
       libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev libedit-dev libcpp-httplib-dev \
+      flite1-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -3,13 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# help2man: the man pages (packaging/); systemd: systemd-analyze verify of the unit (deb_package).
+# help2man: the man pages (packaging/); systemd: systemd-analyze verify of the unit (deb_package);
+# flite1-dev: the speak application's text-to-speech (docs/speech.md).
 PACKAGES=(build-essential cmake ninja-build pkg-config clang-16 libclang-rt-16-dev
   libasio-dev libssl-dev libpugixml-dev libpcre2-dev libfmt-dev libcli11-dev libsndfile1-dev
   libedit-dev libgtest-dev libgmock-dev libbenchmark-dev netcat-openbsd procps tmux
   help2man systemd clang-format clang-tidy-16
   libcpp-httplib-dev prometheus librabbitmq-dev rabbitmq-server amqp-tools socat
-  libsofia-sip-ua-dev libspandsp-dev sip-tester baresip)
+  libsofia-sip-ua-dev libspandsp-dev sip-tester baresip flite1-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -23,6 +23,7 @@
 #include "switch/application_registry.hpp"
 #include "switch/dial_string_map.hpp"
 #include "switch/endpoint.hpp"
+#include "switch/media/speech_synthesizer.hpp"
 #include "switch/session/session.hpp"
 
 namespace es::sw {
@@ -46,6 +47,8 @@ class SwitchCore final : public core::SessionControl, public core::ChannelDirect
   const SwitchOptions& options() const { return options_; }
   ApplicationRegistry& applications() { return applications_; }
   EndpointRegistry& endpoints() { return endpoints_; }
+  // Where speak's text is synthesized (its worker thread starts with the first speak).
+  media::SpeechSynthesizer& speech() { return speech_; }
 
   // The XML configuration the dialplan reads (reloadxml swaps it); null: none.
   std::function<std::shared_ptr<const core::XmlConfig>()> xml;
@@ -117,6 +120,8 @@ class SwitchCore final : public core::SessionControl, public core::ChannelDirect
   std::int64_t sps_second_ = -1;
   std::uint32_t sps_count_ = 0;
   std::atomic<std::uint64_t> next_session_id_{1};
+  // Last: its worker stops first, before anything a finished synthesis could touch.
+  media::SpeechSynthesizer speech_;
 };
 
 }  // namespace es::sw

@@ -21,6 +21,8 @@ void install_switch_modules(SwitchCore& core) {
       {"codec", "RAW Signed Linear (16 bit)", {}, {}, "CORE_PCM_MODULE", {}});
   core.runtime().interfaces().add({"dialplan", "XML", {}, {}, "mod_dialplan_xml", {}});
   core.runtime().interfaces().add({"dialplan", "inline", {}, {}, "mod_dptools", {}});
+  // The speak application's one engine (docs/speech.md).
+  core.runtime().interfaces().add({"speech", "flite", {}, {}, "mod_flite", {}});
   register_applications(core);
   register_switch_commands(core);
   core.attach_to_runtime();

@@ -1,7 +1,7 @@
 // The media application group (docs/call-behaviour.md §11): registration and the helpers every
 // media application shares. The applications live in media_apps_playback.cpp (playback and tones,
-// echo), media_apps_read.cpp (digit collection), media_apps_record.cpp (record) and
-// media_apps_say.cpp (say, phrase).
+// echo), media_apps_read.cpp (digit collection), media_apps_record.cpp (record),
+// media_apps_say.cpp (say, phrase) and media_apps_speak.cpp (speak).
 #include "switch/apps/app_groups.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/session/session.hpp"
@@ -58,6 +58,7 @@ void register_media_apps(ApplicationRegistry& registry) {
   register_read_apps(registry);
   register_record_apps(registry);
   register_say_apps(registry);
+  register_speak_apps(registry);
 }
 
 }  // namespace es::sw

@@ -1,6 +1,7 @@
 // playback, endless_playback, loop_playback, gentones and echo (mod_dptools.c), with the
 // pacing loop of switch_ivr_play_file: one 20 ms frame per frame time of the switch clock,
-// at absolute deadlines so a late wake-up catches up instead of drifting.
+// at absolute deadlines so a late wake-up catches up instead of drifting. Its say: prefix is
+// spoken by speak_text (media_apps_speak.cpp).
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -95,6 +96,17 @@ asio::awaitable<PlayOutcome> pace_source(Session& s, media::AudioSource& source,
   co_return outcome;
 }
 
+// say:<text> (switch_ivr_play_file): spoken with the tts_engine and tts_voice variables,
+// without playback events; no engine is logged and counts as played.
+asio::awaitable<PlayOutcome> play_say(Session& s, std::string_view text, DigitMode mode) {
+  std::optional<std::string> engine = s.lookup("tts_engine");
+  if (!engine) {
+    ES_LOG(s.core().runtime().log(), core::LogLevel::kErr, "Invalid Args");
+    co_return PlayOutcome{};
+  }
+  co_return co_await speak_text(s, *engine, s.lookup("tts_voice"), text, mode);
+}
+
 }  // namespace
 
 asio::awaitable<PlayOutcome> play_source(Session& s, media::AudioSource& source, DigitMode mode) {
@@ -104,6 +116,7 @@ asio::awaitable<PlayOutcome> play_source(Session& s, media::AudioSource& source,
 
 asio::awaitable<PlayOutcome> play_file(Session& s, std::string_view file, DigitMode mode) {
   if (file.empty() || !s.ready()) co_return PlayOutcome{PlayStatus::kFalse, 0};
+  if (protocol::istarts_with(file, "say:")) co_return co_await play_say(s, file.substr(4), mode);
   // file_string parts announce themselves as mod_dptools does: CUSTOM filestring::open /
   // ::close / ::fail events naming the part (no channel data), and a log line for a failure.
   auto on_part = [&s](media::PartEvent what, const std::string& part, const std::string& error) {

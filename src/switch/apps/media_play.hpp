@@ -5,6 +5,7 @@
 
 #include <asio/awaitable.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,17 @@ asio::awaitable<PlayOutcome> play_file(Session& s, std::string_view file, DigitM
 // Plays an already opened source without playback events (gentones).
 asio::awaitable<PlayOutcome> play_source(Session& s, media::AudioSource& source, DigitMode mode);
 
+// Longest text speak_text synthesizes (after '*' and '#' become words): about four minutes of
+// speech, 4 MB of 8 kHz audio held while it plays. Longer text is refused with an error.
+inline constexpr std::size_t kMaxSpeechTextBytes = 4096;
+
+// switch_ivr_speak_text: `text` spoken by `engine` (only "flite") with `voice` (docs/speech.md),
+// on the switch clock like play_source, without playback events. kFalse when the engine or
+// voice is unknown (logged as FreeSWITCH logs it), the text too long or the synthesis failed.
+asio::awaitable<PlayOutcome> speak_text(Session& s, std::string_view engine,
+                                        const std::optional<std::string>& voice,
+                                        std::string_view text, DigitMode mode);
+
 // "FILE PLAYED" / "FILE NOT FOUND" / "PLAYBACK ERROR" into current_application_response.
 void set_playback_response(Session& s, PlayStatus status);
 
@@ -69,5 +81,6 @@ void register_say_apps(ApplicationRegistry& r);       // media_apps_say.cpp
 
 // playback's "phrase:<macro>[:<data>]": the macro in the channel's language.
 asio::awaitable<PlayStatus> play_phrase(Session& s, std::string_view spec);
+void register_speak_apps(ApplicationRegistry& r);     // media_apps_speak.cpp
 
 }  // namespace es::sw
