@@ -177,8 +177,7 @@ asio::awaitable<Reply> do_subscribe(StatePtr state, protocol::EventFormat format
     if (word == "ALL") state->application_all = true;
     state->application_events.insert(std::move(word));
   }
-  co_return co_await run_command(
-      state, "event " + std::string(protocol::format_name(format)) + " " + events + "\n\n");
+  co_return co_await run_command(state, "event " + state->format_word() + " " + events + "\n\n");
 }
 
 asio::awaitable<Reply> do_unsubscribe(StatePtr state, std::string events, bool everything) {

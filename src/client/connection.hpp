@@ -123,6 +123,11 @@ struct ConnectionOptions {
   std::chrono::milliseconds command_timeout{30000};
   ReconnectPolicy reconnect;
   TlsOptions tls;
+  // JSON subscriptions ask for number-like header values as JSON numbers (`event json-numeric`,
+  // an eventswitch extension, docs/event-formats.md §4.5). Event headers still hold text: a
+  // number reads back as the digits sent. FreeSWITCH skips the word and sends plain events,
+  // which the library reads as well.
+  bool json_numbers = false;
 };
 
 // A bgapi job that was running when the connection dropped: its BACKGROUND_JOB is lost.

@@ -50,7 +50,7 @@ std::vector<std::string> restore_commands(const ConnectionState& state) {
   for (const std::string& name : state.library_filters) {
     commands.push_back("filter Event-Name " + name + "\n\n");
   }
-  std::string format(protocol::format_name(state.format));
+  std::string format = state.format_word();
   if (!state.subscriptions.empty()) {
     commands.push_back("event " + format + " " + state.subscriptions.words() + "\n\n");
   }
