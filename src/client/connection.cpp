@@ -463,4 +463,10 @@ void Connection::set_reconnect_handler(std::function<void(const ReconnectInfo&)>
   });
 }
 
+void Connection::set_disconnect_handler(std::function<void(const std::string&)> handler) {
+  asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
+    state->disconnect_handler = std::move(handler);
+  });
+}
+
 }  // namespace es::client

@@ -270,6 +270,10 @@ class Connection {
   void set_log_handler(std::function<void(LogLine)> handler);
   // Runs (on the strand) when a reconnection succeeded, after the restore, or when it gave up.
   void set_reconnect_handler(std::function<void(const ReconnectInfo&)> handler);
+  // Runs (on the strand) when the connection drops and a reconnection begins, with the reason,
+  // before the first attempt: an application can tell its user at once (escli -R does), where
+  // the reconnect handler only speaks when the reconnection ends.
+  void set_disconnect_handler(std::function<void(const std::string& reason)> handler);
 
   asio::any_io_executor executor() const;
 

@@ -271,6 +271,7 @@ void ConnectionState::drop(std::string reason) {
   // A bgapi still waiting for its "+OK Job-UUID" reply is lost as well: that reply failed above.
   for (auto& [uuid, execution] : executions) execution.slot->fail(Kind::kDisconnected, why);
   executions.clear();
+  if (disconnect_handler) disconnect_handler(info.reason);
   spawn("reconnection", reconnect(shared_from_this(), std::move(info)));
 }
 

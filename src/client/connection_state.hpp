@@ -158,6 +158,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   Credentials credentials;
   asio::steady_timer reconnect_timer;
   std::function<void(const ReconnectInfo&)> reconnect_handler;
+  std::function<void(const std::string&)> disconnect_handler;  // a reconnection begins
 
   std::unordered_map<std::string, PendingJob> jobs;              // Job-UUID
   std::unordered_map<std::string, PendingExecution> executions;  // Application-UUID
