@@ -69,9 +69,21 @@ void serialize_json(benchmark::State& state) {
 void serialize_xml(benchmark::State& state) {
   serialize_format(state, es::protocol::EventFormat::kXml);
 }
+// The opt-in JSON with numbers (each value is checked for the number form).
+void serialize_json_numbers(benchmark::State& state) {
+  const es::core::Event event = heartbeat_like_event();
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    es::core::serialize_json(event, out, es::core::JsonValues::kNumbers);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
 BENCHMARK(serialize_plain);
 BENCHMARK(serialize_json);
 BENCHMARK(serialize_xml);
+BENCHMARK(serialize_json_numbers);
 
 }  // namespace
 

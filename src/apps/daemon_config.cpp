@@ -93,6 +93,7 @@ void DaemonConfig::apply(eventsocket::ServerOptions& options) {
   options.listener.max_unauthenticated_per_address = event_socket_.max_unauthenticated_per_address;
   options.listener.max_filters = event_socket_.max_filters;
   options.listener.max_subclasses = event_socket_.max_subclasses;
+  options.listener.json_numeric_headers = event_socket_.json_numeric_headers;
   options.acl_allows = [this](const asio::ip::address& peer) { return acl_allows(peer); };
   options.userauth = [this](std::string_view arg) {
     auto config = store_.current();

@@ -177,8 +177,7 @@ asio::awaitable<Reply> do_subscribe(StatePtr state, protocol::EventFormat format
     if (word == "ALL") state->application_all = true;
     state->application_events.insert(std::move(word));
   }
-  co_return co_await run_command(
-      state, "event " + std::string(protocol::format_name(format)) + " " + events + "\n\n");
+  co_return co_await run_command(state, "event " + state->format_word() + " " + events + "\n\n");
 }
 
 asio::awaitable<Reply> do_unsubscribe(StatePtr state, std::string events, bool everything) {
@@ -461,6 +460,12 @@ void Connection::set_log_handler(std::function<void(LogLine)> handler) {
 void Connection::set_reconnect_handler(std::function<void(const ReconnectInfo&)> handler) {
   asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
     state->reconnect_handler = std::move(handler);
+  });
+}
+
+void Connection::set_disconnect_handler(std::function<void(const std::string&)> handler) {
+  asio::post(state_->strand, [state = state_, handler = std::move(handler)]() mutable {
+    state->disconnect_handler = std::move(handler);
   });
 }
 

@@ -123,6 +123,11 @@ struct ConnectionOptions {
   std::chrono::milliseconds command_timeout{30000};
   ReconnectPolicy reconnect;
   TlsOptions tls;
+  // JSON subscriptions ask for number-like header values as JSON numbers (`event json-numeric`,
+  // an eventswitch extension, docs/event-formats.md §4.5). Event headers still hold text: a
+  // number reads back as the digits sent. FreeSWITCH skips the word and sends plain events,
+  // which the library reads as well.
+  bool json_numbers = false;
 };
 
 // A bgapi job that was running when the connection dropped: its BACKGROUND_JOB is lost.
@@ -265,6 +270,10 @@ class Connection {
   void set_log_handler(std::function<void(LogLine)> handler);
   // Runs (on the strand) when a reconnection succeeded, after the restore, or when it gave up.
   void set_reconnect_handler(std::function<void(const ReconnectInfo&)> handler);
+  // Runs (on the strand) when the connection drops and a reconnection begins, with the reason,
+  // before the first attempt: an application can tell its user at once (escli -R does), where
+  // the reconnect handler only speaks when the reconnection ends.
+  void set_disconnect_handler(std::function<void(const std::string& reason)> handler);
 
   asio::any_io_executor executor() const;
 

@@ -50,7 +50,7 @@ std::vector<std::string> restore_commands(const ConnectionState& state) {
   for (const std::string& name : state.library_filters) {
     commands.push_back("filter Event-Name " + name + "\n\n");
   }
-  std::string format(protocol::format_name(state.format));
+  std::string format = state.format_word();
   if (!state.subscriptions.empty()) {
     commands.push_back("event " + format + " " + state.subscriptions.words() + "\n\n");
   }
@@ -271,6 +271,7 @@ void ConnectionState::drop(std::string reason) {
   // A bgapi still waiting for its "+OK Job-UUID" reply is lost as well: that reply failed above.
   for (auto& [uuid, execution] : executions) execution.slot->fail(Kind::kDisconnected, why);
   executions.clear();
+  if (disconnect_handler) disconnect_handler(info.reason);
   spawn("reconnection", reconnect(shared_from_this(), std::move(info)));
 }
 

@@ -135,6 +135,11 @@ ConnectionState::ConnectionState(const asio::any_io_executor& executor,
       parser(protocol::ParserLimits{}, false),
       reconnect_timer(strand) {}
 
+std::string ConnectionState::format_word() const {
+  if (format == protocol::EventFormat::kJson && options.json_numbers) return "json-numeric";
+  return std::string(protocol::format_name(format));
+}
+
 std::shared_ptr<ReplySlot> ConnectionState::send_command(std::string wire_text, bool internal) {
   auto slot = std::make_shared<ReplySlot>(strand);
   if (phase == Phase::kClosed || phase == Phase::kIdle) {

@@ -158,6 +158,7 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   Credentials credentials;
   asio::steady_timer reconnect_timer;
   std::function<void(const ReconnectInfo&)> reconnect_handler;
+  std::function<void(const std::string&)> disconnect_handler;  // a reconnection begins
 
   std::unordered_map<std::string, PendingJob> jobs;              // Job-UUID
   std::unordered_map<std::string, PendingExecution> executions;  // Application-UUID
@@ -168,6 +169,8 @@ class ConnectionState : public std::enable_shared_from_this<ConnectionState> {
   std::function<void(LogLine)> log_handler;
 
   protocol::EventFormat format = protocol::EventFormat::kPlain;
+  // The format word of `event` commands: format's name, or json-numeric (options.json_numbers).
+  std::string format_word() const;
   bool application_all = false;
   std::set<std::string> application_events;  // upper-case names the application subscribed to
   SubscriptionRecord subscriptions;          // the same, as typed, for replay

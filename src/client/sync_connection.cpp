@@ -104,4 +104,8 @@ void SyncConnection::set_reconnect_handler(std::function<void(const ReconnectInf
   connection_.set_reconnect_handler(std::move(handler));
 }
 
+void SyncConnection::set_disconnect_handler(std::function<void(const std::string&)> handler) {
+  connection_.set_disconnect_handler(std::move(handler));
+}
+
 }  // namespace es::client

@@ -56,6 +56,7 @@ class SyncConnection {
   void set_log_handler(std::function<void(LogLine)> handler);
   // See ConnectionOptions::reconnect; runs on the background thread.
   void set_reconnect_handler(std::function<void(const ReconnectInfo&)> handler);
+  void set_disconnect_handler(std::function<void(const std::string& reason)> handler);
 
   Connection& async() { return connection_; }
 

@@ -66,6 +66,15 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// 2^53 - 1: the largest integer a double (every JavaScript number) holds exactly.
+constexpr std::string_view kMaxExactInteger = "9007199254740991";
+// Fifteen significant decimal digits always survive a trip through a double.
+constexpr std::size_t kMaxFractionDigits = 15;
+
 }  // namespace
 
 void serialize_plain(const Event& event, std::string& out) {
@@ -78,7 +87,28 @@ void serialize_plain_unencoded(const Event& event, std::string& out) {
   append_plain_body(event, out);
 }
 
-void serialize_json(const Event& event, std::string& out) {
+bool is_json_number_text(std::string_view value) {
+  std::string_view digits = value;
+  if (digits.starts_with('-')) digits.remove_prefix(1);
+  const std::size_t dot = digits.find('.');
+  std::string_view integer = digits.substr(0, dot);
+  if (integer.empty() || !std::ranges::all_of(integer, is_digit)) return false;
+  if (integer.size() > 1 && integer.front() == '0') return false;
+  if (dot == std::string_view::npos) {
+    if (value == "-0") return false;
+    // Same length: decimal strings compare as their values.
+    return integer.size() < kMaxExactInteger.size() ||
+           (integer.size() == kMaxExactInteger.size() && integer <= kMaxExactInteger);
+  }
+  std::string_view fraction = digits.substr(dot + 1);
+  if (fraction.empty() || !std::ranges::all_of(fraction, is_digit)) return false;
+  if (fraction.back() == '0') return false;  // "1.50" would come back from a reader as 1.5
+  if (integer.size() + fraction.size() > kMaxFractionDigits) return false;
+  return true;
+}
+
+void serialize_json(const Event& event, std::string& out, JsonValues values) {
+  const bool numbers = values == JsonValues::kNumbers;
   out.push_back('{');
   bool first = true;
   auto member_name = [&](std::string_view name) {
@@ -90,7 +120,11 @@ void serialize_json(const Event& event, std::string& out) {
   for (const auto& header : event.headers()) {
     member_name(header.name);
     if (!header.is_array()) {
-      append_json_string(out, header.value);
+      if (numbers && is_json_number_text(header.value)) {
+        out.append(header.value);
+      } else {
+        append_json_string(out, header.value);
+      }
       continue;
     }
     out.push_back('[');
@@ -102,9 +136,9 @@ void serialize_json(const Event& event, std::string& out) {
   }
   if (event.has_body()) {
     member_name("Content-Length");
-    out.push_back('"');
+    if (!numbers) out.push_back('"');
     append_decimal(out, event.body().size());
-    out.push_back('"');
+    if (!numbers) out.push_back('"');
     member_name("_body");
     append_json_string(out, event.body());
   }

@@ -31,18 +31,28 @@ std::size_t event_bytes(const Event& event) {
 FiredEvent::FiredEvent(Event event, FrameOrder order)
     : event_(std::move(event)), order_(order), event_bytes_(event_bytes(event_)) {}
 
-std::string_view FiredEvent::frame(protocol::EventFormat format) const {
-  const auto index = static_cast<std::size_t>(format);
+std::string_view FiredEvent::frame(protocol::EventFormat format, JsonValues values) const {
+  const bool json_numbers =
+      format == protocol::EventFormat::kJson && values == JsonValues::kNumbers;
+  const std::size_t index =
+      json_numbers ? protocol::kEventFormatCount : static_cast<std::size_t>(format);
   std::call_once(once_[index], [&] {
     // One scratch buffer per thread keeps serialization free of a fresh allocation each time.
     thread_local std::string serialized;
     serialized.clear();
+    auto write = [&](const Event& event) {
+      if (json_numbers) {
+        serialize_json(event, serialized, JsonValues::kNumbers);
+      } else {
+        serialize(event, format, serialized);
+      }
+    };
     if (order_ == FrameOrder::kListenerCopy && event_.listener_copy_reorders()) {
       Event copy = event_;
       copy.move_subclass_header_first();
-      serialize(copy, format, serialized);
+      write(copy);
     } else {
-      serialize(event_, format, serialized);
+      write(event_);
     }
     protocol::append_event_frame(frames_[index], format, serialized);
     frame_bytes_.fetch_add(string_bytes(frames_[index]), std::memory_order_release);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/event.hpp"
+#include "core/event_serializer.hpp"
 #include "protocol/frames.hpp"
 
 namespace es::core {
@@ -33,14 +34,19 @@ class FiredEvent {
   }
 
   // The complete socket frame: "Content-Length: n\nContent-Type: text/event-<fmt>\n\n<data>".
-  // Thread-safe; computed once per format.
-  std::string_view frame(protocol::EventFormat format) const;
+  // Thread-safe; computed once per format. JSON with numbers (opt-in) is a format of its own,
+  // cached beside the others, so the string-valued JSON most subscribers take is unchanged.
+  std::string_view frame(protocol::EventFormat format,
+                         JsonValues values = JsonValues::kStrings) const;
 
  private:
+  // The three wire formats, then JSON with numbers.
+  static constexpr std::size_t kFrameSlots = protocol::kEventFormatCount + 1;
+
   Event event_;
   FrameOrder order_;
-  mutable std::once_flag once_[protocol::kEventFormatCount];
-  mutable std::string frames_[protocol::kEventFormatCount];
+  mutable std::once_flag once_[kFrameSlots];
+  mutable std::string frames_[kFrameSlots];
   std::size_t event_bytes_ = 0;
   mutable std::atomic<std::size_t> frame_bytes_{0};
 };

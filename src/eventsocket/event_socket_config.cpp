@@ -86,6 +86,8 @@ EventSocketConfigResult load_event_socket_config(const core::XmlConfig* xml) {
       config.tls_listen_ip = value;
     } else if (protocol::iequals(name, "metrics-listen")) {
       config.metrics_listen = value;
+    } else if (protocol::iequals(name, "json-numeric-headers")) {
+      config.json_numeric_headers = text::switch_true(value_view);
     } else if (protocol::iequals(name, "stop-on-bind-error")) {
       config.stop_on_bind_error = text::switch_true(value_view);
     } else {

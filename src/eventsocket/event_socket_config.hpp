@@ -26,6 +26,8 @@
 //                         is closed at once, as above [12000]
 //   max-filters           filters per connection; one more answers -ERR, nothing added [256]
 //   max-subclasses        CUSTOM subclasses per connection; one more answers -ERR [256]
+//   json-numeric-headers  true: `event json` sends number-like header values as JSON
+//                         numbers, as `event json-numeric` does (switch_true) [false]
 // TLS (a second listener beside the plain one; on when tls-cert-file is set):
 //   tls-cert-file         PEM certificate chain of the server
 //   tls-key-file          PEM private key [tls-cert-file]
@@ -71,6 +73,7 @@ struct EventSocketConfig {
   std::size_t max_unauthenticated_per_address = 12000;
   std::size_t max_filters = 256;
   std::size_t max_subclasses = 256;
+  bool json_numeric_headers = false;
 
   std::string tls_cert_file;  // empty: no TLS listener
   std::string tls_key_file;   // empty: tls_cert_file

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "protocol/ascii.hpp"
+
 namespace es::eventsocket {
 namespace {
 
@@ -50,7 +52,11 @@ EventSubscription::Change EventSubscription::add_events(const std::vector<std::s
     std::string_view word = words[i];
     if (i == 0) {
       if (auto format = protocol::parse_format(word)) {
-        format_ = *format;
+        set_format(*format);
+        continue;
+      }
+      if (protocol::iequals(word, kJsonNumericWord)) {
+        set_json_numeric();
         continue;
       }
     }
@@ -195,6 +201,13 @@ core::EventBus::Interest EventSubscription::interest() const {
 core::EventBus::Subclasses EventSubscription::subclass_interest() const {
   if (all_events_) return std::nullopt;
   return subclasses_;
+}
+
+std::string_view EventSubscription::format_word() const {
+  if (format_ == protocol::EventFormat::kJson && json_values_ == core::JsonValues::kNumbers) {
+    return kJsonNumericWord;
+  }
+  return protocol::format_name(format_);
 }
 
 std::string EventSubscription::describe() const {

@@ -12,11 +12,16 @@
 
 #include "core/event.hpp"
 #include "core/event_bus.hpp"
+#include "core/event_serializer.hpp"
 #include "core/event_type.hpp"
 #include "eventsocket/event_filter.hpp"
 #include "protocol/frames.hpp"
 
 namespace es::eventsocket {
+
+// The word that asks for JSON with number-like header values as numbers, where `event` and
+// `myevents` take a format word (an eventswitch extension; FreeSWITCH skips the word).
+inline constexpr std::string_view kJsonNumericWord = "json-numeric";
 
 // esl-allowed-events of a userauth user: set once, before any event.
 struct EventRestrictions {
@@ -53,7 +58,24 @@ class EventSubscription {
   bool on() const { return on_; }
   void turn_off() { on_ = false; }
   protocol::EventFormat format() const { return format_; }
-  void set_format(protocol::EventFormat format) { format_ = format; }
+  // Sets the format; JSON takes the server's default for number-like values.
+  void set_format(protocol::EventFormat format) {
+    format_ = format;
+    json_values_ = json_default_;
+  }
+  // `json-numeric` in place of a format word: JSON whose number-like header values are numbers
+  // (docs/event-formats.md §4.5), whatever the server's default.
+  void set_json_numeric() {
+    format_ = protocol::EventFormat::kJson;
+    json_values_ = core::JsonValues::kNumbers;
+  }
+  // How JSON frames write header values (only read when format() is JSON).
+  core::JsonValues json_values() const { return json_values_; }
+  // json-numeric-headers of event_socket.conf: what a plain `json` format word means.
+  void set_json_default(core::JsonValues values) { json_default_ = values; }
+  // The format as the `event` reply and the listeners list name it: plain, json, json-numeric
+  // or xml.
+  std::string_view format_word() const;
   EventFilters& filters() { return filters_; }
   const EventFilters& filters() const { return filters_; }
 
@@ -80,6 +102,8 @@ class EventSubscription {
   bool all_events_ = false;
   bool my_events_ = false;
   protocol::EventFormat format_ = protocol::EventFormat::kPlain;
+  core::JsonValues json_values_ = core::JsonValues::kStrings;
+  core::JsonValues json_default_ = core::JsonValues::kStrings;
   std::bitset<core::kEventTypeCount> types_;
   std::vector<std::string> subclasses_;
   std::string scope_uuid_;

@@ -102,6 +102,9 @@ Listener::Listener(ServerContext& context, ListenerRegistry& registry, asio::ip:
     phase_ = ConnectionPhase::kHandshake;
   }
   connected_epoch_us_ = context_.runtime.clock().now_epoch_us();
+  subscription_.set_json_default(context_.settings.json_numeric_headers
+                                     ? core::JsonValues::kNumbers
+                                     : core::JsonValues::kStrings);
 }
 
 Listener::~Listener() {
@@ -472,7 +475,7 @@ ListenerStats Listener::stats() const {
   std::lock_guard lock(mutex_);
   s.user = user_;
   s.authenticated = authenticated_;
-  s.format = std::string(protocol::format_name(subscription_.format()));
+  s.format = std::string(subscription_.format_word());
   s.subscriptions = subscription_.describe();
   s.filters = subscription_.filters().size();
   s.log_level = logging_ ? log_level_ : -1;

@@ -91,7 +91,7 @@ void Listener::deliver(const core::FiredEventPtr& event, std::uint64_t precheck_
     std::lock_guard lock(mutex_);
     if (killed_ || !subscription_.accepts(event->event(), precheck_token)) return;
     was_empty = queue_.empty();
-    if (queue_.try_push_event(event, subscription_.format())) {
+    if (queue_.try_push_event(event, subscription_.format(), subscription_.json_values())) {
       consecutive_lost_events_ = 0;
     } else {
       ++lost_events_;

@@ -97,8 +97,7 @@ asio::awaitable<void> Listener::cmd_event(std::string_view text) {
   subscribe_events();
   co_await await_upstream_subscription();
   // The format is written only here, on the strand: reading it needs no lock.
-  reply(
-      fmt::format("+OK event listener enabled {}", protocol::format_name(subscription_.format())));
+  reply(fmt::format("+OK event listener enabled {}", subscription_.format_word()));
 }
 
 void Listener::cmd_nixevent(std::string_view text) {
@@ -164,6 +163,7 @@ asio::awaitable<void> Listener::cmd_myevents(const protocol::CommandPacket& pack
     if (raw.find("json") != std::string::npos || raw.find("JSON") != std::string::npos) {
       subscription_.set_format(protocol::EventFormat::kJson);
     }
+    if (raw.find(kJsonNumericWord) != std::string::npos) subscription_.set_json_numeric();
   }
   subscribe_events();
   co_await await_upstream_subscription();
@@ -204,7 +204,7 @@ bool Listener::take_diverted_event(core::Event& event) {
     was_empty = queue_.empty();
     auto fired =
         std::make_shared<const core::FiredEvent>(std::move(event), core::FrameOrder::kAsFired);
-    if (!queue_.try_push_event(fired, subscription_.format())) {
+    if (!queue_.try_push_event(fired, subscription_.format(), subscription_.json_values())) {
       event = fired->event();
       return false;
     }

@@ -43,6 +43,9 @@ struct ListenerSettings {
   // applied, as after "-ERR permission denied").
   std::size_t max_filters = 256;
   std::size_t max_subclasses = 256;
+  // json-numeric-headers of event_socket.conf: a `json` format word gives JSON whose
+  // number-like header values are numbers, as `json-numeric` does (docs/event-formats.md §4.5).
+  bool json_numeric_headers = false;
   // Files (docs/security-rights.md). allowed-file-dirs of event_socket.conf: when set, every
   // client's file arguments must lie below one of these directories.
   std::optional<std::vector<std::string>> allowed_file_dirs;

@@ -38,8 +38,9 @@ void WriteQueue::push_text(std::string text) {
       Item{.owner = std::move(owned), .view = view, .kind = Kind::kText, .charge = charge});
 }
 
-bool WriteQueue::try_push_event(core::FiredEventPtr event, protocol::EventFormat format) {
-  std::string_view view = event->frame(format);
+bool WriteQueue::try_push_event(core::FiredEventPtr event, protocol::EventFormat format,
+                                core::JsonValues json_values) {
+  std::string_view view = event->frame(format, json_values);
   // Taken after frame(): the frame this queue needs is serialized and counted by now.
   std::uint32_t charge = charge_of(event->footprint());
   if (events_ >= limits_.max_events || bytes() + charge > limits_.max_bytes) return false;

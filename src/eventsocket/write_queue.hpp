@@ -53,7 +53,8 @@ class WriteQueue {
   explicit WriteQueue(WriteQueueLimits limits) : limits_(limits) {}
 
   void push_text(std::string text);
-  bool try_push_event(core::FiredEventPtr event, protocol::EventFormat format);
+  bool try_push_event(core::FiredEventPtr event, protocol::EventFormat format,
+                      core::JsonValues json_values = core::JsonValues::kStrings);
   bool try_push_log(core::LogLinePtr line);
 
   // Moves up to max_items / about max_bytes (of frames) from the front into `out`; they stay

@@ -258,7 +258,9 @@ fi
 tmux_cmd kill-session -t escli >/dev/null 2>&1
 
 # --- the daemon goes away: a one-line notice and exit 1 ----------------------------------------
-# A second escli with -R stays and connects again when the daemon is back on its port.
+# A second escli with -R stays and connects again when the daemon is back on its port; the
+# client library restores its /event subscription (API events), so the API event of a command
+# typed after the reconnection is shown.
 mkfifo "$WORK/stdin" "$WORK/stdin-reconnect"
 "$ESCLI" "${CONNECT[@]}" -b -q <"$WORK/stdin" >"$WORK/out" 2>"$WORK/err" &
 ESCLI_PID=$!
@@ -268,6 +270,7 @@ exec 3>"$WORK/stdin"
 RECONNECT_PID=$!
 exec 4>"$WORK/stdin-reconnect"
 echo "echo connected-check" >&3
+echo "/event plain API" >&4
 echo "echo connected-check" >&4
 for _ in $(seq 100); do
   grep -q connected-check "$WORK/out" && grep -q connected-check "$WORK/out-reconnect" && break
@@ -303,7 +306,7 @@ for _ in $(seq 100); do
 done
 echo "echo after-reconnect" >&4
 for _ in $(seq 100); do
-  grep -q after-reconnect "$WORK/out-reconnect" && break
+  grep -Eq 'API-Command-Argument: +after-reconnect' "$WORK/out-reconnect" && break
   sleep 0.05
 done
 exec 4>&-
@@ -314,8 +317,13 @@ done
 kill "$RECONNECT_PID" 2>/dev/null && fail "escli -R did not end at the end of its input"
 wait "$RECONNECT_PID"
 status=$?
-if [[ $status -eq 0 ]] && grep -q '^after-reconnect$' "$WORK/out-reconnect"; then
-  pass "-R connects again when the daemon is back and carries on"
+if [[ $status -eq 0 ]] && grep -q '^after-reconnect$' "$WORK/out-reconnect" &&
+  grep -Eq 'API-Command-Argument: +after-reconnect' "$WORK/out-reconnect" &&
+  grep -q "escli: disconnected from 127.0.0.1:$PORT" "$WORK/err-reconnect" &&
+  grep -q "escli: reconnecting to 127.0.0.1:$PORT (once a second, 120 attempts)" \
+    "$WORK/err-reconnect" &&
+  grep -Eq "escli: reconnected to 127.0.0.1:$PORT \(attempt [0-9]+\)" "$WORK/err-reconnect"; then
+  pass "-R connects again when the daemon is back, restores /event and carries on"
 else
   fail "-R: exit $status, stdout [$(cat "$WORK/out-reconnect")], stderr [$(cat "$WORK/err-reconnect")]"
 fi

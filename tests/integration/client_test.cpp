@@ -59,6 +59,61 @@ TEST_F(ClientLibraryTest, SubscribeAndSendeventRoundTrip) {
   }
 }
 
+// `event json-numeric` (docs/event-formats.md §4.5) is per connection: in the same run the
+// connection that asked gets number-like values as bare JSON numbers, the `json` one gets
+// every value as a string, and the library (ConnectionOptions::json_numbers) reads the numbers
+// back as the digits that were sent.
+TEST_F(ClientLibraryTest, JsonNumericIsPerConnectionAndReadsBackAsText) {
+  TestClient numeric;
+  TestClient strings;
+  ASSERT_TRUE(connect_and_auth(numeric, port()));
+  ASSERT_TRUE(connect_and_auth(strings, port()));
+  expect_reply(numeric, "event json-numeric CUSTOM client::num\n\n",
+               reply_frame("+OK event listener enabled json-numeric"));
+  expect_reply(strings, "event json CUSTOM client::num\n\n",
+               reply_frame("+OK event listener enabled json"));
+  client::ConnectionOptions options;
+  options.json_numbers = true;
+  SyncConnection reader(options);
+  ASSERT_NO_THROW(reader.connect("127.0.0.1", port(), Credentials::password_only("ClueCon")));
+  ASSERT_TRUE(reader.subscribe(protocol::EventFormat::kJson, "CUSTOM client::num").ok());
+
+  ASSERT_TRUE(conn_
+                  .sendevent("CUSTOM", {{"Event-Subclass", "client::num"},
+                                        {"X-Count", "42"},
+                                        {"X-Ratio", "-0.25"},
+                                        {"X-Extension", "0123"},
+                                        {"X-Huge", "12345678901234567890"}})
+                  .ok());
+
+  auto numbers = numeric.read_frame();
+  ASSERT_TRUE(numbers.has_value());
+  EXPECT_EQ(numbers->content_type(), "text/event-json");
+  const std::string& numbers_body = numbers->message.body;
+  EXPECT_NE(numbers_body.find(R"("X-Count":42,)"), std::string::npos) << numbers_body;
+  EXPECT_NE(numbers_body.find(R"("X-Ratio":-0.25,)"), std::string::npos) << numbers_body;
+  EXPECT_NE(numbers_body.find(R"("X-Extension":"0123")"), std::string::npos) << numbers_body;
+  EXPECT_NE(numbers_body.find(R"("X-Huge":"12345678901234567890")"), std::string::npos)
+      << numbers_body;
+  EXPECT_EQ(numbers_body.find(R"("Event-Date-Timestamp":")"), std::string::npos) << numbers_body;
+
+  auto texts = strings.read_frame();
+  ASSERT_TRUE(texts.has_value());
+  const std::string& texts_body = texts->message.body;
+  EXPECT_NE(texts_body.find(R"("X-Count":"42",)"), std::string::npos) << texts_body;
+  EXPECT_NE(texts_body.find(R"("X-Ratio":"-0.25",)"), std::string::npos) << texts_body;
+  EXPECT_NE(texts_body.find(R"("Event-Date-Timestamp":")"), std::string::npos) << texts_body;
+
+  auto event = reader.next_event(std::chrono::seconds(5));
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->header_or("X-Count"), "42");
+  EXPECT_EQ(event->header_or("X-Ratio"), "-0.25");
+  EXPECT_EQ(event->header_or("X-Extension"), "0123");
+  EXPECT_FALSE(event->header_or("Event-Date-Timestamp").empty());
+  EXPECT_EQ(event->header_or("Event-Date-Timestamp"),
+            numbers_body.substr(numbers_body.find(R"("Event-Date-Timestamp":)") + 23, 16));
+}
+
 TEST_F(ClientLibraryTest, ExecuteOnAParkedCallAwaitsExecuteComplete) {
   std::string originated = conn_.api("originate null/1 &park()");
   ASSERT_TRUE(originated.starts_with("+OK ")) << originated;

@@ -276,6 +276,29 @@ TEST(ConfDirSettings, ListenPortFromVariable) {
   EXPECT_TRUE(connect_and_auth(client, daemon.port()));
 }
 
+// json-numeric-headers in event_socket.conf (docs/event-formats.md §4.5): `event json` then
+// sends number-like header values as JSON numbers, as `event json-numeric` does.
+TEST(ConfDirEventSocket, JsonNumericHeadersMakesJsonCarryNumbers) {
+  ConfDir conf;
+  conf.write(
+      "autoload_configs/event_socket.conf.xml",
+      event_socket_conf(param("listen-ip", "127.0.0.1") + param("json-numeric-headers", "true")));
+  DaemonProcess daemon(
+      {"--conf", conf.path(), "--listen-port", "0", "--no-color", "--heartbeat-interval", "3600"});
+  ASSERT_TRUE(daemon.listening()) << daemon.stderr_text();
+  TestClient client;
+  ASSERT_TRUE(connect_and_auth(client, daemon.port()));
+  ASSERT_TRUE(client.send("event json CUSTOM es::conf\n\n"));
+  auto enabled = client.read_frame();
+  ASSERT_TRUE(enabled);
+  EXPECT_EQ(enabled->raw, reply_frame("+OK event listener enabled json-numeric"));
+  ASSERT_FALSE(send_event(client, "CUSTOM", "Event-Subclass: es::conf\nX-Count: 7\n").empty());
+  auto event = client.read_frame();
+  ASSERT_TRUE(event);
+  EXPECT_EQ(event->content_type(), "text/event-json");
+  EXPECT_NE(event->message.body.find(R"("X-Count":7,)"), std::string::npos) << event->message.body;
+}
+
 // reloadxml re-reads the directory (userauth sees new passwords at once) and fires RELOADXML;
 // event_socket.conf, as in FreeSWITCH, is read only at startup. SIGHUP reloads as well.
 TEST(ConfDirReload, ReloadxmlAndSighup) {

@@ -96,6 +96,11 @@ int ConsoleSession::handle_error(const ClientError& error, const std::string& wh
     case ClientError::Kind::kDisconnected:
     case ClientError::Kind::kNotConnected:
     case ClientError::Kind::kConnectFailed:
+      if (reconnecting() && !gave_up_) {
+        // -R: the library is reconnecting; this line is lost, the console goes on.
+        report(fmt::format("{}: {}", what, error.what()));
+        return kExitOk;
+      }
       // The watcher saw (or will see) the end too; the command loop reports it once.
       lost_ = true;
       output_.abort_reading();
@@ -117,6 +122,16 @@ int ConsoleSession::connect(bool retry) {
   options.tls.ca_file = profile.tls_ca;
   options.tls.cert_file = profile.tls_cert;
   options.tls.key_file = profile.tls_key;
+  if (reconnecting()) {
+    // As fs_cli -R: once a second, 120 times, then give up. A gateway replays what was missed
+    // meanwhile (docs/gateway.md); the library drops what it then receives twice.
+    options.reconnect.enabled = true;
+    options.reconnect.initial_backoff = kRetryPause;
+    options.reconnect.max_backoff = kRetryPause;
+    options.reconnect.multiplier = 1.0;
+    options.reconnect.max_attempts = kRetryAttempts;
+    options.reconnect.replay = true;
+  }
   client::Credentials credentials =
       profile.user.empty() ? client::Credentials::password_only(profile.password)
                            : client::Credentials::directory_user(profile.user, profile.password);
@@ -128,6 +143,11 @@ int ConsoleSession::connect(bool retry) {
     // Events are printed on the connection's thread as they arrive, like replies (run_api),
     // so the output keeps the wire's order.
     connection->set_event_handler([this](const client::Event& event) { on_event(event); });
+    if (reconnecting()) {
+      connection->set_disconnect_handler([this](const std::string& reason) { on_dropped(reason); });
+      connection->set_reconnect_handler(
+          [this](const client::ReconnectInfo& info) { on_reconnect_report(info); });
+    }
     try {
       connection->connect(profile.host, profile.port, credentials);
       if (attempt > 1) report(fmt::format("connected to {} (attempt {})", where(), attempt));
@@ -198,6 +218,31 @@ void ConsoleSession::connection_ended(std::uint64_t generation) {
   output_.abort_reading();
 }
 
+void ConsoleSession::on_dropped(const std::string& reason) {
+  if (closing_) return;
+  report(fmt::format("disconnected from {}: {}", where(),
+                     reason.empty() ? "connection closed" : reason));
+  report(fmt::format("reconnecting to {} (once a second, {} attempts)", where(), kRetryAttempts));
+}
+
+void ConsoleSession::on_reconnect_report(const client::ReconnectInfo& info) {
+  if (closing_) return;
+  if (!info.reconnected) {
+    report(fmt::format("gave up reconnecting to {} after {} attempt(s): {}", where(), info.attempts,
+                       info.last_error.empty() ? info.reason : info.last_error));
+    gave_up_ = true;
+    lost_ = true;
+    output_.abort_reading();
+    return;
+  }
+  // The library has restored the log level, /event, /filter and /log by now.
+  report(fmt::format("reconnected to {} (attempt {})", where(), info.attempts));
+  if (info.replayed_events > 0 || info.lost_events > 0) {
+    report(fmt::format("replayed {} missed event(s){}", info.replayed_events,
+                       info.lost_events ? fmt::format(", {} lost", info.lost_events) : ""));
+  }
+}
+
 void ConsoleSession::close_connection() {
   if (!connection_) return;
   closing_ = true;
@@ -214,29 +259,6 @@ void ConsoleSession::after_connect() {
       handle_error(error, "log " + level);
     }
   }
-  for (const auto& line : replay_) {
-    if (lost_) return;
-    execute(line, true);
-  }
-  if (!std::exchange(replay_due_, false)) return;
-  std::vector<std::pair<std::string, std::uint64_t>> positions;
-  {
-    std::lock_guard lock(sequences_mutex_);
-    positions = sequences_.positions();
-  }
-  for (const auto& [core, position] : positions) {
-    if (lost_) return;
-    try {
-      client::Reply reply = connection_->replay(core, position);
-      // A server without the extension (FreeSWITCH itself) answers -ERR: nothing to say.
-      if (auto counts = client::parse_replay_reply(reply.text)) {
-        report(fmt::format("replayed {} missed event(s) of {}{}", counts->first, core,
-                           counts->second ? fmt::format(", {} lost", counts->second) : ""));
-      }
-    } catch (const ClientError& error) {
-      handle_error(error, "replay " + core);
-    }
-  }
 }
 
 int ConsoleSession::run() {
@@ -250,7 +272,7 @@ int ConsoleSession::run_one_shot() {
   int status = kExitOk;
   for (const auto& command : settings_.execute) {
     try {
-      std::string body = connection_->api(command, api_options(command, false));
+      std::string body = connection_->api(command, api_options(command));
       if (settings_.strict && is_failure_reply(body)) {
         status = kExitCommandFailed;
         break;
@@ -334,24 +356,14 @@ int ConsoleSession::run_interactive() {
   int status = kExitOk;
   for (;;) {
     if (lost_) {
-      std::string reason = connection_ ? connection_->close_reason() : std::string();
-      report(fmt::format("disconnected from {}: {}", where(),
-                         reason.empty() ? "connection closed" : reason));
-      if (!settings_.reconnect) {
-        status = kExitConnectionFailed;
-        break;
+      // With -R the library reconnects by itself: lost_ then means it gave up (reported).
+      if (!gave_up_) {
+        std::string reason = connection_ ? connection_->close_reason() : std::string();
+        report(fmt::format("disconnected from {}: {}", where(),
+                           reason.empty() ? "connection closed" : reason));
       }
-      report(fmt::format("reconnecting to {}", where()));
-      {
-        std::lock_guard lock(sequences_mutex_);
-        sequences_.mark_reconnect();
-      }
-      replay_due_ = true;
-      status = connect(true);
-      if (status != kExitOk) break;
-      report(fmt::format("reconnected to {}", where()));
-      after_connect();
-      continue;
+      status = kExitConnectionFailed;
+      break;
     }
     std::optional<std::string> line = editor ? editor->read_line() : plain->read_line();
     if (lost_) continue;
@@ -375,11 +387,9 @@ int ConsoleSession::run_interactive() {
   return status;
 }
 
-bool ConsoleSession::execute(const std::string& line, bool quiet) {
+bool ConsoleSession::execute(const std::string& line) {
   ConsoleCommand command = parse_console_line(line);
-  auto say = [&](const std::string& text) {
-    if (!quiet) output_.print(renderer_.command_reply(line, text));
-  };
+  auto say = [&](const std::string& text) { output_.print(renderer_.command_reply(line, text)); };
   switch (command.kind) {
     case ConsoleCommandKind::kEmpty:
       return true;
@@ -394,9 +404,9 @@ bool ConsoleSession::execute(const std::string& line, bool quiet) {
       if (command.argument.size() > kConsoleLogLevel.size() &&
           protocol::iequals(std::string_view(command.argument).substr(0, kConsoleLogLevel.size()),
                             kConsoleLogLevel)) {
-        execute("/log " + command.argument.substr(kConsoleLogLevel.size()), quiet);
+        execute("/log " + command.argument.substr(kConsoleLogLevel.size()));
       }
-      run_api(command.argument, quiet);
+      run_api(command.argument);
       return true;
     }
     case ConsoleCommandKind::kUuid: {
@@ -418,40 +428,36 @@ bool ConsoleSession::execute(const std::string& line, bool quiet) {
       report(fmt::format("unknown command /{} (/help lists them)", command.word));
       return true;
     default:
-      run_socket_command(command, line, quiet);
+      run_socket_command(command, line);
       return true;
   }
 }
 
-client::ApiOptions ConsoleSession::api_options(const std::string& command, bool quiet) {
+client::ApiOptions ConsoleSession::api_options(const std::string& command) {
   // As fs_cli: the switch runs the line as its console would (";;", aliases). The reply is
   // printed where it arrived among the events, before those the command caused.
   client::ApiOptions options{.console_execute = true};
-  if (!quiet) {
-    options.on_reply = [this, command](const std::string& body) {
-      output_.print(renderer_.api_reply(command, body));
-    };
-  }
+  options.on_reply = [this, command](const std::string& body) {
+    output_.print(renderer_.api_reply(command, body));
+  };
   return options;
 }
 
-void ConsoleSession::run_api(const std::string& command, bool quiet) {
+void ConsoleSession::run_api(const std::string& command) {
   try {
-    std::string body = connection_->api(command, api_options(command, quiet));
+    std::string body = connection_->api(command, api_options(command));
     if (is_failure_reply(body)) command_failed_ = true;
   } catch (const ClientError& error) {
     if (handle_error(error, command) == kExitOk) command_failed_ = true;
   }
 }
 
-void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std::string& line,
-                                        bool quiet) {
+void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std::string& line) {
   auto usage = [&](const char* text) {
     command_failed_ = true;
     report(fmt::format("usage: {}", text));
   };
   std::optional<client::Reply> reply;
-  bool changes_state = true;
   try {
     switch (command.kind) {
       case ConsoleCommandKind::kEvent: {
@@ -484,7 +490,6 @@ void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std
         break;
       }
       default:
-        changes_state = false;
         break;
     }
   } catch (const ClientError& error) {
@@ -493,8 +498,7 @@ void ConsoleSession::run_socket_command(const ConsoleCommand& command, const std
   }
   if (!reply) return;
   if (!reply->ok()) command_failed_ = true;
-  if (!quiet) output_.print(renderer_.command_reply(line, reply->text));
-  if (!quiet && changes_state && reply->ok()) replay_.push_back(line);
+  output_.print(renderer_.command_reply(line, reply->text));
 }
 
 CompletionEdit ConsoleSession::complete(const std::string& line, std::size_t cursor) {
@@ -532,10 +536,6 @@ void ConsoleSession::on_log_line(const client::LogLine& line) {
 }
 
 void ConsoleSession::on_event(const client::Event& event) {
-  if (settings_.reconnect) {
-    std::lock_guard lock(sequences_mutex_);
-    if (!sequences_.note(event)) return;  // replayed, and already shown
-  }
   output_.print(renderer_.event(event, event_format_.load()));
 }
 

@@ -1,7 +1,8 @@
 // escli's command loop: connects (retrying with -r), runs -x commands or reads lines and
 // carries them out (api commands, slash commands, Tab completion, function-key macros), prints
 // log lines and events as they arrive, and reports every refusal or loss of the connection in
-// one line; with -R it connects again and restores the log level, subscriptions and filters.
+// one line; with -R the client library reconnects (ReconnectPolicy) and restores the log level,
+// subscriptions and filters, and escli says so as it happens.
 #pragma once
 
 #include <array>
@@ -17,7 +18,6 @@
 #include "apps/escli/line_editor.hpp"
 #include "apps/escli/options.hpp"
 #include "apps/escli/renderer.hpp"
-#include "client/event_sequences.hpp"
 #include "client/sync_connection.hpp"
 
 namespace es::apps::escli {
@@ -34,22 +34,27 @@ class ConsoleSession {
 
  private:
   int connect(bool retry);
+  // -R applies to the console (lines from the terminal or stdin); -x commands run once.
+  bool reconnecting() const { return settings_.reconnect && settings_.execute.empty(); }
   // Waits a second between connection attempts; false when Ctrl-C asked to stop.
   bool pause_before_retry();
   void after_connect();
   void start_watching(std::uint64_t generation);
   void connection_ended(std::uint64_t generation);
+  // -R: the library's word that the connection dropped (it reconnects on its own), and that it
+  // reconnected or gave up. Both run on the connection's thread.
+  void on_dropped(const std::string& reason);
+  void on_reconnect_report(const client::ReconnectInfo& info);
   void close_connection();
 
   int run_one_shot();
   int run_interactive();
   void set_up_prompt(LineEditor& editor);
-  // Carries out one typed line; false when the user leaves. `quiet` (replays after a
-  // reconnection) prints nothing and records nothing.
-  bool execute(const std::string& line, bool quiet = false);
-  void run_api(const std::string& command, bool quiet);
-  client::ApiOptions api_options(const std::string& command, bool quiet);
-  void run_socket_command(const ConsoleCommand& command, const std::string& line, bool quiet);
+  // Carries out one typed line; false when the user leaves.
+  bool execute(const std::string& line);
+  void run_api(const std::string& command);
+  client::ApiOptions api_options(const std::string& command);
+  void run_socket_command(const ConsoleCommand& command, const std::string& line);
   CompletionEdit complete(const std::string& line, std::size_t cursor);
   std::string function_key_macro(int key);
 
@@ -69,19 +74,15 @@ class ConsoleSession {
   std::atomic<std::uint64_t> live_generation_{0};
   std::atomic<bool> closing_{false};
   std::atomic<bool> lost_{false};
-  // With -R: where this console stands in each switch's events, so that a reconnection to a
-  // gateway replays what was missed (docs/gateway.md) and shows nothing twice.
-  std::mutex sequences_mutex_;
-  client::EventSequences sequences_;
-  bool replay_due_ = false;  // set while reconnecting, used once by after_connect
+  // -R: the library gave up reconnecting (already reported); the console ends.
+  std::atomic<bool> gave_up_{false};
   std::atomic<protocol::EventFormat> event_format_{protocol::EventFormat::kPlain};
 
   std::mutex filter_mutex_;  // the filters are read on the connection's thread
   std::string uuid_filter_;
   std::string log_filter_;
 
-  bool command_failed_ = false;      // the last line's reply was -ERR/-USAGE, or it was refused
-  std::vector<std::string> replay_;  // lines that changed the connection's state, in order
+  bool command_failed_ = false;  // the last line's reply was -ERR/-USAGE, or it was refused
   std::array<bool, kFunctionKeys> toggled_{};
   std::string switch_name_;
   std::string switch_hostname_;

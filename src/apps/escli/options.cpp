@@ -62,7 +62,9 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, const Environ
   app.add_option("-l,--log-level", log_level, "log level to receive (console..debug or 0-7)");
   app.add_flag("-q,--quiet", quiet, "receive no log lines");
   app.add_flag("-r,--retry", retry, "retry connecting (once a second, for two minutes)");
-  app.add_flag("-R,--reconnect", reconnect, "reconnect when the connection drops");
+  app.add_flag("-R,--reconnect", reconnect,
+               "reconnect when the connection drops (once a second, 120 tries); the "
+               "subscriptions, filters and log level are restored");
   app.add_flag("-b,--batch", batch, "batch mode: no line editor, prompt or colours");
   app.add_flag("-n,--no-color", no_color, "no colours");
   app.add_flag("--json", json, "JSON output: one object per reply, event or log line");

@@ -111,6 +111,13 @@ TEST(Reconnect, RestoresFiltersSubscriptionsAndLogLevelAndReportsLostJobs) {
     Connection conn(io.get_executor(), reconnecting(20ms));
     std::vector<ReconnectInfo> reports;
     conn.set_reconnect_handler([&](const ReconnectInfo& info) { reports.push_back(info); });
+    // The drop is told at once, before the reconnection's own report.
+    std::vector<std::string> drops;
+    std::size_t reports_at_drop = 99;
+    conn.set_disconnect_handler([&](const std::string& reason) {
+      drops.push_back(reason);
+      reports_at_drop = reports.size();
+    });
     co_await conn.connect("127.0.0.1", server.port(), Credentials::password_only("ClueCon"));
     EXPECT_TRUE((co_await conn.filter("Unique-ID", "u1")).ok());
     EXPECT_TRUE((co_await conn.filter("Event-Name", "CUSTOM")).ok());
@@ -163,6 +170,8 @@ TEST(Reconnect, RestoresFiltersSubscriptionsAndLogLevelAndReportsLostJobs) {
       EXPECT_EQ(api_error->kind(), ClientError::Kind::kDisconnected);
     }
 
+    EXPECT_EQ(drops, std::vector<std::string>{"closed by the server"});
+    EXPECT_EQ(reports_at_drop, 0u);
     EXPECT_EQ(reports.size(), 1u);
     if (!reports.empty()) {
       const ReconnectInfo& info = reports.front();

@@ -140,6 +140,13 @@ TEST(EventSocketConfig, EventswitchLimits) {
   EXPECT_EQ(bad.warnings.size(), 3u);
 }
 
+TEST(EventSocketConfig, JsonNumericHeadersIsOffUnlessSwitchTrue) {
+  EXPECT_FALSE(load_settings("").config.json_numeric_headers);
+  EXPECT_TRUE(load_settings(param("json-numeric-headers", "true")).config.json_numeric_headers);
+  EXPECT_TRUE(load_settings(param("JSON-Numeric-Headers", "yes")).config.json_numeric_headers);
+  EXPECT_FALSE(load_settings(param("json-numeric-headers", "no")).config.json_numeric_headers);
+}
+
 TEST(EventSocketConfig, AllowedFileDirs) {
   EXPECT_FALSE(load_settings("").config.allowed_file_dirs.has_value());
   auto result = load_settings(param("Allowed-File-Dirs", " /var/rec , /var/snd;/tmp/x ;"));

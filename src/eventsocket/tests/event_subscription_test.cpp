@@ -40,6 +40,31 @@ TEST(EventSubscription, EventTakesAFormatThenTypes) {
   EXPECT_TRUE(subscription.interest().test(static_cast<std::size_t>(EventType::kHeartbeat)));
 }
 
+// `json-numeric` (docs/event-formats.md §4.5): JSON with numbers; a later format word resets
+// it, no format word keeps it, and json-numeric-headers makes plain `json` mean it.
+TEST(EventSubscription, JsonNumericIsAFormatWordOfItsOwn) {
+  EventSubscription subscription;
+  EXPECT_EQ(subscription.add_events({"JSON-NUMERIC", "HEARTBEAT"}, 8), Change::kApplied);
+  EXPECT_EQ(subscription.format(), protocol::EventFormat::kJson);
+  EXPECT_EQ(subscription.json_values(), core::JsonValues::kNumbers);
+  EXPECT_EQ(subscription.format_word(), "json-numeric");
+  EXPECT_EQ(subscription.add_events({"CHANNEL_ANSWER"}, 8), Change::kApplied);
+  EXPECT_EQ(subscription.format_word(), "json-numeric");
+  EXPECT_EQ(subscription.add_events({"json", "HEARTBEAT"}, 8), Change::kApplied);
+  EXPECT_EQ(subscription.json_values(), core::JsonValues::kStrings);
+  EXPECT_EQ(subscription.format_word(), "json");
+  // Only as the first word: later it is a word that names no type.
+  EXPECT_EQ(subscription.add_events({"plain", "json-numeric"}, 8), Change::kNoKeywords);
+  EXPECT_EQ(subscription.format_word(), "plain");
+
+  EventSubscription by_default;
+  by_default.set_json_default(core::JsonValues::kNumbers);
+  EXPECT_EQ(by_default.add_events({"json", "HEARTBEAT"}, 8), Change::kApplied);
+  EXPECT_EQ(by_default.format_word(), "json-numeric");
+  EXPECT_EQ(by_default.add_events({"xml", "HEARTBEAT"}, 8), Change::kApplied);
+  EXPECT_EQ(by_default.format_word(), "xml");
+}
+
 TEST(EventSubscription, WordsThatNameNoTypeAreNoKeywords) {
   EventSubscription subscription;
   EXPECT_EQ(subscription.add_events({"plain", "NOT_A_TYPE"}, 8), Change::kNoKeywords);
