@@ -42,6 +42,9 @@ inline constexpr std::int64_t kFrameUs = 20000;
 // Waits on the session until signalled or `deadline_us`, not counted as running meanwhile.
 asio::awaitable<void> media_wait(Session& s, std::int64_t deadline_us);
 
+// Where relative sound files are looked up: the channel's sound_prefix, else the switch's folder.
+std::string sound_prefix(const Session& s);
+
 // The playback_terminators variable as a digit set ("*" unless set; "any"; "none" = empty).
 std::string playback_terminators(const Session& s);
 
@@ -65,5 +68,6 @@ void add_media_app(ApplicationRegistry& r, std::string name, std::string syntax,
 void register_playback_apps(ApplicationRegistry& r);  // media_apps_playback.cpp
 void register_read_apps(ApplicationRegistry& r);      // media_apps_read.cpp
 void register_record_apps(ApplicationRegistry& r);    // media_apps_record.cpp
+void register_displace_apps(ApplicationRegistry& r);  // media_apps_displace.cpp
 
 }  // namespace es::sw
