@@ -6,6 +6,7 @@
 #include "core/text/text.hpp"
 #include "protocol/ascii.hpp"
 #include "switch/apps/media_displacer.hpp"
+#include "switch/apps/media_play.hpp"
 #include "switch/apps/media_recorder.hpp"
 #include "switch/commands/call_actions.hpp"
 #include "switch/commands/switch_commands.hpp"
@@ -75,6 +76,12 @@ void uuid_displace(SwitchCore& core, std::string_view arg, std::string& out) {
     return;
   }
   if (protocol::iequals(action, "start")) {
+    // A file the caller's rules refuse gets the same clear error as uuid_record's.
+    if (auto file = media::audio_file_path(path, sound_prefix(*s));
+        file && !s->may_use_file(*file, "play")) {
+      out += refused_file_reply(path);
+      return;
+    }
     // The fifth word is FreeSWITCH's flags string: "mux" mixes (its m), l loops, r/w choose
     // the direction (media_displacer.hpp).
     long long limit = argv.size() > 3 ? text::c_atoi(argv[3]) : 0;
