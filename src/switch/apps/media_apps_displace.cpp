@@ -198,8 +198,20 @@ bool start(Session& s, std::string_view file, std::int64_t limit_seconds, std::s
       std::move(source), [open] { return open(nullptr); }, DisplaceMode::parse(flags),
       s.core().runtime().clock(), deadline);
   {
+    // Checked again: another start of the same file may have won while this one opened it.
     std::lock_guard lock(g_mutex);
-    g_displacements[s.uuid()].push_back(Entry{weak, name, displacer});
+    auto& entries = g_displacements[s.uuid()];
+    bool same =
+        std::any_of(entries.begin(), entries.end(), [&](const Entry& e) { return e.name == name; });
+    if (same) {
+      ES_LOG(log, core::LogLevel::kErr, "Only 1 of the same file per channel please!");
+      return false;
+    }
+    if (entries.size() >= kMaxPerSession) {
+      ES_LOG(log, core::LogLevel::kErr, "{}: already {} displacements", s.name(), kMaxPerSession);
+      return false;
+    }
+    entries.push_back(Entry{weak, name, displacer});
   }
   s.add_frame_filter(displacer);
   return true;
