@@ -23,8 +23,10 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DES_BUILD_TESTS=OF
 
 FROM debian:12-slim
 COPY packaging/runtime-packages.txt /tmp/runtime-packages.txt
+# Beside the libraries, tzdata: the zones of the dialplan's `timezone` variable.
 RUN apt-get update \
-    && grep -v '^#' /tmp/runtime-packages.txt | xargs apt-get install -y --no-install-recommends \
+    && grep -v '^#' /tmp/runtime-packages.txt \
+       | xargs apt-get install -y --no-install-recommends tzdata \
     && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
     && useradd --system --no-create-home --shell /usr/sbin/nologin eventswitch
 COPY --from=build /usr/bin/eventswitch /usr/bin/escli /usr/bin/httpivr /usr/bin/

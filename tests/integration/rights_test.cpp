@@ -412,6 +412,8 @@ TEST_F(RightsTest, UserauthApiFileArgumentsGetAClearError) {
   EXPECT_FALSE(fs::exists(outside));
   EXPECT_EQ(api_on(client, "uuid_broadcast " + uuid + " /etc/passwd"),
             "-ERR permission denied: [/etc/passwd] is outside the allowed directories\n");
+  EXPECT_EQ(api_on(client, "uuid_displace " + uuid + " start /etc/passwd"),
+            "-ERR permission denied: [/etc/passwd] is outside the allowed directories\n");
   fs::path inside = dir("rec") / "api.wav";
   EXPECT_EQ(api_on(client, "uuid_record " + uuid + " start " + inside.string()), "+OK Success\n");
   EXPECT_TRUE(appears(inside));

@@ -1,7 +1,8 @@
 // The media application group (docs/call-behaviour.md §11): registration and the helpers every
 // media application shares. The applications live in media_apps_playback.cpp (playback and tones,
 // echo), media_apps_read.cpp (digit collection), media_apps_record.cpp (record),
-// media_apps_say.cpp (say, phrase) and media_apps_speak.cpp (speak).
+// media_apps_say.cpp (say, phrase), media_apps_speak.cpp (speak) and
+// media_apps_displace.cpp (displace_session).
 #include "switch/apps/app_groups.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/session/session.hpp"
@@ -13,6 +14,11 @@ asio::awaitable<void> media_wait(Session& s, std::int64_t deadline_us) {
   s.core().running_sessions.fetch_sub(1);
   co_await s.wait_until(deadline_us);
   s.core().running_sessions.fetch_add(1);
+}
+
+std::string sound_prefix(const Session& s) {
+  if (auto prefix = s.variable("sound_prefix"); prefix && !prefix->empty()) return *prefix;
+  return s.core().options().sound_dir;
 }
 
 std::string playback_terminators(const Session& s) {
@@ -59,6 +65,7 @@ void register_media_apps(ApplicationRegistry& registry) {
   register_record_apps(registry);
   register_say_apps(registry);
   register_speak_apps(registry);
+  register_displace_apps(registry);
 }
 
 }  // namespace es::sw

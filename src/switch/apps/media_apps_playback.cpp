@@ -25,12 +25,6 @@ bool is_stream(std::string_view file) {
   return file.find("://") != std::string_view::npos;
 }
 
-// Where relative files are looked up: the channel's sound_prefix, else the switch's folder.
-std::string sound_prefix(Session& s) {
-  if (auto prefix = s.variable("sound_prefix"); prefix && !prefix->empty()) return *prefix;
-  return s.core().options().sound_dir;
-}
-
 // The path the PLAYBACK events name: streams as given, relative files under the prefix.
 std::string shown_path(Session& s, std::string_view file) {
   if (is_stream(file) || file.empty() || file[0] == '/' || file[0] == '{') return std::string(file);

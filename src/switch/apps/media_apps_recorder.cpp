@@ -14,8 +14,9 @@
 namespace es::sw {
 
 Recorder::Recorder(std::unique_ptr<media::AudioFileWriter> writer, const core::Clock& clock,
-                   SilenceDetection silence)
+                   SilenceDetection silence, RecordLayout layout)
     : clock_(clock),
+      layout_(layout),
       silence_(silence),
       silent_left_(silence.hits),
       writer_(std::move(writer)),
@@ -25,21 +26,75 @@ Recorder::Recorder(std::unique_ptr<media::AudioFileWriter> writer, const core::C
 void Recorder::consume(const media::Frame& frame) {
   std::lock_guard lock(mutex_);
   if (!writer_) return;
+  if (layout_.stereo) {
+    if (layout_.read) arrive_stereo(pending_read_, frame);
+    return;
+  }
+  if (layout_.read) arrive(frame);
+}
+
+void Recorder::consume_written(const media::Frame& frame) {
+  std::lock_guard lock(mutex_);
+  if (!writer_ || !layout_.write) return;
+  if (layout_.stereo) {
+    arrive_stereo(pending_written_, frame);
+  } else if (!layout_.read) {
+    arrive(frame);
+  }
+}
+
+void Recorder::arrive(const media::Frame& frame) {
   std::int64_t now = clock_.now_monotonic_us();
   if (now - last_arrival_us_ > kJitterAllowanceUs) pad_until(now);
   write(frame, false);
   last_arrival_us_ = now;
 }
 
+void Recorder::arrive_stereo(std::deque<media::Frame>& side, const media::Frame& frame) {
+  std::int64_t now = clock_.now_monotonic_us();
+  if (now - last_arrival_us_ > kJitterAllowanceUs) {
+    drain(true);
+    pad_until(now);
+  }
+  if (side.size() >= kMaxPendingFrames) side.pop_front();
+  side.push_back(frame);
+  last_arrival_us_ = now;
+  drain(false);
+}
+
+void Recorder::drain(bool all) {
+  static const media::Frame kSilence{};
+  auto take = [](std::deque<media::Frame>& q) {
+    media::Frame f = q.empty() ? kSilence : q.front();
+    if (!q.empty()) q.pop_front();
+    return f;
+  };
+  while (!pending_read_.empty() && !pending_written_.empty()) {
+    media::Frame left = take(pending_read_);
+    write_pair(left, take(pending_written_));
+  }
+  // One side alone: it waits for its partner up to kPairingLagFrames (or not at all when the
+  // stream pauses or ends), then goes out beside silence.
+  const std::size_t keep = all ? 0 : kPairingLagFrames;
+  while (pending_read_.size() > keep || pending_written_.size() > keep) {
+    media::Frame left = take(pending_read_);
+    write_pair(left, take(pending_written_));
+  }
+}
+
 void Recorder::tick() {
   std::lock_guard lock(mutex_);
   if (!writer_) return;
   std::int64_t now = clock_.now_monotonic_us();
-  if (now - last_arrival_us_ > kJitterAllowanceUs) pad_until(now);
+  if (now - last_arrival_us_ > kJitterAllowanceUs) {
+    if (layout_.stereo) drain(true);
+    pad_until(now);
+  }
 }
 
 void Recorder::close() {
   std::lock_guard lock(mutex_);
+  if (writer_ && layout_.stereo) drain(true);
   writer_.reset();
 }
 
@@ -50,7 +105,27 @@ std::int64_t Recorder::samples_written() const {
 
 void Recorder::pad_until(std::int64_t now_us) {
   static const media::Frame kSilence{};
-  while (now_us - covered_until_us_ >= kFrameUs) write(kSilence, true);
+  while (now_us - covered_until_us_ >= kFrameUs) {
+    if (layout_.stereo) {
+      write_pair(kSilence, kSilence);
+    } else {
+      write(kSilence, true);
+    }
+  }
+}
+
+void Recorder::write_pair(const media::Frame& read, const media::Frame& written) {
+  covered_until_us_ += kFrameUs;
+  if (paused_.load()) return;
+  static const media::Frame kSilence{};
+  if (masked_.load()) {
+    writer_->write(kSilence, kSilence);
+  } else if (layout_.swap) {
+    writer_->write(written, read);
+  } else {
+    writer_->write(read, written);
+  }
+  samples_ += media::kFrameSamples;
 }
 
 void Recorder::write(const media::Frame& frame, bool silent) {
@@ -136,8 +211,8 @@ void finish(const BugPtr& bug, Session* s) {
     }
   }
   if (s) s->remove_frame_consumer(bug->recorder.get());
+  bug->recorder->close();  // first: a stereo recording writes its waiting frames on close
   std::int64_t samples = bug->recorder->samples_written();
-  bug->recorder->close();
   if (s) finish_recording_events(*s, bug->path, samples);
 }
 
@@ -169,13 +244,15 @@ bool start(Session& s, const std::string& path, std::int64_t limit_seconds) {
   bug->path = recording_path(path, s.core().options().recording_dir);
   if (!s.may_use_file(bug->path, "record")) return false;
   std::string error;
-  auto writer = media::AudioFileWriter::open(bug->path, &error);
+  RecordLayout layout = layout_for(s);
+  auto writer = media::AudioFileWriter::open(bug->path, &error, layout.stereo ? 2 : 1);
   if (!writer) {
     ES_LOG(s.core().runtime().log(), core::LogLevel::kErr, "Error opening {}: {}", bug->path,
            error);
     return false;
   }
-  bug->recorder = std::make_shared<Recorder>(std::move(writer), s.core().runtime().clock());
+  bug->recorder = std::make_shared<Recorder>(std::move(writer), s.core().runtime().clock(),
+                                             SilenceDetection(), layout);
   std::int64_t now = s.now_monotonic_us();
   if (limit_seconds > 0)
     bug->deadline_us = core::saturating_add(now, core::saturating_mul(limit_seconds, 1000000));
@@ -183,10 +260,34 @@ bool start(Session& s, const std::string& path, std::int64_t limit_seconds) {
     std::lock_guard lock(g_mutex);
     g_bugs[&s].push_back(bug);
   }
-  s.add_frame_consumer(bug->recorder);
+  s.add_frame_consumer(bug->recorder, bug->recorder->wants_written());
   fire_record_start(s, bug->path);
   schedule(s.core().timers(), now + kTickUs, bug);
   return true;
+}
+
+RecordLayout layout_for(const Session& s) {
+  RecordLayout layout;
+  // Read only unless told otherwise (FreeSWITCH's mono default mixes both directions; see
+  // docs/api-behaviour.md §3). READ_ONLY is looked at last and wins over WRITE_ONLY.
+  if (s.variable_true("RECORD_WRITE_ONLY")) {
+    layout.read = false;
+    layout.write = true;
+  }
+  if (s.variable_true("RECORD_READ_ONLY")) {
+    layout.read = true;
+    layout.write = false;
+  }
+  const bool stereo = s.variable_true("RECORD_STEREO");
+  const bool swap = s.variable_true("RECORD_STEREO_SWAP");
+  if (stereo || swap) {
+    layout.stereo = true;
+    layout.swap = swap;
+    // Neither *_ONLY: both sides, one per channel.
+    if (!s.variable_true("RECORD_WRITE_ONLY") && !s.variable_true("RECORD_READ_ONLY"))
+      layout.write = true;
+  }
+  return layout;
 }
 
 bool stop(Session& s, const std::string& path) {

@@ -43,6 +43,9 @@ inline constexpr std::int64_t kFrameUs = 20000;
 // Waits on the session until signalled or `deadline_us`, not counted as running meanwhile.
 asio::awaitable<void> media_wait(Session& s, std::int64_t deadline_us);
 
+// Where relative sound files are looked up: the channel's sound_prefix, else the switch's folder.
+std::string sound_prefix(const Session& s);
+
 // The playback_terminators variable as a digit set ("*" unless set; "any"; "none" = empty).
 std::string playback_terminators(const Session& s);
 
@@ -82,5 +85,6 @@ void register_say_apps(ApplicationRegistry& r);       // media_apps_say.cpp
 // playback's "phrase:<macro>[:<data>]": the macro in the channel's language.
 asio::awaitable<PlayStatus> play_phrase(Session& s, std::string_view spec);
 void register_speak_apps(ApplicationRegistry& r);     // media_apps_speak.cpp
+void register_displace_apps(ApplicationRegistry& r);  // media_apps_displace.cpp
 
 }  // namespace es::sw

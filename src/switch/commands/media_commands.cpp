@@ -1,10 +1,12 @@
 // Media API commands (docs/api-behaviour.md §3): uuid_record, a media bug that records what the
-// channel reads. uuid_displace is not provided.
+// channel reads, and uuid_displace, a file in place of what it writes.
 #include <fmt/format.h>
 
 #include "core/text/separate_string.hpp"
 #include "core/text/text.hpp"
 #include "protocol/ascii.hpp"
+#include "switch/apps/media_displacer.hpp"
+#include "switch/apps/media_play.hpp"
 #include "switch/apps/media_recorder.hpp"
 #include "switch/commands/call_actions.hpp"
 #include "switch/commands/switch_commands.hpp"
@@ -57,9 +59,48 @@ void uuid_record(SwitchCore& core, std::string_view arg, std::string& out) {
   }
 }
 
+constexpr std::string_view kDisplaceSyntax = "<uuid> [start|stop] <path> [<limit>] [mux]";
+
+void uuid_displace(SwitchCore& core, std::string_view arg, std::string& out) {
+  auto usage = [&] { out += fmt::format("-USAGE: {}\n", kDisplaceSyntax); };
+  auto argv = separate_string(arg, ' ', 5);
+  if (arg.empty() || argv.size() < 3 || argv[0].empty() || argv[1].empty() || argv[2].empty()) {
+    usage();
+    return;
+  }
+  const std::string& action = argv[1];
+  const std::string& path = argv[2];
+  SessionPtr s = core.locate(argv[0]);
+  if (!s) {
+    out += "-ERR Cannot locate session!\n";
+    return;
+  }
+  if (protocol::iequals(action, "start")) {
+    // A file the caller's rules refuse gets the same clear error as uuid_record's.
+    if (auto file = media::audio_file_path(path, sound_prefix(*s));
+        file && !s->may_use_file(*file, "play")) {
+      out += refused_file_reply(path);
+      return;
+    }
+    // The fifth word is FreeSWITCH's flags string: "mux" mixes (its m), l loops, r/w choose
+    // the direction (media_displacer.hpp).
+    long long limit = argv.size() > 3 ? text::c_atoi(argv[3]) : 0;
+    std::string_view flags = argv.size() > 4 ? std::string_view(argv[4]) : std::string_view();
+    out += session_displacement::start(*s, path, limit, flags) ? "+OK Success\n"
+                                                               : "-ERR Cannot displace session!\n";
+  } else if (protocol::iequals(action, "stop")) {
+    out += session_displacement::stop(*s, path) ? "+OK Success\n"
+                                                : "-ERR Cannot stop displace session!\n";
+  } else {
+    usage();
+  }
+}
+
 }  // namespace
 
 void register_media_commands(SwitchCore& core) {
+  add_switch_command(core, "uuid_displace", std::string(kDisplaceSyntax), "Displace audio",
+                     uuid_displace);
   add_switch_command(core, "uuid_record", std::string(kRecordSyntax), "Record session audio",
                      uuid_record);
 }

@@ -9,6 +9,7 @@
 #include "core/text/text.hpp"
 #include "protocol/ascii.hpp"
 #include "switch/dialplan/dialplan_regex.hpp"
+#include "switch/dialplan/time_zone.hpp"
 
 namespace es::sw {
 namespace {
@@ -209,7 +210,8 @@ bool date_time_matches(std::string_view expression, std::int64_t now_epoch_us) {
 }
 
 std::optional<bool> check_time_conditions(pugi::xml_node condition, std::int64_t now_epoch_us,
-                                          std::optional<int> tz_offset_hours) {
+                                          std::optional<int> tz_offset_hours,
+                                          std::string_view timezone) {
   auto attr = [&](const char* name) -> std::optional<std::string_view> {
     pugi::xml_attribute a = condition.attribute(name);
     if (!a) return std::nullopt;
@@ -238,8 +240,12 @@ std::optional<bool> check_time_conditions(pugi::xml_node condition, std::int64_t
     tm = utc_tm(now_seconds + static_cast<std::int64_t>(*tz_offset_hours) * 3600);
     effective_offset = *tz_offset_hours;
   } else {
-    tm = host;
-    effective_offset = static_cast<int>(host.tm_gmtoff / 3600);
+    // FreeSWITCH leaves the fields undefined for a zone it does not know; the host's local
+    // time is the defined choice.
+    std::optional<std::tm> zoned;
+    if (!timezone.empty()) zoned = zone_time(timezone, now_seconds);
+    tm = zoned ? *zoned : host;
+    effective_offset = static_cast<int>(tm.tm_gmtoff / 3600);
   }
   int wanted_offset = effective_offset;
   if (tz_offset && !tz_offset->empty() && text::is_number(*tz_offset)) {

@@ -12,10 +12,14 @@ namespace es::sw {
 // Checks the time attributes of a <condition> (or <regex>) node: date-time, year, yday,
 // mon, mday, week, mweek, wday, hour, minute, minute-of-day, time-of-day, tz-offset, dst.
 // nullopt when the node has none of them, else whether all present ones pass.
-// `tz_offset_hours` is the channel's tod_tz_offset; nullopt means the host's local time.
+// `tz_offset_hours` is the channel's tod_tz_offset; without it `timezone` (the channel's
+// variable of that name: a zone of the system database such as "America/New_York") sets the
+// zone; with neither (or an unknown zone, logged by the caller) it is the host's local time.
+// tz-offset compares whole hours of the zone's offset at that instant.
 // As in FreeSWITCH, date-time ranges and dst always use the host's local time.
 std::optional<bool> check_time_conditions(pugi::xml_node condition, std::int64_t now_epoch_us,
-                                          std::optional<int> tz_offset_hours);
+                                          std::optional<int> tz_offset_hours,
+                                          std::string_view timezone = {});
 
 // The comparison helpers, exposed for tests.
 // "9-17,20" style list of numbers and ranges; a reversed range "18-8" wraps.

@@ -9,6 +9,7 @@
 #include "protocol/ascii.hpp"
 #include "switch/dialplan/dialplan_regex.hpp"
 #include "switch/dialplan/time_condition.hpp"
+#include "switch/dialplan/time_zone.hpp"
 
 namespace es::sw {
 namespace {
@@ -94,7 +95,12 @@ class ExtensionParser {
     return std::nullopt;
   }
   std::optional<bool> time_check(pugi::xml_node node) const {
-    return check_time_conditions(node, channel_.now_epoch_us(), tz_offset());
+    std::string timezone = channel_.variable("timezone").value_or("");
+    std::optional<int> offset = tz_offset();
+    std::int64_t now = channel_.now_epoch_us();
+    if (!offset && !timezone.empty() && !zone_offset(timezone, now / 1000000))
+      channel_.log(kLogError, fmt::format("Timezone '{}' not found!\n", timezone));
+    return check_time_conditions(node, now, offset, timezone);
   }
   RegexMatch match_field(std::string_view field_data, std::string_view expression) {
     std::string error;

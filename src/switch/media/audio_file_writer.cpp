@@ -47,11 +47,15 @@ int format_for(const std::string& path) {
 
 }  // namespace
 
-std::unique_ptr<AudioFileWriter> AudioFileWriter::open(const std::string& path,
-                                                       std::string* error) {
+std::unique_ptr<AudioFileWriter> AudioFileWriter::open(const std::string& path, std::string* error,
+                                                       int channels) {
+  if (channels != 1 && channels != 2) {
+    if (error != nullptr) *error = fmt::format("{}: {} channels", path, channels);
+    return nullptr;
+  }
   SF_INFO info{};
   info.samplerate = kSampleRate;
-  info.channels = 1;
+  info.channels = channels;
   info.format = format_for(path);
   if (sf_format_check(&info) == 0) {
     if (error != nullptr)
@@ -63,7 +67,7 @@ std::unique_ptr<AudioFileWriter> AudioFileWriter::open(const std::string& path,
     if (error != nullptr) *error = fmt::format("{}: {}", path, sf_strerror(nullptr));
     return nullptr;
   }
-  return std::unique_ptr<AudioFileWriter>(new AudioFileWriter(file));
+  return std::unique_ptr<AudioFileWriter>(new AudioFileWriter(file, channels));
 }
 
 AudioFileWriter::~AudioFileWriter() {
@@ -71,7 +75,21 @@ AudioFileWriter::~AudioFileWriter() {
 }
 
 bool AudioFileWriter::write(const Frame& frame) {
+  if (channels_ == 2) return write(frame, frame);
   const sf_count_t wrote = sf_writef_short(file_, frame.samples.data(), kFrameSamples);
+  if (wrote != kFrameSamples) return false;
+  ++frames_written_;
+  return true;
+}
+
+bool AudioFileWriter::write(const Frame& left, const Frame& right) {
+  if (channels_ != 2) return false;
+  std::array<std::int16_t, std::size_t{2} * kFrameSamples> both{};
+  for (std::size_t i = 0; i < kFrameSamples; ++i) {
+    both[2 * i] = left.samples[i];
+    both[2 * i + 1] = right.samples[i];
+  }
+  const sf_count_t wrote = sf_writef_short(file_, both.data(), kFrameSamples);
   if (wrote != kFrameSamples) return false;
   ++frames_written_;
   return true;

@@ -592,33 +592,70 @@ void Session::receive_frame(const media::Frame& frame) {
   MediaHandoff::NestingGuard nesting;
   if (nesting.too_deep()) return;
   std::vector<std::shared_ptr<FrameConsumer>> consumers;
+  std::vector<std::shared_ptr<FrameFilter>> filters;
   SessionPtr peer;
   {
     std::lock_guard lock(mutex_);
     consumers = media_.consumers();
+    filters = media_.filters();
     peer = bridge_peer_.lock();
   }
-  for (auto& c : consumers) c->consume(frame);
+  // Copied only when something may change it: most frames pass untouched.
+  std::optional<media::Frame> changed;
+  if (!filters.empty()) {
+    changed = frame;
+    for (auto& f : filters) {
+      if (!f->filter_read(*changed)) remove_frame_filter(f.get());
+    }
+  }
+  const media::Frame& heard = changed ? *changed : frame;
+  for (auto& c : consumers) c->consume(heard);
   if (peer) {
-    peer->write_frame(frame);
+    peer->write_frame(heard);
   } else if (media_.echo()) {
-    write_frame(frame);
+    write_frame(heard);
   }
 }
 
 void Session::write_frame(const media::Frame& frame) {
   if (!up()) return;
-  driver_->write_frame(*this, frame);
+  std::vector<std::shared_ptr<FrameConsumer>> taps;
+  std::vector<std::shared_ptr<FrameFilter>> filters;
+  {
+    std::lock_guard lock(mutex_);
+    taps = media_.write_consumers();
+    filters = media_.filters();
+  }
+  std::optional<media::Frame> changed;
+  if (!filters.empty()) {
+    changed = frame;
+    for (auto& f : filters) {
+      if (!f->filter_write(*changed)) remove_frame_filter(f.get());
+    }
+  }
+  const media::Frame& sent = changed ? *changed : frame;
+  for (auto& t : taps) t->consume_written(sent);
+  driver_->write_frame(*this, sent);
 }
 
-void Session::add_frame_consumer(std::shared_ptr<FrameConsumer> consumer) {
+void Session::add_frame_consumer(std::shared_ptr<FrameConsumer> consumer, bool written) {
   std::lock_guard lock(mutex_);
-  media_.add_consumer(std::move(consumer));
+  media_.add_consumer(std::move(consumer), written);
 }
 
 void Session::remove_frame_consumer(const FrameConsumer* consumer) {
   std::lock_guard lock(mutex_);
   media_.remove_consumer(consumer);
+}
+
+void Session::add_frame_filter(std::shared_ptr<FrameFilter> filter) {
+  std::lock_guard lock(mutex_);
+  media_.add_filter(std::move(filter));
+}
+
+void Session::remove_frame_filter(const FrameFilter* filter) {
+  std::lock_guard lock(mutex_);
+  media_.remove_filter(filter);
 }
 
 // --- bridge --------------------------------------------------------------------------------

@@ -174,8 +174,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void receive_frame(const media::Frame& frame);
   // A frame toward the far end (what this channel writes: playback, echo, a bridge partner).
   void write_frame(const media::Frame& frame);
-  void add_frame_consumer(std::shared_ptr<FrameConsumer> consumer);
+  // `written`: the consumer also sees what the channel writes (consume_written).
+  void add_frame_consumer(std::shared_ptr<FrameConsumer> consumer, bool written = false);
   void remove_frame_consumer(const FrameConsumer* consumer);
+  // A filter that has finished (returned false) is removed by the channel itself.
+  void add_frame_filter(std::shared_ptr<FrameFilter> filter);
+  void remove_frame_filter(const FrameFilter* filter);
   void set_echo(bool on) { media_.set_echo(on); }
 
   // --- bridge ------------------------------------------------------------------------

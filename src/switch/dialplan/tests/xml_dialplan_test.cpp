@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -343,6 +345,70 @@ TEST_F(XmlDialplanTest, TodTzOffsetVariableShiftsTimeConditions) {
   EXPECT_EQ(actions_of(extensions), (std::vector<std::string>{"no()"}));
   channel.variables["tod_tz_offset"] = "2";
   EXPECT_EQ(actions_of(extensions), (std::vector<std::string>{"yes()"}));
+}
+
+// 2024-07-01 16:30 UTC and 2024-01-15 16:30 UTC.
+constexpr std::int64_t kJulyUs = 1719851400LL * 1000000;
+constexpr std::int64_t kJanuaryUs = 1705336200LL * 1000000;
+
+bool have_zones() {
+  const char* dir = std::getenv("TZDIR");
+  std::string base = dir && *dir ? dir : "/usr/share/zoneinfo";
+  return std::filesystem::exists(base + "/America/New_York") &&
+         std::filesystem::exists(base + "/Asia/Kolkata");
+}
+
+TEST_F(XmlDialplanTest, TimezoneVariableSetsTheZoneOfTimeConditions) {
+  if (!have_zones()) GTEST_SKIP() << "no system zone database";
+  const char* noon_half = R"(<extension name="x"><condition hour="12" minute="30">
+      <action application="yes"/><anti-action application="no"/></condition></extension>)";
+  channel.variables["timezone"] = "America/New_York";
+  channel.now_us = kJulyUs;  // 12:30 EDT
+  EXPECT_EQ(actions_of(noon_half), (std::vector<std::string>{"yes()"}));
+  channel.now_us = kJanuaryUs;  // 11:30 EST
+  EXPECT_EQ(actions_of(noon_half), (std::vector<std::string>{"no()"}));
+  channel.variables["timezone"] = "Asia/Kolkata";
+  channel.now_us = kJulyUs;  // 22:00 IST
+  EXPECT_EQ(actions_of(R"(<extension name="x"><condition hour="22" minute="0">
+      <action application="yes"/><anti-action application="no"/></condition></extension>)"),
+            (std::vector<std::string>{"yes()"}));
+}
+
+TEST_F(XmlDialplanTest, TzOffsetAttributeComparesTheZonesWholeHours) {
+  if (!have_zones()) GTEST_SKIP() << "no system zone database";
+  const char* minus_four = R"(<extension name="x"><condition tz-offset="-4">
+      <action application="yes"/><anti-action application="no"/></condition></extension>)";
+  channel.variables["timezone"] = "America/New_York";
+  channel.now_us = kJulyUs;
+  EXPECT_EQ(actions_of(minus_four), (std::vector<std::string>{"yes()"}));
+  channel.now_us = kJanuaryUs;
+  EXPECT_EQ(actions_of(minus_four), (std::vector<std::string>{"no()"}));
+  // +5:30 counts as 5 (the hours are truncated).
+  channel.variables["timezone"] = "Asia/Kolkata";
+  EXPECT_EQ(actions_of(R"(<extension name="x"><condition tz-offset="5">
+      <action application="yes"/><anti-action application="no"/></condition></extension>)"),
+            (std::vector<std::string>{"yes()"}));
+}
+
+TEST_F(XmlDialplanTest, TodTzOffsetWinsOverTimezone) {
+  if (!have_zones()) GTEST_SKIP() << "no system zone database";
+  channel.variables["timezone"] = "America/New_York";
+  channel.variables["tod_tz_offset"] = "1";
+  channel.now_us = kJulyUs;  // 17:30 at +1, 12:30 in New York
+  EXPECT_EQ(actions_of(R"(<extension name="x"><condition hour="17">
+      <action application="yes"/><anti-action application="no"/></condition></extension>)"),
+            (std::vector<std::string>{"yes()"}));
+}
+
+TEST_F(XmlDialplanTest, UnknownTimezoneIsLogged) {
+  channel.variables["timezone"] = "Nowhere/Atlantis";
+  channel.now_us = kJulyUs;
+  actions_of(R"(<extension name="x"><condition hour="0-23">
+      <action application="yes"/></condition></extension>)");
+  bool logged = false;
+  for (const auto& [level, text] : channel.logs)
+    logged = logged || (level == kLogError && text == "Timezone 'Nowhere/Atlantis' not found!\n");
+  EXPECT_TRUE(logged);
 }
 
 TEST_F(XmlDialplanTest, AutoHuntStartsAtTheDestinationsExtension) {

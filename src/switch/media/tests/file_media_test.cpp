@@ -65,6 +65,42 @@ TEST(AudioFileWriter, WavRoundTripIsExact) {
   sf_close(f);
 }
 
+TEST(AudioFileWriter, StereoInterleavesLeftAndRight) {
+  TempDir dir;
+  std::string error;
+  auto writer = AudioFileWriter::open(dir.file("st.wav"), &error, 2);
+  ASSERT_TRUE(writer) << error;
+  EXPECT_EQ(writer->channels(), 2);
+  Frame left;
+  Frame right;
+  for (std::size_t i = 0; i < kFrameSamples; ++i) {
+    left.samples[i] = static_cast<std::int16_t>(i + 1);
+    right.samples[i] = static_cast<std::int16_t>(-static_cast<int>(i) - 1);
+  }
+  EXPECT_TRUE(writer->write(left, right));
+  EXPECT_TRUE(writer->write(left));  // one frame on both channels
+  writer.reset();
+  SF_INFO info{};
+  SNDFILE* f = sf_open(dir.file("st.wav").c_str(), SFM_READ, &info);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(info.channels, 2);
+  ASSERT_EQ(info.frames, 2 * kFrameSamples);
+  std::vector<std::int16_t> back(static_cast<std::size_t>(info.frames) * 2);
+  EXPECT_EQ(sf_readf_short(f, back.data(), info.frames), info.frames);
+  sf_close(f);
+  EXPECT_EQ(back[0], 1);
+  EXPECT_EQ(back[1], -1);
+  EXPECT_EQ(back[std::size_t{2} * 159], 160);
+  EXPECT_EQ(back[std::size_t{2} * 159 + 1], -160);
+  EXPECT_EQ(back[std::size_t{2} * 160], 1);
+  EXPECT_EQ(back[std::size_t{2} * 160 + 1], 1);
+  // A mono file takes no pair, and there is no third channel.
+  auto mono = AudioFileWriter::open(dir.file("m.wav"), &error);
+  ASSERT_TRUE(mono);
+  EXPECT_FALSE(mono->write(left, right));
+  EXPECT_FALSE(AudioFileWriter::open(dir.file("three.wav"), &error, 3));
+}
+
 TEST(AudioFileWriter, LosslessFormatsFollowTheExtension) {
   TempDir dir;
   const std::pair<const char*, int> cases[] = {{"a.au", SF_FORMAT_AU},
