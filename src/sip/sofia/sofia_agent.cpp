@@ -74,6 +74,12 @@ SipEvent invite_event(SofiaAgent::Impl& impl, std::uint64_t call, const sip_t* s
   if (sip->sip_payload != nullptr && sip->sip_payload->pl_data != nullptr) {
     ev.sdp.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
   }
+  // The first Proxy-Authorization, as mod_sofia reads for an INVITE.
+  if (sip->sip_proxy_authorization != nullptr) {
+    for (const msg_param_t* p = sip->sip_proxy_authorization->au_params; p != nullptr && *p; ++p) {
+      ev.auth_params.emplace_back(*p);
+    }
+  }
   // The packet's source address, as FreeSWITCH's network_addr.
   if (msg_t* msg = nua_current_request(impl.nua)) {
     if (const su_addrinfo_t* ai = msg_addrinfo(msg); ai != nullptr && ai->ai_addr != nullptr) {
@@ -260,11 +266,15 @@ bool SofiaAgent::queue(Command command) {
 }
 
 bool SofiaAgent::respond(std::uint64_t call, int status, std::string sdp) {
-  return queue({Command::Kind::kRespond, call, status, std::move(sdp), {}});
+  return queue({Command::Kind::kRespond, call, status, std::move(sdp), {}, {}});
+}
+
+bool SofiaAgent::challenge(std::uint64_t call, int status, std::string challenge) {
+  return queue({Command::Kind::kRespond, call, status, {}, std::move(challenge), {}});
 }
 
 bool SofiaAgent::bye(std::uint64_t call) {
-  return queue({Command::Kind::kBye, call, 0, {}, {}});
+  return queue({Command::Kind::kBye, call, 0, {}, {}, {}});
 }
 
 std::uint64_t SofiaAgent::new_call() {
@@ -272,11 +282,11 @@ std::uint64_t SofiaAgent::new_call() {
 }
 
 bool SofiaAgent::invite(std::uint64_t call, OutboundInvite invite) {
-  return queue({Command::Kind::kInvite, call, 0, {}, std::move(invite)});
+  return queue({Command::Kind::kInvite, call, 0, {}, {}, std::move(invite)});
 }
 
 bool SofiaAgent::cancel(std::uint64_t call) {
-  return queue({Command::Kind::kCancel, call, 0, {}, {}});
+  return queue({Command::Kind::kCancel, call, 0, {}, {}, {}});
 }
 
 void SofiaAgent::send_invite(std::uint64_t call, const OutboundInvite& invite) {
@@ -328,6 +338,14 @@ void SofiaAgent::drain() {
       nua_bye(nh, TAG_END());
     } else if (command.kind == Command::Kind::kCancel) {
       nua_cancel(nh, TAG_END());
+    } else if (!command.challenge.empty()) {
+      const char* value = command.challenge.c_str();
+      const char* phrase = sip_status_phrase(command.status);
+      if (command.status == 407) {
+        nua_respond(nh, command.status, phrase, SIPTAG_PROXY_AUTHENTICATE_STR(value), TAG_END());
+      } else {
+        nua_respond(nh, command.status, phrase, SIPTAG_WWW_AUTHENTICATE_STR(value), TAG_END());
+      }
     } else if (command.sdp.empty()) {
       nua_respond(nh, command.status, sip_status_phrase(command.status), TAG_END());
     } else {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace es::sip::sofia {
 
@@ -22,6 +23,8 @@ struct SipEvent {
   std::string from_user, from_host, from_display, to_user, to_host, req_user, req_host, req_uri,
       call_id, user_agent, contact_user, contact_host, network_addr, sdp;
   std::uint16_t network_port = 0;
+  // kInvite: the Proxy-Authorization's parameters ("name=value"), empty without one.
+  std::vector<std::string> auth_params;
   int status = 0;  // kResponse only (call_id and sdp are set too)
 };
 
@@ -55,6 +58,8 @@ class SofiaAgent {
 
   // A response to the call's INVITE (1xx-6xx), with an SDP body when `sdp` is not empty.
   bool respond(std::uint64_t call, int status, std::string sdp = {});
+  // A 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) with `challenge` as that header.
+  bool challenge(std::uint64_t call, int status, std::string challenge);
   bool bye(std::uint64_t call);
   // A token for an outbound call, before its INVITE is sent.
   std::uint64_t new_call();
@@ -78,6 +83,7 @@ class SofiaAgent {
     std::uint64_t call = 0;
     int status = 0;
     std::string sdp;
+    std::string challenge;  // kRespond with 401 or 407: the authenticate header's value
     OutboundInvite invite;  // kInvite only
   };
   void send_invite(std::uint64_t call, const OutboundInvite& invite);

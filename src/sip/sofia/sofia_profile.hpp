@@ -13,6 +13,7 @@
 
 #include "sip/rtp/rtp_stream.hpp"
 #include "sip/sofia/sofia_agent.hpp"
+#include "sip/sofia/sofia_auth.hpp"
 #include "sip/sofia/sofia_config.hpp"
 #include "switch/endpoint.hpp"
 #include "switch/switch_core.hpp"
@@ -50,12 +51,18 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
  private:
   void handle(const SipEvent& event);
   void on_invite(const SipEvent& event);
+  // auth-calls (or credentials sent anyway, as mod_sofia checks them): false when the INVITE
+  // was answered (challenge, 403); true with the variables the call gets.
+  bool authenticate_invite(const SipEvent& event,
+                           std::vector<std::pair<std::string, std::string>>& variables);
+  std::int64_t now_seconds() const;
   void on_response(const SipEvent& event);
   void on_far_end_gone(std::uint64_t call, int cause, std::string_view disposition = {});
 
   sw::SwitchCore& core_;
   ProfileConfig config_;
   std::shared_ptr<SofiaAgent> agent_;
+  SofiaAuth auth_;
   asio::strand<asio::io_context::executor_type> reports_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<sw::Session>> calls_;
