@@ -7,6 +7,9 @@
 #     the directory user's variables.
 #  3. A wrong password (uac_auth_forbidden.xml) gets 403 and a WARNING line; so does a user
 #     the directory does not have.
+#  4. REGISTER (uac_register.xml) is challenged (401), then stored: `sofia status profile
+#     internal reg` shows it in mod_sofia's layout, sofia::register is fired; Expires 0 removes
+#     it (sofia::unregister); a registration left to expire goes with sofia::expire.
 # Usage: sipp_auth_test.sh <eventswitch binary>
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
@@ -33,6 +36,7 @@ cat >"$conf/autoload_configs/sofia.conf.xml" <<XML
         <param name="sip-port" value="$sip_port"/>
         <param name="context" value="default"/>
         <param name="auth-calls" value="true"/>
+        <param name="sip-expires-late-margin" value="0"/>
       </settings>
     </profile>
   </profiles>
@@ -128,5 +132,103 @@ read -r created ok failed < <(sipp_run unknown -sf "$scenarios/uac_auth_forbidde
   || fail "unknown user: created=$created successful=$ok failed=$failed" "$WORK/unknown.err"
 [[ $(auth_calls | wc -l) == 1 ]] && pass "only the authenticated call reached the dialplan" \
   || fail "calls in the dialplan: $(auth_calls)"
+
+# 4. Registrations. An event socket client writes every sofia:: event it gets, decoded.
+api() {
+  printf 'auth ClueCon\n\napi %s\n\n' "$1" | nc -N 127.0.0.1 "$es_port" 2>/dev/null
+}
+python3 - "$es_port" "$WORK/events.txt" "$WORK/listening" <<'PY' &
+import socket, sys, urllib.parse
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"auth ClueCon\n\nevent plain CUSTOM sofia::register sofia::unregister sofia::expire\n\n")
+s.settimeout(60)
+out, data = open(sys.argv[2], "w"), b""
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+        if b"+OK event listener enabled" in data:
+            open(sys.argv[3], "a").close()
+        while b"\n\n" in data:
+            block, data = data.split(b"\n\n", 1)
+            for line in block.decode(errors="replace").splitlines():
+                name, _, value = line.partition(": ")
+                out.write(f"{name}: {urllib.parse.unquote(value)}\n")
+            out.write("\n")
+            out.flush()
+except socket.timeout:
+    pass
+PY
+listener=$!
+for _ in $(seq 100); do [[ -e $WORK/listening ]] && break; sleep 0.1; done
+# The event's header, from the last event of that subclass.
+event_header() {
+  awk -v want="$1" -v h="$2" 'BEGIN{RS=""; FS="\n"} $0 ~ "Event-Subclass: " want "\n" {
+    for (i = 1; i <= NF; i++) if (index($i, h ": ") == 1) v = substr($i, length(h) + 3) } END {print v}' \
+    "$WORK/events.txt"
+}
+reg_port=$(free_udp_port)
+register() { # name expires: REGISTER from reg_port; prints "created successful failed"
+  local name=$1 expires=$2
+  (cd "$WORK" && timeout 60 sipp -sf "$scenarios/uac_register.xml" -set expires "$expires" \
+    -au 1000 -ap 1234 -m 1 127.0.0.1:"$sip_port" -i 127.0.0.1 -p "$reg_port" -nostdin \
+    -timeout 20 -trace_stat -stf "$name.csv" -trace_err -error_file "$name.err" -trace_msg \
+    -message_file "$name.msg" >/dev/null 2>&1)
+  python3 - "$WORK/$name.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1]), delimiter=';'))
+h, last = rows[0], rows[-1]
+print(last[h.index('TotalCallCreated')], last[h.index('SuccessfulCall(C)')],
+      last[h.index('FailedCall(C)')])
+PY
+}
+read -r created ok failed < <(register reg 3600)
+[[ $ok == 1 && $failed == 0 ]] && grep -q "^SIP/2.0 401 Unauthorized" "$WORK/reg.msg" \
+  && grep -qP '^WWW-Authenticate: Digest realm="example\.org", nonce="[0-9a-f-]{36}", algorithm=MD5, qop="auth"\r?$' "$WORK/reg.msg" \
+  && pass "REGISTER: 401 with WWW-Authenticate, then 200" \
+  || fail "REGISTER: created=$created successful=$ok failed=$failed" "$WORK/reg.msg"
+grep -qP "^Contact: <sip:1000@127\.0\.0\.1:$reg_port>;expires=3600\r?$" "$WORK/reg.msg" \
+  && pass "REGISTER: the 200 lists the contact with its expiry" \
+  || fail "REGISTER: the 200's Contact" "$WORK/reg.msg"
+regs=$(api "sofia status profile internal reg")
+grep -qP '^User:       \t1000@example\.org$' <<<"$regs" \
+  && grep -qP "^Contact:    \t\"\" <sip:1000@127\.0\.0\.1:$reg_port>\$" <<<"$regs" \
+  && grep -qP '^Agent:      \tSIPp register test$' <<<"$regs" \
+  && grep -qP '^Status:     \tRegistered\(UDP\)\(unknown\) EXP\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\) EXPSECS\(3(599|600)\)$' <<<"$regs" \
+  && grep -qP '^Auth-User:  \t1000$' <<<"$regs" && grep -qP '^Auth-Realm: \texample\.org$' <<<"$regs" \
+  && grep -qP "^Port:       \t$reg_port\$" <<<"$regs" && grep -q '^Total items returned: 1$' <<<"$regs" \
+  && pass "sofia status profile internal reg: the registration in mod_sofia's layout" \
+  || fail "sofia status profile internal reg: $regs"
+grep -qP '^REGISTRATIONS    \t1$' <<<"$(api "sofia status profile internal")" \
+  && pass "sofia status profile: REGISTRATIONS 1" || fail "REGISTRATIONS: $(api "sofia status profile internal")"
+for _ in $(seq 50); do [[ -n $(event_header sofia::register from-user) ]] && break; sleep 0.1; done
+[[ $(event_header sofia::register from-user) == 1000 && $(event_header sofia::register from-host) == example.org \
+  && $(event_header sofia::register username) == 1000 && $(event_header sofia::register expires) == 3600 \
+  && $(event_header sofia::register status) == "Registered(UDP)" \
+  && $(event_header sofia::register network-port) == "$reg_port" \
+  && $(event_header sofia::register profile-name) == internal ]] \
+  && pass "sofia::register: profile-name, from-user, from-host, username, expires, status, network-port" \
+  || fail "sofia::register event" "$WORK/events.txt"
+
+read -r created ok failed < <(register unreg 0)
+[[ $ok == 1 && $failed == 0 ]] && grep -q '^Total items returned: 0$' <<<"$(api "sofia status profile internal reg")" \
+  && pass "Expires 0: unregistered" || fail "Expires 0: created=$created successful=$ok failed=$failed $(api "sofia status profile internal reg")" "$WORK/unreg.err"
+for _ in $(seq 50); do [[ -n $(event_header sofia::unregister from-user) ]] && break; sleep 0.1; done
+[[ $(event_header sofia::unregister from-user) == 1000 && $(event_header sofia::unregister expires) == 0 \
+  && $(event_header sofia::unregister username) == 1000 ]] \
+  && pass "sofia::unregister: from-user, username, expires 0" || fail "sofia::unregister event" "$WORK/events.txt"
+
+read -r created ok failed < <(register short 2)
+[[ $ok == 1 && $failed == 0 ]] && grep -q '^Total items returned: 1$' <<<"$(api "sofia status profile internal reg")" \
+  && pass "Expires 2: registered" || fail "Expires 2: created=$created successful=$ok failed=$failed" "$WORK/short.err"
+for _ in $(seq 60); do [[ -n $(event_header sofia::expire user) ]] && break; sleep 0.1; done
+[[ $(event_header sofia::expire user) == 1000 && $(event_header sofia::expire host) == example.org \
+  && $(event_header sofia::expire realm) == example.org ]] \
+  && grep -q '^Total items returned: 0$' <<<"$(api "sofia status profile internal reg")" \
+  && pass "Expires 2: gone after 2 s with sofia::expire" || fail "sofia::expire" "$WORK/events.txt"
+kill "$listener" 2>/dev/null
+wait "$listener" 2>/dev/null
 
 exit $((failures > 0))

@@ -181,6 +181,10 @@ void read_settings(pugi::xml_node settings, std::string_view local_ip, ProfileCo
       profile.challenge_realm = std::string(value);
     } else if (name == "force-register-domain") {
       profile.force_register_domain = std::string(value);
+    } else if (name == "accept-blind-reg") {
+      reader.boolean(name, value, profile.accept_blind_reg);
+    } else if (name == "sip-expires-late-margin") {
+      reader.integer(name, value, 0, 86400, profile.sip_expires_late_margin);
     } else if (name == "nonce-ttl") {
       reader.integer(name, value, 1, 86400, profile.nonce_ttl);
     } else if (name == "codec-prefs") {

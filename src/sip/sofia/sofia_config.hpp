@@ -57,6 +57,10 @@ struct ProfileConfig {
   std::string force_register_domain;
   // nonce-ttl: seconds a challenge's nonce stays usable (plus SIP's T1x64, 32 s).
   int nonce_ttl = 60;
+  // accept-blind-reg: REGISTERs are taken without a challenge.
+  bool accept_blind_reg = false;
+  // sip-expires-late-margin: seconds a registration outlives the Expires it asked for.
+  int sip_expires_late_margin = 60;
   // inbound-codec-prefs: the codecs an inbound offer is matched against (in the offer's
   // order); outbound-codec-prefs: what outbound calls offer, in this order.
   std::vector<std::string> codec_prefs{"PCMU", "PCMA"};

@@ -28,6 +28,7 @@ bool SofiaProfile::start(std::string* error) {
   auto reports = reports_;
   // Called on the sofia thread: only posts to the switch's loop, where the profile may be gone.
   // In order: with two loop threads a dialog's end could otherwise overtake its 486 or BYE.
+  schedule_expiry_sweep();
   return agent_->start(
       config_.sip_ip, config_.sip_port,
       [weak, reports](SipEvent event) {
@@ -39,6 +40,12 @@ bool SofiaProfile::start(std::string* error) {
 }
 
 void SofiaProfile::stop() {
+  {
+    const std::scoped_lock lock(sweep_mutex_);
+    stopped_ = true;
+    if (sweep_timer_ != 0) core_.timers().cancel(sweep_timer_);
+    sweep_timer_ = 0;
+  }
   agent_->stop();
 }
 
@@ -57,6 +64,9 @@ void SofiaProfile::handle(const SipEvent& event) {
       return;
     case SipEvent::Kind::kResponse:
       on_response(event);
+      return;
+    case SipEvent::Kind::kRegister:
+      on_register(event);
       return;
     case SipEvent::Kind::kCancel:
       on_far_end_gone(event.call, sw::cause::kOriginatorCancel);

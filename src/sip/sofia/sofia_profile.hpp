@@ -15,6 +15,7 @@
 #include "sip/sofia/sofia_agent.hpp"
 #include "sip/sofia/sofia_auth.hpp"
 #include "sip/sofia/sofia_config.hpp"
+#include "sip/sofia/sofia_registrar.hpp"
 #include "switch/endpoint.hpp"
 #include "switch/switch_core.hpp"
 
@@ -47,6 +48,8 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   // sessions, and INVITEs refused (no common codec, no RTP port, switch limits).
   std::uint64_t calls_in() const { return calls_in_.load(std::memory_order_relaxed); }
   std::uint64_t failed_calls_in() const { return failed_calls_in_.load(std::memory_order_relaxed); }
+  const Registrar& registrar() const { return registrar_; }
+  std::int64_t now_seconds() const;
 
  private:
   void handle(const SipEvent& event);
@@ -55,7 +58,12 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   // was answered (challenge, 403); true with the variables the call gets.
   bool authenticate_invite(const SipEvent& event,
                            std::vector<std::pair<std::string, std::string>>& variables);
-  std::int64_t now_seconds() const;
+  // REGISTER (sofia_register.cpp): authenticated unless accept-blind-reg, then stored or
+  // removed, with mod_sofia's sofia::register / sofia::unregister events.
+  void on_register(const SipEvent& event);
+  // Every second on the switch's timers: expired registrations go, with sofia::expire.
+  void schedule_expiry_sweep();
+  void sweep_registrations();
   void on_response(const SipEvent& event);
   void on_far_end_gone(std::uint64_t call, int cause, std::string_view disposition = {});
 
@@ -63,6 +71,10 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   ProfileConfig config_;
   std::shared_ptr<SofiaAgent> agent_;
   SofiaAuth auth_;
+  Registrar registrar_;
+  std::mutex sweep_mutex_;
+  std::uint64_t sweep_timer_ = 0;
+  bool stopped_ = false;
   asio::strand<asio::io_context::executor_type> reports_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<sw::Session>> calls_;
