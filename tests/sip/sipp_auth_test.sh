@@ -10,6 +10,9 @@
 #  4. REGISTER (uac_register.xml) is challenged (401), then stored: `sofia status profile
 #     internal reg` shows it in mod_sofia's layout, sofia::register is fired; Expires 0 removes
 #     it (sofia::unregister); a registration left to expire goes with sofia::expire.
+#  5. Calls to a registered user: originate to sofia/internal/1000 and
+#     sofia/internal/1000%example.org reach SIPp (uas) at the registered contact;
+#     an unregistered user gives -ERR USER_NOT_REGISTERED.
 # Usage: sipp_auth_test.sh <eventswitch binary>
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
@@ -230,5 +233,28 @@ for _ in $(seq 60); do [[ -n $(event_header sofia::expire user) ]] && break; sle
   && pass "Expires 2: gone after 2 s with sofia::expire" || fail "sofia::expire" "$WORK/events.txt"
 kill "$listener" 2>/dev/null
 wait "$listener" 2>/dev/null
+
+# 5. Dialing the registered contact: SIPp registers from reg_port, then answers there.
+read -r created ok failed < <(register again 3600)
+[[ $ok == 1 ]] || fail "register again: created=$created successful=$ok failed=$failed" "$WORK/again.err"
+(cd "$WORK" && timeout 60 sipp -sn uas -i 127.0.0.1 -p "$reg_port" -m 2 -nostdin -timeout 40 \
+  -trace_msg -message_file uas.msg -trace_stat -stf uas.csv >/dev/null 2>&1) &
+uas=$!
+sleep 0.5
+for dest in 1000 1000%example.org; do
+  reply=$(api "originate {origination_caller_id_number=7000}sofia/internal/$dest &park" \
+    | grep -m1 -E '^(\+OK|-ERR)')
+  uuid=${reply#+OK }
+  [[ $reply == "+OK "* ]] && pass "originate sofia/internal/$dest: answered at the contact" \
+    || fail "originate sofia/internal/$dest: $reply" "$WORK/daemon.log"
+  api "uuid_kill $uuid" >/dev/null
+  sleep 0.3
+done
+wait "$uas"
+[[ $(grep -c "^INVITE sip:1000@127.0.0.1:$reg_port SIP/2.0" "$WORK/uas.msg") == 2 ]] \
+  && pass "both INVITEs went to the registered contact" || fail "uas INVITEs" "$WORK/uas.msg"
+reply=$(api "originate sofia/internal/4444 &park" | grep -m1 -E '^(\+OK|-ERR)')
+[[ $reply == "-ERR USER_NOT_REGISTERED"* ]] && pass "an unregistered user: -ERR USER_NOT_REGISTERED" \
+  || fail "unregistered user: $reply"
 
 exit $((failures > 0))

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +50,10 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   std::uint64_t calls_in() const { return calls_in_.load(std::memory_order_relaxed); }
   std::uint64_t failed_calls_in() const { return failed_calls_in_.load(std::memory_order_relaxed); }
   const Registrar& registrar() const { return registrar_; }
+  // The contact (user@host[:port][;params], no "sip:") of `user`'s registration at `host`, or
+  // of its first registration on this profile when `host` is empty.
+  std::optional<std::string> registered_contact(const std::string& user,
+                                                const std::string& host) const;
   std::int64_t now_seconds() const;
 
  private:
