@@ -9,7 +9,8 @@
 #     the directory does not have.
 #  4. REGISTER (uac_register.xml) is challenged (401), then stored: `sofia status profile
 #     internal reg` shows it in mod_sofia's layout, sofia::register is fired; Expires 0 removes
-#     it (sofia::unregister); a registration left to expire goes with sofia::expire.
+#     it (sofia::unregister); a registration left to expire goes with sofia::expire; a wrong
+#     password gets 403 and sofia::register_failure.
 #  5. Calls to a registered user: originate to sofia/internal/1000 and
 #     sofia/internal/1000%example.org reach SIPp (uas) at the registered contact;
 #     an unregistered user gives -ERR USER_NOT_REGISTERED.
@@ -143,7 +144,7 @@ api() {
 python3 - "$es_port" "$WORK/events.txt" "$WORK/listening" <<'PY' &
 import socket, sys, urllib.parse
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(b"auth ClueCon\n\nevent plain CUSTOM sofia::register sofia::unregister sofia::expire\n\n")
+s.sendall(b"auth ClueCon\n\nevent plain CUSTOM sofia::register sofia::unregister sofia::expire sofia::register_failure\n\n")
 s.settimeout(60)
 out, data = open(sys.argv[2], "w"), b""
 try:
@@ -173,10 +174,10 @@ event_header() {
     "$WORK/events.txt"
 }
 reg_port=$(free_udp_port)
-register() { # name expires: REGISTER from reg_port; prints "created successful failed"
-  local name=$1 expires=$2
+register() { # name expires [password]: REGISTER from reg_port; prints "created successful failed"
+  local name=$1 expires=$2 password=${3:-1234}
   (cd "$WORK" && timeout 60 sipp -sf "$scenarios/uac_register.xml" -set expires "$expires" \
-    -au 1000 -ap 1234 -m 1 127.0.0.1:"$sip_port" -i 127.0.0.1 -p "$reg_port" -nostdin \
+    -au 1000 -ap "$password" -m 1 127.0.0.1:"$sip_port" -i 127.0.0.1 -p "$reg_port" -nostdin \
     -timeout 20 -trace_stat -stf "$name.csv" -trace_err -error_file "$name.err" -trace_msg \
     -message_file "$name.msg" >/dev/null 2>&1)
   python3 - "$WORK/$name.csv" <<'PY'
@@ -187,6 +188,11 @@ print(last[h.index('TotalCallCreated')], last[h.index('SuccessfulCall(C)')],
       last[h.index('FailedCall(C)')])
 PY
 }
+read -r created ok failed < <(register badreg 3600 nope)
+[[ $failed == 1 ]] && grep -q "^SIP/2.0 403 Forbidden" "$WORK/badreg.msg" \
+  && grep -q '^Total items returned: 0$' <<<"$(api "sofia status profile internal reg")" \
+  && pass "REGISTER with a wrong password: 403, nothing stored" \
+  || fail "REGISTER wrong password: created=$created successful=$ok failed=$failed" "$WORK/badreg.msg"
 read -r created ok failed < <(register reg 3600)
 [[ $ok == 1 && $failed == 0 ]] && grep -q "^SIP/2.0 401 Unauthorized" "$WORK/reg.msg" \
   && grep -qP '^WWW-Authenticate: Digest realm="example\.org", nonce="[0-9a-f-]{36}", algorithm=MD5, qop="auth"\r?$' "$WORK/reg.msg" \
@@ -215,6 +221,10 @@ for _ in $(seq 50); do [[ -n $(event_header sofia::register from-user) ]] && bre
   && pass "sofia::register: profile-name, from-user, from-host, username, expires, status, network-port" \
   || fail "sofia::register event" "$WORK/events.txt"
 
+[[ $(event_header sofia::register_failure registration-type) == REGISTER \
+  && $(event_header sofia::register_failure to-user) == 1000 ]] \
+  && pass "sofia::register_failure for the wrong password" \
+  || fail "sofia::register_failure event" "$WORK/events.txt"
 read -r created ok failed < <(register unreg 0)
 [[ $ok == 1 && $failed == 0 ]] && grep -q '^Total items returned: 0$' <<<"$(api "sofia status profile internal reg")" \
   && pass "Expires 0: unregistered" || fail "Expires 0: created=$created successful=$ok failed=$failed $(api "sofia status profile internal reg")" "$WORK/unreg.err"

@@ -120,6 +120,7 @@ bool SofiaProfile::authenticate_invite(const SipEvent& ev,
     ES_LOG(core_.runtime().log(), core::LogLevel::kWarning,
            "SIP auth failure (INVITE) on sofia profile '{}' for [{}@{}] from ip {}", config_.name,
            ev.to_user, ev.to_host, ev.network_addr);
+    fire_register_failure(ev, "INVITE");
     agent_->respond(ev.call, 403);
   } else {
     agent_->challenge(ev.call, outcome.status, outcome.challenge);

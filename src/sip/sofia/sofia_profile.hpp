@@ -68,6 +68,10 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   void on_register(const SipEvent& event);
   // Every second on the switch's timers: expired registrations go, with sofia::expire.
   void schedule_expiry_sweep();
+  void fire_custom(std::string_view subclass,
+                   const std::vector<std::pair<std::string, std::string>>& headers);
+  // sofia::register_failure, for a 403 to a REGISTER or an INVITE (`type`).
+  void fire_register_failure(const SipEvent& event, std::string_view type);
   void sweep_registrations();
   void on_response(const SipEvent& event);
   void on_far_end_gone(std::uint64_t call, int cause, std::string_view disposition = {});

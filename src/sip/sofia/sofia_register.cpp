@@ -20,12 +20,6 @@ constexpr std::int64_t kSweepIntervalUs = 1'000'000;
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-void fire(core::Runtime& runtime, std::string_view subclass, const Headers& headers) {
-  core::Event event = runtime.events().create(core::EventType::kCustom, subclass);
-  for (const auto& [name, value] : headers) event.add_header(name, value);
-  runtime.bus().fire(std::move(event));
-}
-
 // mod_sofia's contact text: "<display>" <sip:user@host[:port][;params]>.
 std::string contact_text(const SipEvent& ev) {
   std::string display = ev.contact_display.empty() ? ev.from_display : ev.contact_display;
@@ -63,14 +57,7 @@ void SofiaProfile::on_register(const SipEvent& ev) {
       ES_LOG(core_.runtime().log(), core::LogLevel::kWarning,
              "SIP auth failure (REGISTER) on sofia profile '{}' for [{}@{}] from ip {}",
              config_.name, to_user, to_host, ev.network_addr);
-      fire(core_.runtime(), "sofia::register_failure",
-           {{"profile-name", config_.name},
-            {"to-user", to_user},
-            {"to-host", to_host},
-            {"network-ip", ev.network_addr},
-            {"user-agent", ev.user_agent},
-            {"network-port", std::to_string(ev.network_port)},
-            {"registration-type", "REGISTER"}});
+      fire_register_failure(ev, "REGISTER");
       agent_->reply(ev.call, outcome.status);
       return;
     }
@@ -126,7 +113,7 @@ void SofiaProfile::on_register(const SipEvent& ev) {
                        {"user-agent", reg.agent}};
     // mod_sofia merges the authentication's variables into the event.
     for (auto& var : auth_vars) headers.push_back(std::move(var));
-    fire(core_.runtime(), "sofia::register", headers);
+    fire_custom("sofia::register", headers);
     std::string uri = common_contact.substr(common_contact.find('<'));
     agent_->reply(ev.call, 200, fmt::format("{};expires={}", uri, exptime));
     return;
@@ -146,7 +133,26 @@ void SofiaProfile::on_register(const SipEvent& ev) {
                      {"expires", "0"}};
   for (auto& var : auth_vars) headers.push_back(std::move(var));
   agent_->reply(ev.call, 200);
-  fire(core_.runtime(), "sofia::unregister", headers);
+  fire_custom("sofia::unregister", headers);
+}
+
+void SofiaProfile::fire_custom(std::string_view subclass, const Headers& headers) {
+  auto& runtime = core_.runtime();
+  core::Event event = runtime.events().create(core::EventType::kCustom, subclass);
+  for (const auto& [name, value] : headers) event.add_header(name, value);
+  runtime.bus().fire(std::move(event));
+}
+
+void SofiaProfile::fire_register_failure(const SipEvent& ev, std::string_view type) {
+  // mod_sofia names the To of the request, for INVITE and REGISTER alike.
+  fire_custom("sofia::register_failure",
+              {{"profile-name", config_.name},
+               {"to-user", ev.to_user.empty() ? ev.from_user : ev.to_user},
+               {"to-host", ev.to_host.empty() ? ev.from_host : ev.to_host},
+               {"network-ip", ev.network_addr},
+               {"user-agent", ev.user_agent},
+               {"network-port", std::to_string(ev.network_port)},
+               {"registration-type", std::string(type)}});
 }
 
 void SofiaProfile::schedule_expiry_sweep() {
@@ -164,18 +170,17 @@ void SofiaProfile::schedule_expiry_sweep() {
 
 void SofiaProfile::sweep_registrations() {
   for (const auto& reg : registrar_.expire(now_seconds())) {
-    fire(core_.runtime(), "sofia::expire",
-         {{"profile-name", config_.name},
-          {"call-id", reg.call_id},
-          {"user", reg.user},
-          {"username", reg.user},
-          {"host", reg.host},
-          {"contact", reg.contact},
-          {"expires", std::to_string(reg.expires)},
-          {"user-agent", reg.agent},
-          {"realm", reg.auth_realm},
-          {"network-ip", reg.network_ip},
-          {"network-port", reg.network_port}});
+    fire_custom("sofia::expire", {{"profile-name", config_.name},
+                                  {"call-id", reg.call_id},
+                                  {"user", reg.user},
+                                  {"username", reg.user},
+                                  {"host", reg.host},
+                                  {"contact", reg.contact},
+                                  {"expires", std::to_string(reg.expires)},
+                                  {"user-agent", reg.agent},
+                                  {"realm", reg.auth_realm},
+                                  {"network-ip", reg.network_ip},
+                                  {"network-port", reg.network_port}});
   }
 }
 
