@@ -1,6 +1,7 @@
 #include "sip/sofia/sofia_agent.hpp"
 
 #include <netdb.h>
+#include <sofia-sip/msg.h>
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip_header.h>
@@ -23,6 +24,13 @@ struct SofiaAgent::Impl {
   // Our tokens for nua's handles, both ways; only the sofia thread touches them.
   std::unordered_map<std::uint64_t, nua_handle_t*> handles;
   std::unordered_map<nua_handle_t*, std::uint64_t> tokens;
+  // REGISTERs waiting for an answer: their handle and request message (a reference of ours,
+  // nua_respond needs it for a request outside a dialog).
+  struct Pending {
+    nua_handle_t* nh = nullptr;
+    msg_t* msg = nullptr;
+  };
+  std::unordered_map<std::uint64_t, Pending> requests;
   bool shutdown_done = false;
   std::atomic<std::uint64_t> invites{0};
   std::atomic<std::uint64_t> refused{0};
@@ -44,6 +52,8 @@ void forget(SofiaAgent::Impl& impl, nua_handle_t* nh) {
   impl.tokens.erase(it);
   nua_handle_destroy(nh);
 }
+
+void source_address(SofiaAgent::Impl& impl, SipEvent& ev);
 
 SipEvent invite_event(SofiaAgent::Impl& impl, std::uint64_t call, const sip_t* sip) {
   SipEvent ev;
@@ -74,7 +84,18 @@ SipEvent invite_event(SofiaAgent::Impl& impl, std::uint64_t call, const sip_t* s
   if (sip->sip_payload != nullptr && sip->sip_payload->pl_data != nullptr) {
     ev.sdp.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
   }
-  // The packet's source address, as FreeSWITCH's network_addr.
+  // The first Proxy-Authorization, as mod_sofia reads for an INVITE.
+  if (sip->sip_proxy_authorization != nullptr) {
+    for (const msg_param_t* p = sip->sip_proxy_authorization->au_params; p != nullptr && *p; ++p) {
+      ev.auth_params.emplace_back(*p);
+    }
+  }
+  source_address(impl, ev);
+  return ev;
+}
+
+// The packet's source address, as FreeSWITCH's network_addr.
+void source_address(SofiaAgent::Impl& impl, SipEvent& ev) {
   if (msg_t* msg = nua_current_request(impl.nua)) {
     if (const su_addrinfo_t* ai = msg_addrinfo(msg); ai != nullptr && ai->ai_addr != nullptr) {
       char host[NI_MAXHOST] = {};
@@ -86,6 +107,39 @@ SipEvent invite_event(SofiaAgent::Impl& impl, std::uint64_t call, const sip_t* s
       }
     }
   }
+}
+
+SipEvent register_event(SofiaAgent::Impl& impl, std::uint64_t token, const sip_t* sip) {
+  SipEvent ev;
+  ev.kind = SipEvent::Kind::kRegister;
+  ev.call = token;
+  if (sip->sip_from != nullptr) {
+    ev.from_user = text(sip->sip_from->a_url->url_user);
+    ev.from_host = text(sip->sip_from->a_url->url_host);
+  }
+  if (sip->sip_to != nullptr) {
+    ev.to_user = text(sip->sip_to->a_url->url_user);
+    ev.to_host = text(sip->sip_to->a_url->url_host);
+    ev.from_display = text(sip->sip_to->a_display);  // the display of last resort
+  }
+  if (sip->sip_call_id != nullptr) ev.call_id = text(sip->sip_call_id->i_id);
+  if (sip->sip_user_agent != nullptr) ev.user_agent = text(sip->sip_user_agent->g_string);
+  if (const sip_contact_t* m = sip->sip_contact; m != nullptr && m->m_url->url_type != url_any) {
+    ev.has_contact = true;
+    ev.contact_display = text(m->m_display);
+    ev.contact_user = text(m->m_url->url_user);
+    ev.contact_host = text(m->m_url->url_host);
+    ev.contact_port = text(m->m_url->url_port);
+    ev.contact_params = text(m->m_url->url_params);
+    if (m->m_expires != nullptr) ev.expires = std::atol(m->m_expires);
+  }
+  if (sip->sip_expires != nullptr) ev.expires = static_cast<long>(sip->sip_expires->ex_delta);
+  if (sip->sip_authorization != nullptr) {
+    for (const msg_param_t* p = sip->sip_authorization->au_params; p != nullptr && *p; ++p) {
+      ev.auth_params.emplace_back(*p);
+    }
+  }
+  source_address(impl, ev);
   return ev;
 }
 
@@ -157,7 +211,19 @@ void on_nua_event(nua_event_t event, int status, char const* /*phrase*/, nua_t* 
       // nua has answered it; the handle it made for the request is ours to free.
       if (nh != nullptr && impl.tokens.find(nh) == impl.tokens.end()) nua_handle_destroy(nh);
       return;
-    case nua_i_register:
+    case nua_i_register: {
+      if (nh == nullptr || sip == nullptr) return;
+      msg_t* msg = nua_current_request(impl.nua);
+      if (impl.requests.size() >= SofiaAgent::kMaxPendingRequests || msg == nullptr) {
+        nua_respond(nh, 503, sip_503_Service_unavailable, NUTAG_WITH_CURRENT(impl.nua), TAG_END());
+        nua_handle_destroy(nh);
+        return;
+      }
+      const std::uint64_t token = impl.next_call.fetch_add(1, std::memory_order_relaxed);
+      impl.requests[token] = {nh, msg_ref_create(msg)};
+      impl.handler(register_event(impl, token, sip));
+      return;
+    }
     case nua_i_message:
     case nua_i_subscribe:
     case nua_i_publish:
@@ -206,9 +272,10 @@ bool SofiaAgent::start(const std::string& ip, std::uint16_t port, Handler handle
     su_init();
     impl_->root = su_root_create(nullptr);
     if (impl_->root != nullptr) {
-      impl_->nua = nua_create(impl_->root, on_nua_event, impl_.get(), NUTAG_URL(url_.c_str()),
-                              NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0),
-                              NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1), TAG_END());
+      impl_->nua =
+          nua_create(impl_->root, on_nua_event, impl_.get(), NUTAG_URL(url_.c_str()),
+                     NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0),
+                     NUTAG_AUTOACK(1), NUTAG_ENABLEINVITE(1), NUTAG_ALLOW("REGISTER"), TAG_END());
     }
     if (impl_->nua == nullptr) {
       if (impl_->root != nullptr) su_root_destroy(impl_->root);
@@ -237,6 +304,11 @@ void SofiaAgent::run() {
   drain();
   for (const auto& [call, nh] : impl_->handles) nua_handle_destroy(nh);
   impl_->handles.clear();
+  for (const auto& [token, pending] : impl_->requests) {
+    msg_destroy(pending.msg);
+    nua_handle_destroy(pending.nh);
+  }
+  impl_->requests.clear();
   impl_->tokens.clear();
   nua_shutdown(impl_->nua);
   // nua finishes its transactions before reporting; bounded so a stuck peer cannot hold us.
@@ -260,11 +332,33 @@ bool SofiaAgent::queue(Command command) {
 }
 
 bool SofiaAgent::respond(std::uint64_t call, int status, std::string sdp) {
-  return queue({Command::Kind::kRespond, call, status, std::move(sdp), {}});
+  return queue({Command::Kind::kRespond, call, status, std::move(sdp), {}, {}, {}});
+}
+
+bool SofiaAgent::challenge(std::uint64_t call, int status, std::string challenge) {
+  return queue({Command::Kind::kRespond, call, status, {}, std::move(challenge), {}, {}});
+}
+
+bool SofiaAgent::reply(std::uint64_t request, int status, std::string contact) {
+  return queue({Command::Kind::kRespond, request, status, {}, {}, std::move(contact), {}});
+}
+
+void SofiaAgent::answer_request(std::uint64_t token, const Command& command) {
+  auto& impl = *impl_;
+  const auto it = impl.requests.find(token);
+  const auto [nh, msg] = it->second;
+  impl.requests.erase(it);
+  const char* phrase = sip_status_phrase(command.status);
+  nua_respond(
+      nh, command.status, phrase, NUTAG_WITH(msg),
+      TAG_IF(!command.challenge.empty(), SIPTAG_WWW_AUTHENTICATE_STR(command.challenge.c_str())),
+      TAG_IF(!command.contact.empty(), SIPTAG_CONTACT_STR(command.contact.c_str())), TAG_END());
+  msg_destroy(msg);
+  nua_handle_destroy(nh);
 }
 
 bool SofiaAgent::bye(std::uint64_t call) {
-  return queue({Command::Kind::kBye, call, 0, {}, {}});
+  return queue({Command::Kind::kBye, call, 0, {}, {}, {}, {}});
 }
 
 std::uint64_t SofiaAgent::new_call() {
@@ -272,11 +366,11 @@ std::uint64_t SofiaAgent::new_call() {
 }
 
 bool SofiaAgent::invite(std::uint64_t call, OutboundInvite invite) {
-  return queue({Command::Kind::kInvite, call, 0, {}, std::move(invite)});
+  return queue({Command::Kind::kInvite, call, 0, {}, {}, {}, std::move(invite)});
 }
 
 bool SofiaAgent::cancel(std::uint64_t call) {
-  return queue({Command::Kind::kCancel, call, 0, {}, {}});
+  return queue({Command::Kind::kCancel, call, 0, {}, {}, {}, {}});
 }
 
 void SofiaAgent::send_invite(std::uint64_t call, const OutboundInvite& invite) {
@@ -321,6 +415,10 @@ void SofiaAgent::drain() {
       send_invite(command.call, command.invite);
       continue;
     }
+    if (impl_->requests.contains(command.call)) {
+      answer_request(command.call, command);
+      continue;
+    }
     const auto it = impl_->handles.find(command.call);
     if (it == impl_->handles.end()) continue;  // the call ended meanwhile
     nua_handle_t* nh = it->second;
@@ -328,6 +426,14 @@ void SofiaAgent::drain() {
       nua_bye(nh, TAG_END());
     } else if (command.kind == Command::Kind::kCancel) {
       nua_cancel(nh, TAG_END());
+    } else if (!command.challenge.empty()) {
+      const char* value = command.challenge.c_str();
+      const char* phrase = sip_status_phrase(command.status);
+      if (command.status == 407) {
+        nua_respond(nh, command.status, phrase, SIPTAG_PROXY_AUTHENTICATE_STR(value), TAG_END());
+      } else {
+        nua_respond(nh, command.status, phrase, SIPTAG_WWW_AUTHENTICATE_STR(value), TAG_END());
+      }
     } else if (command.sdp.empty()) {
       nua_respond(nh, command.status, sip_status_phrase(command.status), TAG_END());
     } else {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace es::sip::sofia {
 
@@ -15,13 +16,22 @@ namespace es::sip::sofia {
 // sofia_agent.cpp. `call` is the agent's token for the call's nua handle.
 struct SipEvent {
   // kResponse: a response to an INVITE we sent (outbound call), 180 and above.
-  enum class Kind { kInvite, kBye, kCancel, kTerminated, kResponse };
+  // kRegister: a REGISTER, answered with SofiaAgent::reply / challenge on its token.
+  enum class Kind { kInvite, kBye, kCancel, kTerminated, kResponse, kRegister };
   Kind kind = Kind::kInvite;
   std::uint64_t call = 0;
   // kInvite only.
   std::string from_user, from_host, from_display, to_user, to_host, req_user, req_host, req_uri,
       call_id, user_agent, contact_user, contact_host, network_addr, sdp;
   std::uint16_t network_port = 0;
+  // kInvite: the Proxy-Authorization's parameters ("name=value"), empty without one;
+  // kRegister: the Authorization's.
+  std::vector<std::string> auth_params;
+  // kRegister only: the first Contact (none: has_contact false), and the expiry asked for
+  // (Expires header, else the contact's expires param; -1 when neither).
+  bool has_contact = false;
+  std::string contact_display, contact_port, contact_params;
+  long expires = -1;
   int status = 0;  // kResponse only (call_id and sdp are set too)
 };
 
@@ -41,6 +51,8 @@ class SofiaAgent {
   static constexpr std::size_t kMaxCalls = 1000;
   // Commands waiting for the sofia thread; beyond, a command is refused (false).
   static constexpr std::size_t kMaxCommands = 4096;
+  // REGISTERs waiting for the switch's answer; one beyond is answered 503 on the sofia thread.
+  static constexpr std::size_t kMaxPendingRequests = 256;
 
   SofiaAgent();
   ~SofiaAgent();
@@ -55,6 +67,10 @@ class SofiaAgent {
 
   // A response to the call's INVITE (1xx-6xx), with an SDP body when `sdp` is not empty.
   bool respond(std::uint64_t call, int status, std::string sdp = {});
+  // A 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) with `challenge` as that header.
+  bool challenge(std::uint64_t call, int status, std::string challenge);
+  // The final response to a REGISTER, with `contact` (e.g. `<sip:u@h>;expires=60`) if set.
+  bool reply(std::uint64_t request, int status, std::string contact = {});
   bool bye(std::uint64_t call);
   // A token for an outbound call, before its INVITE is sent.
   std::uint64_t new_call();
@@ -78,9 +94,12 @@ class SofiaAgent {
     std::uint64_t call = 0;
     int status = 0;
     std::string sdp;
+    std::string challenge;  // kRespond with 401 or 407: the authenticate header's value
+    std::string contact;    // kRespond to a REGISTER: the Contact of the 200
     OutboundInvite invite;  // kInvite only
   };
   void send_invite(std::uint64_t call, const OutboundInvite& invite);
+  void answer_request(std::uint64_t token, const Command& command);
   bool queue(Command command);
   void run();
   void drain();

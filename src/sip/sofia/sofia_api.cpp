@@ -73,7 +73,7 @@ void write_profile(const SofiaProfile& profile, std::string& out) {
       {"FAILED-CALLS-IN  ", std::to_string(profile.failed_calls_in())},
       {"CALLS-OUT        ", "0"},
       {"FAILED-CALLS-OUT ", "0"},
-      {"REGISTRATIONS    ", "0"},
+      {"REGISTRATIONS    ", std::to_string(profile.registrar().size())},
   };
   out += fmt::format("{}\n", kLine);
   for (const auto& row : rows) out += fmt::format("{}\t{}\n", row.first, row.second);
@@ -150,7 +150,7 @@ void register_sofia_api(core::ApiRegistry& registry,
                         std::vector<std::shared_ptr<SofiaProfile>> profiles) {
   core::ApiCommand command;
   command.name = "sofia";
-  command.syntax = "status [profile <name>|gateway [<name>]]";
+  command.syntax = "status [profile <name> [reg [<contact>]]|gateway [<name>]]";
   command.description = "Sofia Controls";
   command.module = "mod_sofia";
   command.may_block = false;
@@ -177,6 +177,13 @@ void register_sofia_api(core::ApiRegistry& registry,
     if (protocol::iequals(argv[1], "profile") && argv.size() >= 3) {
       for (const auto& profile : profiles) {
         if (argv[2] != profile->config().name) continue;
+        // `reg [<filter>]`: mod_sofia prints only the registrations (filtered by contact).
+        if (argv.size() >= 4 && protocol::iequals(argv[3], "reg")) {
+          out += format_registrations(profile->registrar().list(),
+                                      argv.size() >= 5 ? argv[4] : std::string(),
+                                      profile->now_seconds());
+          return core::ApiStatus::kSuccess;
+        }
         write_profile(*profile, out);
         return core::ApiStatus::kSuccess;
       }

@@ -175,6 +175,18 @@ void read_settings(pugi::xml_node settings, std::string_view local_ip, ProfileCo
       reader.word(name, value, profile.dialplan);
     } else if (name == "auth-calls") {
       reader.boolean(name, value, profile.auth_calls);
+    } else if (name == "accept-blind-auth") {
+      reader.boolean(name, value, profile.accept_blind_auth);
+    } else if (name == "challenge-realm") {
+      profile.challenge_realm = std::string(value);
+    } else if (name == "force-register-domain") {
+      profile.force_register_domain = std::string(value);
+    } else if (name == "accept-blind-reg") {
+      reader.boolean(name, value, profile.accept_blind_reg);
+    } else if (name == "sip-expires-late-margin") {
+      reader.integer(name, value, 0, 86400, profile.sip_expires_late_margin);
+    } else if (name == "nonce-ttl") {
+      reader.integer(name, value, 1, 86400, profile.nonce_ttl);
     } else if (name == "codec-prefs") {
       reader.codecs(name, value, profile.codec_prefs);
       profile.outbound_codec_prefs = profile.codec_prefs;
@@ -231,11 +243,6 @@ void read_profile(pugi::xml_node node, std::string_view local_ip, SofiaConfig& c
   if (!rtp_ip_set) profile.rtp_ip = profile.sip_ip;
   for (pugi::xml_node gateway : node.child("gateways").children("gateway")) {
     read_gateway(gateway, profile, config.messages);
-  }
-  if (profile.auth_calls) {
-    reader.say(LogLevel::kWarning,
-               "auth-calls is on but eventswitch does not challenge INVITEs yet: calls are "
-               "accepted without authentication (docs/sip.md)");
   }
   config.profiles.push_back(std::move(profile));
 }

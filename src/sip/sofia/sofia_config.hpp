@@ -45,8 +45,22 @@ struct ProfileConfig {
   std::string rtp_ip = "127.0.0.1";
   std::string context = "default";
   std::string dialplan = "XML";
-  // Read and shown; eventswitch does not challenge INVITEs yet (a warning at start says so).
+  // Inbound INVITEs must pass digest authentication against the XML directory (sofia_auth.cpp).
   bool auth_calls = false;
+  // accept-blind-auth: with auth-calls, INVITEs are let in without a challenge.
+  bool accept_blind_auth = false;
+  // challenge-realm: the realm of our challenges; empty or auto_to: the To host, auto_from:
+  // the From host, anything else as given.
+  std::string challenge_realm;
+  // force-register-domain: the directory domain users are looked up in (default: the realm
+  // the client answered with).
+  std::string force_register_domain;
+  // nonce-ttl: seconds a challenge's nonce stays usable (plus SIP's T1x64, 32 s).
+  int nonce_ttl = 60;
+  // accept-blind-reg: REGISTERs are taken without a challenge.
+  bool accept_blind_reg = false;
+  // sip-expires-late-margin: seconds a registration outlives the Expires it asked for.
+  int sip_expires_late_margin = 60;
   // inbound-codec-prefs: the codecs an inbound offer is matched against (in the offer's
   // order); outbound-codec-prefs: what outbound calls offer, in this order.
   std::vector<std::string> codec_prefs{"PCMU", "PCMA"};

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "core/log_bus.hpp"
+#include "protocol/ascii.hpp"
 #include "sip/sdp/sdp.hpp"
 #include "sip/sip_cause.hpp"
 #include "sip/sofia/sofia_driver.hpp"
@@ -113,6 +114,31 @@ Destination split_destination(std::string_view dest) {
 
 }  // namespace
 
+std::optional<std::string> SofiaProfile::registered_contact(const std::string& user,
+                                                            const std::string& host) const {
+  std::optional<Registration> reg;
+  if (!host.empty()) {
+    reg = registrar_.find(user, host);
+  } else {
+    // mod_sofia looks the bare user up under the profile's domain-name, which eventswitch does
+    // not read: the first registration of that user on the profile stands for it.
+    for (auto& candidate : registrar_.list()) {
+      if (protocol::iequals(candidate.user, user)) {
+        reg = std::move(candidate);
+        break;
+      }
+    }
+  }
+  if (!reg) return std::nullopt;
+  // The contact's URI without "sip:": "<display>" <sip:user@host:port;params>.
+  const auto open = reg->contact.find("<sip:");
+  const auto close = reg->contact.rfind('>');
+  if (open == std::string::npos || close == std::string::npos || close < open + 5) {
+    return std::nullopt;
+  }
+  return reg->contact.substr(open + 5, close - open - 5);
+}
+
 void SofiaEndpoint::add_profile(const std::shared_ptr<SofiaProfile>& profile) {
   const std::scoped_lock lock(mutex_);
   profiles_[profile->config().name] = profile;
@@ -150,12 +176,24 @@ sw::OutgoingResult SofiaProfile::create_outbound(const sw::OutgoingRequest& requ
                                                  std::string_view dest) {
   auto& log = core_.runtime().log();
   if (dest.starts_with("sip:")) dest.remove_prefix(4);
+  std::string contact_dest;  // a registered user's contact, when dest names one
   if (dest.find('@') == std::string_view::npos) {
-    // A bare user means a registered contact; registrations are not served yet.
-    ES_LOG(log, core::LogLevel::kWarning, "sofia/{}/{}: Cannot locate registered user {}@{}",
-           config_.name, dest, dest, config_.name);
-    return {nullptr, sw::cause_by_name("USER_NOT_REGISTERED")};
+    // A registered user: <user>%<host>, or a bare <user> (docs/sip.md, "Calls to registered
+    // users"). The INVITE goes to the registration's contact.
+    const auto percent = dest.find('%');
+    const std::string user(dest.substr(0, percent));
+    const std::string host =
+        percent == std::string_view::npos ? std::string() : std::string(dest.substr(percent + 1));
+    const auto reg = registered_contact(user, host);
+    if (!reg) {
+      ES_LOG(log, core::LogLevel::kWarning, "sofia/{}/{}: Cannot locate registered user {}@{}",
+             config_.name, dest, user, host.empty() ? config_.name : host);
+      return {nullptr, sw::cause_by_name("USER_NOT_REGISTERED")};
+    }
+    contact_dest = *reg;
   }
+  const std::string_view given = dest;
+  if (!contact_dest.empty()) dest = contact_dest;
   const Destination target = split_destination(dest);
   if (target.host.empty()) {
     ES_LOG(log, core::LogLevel::kErr, "sofia/{}/{}: Invalid URL", config_.name, dest);
@@ -196,7 +234,7 @@ sw::OutgoingResult SofiaProfile::create_outbound(const sw::OutgoingRequest& requ
     stream->close();
     return {nullptr, cause};
   }
-  session->set_name("sofia/" + config_.name + "/" + std::string(dest));
+  session->set_name("sofia/" + config_.name + "/" + std::string(given));
   const std::pair<const char*, std::string> vars[] = {
       {"sofia_profile_name", config_.name},
       {"sip_profile_name", config_.name},

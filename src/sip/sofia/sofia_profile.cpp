@@ -16,6 +16,7 @@ SofiaProfile::SofiaProfile(sw::SwitchCore& core, ProfileConfig config)
     : core_(core),
       config_(std::move(config)),
       agent_(std::make_shared<SofiaAgent>()),
+      auth_(config_),
       reports_(asio::make_strand(core.io())) {}
 
 SofiaProfile::~SofiaProfile() {
@@ -27,6 +28,7 @@ bool SofiaProfile::start(std::string* error) {
   auto reports = reports_;
   // Called on the sofia thread: only posts to the switch's loop, where the profile may be gone.
   // In order: with two loop threads a dialog's end could otherwise overtake its 486 or BYE.
+  schedule_expiry_sweep();
   return agent_->start(
       config_.sip_ip, config_.sip_port,
       [weak, reports](SipEvent event) {
@@ -38,6 +40,12 @@ bool SofiaProfile::start(std::string* error) {
 }
 
 void SofiaProfile::stop() {
+  {
+    const std::scoped_lock lock(sweep_mutex_);
+    stopped_ = true;
+    if (sweep_timer_ != 0) core_.timers().cancel(sweep_timer_);
+    sweep_timer_ = 0;
+  }
   agent_->stop();
 }
 
@@ -56,6 +64,9 @@ void SofiaProfile::handle(const SipEvent& event) {
       return;
     case SipEvent::Kind::kResponse:
       on_response(event);
+      return;
+    case SipEvent::Kind::kRegister:
+      on_register(event);
       return;
     case SipEvent::Kind::kCancel:
       on_far_end_gone(event.call, sw::cause::kOriginatorCancel);
@@ -83,7 +94,43 @@ void SofiaProfile::on_far_end_gone(std::uint64_t call, int cause, std::string_vi
   session->hangup(cause);
 }
 
+std::int64_t SofiaProfile::now_seconds() const {
+  return core_.runtime().clock().now_epoch_us() / 1'000'000;
+}
+
+bool SofiaProfile::authenticate_invite(const SipEvent& ev,
+                                       std::vector<std::pair<std::string, std::string>>& vars) {
+  // mod_sofia checks credentials an INVITE carries even without auth-calls, unless
+  // accept-blind-auth; with both auth-calls and accept-blind-auth every INVITE is let in.
+  const bool blind = config_.accept_blind_auth;
+  if (config_.auth_calls ? blind : (blind || ev.auth_params.empty())) {
+    if (config_.auth_calls) vars.emplace_back("sip_authorized", "true");
+    return true;
+  }
+  AuthRequest request{"INVITE", ev.from_user, ev.from_host, ev.to_user, ev.to_host, ev.auth_params};
+  const auto xml = core_.xml ? core_.xml() : nullptr;
+  AuthOutcome outcome = auth_.authenticate(request, xml.get(), now_seconds());
+  if (outcome.status == 0) {
+    vars.emplace_back("sip_authorized", "true");
+    for (auto& var : outcome.variables) vars.push_back(std::move(var));
+    return true;
+  }
+  if (outcome.status == 403) {
+    failed_calls_in_.fetch_add(1, std::memory_order_relaxed);
+    ES_LOG(core_.runtime().log(), core::LogLevel::kWarning,
+           "SIP auth failure (INVITE) on sofia profile '{}' for [{}@{}] from ip {}", config_.name,
+           ev.to_user, ev.to_host, ev.network_addr);
+    fire_register_failure(ev, "INVITE");
+    agent_->respond(ev.call, 403);
+  } else {
+    agent_->challenge(ev.call, outcome.status, outcome.challenge);
+  }
+  return false;
+}
+
 void SofiaProfile::on_invite(const SipEvent& ev) {
+  std::vector<std::pair<std::string, std::string>> auth_vars;
+  if (!authenticate_invite(ev, auth_vars)) return;
   const auto offer = sdp::parse_audio(ev.sdp);
   auto chosen = offer ? sdp::negotiate(*offer, config_.codec_prefs) : std::nullopt;
   if (!chosen) {
@@ -184,6 +231,7 @@ void SofiaProfile::on_invite(const SipEvent& ev) {
   for (const auto& [name, value] : vars) {
     if (!value.empty()) session->set_variable(name, value);
   }
+  for (const auto& [name, value] : auth_vars) session->set_variable(name, value);
   {
     const std::scoped_lock lock(mutex_);
     calls_[ev.call] = session;

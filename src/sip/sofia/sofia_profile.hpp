@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,7 +14,9 @@
 
 #include "sip/rtp/rtp_stream.hpp"
 #include "sip/sofia/sofia_agent.hpp"
+#include "sip/sofia/sofia_auth.hpp"
 #include "sip/sofia/sofia_config.hpp"
+#include "sip/sofia/sofia_registrar.hpp"
 #include "switch/endpoint.hpp"
 #include "switch/switch_core.hpp"
 
@@ -46,16 +49,41 @@ class SofiaProfile : public std::enable_shared_from_this<SofiaProfile> {
   // sessions, and INVITEs refused (no common codec, no RTP port, switch limits).
   std::uint64_t calls_in() const { return calls_in_.load(std::memory_order_relaxed); }
   std::uint64_t failed_calls_in() const { return failed_calls_in_.load(std::memory_order_relaxed); }
+  const Registrar& registrar() const { return registrar_; }
+  // The contact (user@host[:port][;params], no "sip:") of `user`'s registration at `host`, or
+  // of its first registration on this profile when `host` is empty.
+  std::optional<std::string> registered_contact(const std::string& user,
+                                                const std::string& host) const;
+  std::int64_t now_seconds() const;
 
  private:
   void handle(const SipEvent& event);
   void on_invite(const SipEvent& event);
+  // auth-calls (or credentials sent anyway, as mod_sofia checks them): false when the INVITE
+  // was answered (challenge, 403); true with the variables the call gets.
+  bool authenticate_invite(const SipEvent& event,
+                           std::vector<std::pair<std::string, std::string>>& variables);
+  // REGISTER (sofia_register.cpp): authenticated unless accept-blind-reg, then stored or
+  // removed, with mod_sofia's sofia::register / sofia::unregister events.
+  void on_register(const SipEvent& event);
+  // Every second on the switch's timers: expired registrations go, with sofia::expire.
+  void schedule_expiry_sweep();
+  void fire_custom(std::string_view subclass,
+                   const std::vector<std::pair<std::string, std::string>>& headers);
+  // sofia::register_failure, for a 403 to a REGISTER or an INVITE (`type`).
+  void fire_register_failure(const SipEvent& event, std::string_view type);
+  void sweep_registrations();
   void on_response(const SipEvent& event);
   void on_far_end_gone(std::uint64_t call, int cause, std::string_view disposition = {});
 
   sw::SwitchCore& core_;
   ProfileConfig config_;
   std::shared_ptr<SofiaAgent> agent_;
+  SofiaAuth auth_;
+  Registrar registrar_;
+  std::mutex sweep_mutex_;
+  std::uint64_t sweep_timer_ = 0;
+  bool stopped_ = false;
   asio::strand<asio::io_context::executor_type> reports_;
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<sw::Session>> calls_;

@@ -157,6 +157,8 @@ TEST(SofiaConfig, VanillaInternalAndExternalLoadThroughTheIncludes) {
   EXPECT_EQ(internal->context, "public");
   EXPECT_EQ(internal->dialplan, "XML");
   EXPECT_TRUE(internal->auth_calls);
+  EXPECT_EQ(internal->force_register_domain, "127.0.0.9");
+  EXPECT_EQ(internal->nonce_ttl, 60);
   EXPECT_EQ(internal->codec_prefs, (std::vector<std::string>{"PCMU", "PCMA"}));
   EXPECT_EQ(internal->dtmf_type, DtmfType::kRfc2833);
   EXPECT_EQ(internal->rtp_timeout_sec, 300);
@@ -188,8 +190,8 @@ TEST(SofiaConfig, VanillaInternalAndExternalLoadThroughTheIncludes) {
   EXPECT_EQ(carrier.username, "FreeSWITCH");
   EXPECT_EQ(carrier.expire_seconds, 3600);
   EXPECT_EQ(carrier.register_to(), "sip:FreeSWITCH@192.0.2.7:5070");
-  // auth-calls is read but not enforced: said at load.
-  EXPECT_EQ(loaded.count(core::LogLevel::kWarning, "profile internal: auth-calls is on"), 1U);
+  // auth-calls is enforced now: no warning at load; vanilla's force-register-domain is kept.
+  EXPECT_EQ(loaded.count(core::LogLevel::kWarning, "auth-calls"), 0U);
   EXPECT_EQ(loaded.count(core::LogLevel::kErr, ""), 0U) << loaded.all_messages;
 }
 
@@ -207,8 +209,8 @@ TEST(SofiaConfig, UnknownParamsGetOneDebugLineEach) {
   EXPECT_EQ(loaded.count(core::LogLevel::kDebug, "param ext-rtp-ip ignored"), 1U);
   EXPECT_EQ(loaded.count(core::LogLevel::kDebug, "gateway asterlink.com: param from-user ignored"),
             1U);
-  // internal.xml above sets 9 params eventswitch does not use.
-  EXPECT_EQ(loaded.count(core::LogLevel::kDebug, "profile internal: param "), 9U)
+  // internal.xml above sets 8 params eventswitch does not use (force-register-domain is used).
+  EXPECT_EQ(loaded.count(core::LogLevel::kDebug, "profile internal: param "), 8U)
       << loaded.all_messages;
 }
 
