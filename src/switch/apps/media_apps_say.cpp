@@ -12,6 +12,7 @@
 #include "protocol/ascii.hpp"
 #include "switch/apps/media_play.hpp"
 #include "switch/apps/say_en.hpp"
+#include "switch/dialplan/time_zone.hpp"
 #include "switch/session/session.hpp"
 #include "switch/switch_core.hpp"
 
@@ -122,20 +123,26 @@ const char* sound_path_of(pugi::xml_node node) {
   return first_attr(node, {"sound-prefix", "sound-path", "sound_path"});
 }
 
-// Dates are broken down in the channel's `timezone` when it is a number (seconds east of
-// UTC, as switch_time_exp_tz takes it), else in the daemon's local time.
+// Dates are broken down in the channel's `timezone`: a number is seconds east of UTC (as
+// switch_time_exp_tz takes it), anything else a zone name (switch_time_exp_tz_name); without
+// it, or for a zone that is not known, in the daemon's local time.
 say::SayClock say_clock(Session& s) {
   say::SayClock clock;
   clock.now_epoch_s = s.core().runtime().clock().now_epoch_us() / 1000000;
-  auto tz = s.variable("timezone");
-  int offset = tz ? text::c_atoi(*tz) : 0;
-  if (tz && !offset) {
+  std::string zone = s.variable("timezone").value_or("");
+  int offset = zone.empty() ? 0 : text::c_atoi(zone);
+  if (offset) zone.clear();
+  if (!zone.empty() && !zone_time(zone, clock.now_epoch_s)) {
     log(s, core::LogLevel::kWarning,
-        fmt::format("timezone [{}]: named zones are not supported; using local time", *tz));
+        fmt::format("timezone [{}]: unknown time zone; using local time", zone));
+    zone.clear();
   }
-  clock.breakdown = [tz = tz.has_value() && offset != 0, offset](std::int64_t t) {
+  clock.breakdown = [zone = std::move(zone), offset](std::int64_t t) {
+    if (!zone.empty()) {
+      if (auto zoned = zone_time(zone, t)) return *zoned;
+    }
     std::tm tm{};
-    if (tz) {
+    if (offset) {
       auto shifted = static_cast<std::time_t>(t + offset);
       gmtime_r(&shifted, &tm);
     } else {

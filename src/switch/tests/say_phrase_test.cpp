@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <vector>
@@ -330,6 +331,26 @@ TEST_F(SaySimulatedTest, CurrentTimeComesFromTheSwitchClock) {
   }
   // No sound folder: every part fails, in order, and the playback is FILE NOT FOUND.
   EXPECT_EQ(failed, (std::vector<std::string>{"digits/11.wav", "digits/13.wav", "time/p-m.wav"}));
+}
+
+// A zone name is read from the zone database: 22:13 UTC is 5:13 PM in New York (EST, UTC-5).
+TEST_F(SaySimulatedTest, CurrentTimeInANamedZone) {
+  const char* dir = std::getenv("TZDIR");
+  if (!std::filesystem::exists(std::string(dir && *dir ? dir : "/usr/share/zoneinfo") +
+                               "/America/New_York")) {
+    GTEST_SKIP() << "no system zone database";
+  }
+  switch_->phrases_xml = [&] { return load_default_dialplan(runtime_->globals()); };
+  std::string reply = api("originate",
+                          "{^^;timezone=America/New_York;sa='en current_time pronounced 0'}"
+                          "loopback/m:^:answer^say:${sa}^park/default/inline &park()");
+  ASSERT_EQ(reply.rfind("+OK ", 0), 0u) << reply;
+  advance_ms(2000);
+  std::vector<std::string> failed;
+  for (const auto& e : recorder_->all()) {
+    if (header(e, "Event-Subclass") == "filestring::fail") failed.push_back(header(e, "File"));
+  }
+  EXPECT_EQ(failed, (std::vector<std::string>{"digits/5.wav", "digits/13.wav", "time/p-m.wav"}));
 }
 
 }  // namespace
