@@ -292,16 +292,18 @@ asio::awaitable<PlayStatus> run_action(MacroContext& m, pugi::xml_node action,
                                        action.attribute("method").as_string());
   }
   if (protocol::iequals(func, "speak-text")) {
+    // The action's tts-engine / tts-voice override the language's, but, as in FreeSWITCH, it
+    // is the language's pair that must be there.
     const char* engine = action.attribute("tts-engine").as_string(nullptr);
     const char* voice = action.attribute("tts-voice").as_string(nullptr);
     if (!engine) engine = m.tts_engine;
     if (!voice) voice = m.tts_voice;
-    if (!engine || !*engine || !voice || !*voice) {
+    if (!m.tts_engine || !*m.tts_engine || !m.tts_voice || !*m.tts_voice) {
       log(s, core::LogLevel::kErr, "TTS is not configured");
-    } else {
-      log(s, core::LogLevel::kErr, fmt::format("Invalid TTS module [{}]!", engine));
+      co_return PlayStatus::kSuccess;  // FreeSWITCH's status stays as it was
     }
-    co_return PlayStatus::kSuccess;  // FreeSWITCH's status stays as it was
+    co_return (co_await speak_text(s, engine, std::string(voice), adata, DigitMode::kTerminators))
+        .status;
   }
   co_return PlayStatus::kSuccess;  // an unknown function does nothing
 }

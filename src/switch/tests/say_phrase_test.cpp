@@ -14,6 +14,8 @@
 #include "switch/default_dialplan.hpp"
 #include "switch/media/audio_file_writer.hpp"
 #include "switch/media/audio_source.hpp"
+#include "switch/media/flite_engine.hpp"
+#include "switch/media/speech_source.hpp"
 #include "switch/tests/switch_fixture.hpp"
 
 namespace es::sw::testing {
@@ -212,9 +214,18 @@ TEST_F(SayPhraseTest, EmbeddedPhraseSpellsThroughTheSayModule) {
 
 constexpr std::string_view kMacros = R"XML(<document type="freeswitch/xml">
   <section name="languages">
-    <language name="en" say-module="en">
+    <language name="en" say-module="en" tts-engine="flite" tts-voice="kal">
       <phrases>
         <macros>
+          <macro name="spoken" pause="0">
+            <input pattern="^(.+)$">
+              <match>
+                <action function="play-file" data="intro"/>
+                <action function="speak-text" data="$1"/>
+                <action function="play-file" data="outro"/>
+              </match>
+            </input>
+          </macro>
           <macro name="count" pause="0">
             <input pattern="^(\d+)$">
               <match>
@@ -309,6 +320,25 @@ TEST_F(SayPhraseTest, ExecuteAndNestedPhraseActions) {
     }
   }
   EXPECT_TRUE(set_ran);
+}
+
+// speak-text speaks the substituted data with the language's engine and voice, between the
+// actions around it.
+TEST_F(SayPhraseTest, SpeakTextActionSpeaks) {
+  use_phrases(kMacros);
+  sound("intro");
+  sound("outro");
+  run("phrase", "spoken,Hello world");
+  media::SpeechAudio audio;
+  std::string error;
+  ASSERT_TRUE(media::flite_synthesize("kal", "Hello world", audio, &error)) << error;
+  std::vector<std::int16_t> recorded;
+  ASSERT_TRUE(media::read_all_samples(dir_ + "/rec.wav", recorded, &error)) << error;
+  long spoken = find_contiguous(recorded, media::SpeechSource(audio).samples());
+  std::vector<long> around = positions({"intro", "outro"});
+  EXPECT_GE(around[0], 0);
+  EXPECT_GT(spoken, around[0]);
+  EXPECT_GT(around[1], spoken);
 }
 
 // On simulated time the date comes from the switch clock (1700000000 = 2023-11-14 22:13:20 UTC),
