@@ -11,6 +11,7 @@
 #include "switch/session/execute_on.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/switch_core.hpp"
+#include "switch/user_dial.hpp"
 
 namespace es::sw {
 namespace {
@@ -128,6 +129,37 @@ LegAttempt create_leg(SwitchCore& core, const DialString& dial, const DialLeg& w
   return attempt;
 }
 
+// Creates the leg, or for a user/ leg the legs of the user's dial-string (user_dial.hpp).
+void add_legs(SwitchCore& core, const DialString& dial, const DialLeg& leg,
+              const OriginateOptions& options, const std::shared_ptr<Waiter>& waiter,
+              bool nested_ok, int depth, std::vector<LegAttempt>& legs, int& last_cause) {
+  if (!is_user_leg(leg)) {
+    LegAttempt attempt = create_leg(core, dial, leg, options, waiter, nested_ok);
+    if (attempt.session) {
+      legs.push_back(std::move(attempt));
+    } else {
+      last_cause = attempt.cause;
+    }
+    return;
+  }
+  if (depth >= kMaxUserDialDepth) {
+    ES_LOG(core.runtime().log(), core::LogLevel::kErr,
+           "user/{}: more than {} user/ dial-strings deep", leg.data, kMaxUserDialDepth);
+    last_cause = cause::kInvalidIeContents;
+    return;
+  }
+  VarList vars;
+  for (const auto& [n, v] : options.vars) vars.set(n, v);
+  for (const auto& [n, v] : originate_leg_vars(dial, leg).vars) vars.set(n, v);
+  core::AccessRules rules = options.rules;
+  if (options.caller) rules.add(options.caller->access_rules());
+  UserDial user = resolve_user_dial(core, leg, vars, options.caller, rules);
+  if (user.legs.empty()) last_cause = user.cause;
+  for (const DialLeg& dialled : user.legs) {
+    add_legs(core, dial, dialled, options, waiter, nested_ok, depth + 1, legs, last_cause);
+  }
+}
+
 }  // namespace
 
 asio::awaitable<OriginateResult> originate(SwitchCore& core, std::string dial_string,
@@ -177,15 +209,7 @@ asio::awaitable<OriginateResult> originate(SwitchCore& core, std::string dial_st
     std::vector<LegAttempt> legs;
     int last_cause = 0;
     for (const auto& leg : group.legs) {
-      bool leg_ignore_early =
-          ignore_early || text::switch_true(leg.vars.find("ignore_early_media"));
-      (void)leg_ignore_early;
-      LegAttempt attempt = create_leg(core, dial, leg, options, waiter, nested_ok);
-      if (attempt.session) {
-        legs.push_back(std::move(attempt));
-      } else {
-        last_cause = attempt.cause;
-      }
+      add_legs(core, dial, leg, options, waiter, nested_ok, 0, legs, last_cause);
     }
     SessionPtr winner;
     bool timed_out = false;

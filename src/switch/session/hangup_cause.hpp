@@ -12,6 +12,7 @@ inline constexpr int kNormalClearing = 16;
 inline constexpr int kUserBusy = 17;
 inline constexpr int kNoUserResponse = 18;
 inline constexpr int kNoAnswer = 19;
+inline constexpr int kSubscriberAbsent = 20;
 inline constexpr int kCallRejected = 21;
 inline constexpr int kExchangeRoutingError = 25;
 inline constexpr int kDestinationOutOfOrder = 27;
@@ -19,6 +20,8 @@ inline constexpr int kNormalUnspecified = 31;
 inline constexpr int kNormalTemporaryFailure = 41;
 inline constexpr int kSwitchCongestion = 42;
 inline constexpr int kChanNotImplemented = 66;
+inline constexpr int kMandatoryIeMissing = 96;
+inline constexpr int kInvalidIeContents = 100;
 inline constexpr int kWrongCallState = 101;
 inline constexpr int kOriginatorCancel = 487;
 // An application or the state machine threw (the exception policy of core/spawn.hpp).
