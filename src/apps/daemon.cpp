@@ -381,6 +381,7 @@ int run_daemon(const DaemonOptions& options) {
     }
     if (!sip_profiles.empty()) {
       sip::sofia::register_sofia_api(runtime.api(), sip_profiles);
+      sip::sofia::register_sofia_contact_api(runtime.api(), runtime.globals(), sip_profiles);
       auto sofia_endpoint = std::make_shared<sip::sofia::SofiaEndpoint>();
       for (const auto& profile : sip_profiles) sofia_endpoint->add_profile(profile);
       switch_core.endpoints().add(sofia_endpoint);

@@ -11,9 +11,11 @@
 #     internal reg` shows it in mod_sofia's layout, sofia::register is fired; Expires 0 removes
 #     it (sofia::unregister); a registration left to expire goes with sofia::expire; a wrong
 #     password gets 403 and sofia::register_failure.
-#  5. Calls to a registered user: originate to sofia/internal/1000 and
-#     sofia/internal/1000%example.org reach SIPp (uas) at the registered contact;
-#     an unregistered user gives -ERR USER_NOT_REGISTERED.
+#  5. Calls to a registered user: originate to sofia/internal/1000,
+#     sofia/internal/1000%example.org and user/1000@example.org (the domain's vanilla
+#     dial-string through sofia_contact) reach SIPp (uas) at the registered contact;
+#     an unregistered user gives -ERR USER_NOT_REGISTERED, a user the directory does not have
+#     -ERR SUBSCRIBER_ABSENT.
 # Usage: sipp_auth_test.sh <eventswitch binary>
 set -uo pipefail
 # shellcheck source=../lib/checks.sh
@@ -49,6 +51,9 @@ XML
 cat >"$conf/directory/example.xml" <<'XML'
 <include>
   <domain name="example.org">
+    <params>
+      <param name="dial-string" value="{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}${sofia_contact(*/${dialed_user}@${dialed_domain})}"/>
+    </params>
     <variables><variable name="user_context" value="default"/></variables>
     <groups><group name="default"><users>
       <user id="1000">
@@ -140,6 +145,10 @@ read -r created ok failed < <(sipp_run unknown -sf "$scenarios/uac_auth_forbidde
 # 4. Registrations. An event socket client writes every sofia:: event it gets, decoded.
 api() {
   printf 'auth ClueCon\n\napi %s\n\n' "$1" | nc -N 127.0.0.1 "$es_port" 2>/dev/null
+}
+# The body of an api reply that does not end in a newline (sofia_contact, uuid_getvar).
+api_body() {
+  api "$1" | sed -n '/^Content-Type: api\/response/{n;n;n;s/Content-Type: text\/disconnect-notice$//;p;q}'
 }
 python3 - "$es_port" "$WORK/events.txt" "$WORK/listening" <<'PY' &
 import socket, sys, urllib.parse
@@ -247,24 +256,41 @@ wait "$listener" 2>/dev/null
 # 5. Dialing the registered contact: SIPp registers from reg_port, then answers there.
 read -r created ok failed < <(register again 3600)
 [[ $ok == 1 ]] || fail "register again: created=$created successful=$ok failed=$failed" "$WORK/again.err"
-(cd "$WORK" && timeout 60 sipp -sn uas -i 127.0.0.1 -p "$reg_port" -m 2 -nostdin -timeout 40 \
+contact=$(api_body "sofia_contact */1000@example.org")
+[[ $contact == "sofia/internal/sip:1000@127.0.0.1:$reg_port" ]] \
+  && pass "sofia_contact */1000@example.org: the registered contact" \
+  || fail "sofia_contact: $contact"
+[[ $(api_body "sofia_contact */4444@example.org") == error/user_not_registered ]] \
+  && pass "sofia_contact of an unregistered user: error/user_not_registered" \
+  || fail "sofia_contact unregistered: $(api_body "sofia_contact */4444@example.org")"
+(cd "$WORK" && timeout 60 sipp -sn uas -i 127.0.0.1 -p "$reg_port" -m 3 -nostdin -timeout 40 \
   -trace_msg -message_file uas.msg -trace_stat -stf uas.csv >/dev/null 2>&1) &
 uas=$!
 sleep 0.5
-for dest in 1000 1000%example.org; do
-  reply=$(api "originate {origination_caller_id_number=7000}sofia/internal/$dest &park" \
+for dest in sofia/internal/1000 sofia/internal/1000%example.org user/1000@example.org; do
+  reply=$(api "originate {origination_caller_id_number=7000}$dest &park" \
     | grep -m1 -E '^(\+OK|-ERR)')
   uuid=${reply#+OK }
-  [[ $reply == "+OK "* ]] && pass "originate sofia/internal/$dest: answered at the contact" \
-    || fail "originate sofia/internal/$dest: $reply" "$WORK/daemon.log"
+  [[ $reply == "+OK "* ]] && pass "originate $dest: answered at the contact" \
+    || fail "originate $dest: $reply" "$WORK/daemon.log"
+  if [[ $dest == user/* ]]; then
+    domain=$(api_body "uuid_getvar $uuid sip_invite_domain")
+    presence=$(api_body "uuid_getvar $uuid presence_id")
+    [[ $domain == example.org && $presence == 1000@example.org ]] \
+      && pass "user/1000@example.org: the dial-string's variables on the leg" \
+      || fail "user/ leg variables: $domain / $presence"
+  fi
   api "uuid_kill $uuid" >/dev/null
   sleep 0.3
 done
 wait "$uas"
-[[ $(grep -c "^INVITE sip:1000@127.0.0.1:$reg_port SIP/2.0" "$WORK/uas.msg") == 2 ]] \
-  && pass "both INVITEs went to the registered contact" || fail "uas INVITEs" "$WORK/uas.msg"
+[[ $(grep -c "^INVITE sip:1000@127.0.0.1:$reg_port SIP/2.0" "$WORK/uas.msg") == 3 ]] \
+  && pass "the three INVITEs went to the registered contact" || fail "uas INVITEs" "$WORK/uas.msg"
 reply=$(api "originate sofia/internal/4444 &park" | grep -m1 -E '^(\+OK|-ERR)')
 [[ $reply == "-ERR USER_NOT_REGISTERED"* ]] && pass "an unregistered user: -ERR USER_NOT_REGISTERED" \
   || fail "unregistered user: $reply"
+reply=$(api "originate user/4444@example.org &park" | grep -m1 -E '^(\+OK|-ERR)')
+[[ $reply == "-ERR SUBSCRIBER_ABSENT"* ]] && pass "user/ of a user not in the directory: -ERR SUBSCRIBER_ABSENT" \
+  || fail "user/4444: $reply"
 
 exit $((failures > 0))

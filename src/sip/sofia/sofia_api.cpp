@@ -194,4 +194,25 @@ void register_sofia_api(core::ApiRegistry& registry,
   registry.add(std::move(command));
 }
 
+void register_sofia_contact_api(core::ApiRegistry& registry, const core::GlobalVars& globals,
+                                std::vector<std::shared_ptr<SofiaProfile>> profiles) {
+  core::ApiCommand command;
+  command.name = "sofia_contact";
+  command.syntax = "[profile/]<user>@<domain>";
+  command.description = "Sofia Contacts";
+  command.module = "mod_sofia";
+  command.may_block = false;
+  command.function = [&globals, profiles = std::move(profiles)](
+                         std::string_view arg, std::string& out, const core::ApiContext&) {
+    std::vector<ProfileRegistrar> tables;
+    tables.reserve(profiles.size());
+    for (const auto& profile : profiles) {
+      tables.push_back({profile->config().name, &profile->registrar()});
+    }
+    out += sofia_contact(arg, tables, globals.get("domain").value_or("freeswitch.local"));
+    return core::ApiStatus::kSuccess;
+  };
+  registry.add(std::move(command));
+}
+
 }  // namespace es::sip::sofia

@@ -130,13 +130,7 @@ std::optional<std::string> SofiaProfile::registered_contact(const std::string& u
     }
   }
   if (!reg) return std::nullopt;
-  // The contact's URI without "sip:": "<display>" <sip:user@host:port;params>.
-  const auto open = reg->contact.find("<sip:");
-  const auto close = reg->contact.rfind('>');
-  if (open == std::string::npos || close == std::string::npos || close < open + 5) {
-    return std::nullopt;
-  }
-  return reg->contact.substr(open + 5, close - open - 5);
+  return contact_uri(reg->contact);
 }
 
 void SofiaEndpoint::add_profile(const std::shared_ptr<SofiaProfile>& profile) {

@@ -72,6 +72,80 @@ std::size_t Registrar::size() const {
   return entries_.size();
 }
 
+std::optional<std::string> contact_uri(std::string_view contact) {
+  const auto skip_spaces = [&contact] {
+    while (contact.starts_with(' ')) contact.remove_prefix(1);
+  };
+  skip_spaces();
+  if (contact.starts_with('"')) {
+    const auto close = contact.find('"', 1);
+    contact.remove_prefix(close == std::string_view::npos ? 1 : close + 1);
+  }
+  skip_spaces();
+  if (const auto open = contact.find('<'); open != std::string_view::npos) {
+    const auto close = contact.find('>', open);
+    contact = close == std::string_view::npos ? contact.substr(open + 1)
+                                              : contact.substr(open + 1, close - open - 1);
+  }
+  if (const auto colon = contact.find(':'); colon != std::string_view::npos) {
+    contact.remove_prefix(colon + 1);
+  }
+  if (contact.empty()) return std::nullopt;
+  return std::string(contact);
+}
+
+std::string sofia_contact(std::string_view arg, const std::vector<ProfileRegistrar>& profiles,
+                          std::string_view default_domain) {
+  if (arg.empty()) return {};
+  std::string_view profile_name;
+  std::string_view user = arg;
+  if (const auto slash = arg.find('/'); slash != std::string_view::npos) {
+    profile_name = arg.substr(0, slash);
+    user = arg.substr(slash + 1);
+  }
+  std::string_view domain;
+  std::string_view prefix;
+  const auto at = user.find('@');
+  std::string_view& tail = at == std::string_view::npos ? user : domain;
+  if (at != std::string_view::npos) {
+    domain = user.substr(at + 1);
+    user = user.substr(0, at);
+  }
+  if (const auto slash = tail.find('/'); slash != std::string_view::npos) {
+    prefix = tail.substr(slash + 1);
+    tail = tail.substr(0, slash);
+  }
+  if (domain.empty()) domain = default_domain;
+
+  const ProfileRegistrar* chosen = nullptr;
+  if (profile_name != "*" || domain.empty()) {
+    for (const auto& p : profiles) {
+      if (!profile_name.empty() && p.name == profile_name) chosen = &p;
+    }
+    for (const auto& p : profiles) {
+      if (!chosen && !domain.empty() && p.name == domain) chosen = &p;
+    }
+  }
+  std::string out;
+  const auto add_from = [&](const ProfileRegistrar& p, bool dedup) {
+    const auto reg = p.registrar->find(std::string(user), std::string(domain));
+    if (!reg) return;
+    const auto uri = contact_uri(reg->contact);
+    if (!uri) return;
+    std::string entry = fmt::format("{}sofia/{}/sip:{}", prefix, p.name, *uri);
+    if (dedup && out.find(entry) != std::string::npos) return;
+    out += entry + ",";
+  };
+  if (chosen) {
+    add_from(*chosen, false);
+  } else if (!domain.empty()) {
+    for (const auto& p : profiles) add_from(p, true);
+  }
+  if (out.empty()) return "error/user_not_registered";
+  out.pop_back();
+  return out;
+}
+
 std::string format_registrations(const std::vector<Registration>& registrations,
                                  const std::string& filter, std::int64_t now) {
   std::string out = fmt::format("\nRegistrations:\n{}\n", kLine);

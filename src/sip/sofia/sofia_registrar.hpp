@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace es::sip::sofia {
@@ -41,6 +42,25 @@ class Registrar {
   mutable std::mutex mutex_;
   std::map<std::string, Registration> entries_;  // key: lowercase user@host
 };
+
+// The URI of mod_sofia's contact text without its scheme ("1000@192.0.2.1:5062;transport=udp"
+// from "\"\" <sip:1000@192.0.2.1:5062;transport=udp>"), as sofia_glue_get_url_from_contact
+// and sofia_glue_strip_proto read it; nullopt for an empty one.
+std::optional<std::string> contact_uri(std::string_view contact);
+
+// A profile's name and its registrations, for sofia_contact.
+struct ProfileRegistrar {
+  std::string name;
+  const Registrar* registrar = nullptr;
+};
+
+// The sofia_contact API: `[<profile>|*/]<user>[@<domain>][/<prefix>]` gives
+// "<prefix>sofia/<profile>/sip:<contact URI>" for each registration of user@domain, joined by
+// ','; "error/user_not_registered" when there is none. The profile named (else the one named
+// as the domain) is searched alone; `*`, or no such profile, searches them all (each contact
+// once). `default_domain` stands in for a missing domain.
+std::string sofia_contact(std::string_view arg, const std::vector<ProfileRegistrar>& profiles,
+                          std::string_view default_domain);
 
 // `sofia status profile <name> reg [<filter>]`: mod_sofia's block of each registration whose
 // contact contains `filter` (all when empty), in its layout; `now` in epoch seconds.

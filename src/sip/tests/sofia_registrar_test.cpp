@@ -77,5 +77,35 @@ TEST(Registrar, StatusLayout) {
   EXPECT_EQ(text.find("1000@"), std::string::npos);
 }
 
+TEST(Registrar, ContactUriIsTheUriWithoutItsScheme) {
+  EXPECT_EQ(contact_uri("\"\" <sip:1000@192.0.2.1:5062;transport=udp>"),
+            "1000@192.0.2.1:5062;transport=udp");
+  EXPECT_EQ(contact_uri("\"Bob <x>\" <sips:bob@h>"), "bob@h");
+  EXPECT_EQ(contact_uri("sip:1000@h:5060"), "1000@h:5060");
+  EXPECT_FALSE(contact_uri(""));
+}
+
+TEST(Registrar, SofiaContactFindsTheRegistrationOnEachProfile) {
+  Registrar internal;
+  Registrar external;
+  ASSERT_TRUE(internal.add(make("1000", 100)));
+  ASSERT_TRUE(external.add(make("1000", 100)));
+  const std::vector<ProfileRegistrar> profiles = {{"internal", &internal}, {"external", &external}};
+  EXPECT_EQ(sofia_contact("*/1000@example.org", profiles, "local"),
+            "sofia/internal/sip:1000@192.0.2.1:5062,sofia/external/sip:1000@192.0.2.1:5062");
+  EXPECT_EQ(sofia_contact("external/1000@example.org", profiles, "local"),
+            "sofia/external/sip:1000@192.0.2.1:5062");
+  // An unknown profile name searches them all; the user compares in any case.
+  EXPECT_EQ(sofia_contact("nope/1000@EXAMPLE.org/[x=1]", profiles, "local"),
+            "[x=1]sofia/internal/sip:1000@192.0.2.1:5062,"
+            "[x=1]sofia/external/sip:1000@192.0.2.1:5062");
+  // Without a domain, the default one.
+  EXPECT_EQ(sofia_contact("internal/1000", profiles, "example.org"),
+            "sofia/internal/sip:1000@192.0.2.1:5062");
+  EXPECT_EQ(sofia_contact("*/1001@example.org", profiles, "local"), "error/user_not_registered");
+  EXPECT_EQ(sofia_contact("*/1000@other.org", profiles, "local"), "error/user_not_registered");
+  EXPECT_EQ(sofia_contact("", profiles, "local"), "");
+}
+
 }  // namespace
 }  // namespace es::sip::sofia

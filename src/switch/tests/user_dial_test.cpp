@@ -11,7 +11,8 @@ namespace es::sw::testing {
 namespace {
 
 // The domain's dial-string is the vanilla one with null/ in place of sofia_contact; user 1001
-// has its own; 1002 none; 1003 dials itself; 1004 dials 1000 through user/ again.
+// has its own; 1002 none; 1003 dials itself; 1004 dials 1000 through user/ again; 1005 what
+// sofia_contact gives for a user not registered.
 constexpr const char* kDirectory = R"(<document type="freeswitch/xml">
   <section name="directory">
     <domain name="example.com">
@@ -28,6 +29,9 @@ constexpr const char* kDirectory = R"(<document type="freeswitch/xml">
         </user>
         <user id="1003">
           <params><param name="dial-string" value="USER/1003@example.com"/></params>
+        </user>
+        <user id="1005">
+          <params><param name="dial-string" value="error/user_not_registered"/></params>
         </user>
         <user id="1004">
           <params><param name="dial-string" value="[from_user=1004]user/1000@${dialed_domain}"/></params>
@@ -97,6 +101,8 @@ TEST_F(UserDialTest, FailuresHaveFreeSwitchCauses) {
   EXPECT_EQ(api("originate", "user/1000@nowhere.test &park()"), "-ERR SUBSCRIBER_ABSENT\n");
   EXPECT_EQ(api("originate", "user/1002@bare.test &park()"), "-ERR MANDATORY_IE_MISSING\n");
   EXPECT_EQ(api("originate", "user/1003@example.com &park()"), "-ERR INVALID_IE_CONTENTS\n");
+  // What sofia_contact gives for a user that is not registered.
+  EXPECT_EQ(api("originate", "user/1005@example.com &park()"), "-ERR USER_NOT_REGISTERED\n");
 }
 
 TEST_F(UserDialTest, ABridgeExpandsOnTheCallersChannel) {
