@@ -131,12 +131,17 @@ TEST_F(MediaDisplaceTest, MuxMixesTheFileIntoTheAudio) {
 TEST_F(MediaDisplaceTest, DisplaceSessionApplicationWithTimeLimit) {
   auto tone = test_signal(std::size_t{8000} * 4);
   write_wav(file("tone.wav"), tone);
+  // The application waits a second so that b records before the displacement begins (started
+  // at once, its first frames could pass before uuid_record on a loaded machine: CI saw that).
   std::string a = uuid_of(api("originate", "{disp='" + file("tone.wav") +
                                                " +1'}loopback/m:^:answer^park/default/inline "
-                                               "m:^:displace_session:${disp}^playback:"
+                                               "m:^:sleep:1000^displace_session:${disp}^playback:"
                                                "silence_stream://2500^park inline"));
   std::string b = other_leg(a);
   ASSERT_EQ(api("uuid_record", b + " start " + file("b.wav")), "+OK Success\n");
+  ASSERT_TRUE(recorder_->wait_for("RECORD_START", b));
+  ASSERT_EQ(find_event(a, "CHANNEL_EXECUTE", "displace_session"), nullptr)
+      << "the displacement began before b recorded";
   ASSERT_TRUE(recorder_->wait_for("PLAYBACK_STOP", a, std::chrono::seconds(10)));
   ASSERT_EQ(api("uuid_record", b + " stop " + file("b.wav")), "+OK Success\n");
   ASSERT_TRUE(recorder_->wait_for("RECORD_STOP", b));
