@@ -2,6 +2,10 @@
 // channel reads, and uuid_displace, a file in place of what it writes.
 #include <fmt/format.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "core/text/separate_string.hpp"
 #include "core/text/text.hpp"
 #include "protocol/ascii.hpp"
@@ -17,23 +21,36 @@ namespace {
 
 using text::separate_string;
 
+// The words shared by uuid_record and uuid_displace: "<uuid> <action> <path> [...]". Writes
+// the usage line or the missing-session error and returns no session when they do not hold.
+struct MediaCommand {
+  SessionPtr session;
+  std::vector<std::string> argv;  // uuid, action, path, then the command's own words
+};
+MediaCommand parse_media_command(SwitchCore& core, std::string_view arg, std::string_view syntax,
+                                 std::string& out) {
+  MediaCommand command{nullptr, separate_string(arg, ' ', 5)};
+  const auto& argv = command.argv;
+  if (arg.empty() || argv.size() < 3 || argv[0].empty() || argv[1].empty() || argv[2].empty()) {
+    out += fmt::format("-USAGE: {}\n", syntax);
+    return command;
+  }
+  command.session = core.locate(argv[0]);
+  if (!command.session) out += "-ERR Cannot locate session!\n";
+  return command;
+}
+
 constexpr std::string_view kRecordSyntax =
     "<uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]";
 
 void uuid_record(SwitchCore& core, std::string_view arg, std::string& out) {
   auto usage = [&] { out += fmt::format("-USAGE: {}\n", kRecordSyntax); };
-  auto argv = separate_string(arg, ' ', 5);
-  if (arg.empty() || argv.size() < 3 || argv[0].empty() || argv[1].empty() || argv[2].empty()) {
-    usage();
-    return;
-  }
+  MediaCommand command = parse_media_command(core, arg, kRecordSyntax, out);
+  if (!command.session) return;
+  const SessionPtr& s = command.session;
+  const auto& argv = command.argv;
   const std::string& action = argv[1];
   const std::string& path = argv[2];
-  SessionPtr s = core.locate(argv[0]);
-  if (!s) {
-    out += "-ERR Cannot locate session!\n";
-    return;
-  }
   auto reply = [&](bool ok, std::string_view failure) {
     out += ok ? std::string("+OK Success\n") : fmt::format("-ERR {}\n", failure);
   };
@@ -63,18 +80,12 @@ constexpr std::string_view kDisplaceSyntax = "<uuid> [start|stop] <path> [<limit
 
 void uuid_displace(SwitchCore& core, std::string_view arg, std::string& out) {
   auto usage = [&] { out += fmt::format("-USAGE: {}\n", kDisplaceSyntax); };
-  auto argv = separate_string(arg, ' ', 5);
-  if (arg.empty() || argv.size() < 3 || argv[0].empty() || argv[1].empty() || argv[2].empty()) {
-    usage();
-    return;
-  }
+  MediaCommand command = parse_media_command(core, arg, kDisplaceSyntax, out);
+  if (!command.session) return;
+  const SessionPtr& s = command.session;
+  const auto& argv = command.argv;
   const std::string& action = argv[1];
   const std::string& path = argv[2];
-  SessionPtr s = core.locate(argv[0]);
-  if (!s) {
-    out += "-ERR Cannot locate session!\n";
-    return;
-  }
   if (protocol::iequals(action, "start")) {
     // A file the caller's rules refuse gets the same clear error as uuid_record's.
     if (auto file = media::audio_file_path(path, sound_prefix(*s));

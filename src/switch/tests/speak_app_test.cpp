@@ -3,12 +3,9 @@
 // say:` with tts_engine / tts_voice, and FreeSWITCH's errors for an unknown engine or voice.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -16,23 +13,10 @@
 #include "switch/media/audio_source.hpp"
 #include "switch/media/flite_engine.hpp"
 #include "switch/media/speech_source.hpp"
-#include "switch/tests/switch_fixture.hpp"
+#include "switch/tests/media_apps_fixture.hpp"
 
 namespace es::sw::testing {
 namespace {
-
-std::string uuid_of(const std::string& reply) {
-  EXPECT_EQ(reply.rfind("+OK ", 0), 0u) << reply;
-  return reply.size() > 5 ? reply.substr(4, reply.size() - 5) : std::string();
-}
-
-// Index where `needle` occurs contiguously in `hay`, or -1.
-long find_contiguous(const std::vector<std::int16_t>& hay,
-                     const std::vector<std::int16_t>& needle) {
-  if (needle.empty() || hay.size() < needle.size()) return -1;
-  auto at = std::search(hay.begin(), hay.end(), needle.begin(), needle.end());
-  return at == hay.end() ? -1 : static_cast<long>(at - hay.begin());
-}
 
 // Milliseconds of 20 ms frames whose level is above a quiet room's.
 int voiced_ms(const std::vector<std::int16_t>& samples) {
@@ -59,48 +43,9 @@ struct LogRecorder : core::LogSink {
   std::vector<std::string> errors;
 };
 
-class SpeakAppTest : public SwitchFixture {
+class SpeakAppTest : public MediaAppsTest {
  protected:
-  SpeakAppTest() {
-    char tmpl[] = "/tmp/es_speak_XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    runtime_->log().add_sink(log_);
-  }
-  ~SpeakAppTest() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
-  std::string file(const std::string& name) const { return dir_ + "/" + name; }
-
-  std::string other_leg(const std::string& uuid) {
-    std::string other;
-    EXPECT_TRUE(eventually([&] {
-      other = api("uuid_getvar", uuid + " other_loopback_leg_uuid");
-      return !other.empty() && other != "_undef_" && other.rfind("-ERR", 0) != 0;
-    }));
-    return other;
-  }
-
-  core::FiredEventPtr find_event(const std::string& uuid, const std::string& name,
-                                 const std::string& app = {}) {
-    for (const auto& e : recorder_->for_channel(uuid)) {
-      if (header(e, "Event-Name") != name) continue;
-      if (!app.empty() && header(e, "Application") != app) continue;
-      return e;
-    }
-    return nullptr;
-  }
-
-  bool wait_for_app_done(const std::string& uuid, const std::string& app) {
-    return recorder_->wait_until([&](const std::vector<core::FiredEventPtr>& events) {
-      return std::any_of(events.begin(), events.end(), [&](const core::FiredEventPtr& e) {
-        return header(e, "Unique-ID") == uuid &&
-               header(e, "Event-Name") == "CHANNEL_EXECUTE_COMPLETE" &&
-               header(e, "Application") == app;
-      });
-    });
-  }
+  SpeakAppTest() { runtime_->log().add_sink(log_); }
 
   // A loopback pair: the b leg answers and runs `apps` ('^'-separated inline dialplan, with
   // ${speak_arg} = `speak_arg`), the a leg records what it hears into `recording`.
@@ -120,7 +65,6 @@ class SpeakAppTest : public SwitchFixture {
     return samples;
   }
 
-  std::string dir_;
   std::shared_ptr<LogRecorder> log_ = std::make_shared<LogRecorder>();
 };
 
