@@ -16,7 +16,7 @@
 #include "switch/media/audio_source.hpp"
 #include "switch/media/flite_engine.hpp"
 #include "switch/media/speech_source.hpp"
-#include "switch/tests/switch_fixture.hpp"
+#include "switch/tests/media_apps_fixture.hpp"
 
 namespace es::sw::testing {
 namespace {
@@ -35,27 +35,8 @@ std::vector<std::int16_t> clip(std::uint32_t seed) {
   return out;
 }
 
-long find_contiguous(const std::vector<std::int16_t>& hay,
-                     const std::vector<std::int16_t>& needle) {
-  if (hay.size() < needle.size()) return -1;
-  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    if (std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(i)))
-      return static_cast<long>(i);
-  }
-  return -1;
-}
-
-class SayPhraseTest : public SwitchFixture {
+class SayPhraseTest : public MediaAppsTest {
  protected:
-  SayPhraseTest() {
-    char tmpl[] = "/tmp/es_say_XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  ~SayPhraseTest() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   // Writes <dir>/<name>.wav with its own signal.
   void sound(const std::string& name) {
     std::filesystem::create_directories(std::filesystem::path(dir_ + "/" + name).parent_path());
@@ -77,15 +58,6 @@ class SayPhraseTest : public SwitchFixture {
     ASSERT_TRUE(loaded) << loaded.error;
     auto config = loaded.config;
     switch_->phrases_xml = [config] { return config; };
-  }
-
-  std::string other_leg(const std::string& uuid) {
-    std::string other;
-    EXPECT_TRUE(eventually([&] {
-      other = api("uuid_getvar", uuid + " other_loopback_leg_uuid");
-      return !other.empty() && other != "_undef_" && other.rfind("-ERR", 0) != 0;
-    }));
-    return other;
   }
 
   bool app_done(const std::string& uuid, const std::string& app) {
@@ -146,7 +118,6 @@ class SayPhraseTest : public SwitchFixture {
     }
   }
 
-  std::string dir_;
   std::map<std::string, std::vector<std::int16_t>> clips_;
 };
 
