@@ -13,6 +13,7 @@
 #include "switch/endpoint.hpp"
 #include "switch/session/hangup_cause.hpp"
 #include "switch/session/session.hpp"
+#include "switch/tests/error_log_recorder.hpp"
 #include "switch/tests/switch_fixture.hpp"
 
 namespace es::sw::testing {
@@ -59,19 +60,7 @@ class CrashEndpoint final : public Endpoint {
 
 class ExceptionPolicyTest : public SwitchFixture {
  protected:
-  struct LogRecorder : core::LogSink {
-    void on_log(const core::LogLinePtr& line) override {
-      std::lock_guard lock(mutex);
-      if (line->level <= static_cast<int>(core::LogLevel::kErr)) errors.push_back(line->message);
-    }
-    bool saw(const std::string& message) {
-      std::lock_guard lock(mutex);
-      return std::find(errors.begin(), errors.end(), message) != errors.end();
-    }
-    std::mutex mutex;
-    std::vector<std::string> errors;
-  };
-  std::shared_ptr<LogRecorder> log_ = std::make_shared<LogRecorder>();
+  std::shared_ptr<ErrorLogRecorder> log_ = std::make_shared<ErrorLogRecorder>();
   void SetUp() override {
     runtime_->log().add_sink(log_);
     switch_->endpoints().add(std::make_shared<CrashEndpoint>());

@@ -13,6 +13,7 @@
 #include "switch/media/audio_source.hpp"
 #include "switch/media/flite_engine.hpp"
 #include "switch/media/speech_source.hpp"
+#include "switch/tests/error_log_recorder.hpp"
 #include "switch/tests/media_apps_fixture.hpp"
 
 namespace es::sw::testing {
@@ -29,19 +30,6 @@ int voiced_ms(const std::vector<std::int16_t>& samples) {
   }
   return frames * 20;
 }
-
-struct LogRecorder : core::LogSink {
-  void on_log(const core::LogLinePtr& line) override {
-    std::lock_guard lock(mutex);
-    if (line->level <= static_cast<int>(core::LogLevel::kErr)) errors.push_back(line->message);
-  }
-  bool saw(const std::string& message) {
-    std::lock_guard lock(mutex);
-    return std::find(errors.begin(), errors.end(), message) != errors.end();
-  }
-  std::mutex mutex;
-  std::vector<std::string> errors;
-};
 
 class SpeakAppTest : public MediaAppsTest {
  protected:
@@ -65,7 +53,7 @@ class SpeakAppTest : public MediaAppsTest {
     return samples;
   }
 
-  std::shared_ptr<LogRecorder> log_ = std::make_shared<LogRecorder>();
+  std::shared_ptr<ErrorLogRecorder> log_ = std::make_shared<ErrorLogRecorder>();
 };
 
 TEST_F(SpeakAppTest, SpokenTextArrivesInTheRecording) {
