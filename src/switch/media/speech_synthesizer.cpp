@@ -41,8 +41,15 @@ void SpeechSynthesizer::run() {
     } catch (const std::exception& e) {
       // Out of memory for a long text: that request fails, the worker goes on.
       error = e.what();
+    } catch (...) {
+      error = "speech synthesis failed";
     }
-    if (request->done) request->done(std::move(source), std::move(error));
+    // The callback only stores the result and wakes the session; should it throw, the worker
+    // (which every later speak needs) must outlive it all the same.
+    try {
+      if (request->done) request->done(std::move(source), std::move(error));
+    } catch (...) {  // NOLINT(bugprone-empty-catch): that session waits on until hangup or a break
+    }
   }
 }
 
